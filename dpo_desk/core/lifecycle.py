@@ -1,0 +1,66 @@
+"""The status lifecycle of a case: which moves are normal, which need a reason, which are refused."""
+
+from __future__ import annotations
+
+from dpo_desk.core.errors import RefusedError
+from dpo_desk.core.models import Status
+
+# The normal course: received → identity check → in progress → waiting → response ready → responded → closed.
+_RANK = {
+    Status.RECEIVED: 0,
+    Status.IDENTITY_CHECK: 1,
+    Status.IN_PROGRESS: 2,
+    Status.WAITING_ON_SUBJECT: 3,
+    Status.WAITING_ON_FEE: 3,
+    Status.RESPONSE_READY: 4,
+    Status.RESPONDED: 5,
+    Status.CLOSED: 6,
+}
+_ENDS = (Status.REFUSED, Status.WITHDRAWN)
+# Waiting is a detour, not a step every case takes.
+_NORMAL_DETOURS = {
+    (Status.IN_PROGRESS, Status.RESPONSE_READY),
+    (Status.WAITING_ON_SUBJECT, Status.IN_PROGRESS),
+    (Status.WAITING_ON_FEE, Status.IN_PROGRESS),
+    (Status.WAITING_ON_SUBJECT, Status.WAITING_ON_FEE),
+    (Status.WAITING_ON_FEE, Status.WAITING_ON_SUBJECT),
+}
+
+
+def reason_needed(current: Status, target: Status) -> bool:
+    """Whether moving from ``current`` to ``target`` departs from the normal course."""
+    check_move(current, target, reason="-")
+    if target in _ENDS:
+        return True
+    if current in _ENDS:
+        return False  # refused or withdrawn cases close normally
+    if (current, target) in _NORMAL_DETOURS:
+        return False
+    return _RANK[target] != _RANK[current] + 1
+
+
+def check_move(current: Status, target: Status, reason: str) -> None:
+    """Refuse a move the lifecycle does not allow, or one that lacks its reason."""
+    if target == current:
+        raise RefusedError(f"the case is already {current.label.lower()}")
+    if current in _ENDS and target is not Status.CLOSED:
+        raise RefusedError(f"a {current.label.lower()} case can only be closed")
+    if current is Status.CLOSED and target is not Status.IN_PROGRESS:
+        raise RefusedError("a closed case can only be reopened (moved back to in progress)")
+    if not reason.strip() and reason_needed(current, target):
+        raise RefusedError(
+            f"moving from {current.label.lower()} to {target.label.lower()} leaves the normal course: "
+            "give a reason"
+        )
+
+
+def next_statuses(current: Status) -> list[Status]:
+    """Every status the case may move to from ``current``, normal moves first."""
+    allowed = []
+    for target in Status:
+        try:
+            check_move(current, target, reason="-")
+        except RefusedError:
+            continue
+        allowed.append(target)
+    return sorted(allowed, key=lambda s: reason_needed(current, s))

@@ -1,0 +1,221 @@
+"""Domain types of a case: what the store keeps and the GUI and command line show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Right(StrEnum):
+    """The rights a data subject can invoke (GDPR Arts. 15-22, 7(3), 77)."""
+
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+    CONSENT_WITHDRAWAL = "consent-withdrawal"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _RIGHT_LABELS[self]
+
+
+_RIGHT_LABELS = {
+    Right.ACCESS: "Access",
+    Right.RECTIFICATION: "Rectification",
+    Right.ERASURE: "Erasure",
+    Right.RESTRICTION: "Restriction",
+    Right.OBJECTION: "Objection",
+    Right.PORTABILITY: "Portability",
+    Right.CONSENT_WITHDRAWAL: "Consent withdrawal",
+    Right.OTHER: "Complaint / other",
+}
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEB_FORM = "web-form"
+    CHATBOT = "chatbot"
+    LETTER = "letter"
+    PHONE = "phone"
+    IN_PERSON = "in-person"
+    MESSENGER = "messenger"
+
+    @property
+    def label(self) -> str:
+        return _CHANNEL_LABELS[self]
+
+
+_CHANNEL_LABELS = {
+    Channel.EMAIL: "E-mail",
+    Channel.WEB_FORM: "Web form",
+    Channel.CHATBOT: "Chatbot",
+    Channel.LETTER: "Letter",
+    Channel.PHONE: "Phone",
+    Channel.IN_PERSON: "In person",
+    Channel.MESSENGER: "Messenger",
+}
+
+
+class Status(StrEnum):
+    """Where a case stands; the order of the members is the normal course of a case."""
+
+    RECEIVED = "received"
+    IDENTITY_CHECK = "identity-check"
+    IN_PROGRESS = "in-progress"
+    WAITING_ON_SUBJECT = "waiting-on-subject"
+    WAITING_ON_FEE = "waiting-on-fee"
+    RESPONSE_READY = "response-ready"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+    @property
+    def is_open(self) -> bool:
+        """Open cases still owe the subject an answer, so their deadline counts."""
+        return self not in _ANSWERED
+
+
+_ANSWERED = frozenset({Status.RESPONDED, Status.CLOSED, Status.REFUSED, Status.WITHDRAWN})
+OPEN_STATUSES = tuple(s for s in Status if s.is_open)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address as it goes on an envelope; empty lines are left out when printed."""
+
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+
+    def lines(self) -> list[str]:
+        town = " ".join(part for part in (self.postal_code, self.city) if part)
+        return [line for line in (self.street, town, self.country) if line]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A legal entity of the group that receives requests and answers them as controller."""
+
+    id: int
+    key: str
+    name: str
+    country: str
+    time_zone: str
+    calendar: str
+    address: Address
+    phone: str
+    email: str
+    org_number: str
+    is_eea_representative: bool
+    dpo_name: str
+    dpo_email: str
+    also_known_as: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectDetails:
+    """Who made the request, as the DPO recorded it."""
+
+    name: str
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    """A validated request, ready to be stored; built by :mod:`dpo_desk.core.intake`."""
+
+    entity_name: str
+    channel: Channel
+    received: datetime  # timezone-aware
+    rights: tuple[Right, ...]
+    subject: SubjectDetails
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """The dates a case is held to, computed by :mod:`dpo_desk.core.deadlines`."""
+
+    due: date
+    extension_notice_due: date
+    target: date
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    reference: str
+    entity: Entity
+    channel: Channel
+    received_at: datetime  # UTC
+    received_date: date  # the local date at the receiving entity
+    rights: tuple[Right, ...]
+    subject: SubjectDetails
+    text: str
+    status: Status
+    deadlines: Deadlines
+
+    @property
+    def received_local(self) -> datetime:
+        return self.received_at.astimezone(ZoneInfo(self.entity.time_zone))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One line of a case's history: a status change or another recorded step."""
+
+    at: datetime  # UTC
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    at: datetime  # UTC
+    author: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """The columns of one row of the case list."""
+
+    id: int
+    reference: str
+    subject_name: str
+    rights: tuple[Right, ...]
+    entity_name: str
+    received_date: date
+    due: date
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuery:
+    """What the case list shows: filters and order, all applied in SQL."""
+
+    text: str = ""
+    status: Status | None = None
+    right: Right | None = None
+    entity_id: int | None = None
+    due_within_days: int | None = None
+    sort: str = "received"
+    descending: bool = True

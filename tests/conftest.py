@@ -1,0 +1,62 @@
+"""Shared fixtures: a real SQLite store in a temp folder, a fixed clock, offscreen Qt."""
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the user's real store or settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DPO_DESK_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite"
+
+
+@pytest.fixture
+def db(store_path: Path) -> Iterator[Database]:
+    database = open_store(store_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def repo(db: Database) -> CaseRepository:
+    return CaseRepository(db)
+
+
+def new_case(
+    *,
+    name: str = "Ola Nordmann",
+    emails: tuple[str, ...] = ("ola@example.com",),
+    entity: str = "Altoros Norge AS",
+    received: datetime = datetime(2026, 3, 5, 9, 30, tzinfo=UTC),
+    rights: tuple[Right, ...] = (Right.ACCESS,),
+    text: str = "Please send me a copy of my data.",
+    channel: Channel = Channel.EMAIL,
+) -> NewCase:
+    return NewCase(
+        entity_name=entity,
+        channel=channel,
+        received=received,
+        rights=rights,
+        subject=SubjectDetails(name=name, emails=emails, address="Testveien 1\n0150 Oslo"),
+        text=text,
+    )
