@@ -1,0 +1,35 @@
+"""Where DPO Desk keeps its files: the real store, the demo store and the seeded register."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from dpo_desk import APP_SLUG
+
+STORE_FILE = "store.sqlite"
+
+
+def data_dir() -> Path:
+    """The user's data directory; ``DPO_DESK_HOME`` moves it (tests, portable installs)."""
+    override = os.environ.get("DPO_DESK_HOME")
+    return Path(override) if override else platformdirs.user_data_path(APP_SLUG, appauthor=False)
+
+
+def default_store() -> Path:
+    return data_dir() / STORE_FILE
+
+
+def demo_store() -> Path:
+    """Kept in its own folder, so demo cases never mix with the DPO's real store or its backups."""
+    return data_dir() / "demo" / STORE_FILE
+
+
+def register_data_dir() -> Path:
+    """The seeded register (``data/`` in the source tree, beside the package in a bundle)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    return root / "data"

@@ -1,0 +1,419 @@
+"""Cases in the store: intake, lookup, the list's SQL filtering and sorting, and the status history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from dpo_desk.core import lifecycle
+from dpo_desk.core.deadlines import DeadlineInput, case_deadlines
+from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseQuery,
+    CaseSummary,
+    Channel,
+    Deadlines,
+    Entity,
+    NewCase,
+    Note,
+    Right,
+    Status,
+    SubjectDetails,
+)
+from dpo_desk.store.db import write_transaction
+from dpo_desk.store.register import Register
+from dpo_desk.store.settings import DeskSettings, load_settings
+
+_BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
+
+# Column keys the case list sorts by, and the SQL that orders them.
+SORT_COLUMNS = {
+    "reference": "c.year {dir}, c.seq {dir}",
+    "subject": "s.name COLLATE NOCASE {dir}, c.id {dir}",
+    "rights": "c.rights {dir}, c.id {dir}",
+    "entity": "e.name {dir}, c.id {dir}",
+    "received": "c.received_at {dir}, c.id {dir}",
+    "due": "c.due_date {dir}, c.id {dir}",
+    "status": "CASE c.status {ranks} END {dir}, c.due_date {dir}, c.id {dir}",
+}
+_STATUS_RANKS = " ".join(f"WHEN '{status.value}' THEN {rank}" for rank, status in enumerate(Status))
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def search_expression(text: str) -> str:
+    """FTS5 query for search-as-you-type: every word a prefix, user input never FTS syntax."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join(f'"{word}"*' for word in words)
+
+
+class CaseRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.register = Register(db)
+
+    # --- intake -----------------------------------------------------------------------------
+
+    def add(self, new: NewCase, *, actor: str, now: datetime) -> int:
+        """Store a new case, its subject and its first history entry as one transaction; returns its id."""
+        with write_transaction(self._db):
+            entity = self.register.entity(new.entity_name)
+            received_date = new.received.astimezone(ZoneInfo(entity.time_zone)).date()
+            subject_id = self._insert_subject(new.subject, now)
+            year = received_date.year
+            seq = self._next_seq(year)
+            deadlines = self._deadlines(received_date, entity)
+            case_id = self._db.execute(
+                """
+                INSERT INTO cases (reference, year, seq, entity_id, subject_id, channel, received_at,
+                    received_tz, received_date, rights, request_text, status, due_date,
+                    extension_notice_due, target_date, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    f"DSR-{year}-{seq:04d}",
+                    year,
+                    seq,
+                    entity.id,
+                    subject_id,
+                    new.channel.value,
+                    utc_text(new.received),
+                    entity.time_zone,
+                    received_date.isoformat(),
+                    ",".join(r.value for r in new.rights),
+                    new.text,
+                    Status.RECEIVED.value,
+                    deadlines.due.isoformat(),
+                    deadlines.extension_notice_due.isoformat(),
+                    deadlines.target.isoformat(),
+                    utc_text(now),
+                    utc_text(now),
+                ),
+            ).lastrowid
+            assert case_id is not None
+            self._record(case_id, now, actor, "created", None, Status.RECEIVED, "")
+        return case_id
+
+    def _insert_subject(self, subject: SubjectDetails, now: datetime) -> int:
+        subject_id = self._db.execute(
+            "INSERT INTO subjects (name, address, created_at) VALUES (?, ?, ?)",
+            (subject.name, subject.address, utc_text(now)),
+        ).lastrowid
+        assert subject_id is not None
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO subject_emails (subject_id, email, email_key) VALUES (?, ?, ?)",
+            [(subject_id, email, email_key(email)) for email in subject.emails],
+        )
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO subject_phones (subject_id, phone) VALUES (?, ?)",
+            [(subject_id, phone) for phone in subject.phones],
+        )
+        return subject_id
+
+    def _next_seq(self, year: int) -> int:
+        row = self._db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases WHERE year = ?", (year,))
+        return int(row.fetchone()[0])
+
+    def _deadlines(self, received_date: date, entity: Entity) -> Deadlines:
+        settings = load_settings(self._db)
+        request = DeadlineInput(
+            received=received_date, calendar=entity.calendar, rules=settings.rules, time_zone=entity.time_zone
+        )
+        return case_deadlines(request, settings.target_days)
+
+    def settings(self) -> DeskSettings:
+        return load_settings(self._db)
+
+    def deadline_input(self, case: Case) -> DeadlineInput:
+        """What the case's deadline is computed from, for the "Why this date?" view."""
+        return DeadlineInput(
+            received=case.received_date,
+            calendar=case.entity.calendar,
+            rules=load_settings(self._db).rules,
+            time_zone=case.entity.time_zone,
+        )
+
+    def recompute_deadlines(self, case_ids: Iterable[int] | None = None) -> int:
+        """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed."""
+        with write_transaction(self._db):
+            ids = (
+                list(case_ids)
+                if case_ids is not None
+                else [row["id"] for row in self._db.query("SELECT id FROM cases")]
+            )
+            target_days = load_settings(self._db).target_days
+            changed = 0
+            for case_id in ids:
+                case = self.get_by_id(case_id)
+                fresh = case_deadlines(self.deadline_input(case), target_days)
+                if fresh != case.deadlines:
+                    self._store_deadlines(case_id, fresh)
+                    changed += 1
+        return changed
+
+    def _store_deadlines(self, case_id: int, deadlines: Deadlines) -> None:
+        self._db.execute(
+            "UPDATE cases SET due_date = ?, extension_notice_due = ?, target_date = ? WHERE id = ?",
+            (
+                deadlines.due.isoformat(),
+                deadlines.extension_notice_due.isoformat(),
+                deadlines.target.isoformat(),
+                case_id,
+            ),
+        )
+
+    # --- lookup -----------------------------------------------------------------------------
+
+    def get(self, reference: str) -> Case:
+        row = self._db.execute("SELECT id FROM cases WHERE reference = ?", (reference.strip().upper(),))
+        found = row.fetchone()
+        if found is None:
+            raise NotFoundError(f"no case with reference {reference!r}")
+        return self.get_by_id(found[0])
+
+    def get_by_id(self, case_id: int) -> Case:
+        found = self.cases([case_id])
+        if not found:
+            raise NotFoundError(f"no case with id {case_id}")
+        return found[0]
+
+    def cases(self, ids: Sequence[int]) -> list[Case]:
+        """Whole cases in the order of ``ids``, in a few queries per batch (for lists and exports)."""
+        entities = {entity.id: entity for entity in self.register.entities()}
+        found: dict[int, Case] = {}
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            marks = ", ".join("?" * len(batch))
+            rows = list(self._db.query(f"SELECT * FROM cases WHERE id IN ({marks})", batch))
+            subjects = self._subjects([row["subject_id"] for row in rows])
+            for row in rows:
+                found[row["id"]] = _case(row, entities[row["entity_id"]], subjects[row["subject_id"]])
+        return [found[case_id] for case_id in ids if case_id in found]
+
+    def _subjects(self, subject_ids: Sequence[int]) -> dict[int, SubjectDetails]:
+        marks = ", ".join("?" * len(subject_ids))
+        emails: dict[int, list[str]] = {}
+        for row in self._db.execute(
+            f"SELECT subject_id, email FROM subject_emails WHERE subject_id IN ({marks}) ORDER BY rowid",
+            list(subject_ids),
+        ):
+            emails.setdefault(row[0], []).append(row[1])
+        phones: dict[int, list[str]] = {}
+        for row in self._db.execute(
+            f"SELECT subject_id, phone FROM subject_phones WHERE subject_id IN ({marks}) ORDER BY rowid",
+            list(subject_ids),
+        ):
+            phones.setdefault(row[0], []).append(row[1])
+        return {
+            row[0]: SubjectDetails(
+                row[1], tuple(emails.get(row[0], ())), tuple(phones.get(row[0], ())), row[2]
+            )
+            for row in self._db.execute(
+                f"SELECT id, name, address FROM subjects WHERE id IN ({marks})", list(subject_ids)
+            )
+        }
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    def find_ids(self, query: CaseQuery, *, today: date) -> list[int]:
+        """The ids the case list shows, filtered and sorted in SQL (instant at 100,000 cases)."""
+        where: list[str] = []
+        params: list[Any] = []
+        expression = search_expression(query.text)
+        if expression:
+            where.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+            params.append(expression)
+        if query.status is not None:
+            where.append("c.status = ?")
+            params.append(query.status.value)
+        if query.right is not None:
+            where.append("instr(',' || c.rights || ',', ?) > 0")
+            params.append(f",{query.right.value},")
+        if query.entity_id is not None:
+            where.append("c.entity_id = ?")
+            params.append(query.entity_id)
+        if query.due_within_days is not None:
+            marks = ", ".join("?" * len(OPEN_STATUSES))
+            where.append(f"c.status IN ({marks}) AND c.due_date <= ?")
+            params += [s.value for s in OPEN_STATUSES]
+            params.append((today + timedelta(days=query.due_within_days)).isoformat())
+        order = SORT_COLUMNS[query.sort].format(
+            dir="DESC" if query.descending else "ASC", ranks=_STATUS_RANKS
+        )
+        joins = ""
+        if query.sort == "subject":
+            joins += " JOIN subjects s ON s.id = c.subject_id"
+        if query.sort == "entity":
+            joins += " JOIN entities e ON e.id = c.entity_id"
+        sql = f"SELECT c.id FROM cases c{joins}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order}"
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    def summaries(self, ids: Sequence[int]) -> dict[int, CaseSummary]:
+        """One query for a batch of rows of the case list."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self._db.query(
+            f"""
+            SELECT c.id, c.reference, s.name AS subject_name, c.rights, e.name AS entity_name,
+                   c.received_date, c.due_date, c.status
+            FROM cases c JOIN subjects s ON s.id = c.subject_id JOIN entities e ON e.id = c.entity_id
+            WHERE c.id IN ({marks})
+            """,
+            list(ids),
+        )
+        return {row["id"]: _summary(row) for row in rows}
+
+    def earlier_cases(self, case: Case) -> list[CaseSummary]:
+        """Cases received before this one from any of its subject's e-mails, ignoring case: repeats."""
+        keys = [email_key(e) for e in case.subject.emails]
+        return self.cases_from_emails(keys, before=case.received_at, excluding=case.id)
+
+    def cases_from_emails(
+        self, emails: Iterable[str], *, before: datetime | None = None, excluding: int | None = None
+    ) -> list[CaseSummary]:
+        """Cases whose subject used any of ``emails``, newest first."""
+        keys = sorted({email_key(e) for e in emails if e.strip()})
+        if not keys:
+            return []
+        sql = f"""
+            SELECT DISTINCT c.id FROM cases c JOIN subject_emails se ON se.subject_id = c.subject_id
+            WHERE se.email_key IN ({", ".join("?" * len(keys))})
+        """
+        params: list[Any] = list(keys)
+        if before is not None:
+            sql += " AND c.received_at < ?"
+            params.append(utc_text(before))
+        if excluding is not None:
+            sql += " AND c.id != ?"
+            params.append(excluding)
+        ids = [row[0] for row in self._db.execute(sql, params)]
+        found = self.summaries(ids)
+        return sorted(found.values(), key=lambda s: (s.received_date, s.reference), reverse=True)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def change_status(self, case_id: int, target: Status, *, actor: str, reason: str, now: datetime) -> None:
+        """Move the case to ``target`` if the lifecycle allows it, recording who, when and why."""
+        with write_transaction(self._db):
+            row = self._db.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no case with id {case_id}")
+            current = Status(row[0])
+            lifecycle.check_move(current, target, reason)
+            self._db.execute(
+                "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?",
+                (target.value, utc_text(now), case_id),
+            )
+            self._record(case_id, now, actor, "status", current, target, reason.strip())
+
+    def add_note(self, case_id: int, text: str, *, author: str, now: datetime) -> None:
+        if not text.strip():
+            raise InputError("note: the note is empty")
+        self._db.execute(
+            "INSERT INTO notes (case_id, at, author, text) VALUES (?, ?, ?, ?)",
+            (case_id, utc_text(now), author, text.strip()),
+        )
+
+    def notes(self, case_id: int) -> list[Note]:
+        rows = self._db.query(
+            "SELECT at, author, text FROM notes WHERE case_id = ? ORDER BY at, id", [case_id]
+        )
+        return [Note(parse_utc(row["at"]), row["author"], row["text"]) for row in rows]
+
+    def history(self, case_id: int) -> list[CaseEvent]:
+        rows = self._db.query("SELECT * FROM case_events WHERE case_id = ? ORDER BY at, id", [case_id])
+        return [
+            CaseEvent(
+                at=parse_utc(row["at"]),
+                actor=row["actor"],
+                action=row["action"],
+                from_status=Status(row["from_status"]) if row["from_status"] else None,
+                to_status=Status(row["to_status"]) if row["to_status"] else None,
+                reason=row["reason"],
+            )
+            for row in rows
+        ]
+
+    def _record(
+        self,
+        case_id: int,
+        now: datetime,
+        actor: str,
+        action: str,
+        from_status: Status | None,
+        to_status: Status | None,
+        reason: str,
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                case_id,
+                utc_text(now),
+                actor,
+                action,
+                from_status.value if from_status else None,
+                to_status.value if to_status else None,
+                reason,
+            ),
+        )
+
+
+def _rights(text: str) -> tuple[Right, ...]:
+    return tuple(Right(value) for value in text.split(",") if value)
+
+
+def _case(row: dict[str, Any], entity: Entity, subject: SubjectDetails) -> Case:
+    return Case(
+        id=row["id"],
+        reference=row["reference"],
+        entity=entity,
+        channel=Channel(row["channel"]),
+        received_at=parse_utc(row["received_at"]),
+        received_date=date.fromisoformat(row["received_date"]),
+        rights=_rights(row["rights"]),
+        subject=subject,
+        text=row["request_text"],
+        status=Status(row["status"]),
+        deadlines=Deadlines(
+            due=date.fromisoformat(row["due_date"]),
+            extension_notice_due=date.fromisoformat(row["extension_notice_due"]),
+            target=date.fromisoformat(row["target_date"]),
+        ),
+    )
+
+
+def _summary(row: dict[str, Any]) -> CaseSummary:
+    return CaseSummary(
+        id=row["id"],
+        reference=row["reference"],
+        subject_name=row["subject_name"],
+        rights=_rights(row["rights"]),
+        entity_name=row["entity_name"],
+        received_date=date.fromisoformat(row["received_date"]),
+        due=date.fromisoformat(row["due_date"]),
+        status=Status(row["status"]),
+    )

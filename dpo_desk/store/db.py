@@ -1,0 +1,90 @@
+"""Opening the store (in exactly one place) and the transactions every write goes through."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import DeskError
+from dpo_desk.store.migrations import migrations
+
+BACKUP_DIR_NAME = "backups"
+
+
+class StoreError(DeskError):
+    """The store file cannot be opened or is not a DPO Desk store."""
+
+
+def open_store(path: Path, *, create: bool = True) -> Database:
+    """Open (creating and seeding if new) and migrate the store at ``path``.
+
+    This is the only place a store connection is made, so encryption at rest
+    can later wrap it. Call once per thread: a connection must not cross threads.
+    Before a migration upgrades an existing store, a copy goes to ``backups/``.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"no store at {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(str(path), timeout=5.0)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path} cannot be opened as a store: {error}") from None
+    try:
+        db = Database(connection, execute_plugins=False)
+        # Look before changing anything: a foreign file must be left exactly as it was.
+        tables = db.table_names()
+        existing = "_sqlite_migrations" in tables
+        if tables and not existing:
+            raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA temp_store = MEMORY")
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise StoreError(f"{path} cannot be opened as a store: {error}") from None
+    except StoreError:
+        connection.close()
+        raise
+    if existing and migrations.pending(db):
+        backup_before_migration(db, path)
+    migrations.apply(db)
+    return db
+
+
+def backup_before_migration(db: Database, path: Path) -> Path:
+    """Copy the store with SQLite's online backup API (a file copy of a WAL store can lose data)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.parent / BACKUP_DIR_NAME / f"{path.stem}-before-migration-{stamp}.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(str(target))) as copy:
+        db.conn.backup(copy)
+    return target
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock before its first read (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes after another connection
+    committed fails with "database is locked", whatever busy_timeout says.
+    Nested calls become savepoints of the outer transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")

@@ -1,0 +1,132 @@
+"""The register as the rest of the program reads it: entities, sources and their recipients."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import NotFoundError
+from dpo_desk.core.models import Address, Entity
+
+_ENTITY_COLUMNS = (
+    "id, key, name, also_known_as, country, time_zone, calendar, street, postal_code, city, "
+    "address_country, phone, email, org_number, is_eea_representative, dpo_name, dpo_email, notes"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    name: str
+    data_categories: tuple[str, ...]
+    purposes: tuple[str, ...]
+    legal_bases: tuple[str, ...]
+    retention: str
+    portable: bool
+    recipients: tuple[str, ...]  # service names
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessorRow:
+    key: str
+    service: str
+    legal_entity: str
+    category: str
+    role: str
+    sources: tuple[str, ...]  # source names
+
+
+class Register:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def entities(self) -> list[Entity]:
+        rows = self._db.query(f"SELECT {_ENTITY_COLUMNS} FROM entities ORDER BY name")
+        return [entity_from_row(row) for row in rows]
+
+    def entity_by_id(self, entity_id: int) -> Entity:
+        rows = list(self._db.query(f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id = ?", [entity_id]))
+        if not rows:
+            raise NotFoundError(f"no entity with id {entity_id}")
+        return entity_from_row(rows[0])
+
+    def entity(self, name_or_key: str) -> Entity:
+        """The entity with this name, former name or key, ignoring case."""
+        wanted = name_or_key.strip().casefold()
+        for entity in self.entities():
+            names = {entity.name, entity.key, entity.also_known_as} - {""}
+            if wanted in {name.casefold() for name in names}:
+                return entity
+        known = ", ".join(e.name for e in self.entities())
+        raise NotFoundError(f"entity: unknown entity {name_or_key!r}; known entities are {known}")
+
+    def sources(self) -> list[Source]:
+        rows = self._db.query(
+            """
+            SELECT s.*, (SELECT json_group_array(p.service) FROM source_recipients r
+                         JOIN processors p ON p.id = r.processor_id
+                         WHERE r.source_id = s.id) AS recipient_names
+            FROM sources s ORDER BY s.id
+            """
+        )
+        return [
+            Source(
+                key=row["key"],
+                name=row["name"],
+                data_categories=_tuple(row["data_categories"]),
+                purposes=_tuple(row["purposes"]),
+                legal_bases=_tuple(row["legal_bases"]),
+                retention=row["retention"],
+                portable=bool(row["portable"]),
+                recipients=tuple(sorted(_tuple(row["recipient_names"]), key=str.casefold)),
+            )
+            for row in rows
+        ]
+
+    def processors(self) -> list[ProcessorRow]:
+        rows = self._db.query(
+            """
+            SELECT p.key, p.service, p.legal_entity, p.category, p.role,
+                   (SELECT json_group_array(s.name) FROM source_recipients r
+                    JOIN sources s ON s.id = r.source_id WHERE r.processor_id = p.id) AS source_names
+            FROM processors p ORDER BY p.service COLLATE NOCASE
+            """
+        )
+        return [
+            ProcessorRow(
+                row["key"],
+                row["service"],
+                row["legal_entity"],
+                row["category"],
+                row["role"],
+                _tuple(row["source_names"]),
+            )
+            for row in rows
+        ]
+
+
+def entity_from_row(row: dict[str, Any]) -> Entity:
+    return Entity(
+        id=row["id"],
+        key=row["key"],
+        name=row["name"],
+        also_known_as=row["also_known_as"],
+        country=row["country"],
+        time_zone=row["time_zone"],
+        calendar=row["calendar"],
+        address=Address(row["street"], row["postal_code"], row["city"], row["address_country"]),
+        phone=row["phone"],
+        email=row["email"],
+        org_number=row["org_number"],
+        is_eea_representative=bool(row["is_eea_representative"]),
+        dpo_name=row["dpo_name"],
+        dpo_email=row["dpo_email"],
+        notes=row["notes"],
+    )
+
+
+def _tuple(json_text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(json_text or "[]"))

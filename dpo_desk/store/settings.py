@@ -1,0 +1,40 @@
+"""Store-wide settings that change what the rules compute, kept inside the store itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from dpo_desk.core.deadlines import DEFAULT_TARGET_DAYS, Rules
+from dpo_desk.core.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    rules: Rules = Rules.EU
+    target_days: int = DEFAULT_TARGET_DAYS  # internal target, counted from receipt
+    due_soon_days: int = 7  # the case list marks cases due within this many days
+
+
+def load_settings(db: Database) -> DeskSettings:
+    stored = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM settings")}
+    defaults = DeskSettings()
+    return DeskSettings(
+        rules=Rules.parse(stored.get("rules", defaults.rules.value)),
+        target_days=int(stored.get("target_days", defaults.target_days)),
+        due_soon_days=int(stored.get("due_soon_days", defaults.due_soon_days)),
+    )
+
+
+def save_settings(db: Database, settings: DeskSettings) -> None:
+    if not 1 <= settings.target_days <= 31:
+        raise InputError("target days: choose between 1 and 31 days after receipt")
+    if not 0 <= settings.due_soon_days <= 60:
+        raise InputError("due soon: choose between 0 and 60 days")
+    values = {
+        "rules": settings.rules.value,
+        "target_days": str(settings.target_days),
+        "due_soon_days": str(settings.due_soon_days),
+    }
+    db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")

@@ -1,0 +1,211 @@
+"""Cases in a real store: references, receipt in UTC and local time, history, search, filters, sorting."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import NotFoundError, RefusedError
+from dpo_desk.core.models import CaseQuery, Right, Status
+from dpo_desk.store.cases import CaseRepository, search_expression
+from dpo_desk.store.settings import DeskSettings, Rules, save_settings
+from tests.conftest import NOW, new_case
+
+TODAY = NOW.date()
+
+
+def test_references_are_sequential_per_year_of_receipt(repo: CaseRepository) -> None:
+    refs = [
+        repo.get_by_id(repo.add(new_case(received=moment), actor="dpo", now=NOW)).reference
+        for moment in (
+            datetime(2026, 3, 5, 9, tzinfo=UTC),
+            datetime(2026, 3, 6, 9, tzinfo=UTC),
+            datetime(2025, 12, 30, 9, tzinfo=UTC),
+            datetime(2026, 3, 7, 9, tzinfo=UTC),
+        )
+    ]
+    assert refs == ["DSR-2026-0001", "DSR-2026-0002", "DSR-2025-0001", "DSR-2026-0003"]
+
+
+def test_receipt_is_stored_in_utc_and_counted_on_the_local_date(repo: CaseRepository, db: Database) -> None:
+    # 23:30 UTC on 31 March is 1 April in Oslo: due Mon 4 May (1 May holiday, weekend), not Thu 30 April.
+    case_id = repo.add(new_case(received=datetime(2026, 3, 31, 23, 30, tzinfo=UTC)), actor="dpo", now=NOW)
+    row = next(db.query("SELECT received_at, received_tz, received_date, due_date FROM cases"))
+    assert row == {
+        "received_at": "2026-03-31T23:30:00Z",
+        "received_tz": "Europe/Oslo",
+        "received_date": "2026-04-01",
+        "due_date": "2026-05-04",
+    }
+    case = repo.get_by_id(case_id)
+    assert case.received_local.isoformat() == "2026-04-01T01:30:00+02:00"
+    assert case.deadlines.extension_notice_due == date(2026, 5, 4)
+
+
+def test_creation_and_every_status_change_are_in_the_history(repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(), actor="alice", now=NOW)
+    repo.change_status(case_id, Status.IDENTITY_CHECK, actor="alice", reason="", now=NOW)
+    repo.change_status(case_id, Status.RESPONDED, actor="bob", reason="answered by phone", now=NOW)
+    history = repo.history(case_id)
+    assert [(e.actor, e.from_status, e.to_status, e.reason) for e in history] == [
+        ("alice", None, Status.RECEIVED, ""),
+        ("alice", Status.RECEIVED, Status.IDENTITY_CHECK, ""),
+        ("bob", Status.IDENTITY_CHECK, Status.RESPONDED, "answered by phone"),
+    ]
+    assert all(e.at == NOW for e in history)
+    assert repo.get_by_id(case_id).status is Status.RESPONDED
+
+
+def test_a_refused_status_change_changes_nothing(repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    with pytest.raises(RefusedError, match="give a reason"):
+        repo.change_status(case_id, Status.CLOSED, actor="dpo", reason="", now=NOW)
+    assert repo.get_by_id(case_id).status is Status.RECEIVED
+    assert len(repo.history(case_id)) == 1
+
+
+def test_unknown_entity_and_reference_are_named(repo: CaseRepository) -> None:
+    with pytest.raises(NotFoundError, match="unknown entity 'Altoros Mars'"):
+        repo.add(new_case(entity="Altoros Mars"), actor="dpo", now=NOW)
+    assert repo.count() == 0
+    with pytest.raises(NotFoundError, match="DSR-2026-9999"):
+        repo.get("DSR-2026-9999")
+
+
+@pytest.fixture
+def three_cases(repo: CaseRepository) -> dict[str, int]:
+    ids = {
+        "ola": repo.add(new_case(), actor="dpo", now=NOW),
+        "maija": repo.add(
+            new_case(
+                name="Maija Meikäläinen",
+                emails=("maija.m@example.fi",),
+                entity="Altoros Finland Oy",
+                received=datetime(2026, 11, 20, 8, tzinfo=UTC),
+                rights=(Right.ERASURE, Right.OBJECTION),
+                text="Poistakaa tietoni.",
+            ),
+            actor="dpo",
+            now=NOW,
+        ),
+        "jan": repo.add(
+            new_case(
+                name="Jan Kowalski",
+                emails=("jan@example.pl",),
+                entity="Altoros Poland",
+                received=datetime(2026, 11, 2, 8, tzinfo=UTC),
+                rights=(Right.PORTABILITY,),
+                text="Proszę o przeniesienie danych.",
+            ),
+            actor="dpo",
+            now=NOW,
+        ),
+    }
+    repo.change_status(ids["ola"], Status.IDENTITY_CHECK, actor="dpo", reason="", now=NOW)
+    return ids
+
+
+def ids_for(repo: CaseRepository, **query: object) -> list[int]:
+    return repo.find_ids(CaseQuery(**query), today=TODAY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("maija", {"maija"}),
+        ("meikalainen", {"maija"}),  # diacritics do not matter
+        ("MAIJA.M@EXAMPLE", {"maija"}),
+        ("kowal", {"jan"}),  # prefix, as the DPO types
+        ("DSR-2026-0001", {"ola"}),
+        ("przeniesienie", {"jan"}),
+        ("example", {"ola", "maija", "jan"}),
+        ('jan" OR "ola', set()),  # user input is never FTS syntax
+    ],
+)
+def test_full_text_search(
+    repo: CaseRepository, three_cases: dict[str, int], text: str, who: set[str]
+) -> None:
+    found = set(ids_for(repo, text=text))
+    assert found == {three_cases[name] for name in who}
+
+
+def test_search_expression_quotes_every_word() -> None:
+    assert search_expression('ola" OR x*') == '"ola"* "OR"* "x"*'
+    assert search_expression("  ") == ""
+
+
+def test_filters_by_status_right_entity_and_due_within(
+    repo: CaseRepository, three_cases: dict[str, int]
+) -> None:
+    assert ids_for(repo, status=Status.IDENTITY_CHECK) == [three_cases["ola"]]
+    assert ids_for(repo, right=Right.OBJECTION) == [three_cases["maija"]]
+    finland = repo.register.entity("Altoros Finland Oy").id
+    assert ids_for(repo, entity_id=finland) == [three_cases["maija"]]
+    # Ola's case (March) is overdue, Jan's is due 2 Dec, Maija's 22 Dec.
+    assert set(ids_for(repo, due_within_days=7)) == {three_cases["ola"], three_cases["jan"]}
+    assert set(ids_for(repo, due_within_days=30)) == set(three_cases.values())
+
+
+def test_due_within_leaves_out_answered_cases(repo: CaseRepository, three_cases: dict[str, int]) -> None:
+    repo.change_status(three_cases["jan"], Status.RESPONDED, actor="dpo", reason="answered early", now=NOW)
+    assert ids_for(repo, due_within_days=7) == [three_cases["ola"]]
+
+
+@pytest.mark.parametrize(
+    ("sort", "descending", "order"),
+    [
+        ("received", True, ["maija", "jan", "ola"]),
+        ("due", False, ["ola", "jan", "maija"]),
+        ("subject", False, ["jan", "maija", "ola"]),
+        ("entity", False, ["maija", "ola", "jan"]),
+        ("reference", True, ["jan", "maija", "ola"]),
+        ("status", False, ["jan", "maija", "ola"]),  # received (by due date), then identity check
+    ],
+)
+def test_sorting_happens_in_sql(
+    repo: CaseRepository, three_cases: dict[str, int], sort: str, descending: bool, order: list[str]
+) -> None:
+    assert ids_for(repo, sort=sort, descending=descending) == [three_cases[name] for name in order]
+
+
+def test_earlier_cases_match_the_email_ignoring_case(repo: CaseRepository) -> None:
+    first = repo.add(
+        new_case(emails=("Ola@Example.com",), received=datetime(2026, 1, 5, tzinfo=UTC)), actor="d", now=NOW
+    )
+    repo.add(
+        new_case(emails=("someone@example.com",), received=datetime(2026, 2, 5, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )
+    latest = repo.add(
+        new_case(emails=("ola@example.COM",), received=datetime(2026, 3, 5, tzinfo=UTC)), actor="d", now=NOW
+    )
+    earlier = repo.earlier_cases(repo.get_by_id(latest))
+    assert [s.id for s in earlier] == [first]
+    assert repo.earlier_cases(repo.get_by_id(first)) == []
+    assert [s.id for s in repo.cases_from_emails(["OLA@example.com"])] == [latest, first]
+
+
+def test_changing_the_rules_recomputes_stored_due_dates(repo: CaseRepository, db: Database) -> None:
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    before = repo.get_by_id(case_id).deadlines
+    save_settings(db, DeskSettings(rules=Rules.ICO, target_days=20))
+    assert repo.recompute_deadlines() == 1
+    after = repo.get_by_id(case_id).deadlines
+    assert after.due == before.due  # no pauses: both rule sets agree
+    assert after.target == date(2026, 3, 25)
+    assert repo.recompute_deadlines() == 0
+
+
+def test_notes_are_kept_with_author_and_time(repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    repo.add_note(case_id, "  Called the subject.  ", author="alice", now=NOW)
+    assert [(n.author, n.text, n.at) for n in repo.notes(case_id)] == [("alice", "Called the subject.", NOW)]
+
+
+def test_bulk_lookup_keeps_the_order_of_the_ids(repo: CaseRepository, three_cases: dict[str, int]) -> None:
+    order = [three_cases["jan"], three_cases["ola"], three_cases["maija"]]
+    assert [c.id for c in repo.cases(order)] == order
+    summaries = repo.summaries(order)
+    assert summaries[three_cases["maija"]].subject_name == "Maija Meikäläinen"
+    assert summaries[three_cases["maija"]].rights == (Right.ERASURE, Right.OBJECTION)

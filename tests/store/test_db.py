@@ -1,0 +1,95 @@
+"""Opening the store: pragmas, migrations, the copy before an upgrade, refusing what is not a store."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.store import db as store_db
+from dpo_desk.store.db import StoreError, open_store, write_transaction
+from dpo_desk.store.migrations import migrations
+
+
+def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None:
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert migrations.pending(db) == []
+    assert [m.name for m in migrations.applied(db)] == ["0001_initial", "0002_seed_register"]
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "INSERT INTO case_events (case_id, at, actor, action)"
+            " VALUES (999, '2026-01-01T00:00:00Z', 'x', 'y')"
+        )
+
+
+def test_reopening_does_not_seed_twice(store_path: Path) -> None:
+    open_store(store_path).close()
+    with open_store(store_path) as again:
+        assert again.execute("SELECT count(*) FROM entities").fetchone()[0] == 5
+    assert not (store_path.parent / "backups").exists()
+
+
+def test_an_upgrade_copies_the_store_first(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_store(store_path) as first:
+        first.execute("INSERT INTO settings (key, value) VALUES ('marker', 'kept')")
+    upgrade = migrations._Migration(
+        "9999_test_upgrade", lambda db: db.execute("CREATE TABLE upgraded (id INTEGER)"), True
+    )
+    monkeypatch.setattr(migrations, "_migrations", [*migrations._migrations, upgrade])
+    with open_store(store_path) as upgraded:
+        assert "upgraded" in upgraded.table_names()
+    backups = list((store_path.parent / "backups").glob("*.sqlite"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as copy:
+        assert copy.execute("SELECT value FROM settings WHERE key = 'marker'").fetchone() == ("kept",)
+        assert copy.execute("SELECT name FROM sqlite_master WHERE name = 'upgraded'").fetchone() is None
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE photos (id INTEGER)")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a DPO Desk store"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"this is not a database, just text " * 100)
+    with pytest.raises(StoreError, match="cannot be opened as a store"):
+        open_store(path)
+
+
+def test_a_missing_store_is_not_created_when_asked_not_to(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(tmp_path / "missing.sqlite", create=False)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_write_transaction_rolls_back_everything_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError), write_transaction(db):
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        with write_transaction(db):  # nested: a savepoint
+            db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+        raise RuntimeError("boom")
+    assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    assert not db.conn.in_transaction
+
+
+def test_store_is_opened_in_one_place_only() -> None:
+    """Encryption at rest will wrap that one function: no other module may connect."""
+    package = Path(store_db.__file__).parents[1]
+    connecting = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "sqlite3.connect(" in path.read_text(encoding="utf-8")
+        or "Database(" in path.read_text(encoding="utf-8")
+    )
+    assert connecting == ["store/db.py"]
