@@ -1,0 +1,278 @@
+"""The ``dpo-desk`` command: no sub-command opens the app, sub-commands run headless.
+
+Scripts depend on the forms documented in the README; every refusal exits 2 with
+one line on stderr that names the problem, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from dpo_desk import __version__, paths
+from dpo_desk.core import deadlines
+from dpo_desk.core.calendars import CALENDARS, check_calendar
+from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.core.intake import new_case_from_json
+from dpo_desk.core.models import Case, CaseQuery
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+from dpo_desk.store.demo import create_demo_store
+
+EXIT_REFUSED = 2
+DEMO_CASES = 500
+DEMO_SEED = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_app(args)
+        result: int = args.run(args)
+        return result
+    except DeskError as error:
+        print(f"dpo-desk: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except BrokenPipeError:  # the reader (say `head`) stopped early; nothing went wrong here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dpo-desk",
+        description="DPO Desk: data-subject requests from intake to letter. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dpo-desk {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store", type=Path, metavar="PATH", help="the store file (default: your data folder)"
+    )
+    where.add_argument(
+        "--demo", action="store_true", help="use the demo store, created with demo cases if missing"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="create a store with the register and synthetic cases")
+    demo.add_argument(
+        "--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default 500)"
+    )
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default 1)")
+    demo.set_defaults(run=_demo)
+
+    case = commands.add_parser("case", help="add, list and show cases")
+    actions = case.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a case; prints its reference")
+    add.add_argument("--json", required=True, metavar="FILE", help="the case as JSON ('-' reads stdin)")
+    add.set_defaults(run=_case_add)
+    listing = actions.add_parser("list", help="list every case, newest first")
+    listing.add_argument("--json", action="store_true", help="a JSON array instead of a table")
+    listing.set_defaults(run=_case_list)
+    show = actions.add_parser("show", help="show one case and its history")
+    show.add_argument("reference", metavar="REF")
+    show.add_argument("--json", action="store_true", help="JSON instead of text")
+    show.set_defaults(run=_case_show)
+
+    due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
+    due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
+    due.add_argument(
+        "--calendar", default="none", metavar="|".join(CALENDARS), help="holidays (default none)"
+    )
+    due.add_argument("--rules", default="eu", metavar="eu|ico", help="how pauses count (default eu)")
+    due.add_argument(
+        "--pause",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD:YYYY-MM-DD",
+        help="asked for ID on the first date, received it on the second (repeatable)",
+    )
+    due.add_argument("--extended", action="store_true", help="extended by two further months")
+    due.add_argument("--explain", action="store_true", help="print the steps after the date")
+    due.set_defaults(run=_due)
+    return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("choose between 0 and 1,000,000 cases")
+    return value
+
+
+def _store_path(args: argparse.Namespace) -> Path:
+    if args.store is not None:
+        return Path(args.store)
+    return paths.demo_store() if args.demo else paths.default_store()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "dpo"
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    if (args.demo or store == paths.demo_store()) and not store.exists():
+        create_demo_store(store, cases=DEMO_CASES, seed=DEMO_SEED, now=_now())
+    from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
+
+    return run(store, actor=_actor())
+
+
+def _demo(args: argparse.Namespace) -> int:
+    # Without --store the demo goes to the demo folder: never into the DPO's real store.
+    store = Path(args.store) if args.store is not None else paths.demo_store()
+    create_demo_store(store, cases=args.cases, seed=args.seed, now=_now())
+    print(f"created {store} with {args.cases} demo cases")
+    return 0
+
+
+def _read_json(source: str) -> Any:
+    name = "stdin" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{name}: cannot read it ({error})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{name}: not valid JSON ({error})") from None
+
+
+def _case_add(args: argparse.Namespace) -> int:
+    new = new_case_from_json(_read_json(args.json), now=_now())
+    with open_store(_store_path(args)) as db:
+        repo = CaseRepository(db)
+        case = repo.get_by_id(repo.add(new, actor=_actor(), now=_now()))
+    print(case.reference)
+    return 0
+
+
+def _case_list(args: argparse.Namespace) -> int:
+    with open_store(_store_path(args), create=False) as db:
+        repo = CaseRepository(db)
+        cases = repo.cases(repo.find_ids(CaseQuery(sort="received", descending=True), today=date.today()))
+    if args.json:
+        print(json.dumps([case_json(case) for case in cases], ensure_ascii=False, indent=2))
+        return 0
+    for case in cases:
+        print(
+            f"{case.reference}  {case.status.value:<18}  due {case.deadlines.due}  "
+            f"{case.entity.name:<22}  {case.subject.name}  [{', '.join(r.value for r in case.rights)}]"
+        )
+    return 0
+
+
+def _case_show(args: argparse.Namespace) -> int:
+    with open_store(_store_path(args), create=False) as db:
+        repo = CaseRepository(db)
+        case = repo.get(args.reference)
+        history = repo.history(case.id)
+        earlier = repo.earlier_cases(case)
+    if args.json:
+        document = case_json(case)
+        document["history"] = [
+            {
+                "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "actor": event.actor,
+                "action": event.action,
+                "from": event.from_status.value if event.from_status else None,
+                "to": event.to_status.value if event.to_status else None,
+                "reason": event.reason,
+            }
+            for event in history
+        ]
+        document["earlier_cases"] = [summary.reference for summary in earlier]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{case.reference}  {case.status.label}")
+    print(f"Entity:    {case.entity.name}")
+    print(f"Received:  {case.received_local.isoformat()} via {case.channel.label}")
+    print(f"Due:       {case.deadlines.due}  (extension notice by {case.deadlines.extension_notice_due})")
+    print(f"Rights:    {', '.join(r.label for r in case.rights)}")
+    print(f"Subject:   {case.subject.name}  {' '.join(case.subject.emails)}")
+    if earlier:
+        print(f"Earlier:   {', '.join(f'{s.reference} ({s.received_date})' for s in earlier)}")
+    if case.text:
+        print(f"\n{case.text}\n")
+    for event in history:
+        change = f"{event.from_status.value if event.from_status else '-'} → {event.to_status}"
+        print(f"{event.at:%Y-%m-%d %H:%M}Z  {event.actor:<10} {change}  {event.reason}".rstrip())
+    return 0
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    """A case as ``case list/show --json`` prints it; ``case add`` accepts the same fields back."""
+    return {
+        "reference": case.reference,
+        "status": case.status.value,
+        "entity": case.entity.name,
+        "channel": case.channel.value,
+        "received": case.received_local.isoformat(),
+        "rights": [right.value for right in case.rights],
+        "subject": {
+            "name": case.subject.name,
+            "emails": list(case.subject.emails),
+            "phones": list(case.subject.phones),
+            "address": case.subject.address,
+        },
+        "text": case.text,
+        "due": case.deadlines.due.isoformat(),
+        "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
+        "target": case.deadlines.target.isoformat(),
+    }
+
+
+def _due(args: argparse.Namespace) -> int:
+    request = deadlines.DeadlineInput(
+        received=_iso_date(args.received, "--received"),
+        calendar=check_calendar(args.calendar),
+        rules=deadlines.Rules.parse(args.rules),
+        pauses=tuple(_pause(text) for text in args.pause),
+        extended=args.extended,
+    )
+    if not args.explain:
+        print(deadlines.due_date(request).isoformat())
+        return 0
+    explanation = deadlines.explain(request)
+    print(explanation.due.isoformat())
+    for step in explanation.steps:
+        print(step)
+    for warning in explanation.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _iso_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(f"{option}: {text!r} is not a valid date YYYY-MM-DD ({error})") from None
+
+
+def _pause(text: str) -> deadlines.Pause:
+    start, separator, end = text.partition(":")
+    if not separator:
+        raise InputError(f"--pause: {text!r} must be START:END, such as 2026-03-04:2026-03-11")
+    return deadlines.Pause(_iso_date(start, "--pause start"), _iso_date(end, "--pause end"))

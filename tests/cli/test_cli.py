@@ -1,0 +1,248 @@
+"""The command line, in the forms scripts depend on; every refusal exits 2 with one line on stderr."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dpo_desk import __version__
+from dpo_desk.cli import main
+from dpo_desk.paths import demo_store
+
+CASE = {
+    "entity": "Altoros Finland Oy",
+    "channel": "web-form",
+    "received": "2026-05-19T10:00:00+03:00",
+    "rights": ["access", "portability"],
+    "subject": {
+        "name": "Maija Meikäläinen",
+        "emails": ["maija@example.fi"],
+        "phones": ["+358 40 000 0000"],
+        "address": "Esimerkkikatu 1\n00100 Helsinki",
+    },
+    "text": "Haluan kopion tiedoistani.",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write_case(tmp_path: Path, document: object, name: str = "case.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"dpo-desk {__version__}"
+
+
+def test_entry_points_run_headless(tmp_path: Path) -> None:
+    for command in (
+        [sys.executable, "-m", "dpo_desk", "--version"],
+        [Path(sys.executable).parent / "dpo-desk", "--version"],
+    ):
+        result = subprocess.run(command, capture_output=True, text=True, check=True, env={"PATH": "/usr/bin"})
+        assert result.stdout.strip() == f"dpo-desk {__version__}"
+
+
+def test_demo_creates_a_store_and_never_overwrites_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "demo.sqlite"
+    code, out, _ = run(capsys, "--store", str(store), "demo", "--cases", "30", "--seed", "4")
+    assert code == 0 and "30 demo cases" in out
+    code, out, _ = run(capsys, "--store", str(store), "case", "list", "--json")
+    cases = json.loads(out)
+    assert len(cases) == 30
+    assert {c["entity"] for c in cases} == {
+        "Altoros A.S.",
+        "Altoros Americas LLC",
+        "Altoros Finland Oy",
+        "Altoros Norge AS",
+        "Altoros Poland",
+    }
+    before = store.read_bytes()
+    code, _, err = run(capsys, "--store", str(store), "demo", "--cases", "5")
+    assert code == 2 and "already exists" in err
+    assert store.read_bytes() == before
+
+
+def test_demo_without_store_uses_the_demo_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "demo", "--cases", "3")
+    assert code == 0 and demo_store().exists()
+
+
+def test_add_list_and_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store.sqlite")
+    code, out, err = run(capsys, "--store", store, "case", "add", "--json", str(write_case(tmp_path, CASE)))
+    assert (code, out, err) == (0, "DSR-2026-0001\n", "")
+
+    code, out, _ = run(capsys, "--store", store, "case", "show", "DSR-2026-0001", "--json")
+    shown = json.loads(out)
+    assert shown["reference"] == "DSR-2026-0001"
+    assert shown["status"] == "received"
+    assert shown["entity"] == "Altoros Finland Oy"
+    assert shown["received"] == "2026-05-19T10:00:00+03:00"
+    assert shown["rights"] == ["access", "portability"]
+    assert shown["subject"] == CASE["subject"]
+    assert shown["due"] == "2026-06-22"  # 19 June is Midsummer Eve in Finland
+    assert shown["history"][0]["to"] == "received"
+
+    # What list/show print is accepted back by add.
+    again = {key: shown[key] for key in ("entity", "channel", "received", "rights", "subject", "text")}
+    again["received"] = "2026-06-01T10:00:00+03:00"  # the same person asks again
+    code, out, _ = run(
+        capsys, "--store", store, "case", "add", "--json", str(write_case(tmp_path, again, "again.json"))
+    )
+    assert out == "DSR-2026-0002\n"
+    code, out, _ = run(capsys, "--store", store, "case", "list", "--json")
+    listed = json.loads(out)
+    assert [c["reference"] for c in listed] == ["DSR-2026-0002", "DSR-2026-0001"]
+    code, out, _ = run(capsys, "--store", store, "case", "show", "DSR-2026-0002")
+    assert "Earlier:   DSR-2026-0001" in out
+    code, out, _ = run(capsys, "--store", store, "case", "list")
+    assert out.splitlines()[0].startswith("DSR-2026-0002  received")
+
+
+def test_add_reads_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(CASE)))
+    code, out, _ = run(capsys, "--store", str(tmp_path / "s.sqlite"), "case", "add", "--json", "-")
+    assert (code, out) == (0, "DSR-2026-0001\n")
+
+
+def broken(**changes: object) -> dict:
+    document = json.loads(json.dumps(CASE))
+    for key, value in changes.items():
+        if value is None:
+            del document[key]
+        else:
+            document[key] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (broken(entity="Altoros Mars"), "unknown entity 'Altoros Mars'"),
+        (broken(rights=["access", "teleport"]), "unknown right 'teleport'"),
+        (
+            broken(received="2026-13-01T10:00:00+01:00"),
+            "received: '2026-13-01T10:00:00+01:00' is not a valid",
+        ),
+        (broken(received="2026-02-29T10:00:00+01:00"), "is not a valid ISO 8601"),  # 2026 is no leap year
+        (broken(received=None), "received: missing field"),
+        (broken(subject={"emails": ["x@example.com"]}), "subject.name: the subject's name is missing"),
+    ],
+)
+def test_bad_case_exits_2_with_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict, message: str
+) -> None:
+    store = tmp_path / "store.sqlite"
+    run(capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, CASE, "ok.json")))
+    code, out, err = run(
+        capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, document))
+    )
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+    code, out, _ = run(capsys, "--store", str(store), "case", "list", "--json")
+    assert len(json.loads(out)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not valid JSON"), (None, "no such file")],
+)
+def test_unreadable_json_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    path = tmp_path / "case.json"
+    if content is not None:
+        path.write_text(content)
+    code, _, err = run(capsys, "--store", str(tmp_path / "s.sqlite"), "case", "add", "--json", str(path))
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_unknown_reference_and_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store.sqlite"
+    run(capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, CASE)))
+    code, _, err = run(capsys, "--store", str(store), "case", "show", "DSR-2026-0099")
+    assert code == 2 and "no case with reference 'DSR-2026-0099'" in err
+    code, _, err = run(capsys, "--store", str(tmp_path / "nowhere.sqlite"), "case", "list")
+    assert code == 2 and "no store at" in err
+    assert not (tmp_path / "nowhere.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "first_line"),
+    [
+        (["--received", "2027-03-05"], "2027-04-05"),
+        (["--received", "2026-03-05", "--calendar", "NO"], "2026-04-07"),
+        (["--received", "2026-01-31", "--extended"], "2026-04-30"),
+        (["--received", "2026-03-02", "--pause", "2026-03-04:2026-03-11"], "2026-04-09"),
+        (["--received", "2026-03-02", "--rules", "ico", "--pause", "2026-03-04:2026-03-11"], "2026-04-13"),
+        (
+            [
+                "--received",
+                "2026-09-01",
+                "--calendar",
+                "PL",
+                "--pause",
+                "2026-09-02:2026-09-05",
+                "--pause",
+                "2026-09-10:2026-09-14",
+            ],
+            "2026-10-08",
+        ),
+    ],
+)
+def test_due_prints_the_date_first(
+    capsys: pytest.CaptureFixture[str], args: list[str], first_line: str
+) -> None:
+    code, out, _ = run(capsys, "due", *args)
+    assert code == 0 and out == first_line + "\n"
+
+
+def test_due_explains_after_the_date(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "due", "--received", "2026-01-31", "--explain")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2026-03-02"
+    assert lines[1:] == [
+        "received Sat 31 Jan 2026; the day of receipt is not counted",
+        "one month: 28 Feb 2026 (no 31 Feb)",
+        "Sat 28 Feb is not a working day: Saturday",
+        "Sun 1 Mar is not a working day: Sunday",
+        "due Mon 2 Mar 2026",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--received", "2026-02-30"], "'2026-02-30' is not a valid date"),
+        (
+            ["--received", "2026-03-05", "--pause", "2026-03-01:2026-03-04"],
+            "starts before the request was received",
+        ),
+        (["--received", "2026-03-05", "--pause", "2026-03-09:2026-03-06"], "ends before it starts"),
+        (["--received", "2026-03-05", "--pause", "2026-03-09"], "must be START:END"),
+        (["--received", "2026-03-05", "--calendar", "SE"], "unknown calendar 'SE'"),
+        (["--received", "2026-03-05", "--rules", "uk"], "unknown rule set 'uk'"),
+    ],
+)
+def test_due_refuses_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    code, out, err = run(capsys, "due", *args)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
