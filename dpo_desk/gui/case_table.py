@@ -1,0 +1,162 @@
+"""The case list: a model over ids from SQL, rows fetched in batches as they are painted.
+
+Filtering and sorting happen in SQL (``CaseRepository.find_ids``), never in a proxy,
+so the list stays instant at 100,000 cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from dpo_desk.core.dates import long_date
+from dpo_desk.core.models import CaseQuery, CaseSummary
+from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
+from dpo_desk.store.cases import CaseRepository
+
+_Index = QModelIndex | QPersistentModelIndex
+BATCH = 200
+CaseIdRole = Qt.ItemDataRole.UserRole + 1
+BadgeColourRole = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS = ("Reference", "Subject", "Rights", "Entity", "Received", "Due", "Days left", "Status")
+# The SQL sort key of each column; days left sorts as the due date does.
+SORT_KEYS = ("reference", "subject", "rights", "entity", "received", "due", "due", "status")
+REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len(COLUMNS))
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(
+        self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._today = today
+        self._due_soon_days = due_soon_days
+        self._query = CaseQuery()
+        self._ids: list[int] = []
+        self._rows: dict[int, CaseSummary] = {}
+
+    @property
+    def query(self) -> CaseQuery:
+        return self._query
+
+    def set_query(self, query: CaseQuery) -> None:
+        """Run ``query`` in SQL and show its ids; rows load when painted."""
+        self.beginResetModel()
+        self._query = query
+        self._ids = self._repo.find_ids(query, today=self._today())
+        self._rows = {}
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_query(self._query)
+
+    def case_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, case_id: int) -> int | None:
+        try:
+            return self._ids.index(case_id)
+        except ValueError:
+            return None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = index.column()
+        if role == CaseIdRole:
+            return self._ids[index.row()]
+        summary = self._summary(index.row())
+        if summary is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(summary, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (DUE, DAYS_LEFT):
+            return f"Legal due date: {long_date(summary.due)}"
+        if role == BadgeColourRole and column == DAYS_LEFT:
+            return days_left_colour(summary.due, summary.status, self._today(), self._due_soon_days)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (RECEIVED, DUE):
+            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+        return None
+
+    def _display(self, summary: CaseSummary, column: int) -> str:
+        if column == REFERENCE:
+            return summary.reference
+        if column == SUBJECT:
+            return summary.subject_name
+        if column == RIGHTS:
+            return ", ".join(right.label for right in summary.rights)
+        if column == ENTITY:
+            return summary.entity_name
+        if column == RECEIVED:
+            return summary.received_date.isoformat()
+        if column == DUE:
+            return summary.due.isoformat()
+        if column == DAYS_LEFT:
+            return days_left_text(summary.due, summary.status, self._today())
+        return summary.status.label
+
+    def _summary(self, row: int) -> CaseSummary | None:
+        case_id = self._ids[row]
+        if case_id not in self._rows:
+            start = row - row % BATCH  # one query for the block around the row
+            self._rows.update(self._repo.summaries(self._ids[start : start + BATCH]))
+        return self._rows.get(case_id)
+
+
+class DaysLeftDelegate(QStyledItemDelegate):
+    """Paints "days left" as a coloured pill: green on track, amber due soon, red overdue."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        colour = index.data(BadgeColourRole)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(colour, QColor) or not text:
+            super().paint(painter, option, index)
+            return
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            # Selection and focus backgrounds first, so the pill sits on the row's colour.
+            plain = QStyleOptionViewItem(option)
+            self.initStyleOption(plain, index)
+            plain.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, option.widget)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(text) + 14
+        height = metrics.height() + 4
+        rect = QRect(option.rect.left() + 4, option.rect.center().y() - height // 2 + 1, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 22, hint.height() + 4)

@@ -1,0 +1,316 @@
+"""The main window: navigation, the case list with its filters, and the selected case beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dpo_desk import APP_NAME, __version__
+from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, SUBJECT, CaseTableModel, DaysLeftDelegate
+from dpo_desk.gui.case_view import CaseView
+from dpo_desk.gui.filter_bar import FilterBar
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.register_view import RegisterView
+from dpo_desk.store.cases import CaseRepository
+
+EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
+NOTHING_MATCHES = "No case matches these filters."
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    case_created(str): a case was created through the window; its reference.
+    """
+
+    case_created = Signal(str)
+
+    def __init__(
+        self,
+        repo: CaseRepository,
+        store_path: Path,
+        actor: str,
+        now: Callable[[], datetime],
+        settings: QSettings,
+    ) -> None:
+        super().__init__()
+        self._repo = repo
+        self._store_path = store_path
+        self._actor = actor
+        self._now = now
+        self._settings = settings
+        self.setWindowTitle(f"{APP_NAME} — {store_path.name}")
+
+        entities = repo.register.entities()
+        self.filters = FilterBar(entities)
+        self.model = CaseTableModel(repo, self.today, repo.settings().due_soon_days, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(DAYS_LEFT, DaysLeftDelegate(self.table))
+        self.empty = QLabel(self.table.viewport())
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
+
+        cases_panel = QWidget()
+        cases_layout = QVBoxLayout(cases_panel)
+        cases_layout.setContentsMargins(6, 6, 6, 6)
+        cases_layout.addWidget(self.filters)
+        cases_layout.addWidget(self.table, 1)
+        self.case_view = CaseView(repo, actor, now, self.today)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(cases_panel)
+        self.splitter.addWidget(self.case_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        self.register_view = RegisterView(repo.register)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.register_view)
+        self.navigation = QListWidget()
+        self.navigation.addItems(["Cases", "Register"])
+        self.navigation.setFixedWidth(120)
+        self.navigation.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
+        self.navigation.setCurrentRow(0)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.navigation)
+        body_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(body)
+
+        self.store_label = QLabel(f"Store: {store_path}")
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.store_label)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        self._make_actions()
+        self.filters.changed.connect(self.apply_filters)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._after_reset)
+        self.case_view.case_changed.connect(self._case_changed)
+        self.case_view.open_case.connect(self.select_case)
+        self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
+        self._restore_state()
+
+    def today(self) -> date:
+        return self._now().astimezone().date()
+
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        tip: str,
+        icon: QStyle.StandardPixmap | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        return action
+
+    def _make_actions(self) -> None:
+        pixmap = QStyle.StandardPixmap
+        self.new_case_action = self._action(
+            "&New case…",
+            QKeySequence.StandardKey.New,
+            "Register a new data-subject request",
+            pixmap.SP_FileIcon,
+        )
+        self.find_action = self._action(
+            "&Find",
+            QKeySequence.StandardKey.Find,
+            "Search cases by reference, name, e-mail or request text",
+            pixmap.SP_FileDialogContentsView,
+        )
+        self.change_status_action = self._action(
+            "Change &status…",
+            "Ctrl+Shift+S",
+            "Move the selected case to another status",
+            pixmap.SP_ArrowForward,
+        )
+        self.add_note_action = self._action("Add &note…", "Ctrl+Shift+N", "Add a note to the selected case")
+        self.refresh_action = self._action(
+            "&Refresh",
+            QKeySequence.StandardKey.Refresh,
+            "Read the cases again from the store",
+            pixmap.SP_BrowserReload,
+        )
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        self.new_case_action.triggered.connect(self.new_case)
+        self.find_action.triggered.connect(self.focus_search)
+        self.change_status_action.triggered.connect(self.case_view.change_status)
+        self.add_note_action.triggered.connect(self.case_view.add_note)
+        self.refresh_action.triggered.connect(self.model.refresh)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action.triggered.connect(self._about)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.new_case_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        case_menu = menus.addMenu("&Case")
+        case_menu.addAction(self.change_status_action)
+        case_menu.addAction(self.add_note_action)
+        view_menu = menus.addMenu("&View")
+        view_menu.addAction(self.refresh_action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.new_case_action)
+        toolbar.addAction(self.find_action)
+        toolbar.addAction(self.change_status_action)
+        toolbar.addAction(self.refresh_action)
+        self._update_case_actions()
+
+    @Slot()
+    def apply_filters(self) -> None:
+        selected = self.case_view.case.id if self.case_view.case else None
+        self.model.set_query(self.filters.query(self.model.query))
+        if selected is not None:
+            self.select_case(selected, scroll=True)
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.navigation.setCurrentRow(0)
+        self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search.selectAll()
+
+    @Slot()
+    def new_case(self) -> None:
+        new = NewCaseDialog.ask(
+            self._repo.register.entities(),
+            self._now,
+            lambda emails: self._repo.cases_from_emails(emails),
+            self,
+        )
+        if new is None:
+            return
+        try:
+            case_id = self._repo.add(new, actor=self._actor, now=self._now())
+        except DeskError as error:
+            QMessageBox.warning(self, "Case not created", str(error))
+            return
+        reference = self._repo.get_by_id(case_id).reference
+        self.navigation.setCurrentRow(0)
+        self.model.refresh()
+        self.select_case(case_id, scroll=True)
+        self.statusBar().showMessage(f"Created {reference}", 5000)
+        self.case_created.emit(reference)
+
+    @Slot(int)
+    def select_case(self, case_id: int, scroll: bool = True) -> None:
+        row = self.model.row_of(case_id)
+        if row is None:
+            self.table.clearSelection()
+            self.case_view.show_case(case_id)
+            return
+        self.table.selectRow(row)
+        if scroll:
+            self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.case_view.show_case(self.model.case_id(rows[0].row()))
+        self._update_case_actions()
+
+    @Slot(int)
+    def _case_changed(self, case_id: int) -> None:
+        self.model.refresh()
+        self.select_case(case_id, scroll=False)
+
+    @Slot()
+    def _after_reset(self) -> None:
+        total = self._repo.count()
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown:,} of {total:,} cases" if shown != total else f"{total:,} cases")
+        self.empty.setText(EMPTY_STORE if total == 0 else NOTHING_MATCHES)
+        self.empty.setVisible(shown == 0)
+        self.empty.resize(self.table.viewport().size())
+        self._update_case_actions()
+
+    def _update_case_actions(self) -> None:
+        has_case = self.case_view.case is not None
+        for action in (self.change_status_action, self.add_note_action):
+            action.setEnabled(has_case)
+        self.change_status_action.setToolTip(
+            "Move the selected case to another status" if has_case else "Select a case first"
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.empty.resize(self.table.viewport().size())
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline.",
+        )
+
+    def _restore_state(self) -> None:
+        geometry = self._saved("window/geometry")
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1380, 840)
+        self.restoreState(self._saved("window/state"))
+        splitter = self._saved("window/splitter")
+        if splitter.isEmpty() or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([860, 460])
+        self.model.set_query(self.filters.query(self.model.query))
+        for column, width in ((0, 112), (2, 120), (3, 140), (4, 82), (5, 82), (6, 90), (7, 130)):
+            self.table.setColumnWidth(column, width)
+        header = self._saved("window/case-columns")
+        if not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
+
+    def _saved(self, key: str) -> QByteArray:
+        value = self._settings.value(key, QByteArray(), type=QByteArray)
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.setValue("window/case-columns", self.table.horizontalHeader().saveState())
+        super().closeEvent(event)

@@ -1,0 +1,208 @@
+"""The new-case dialog: validates as the DPO types and names the field at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dpo_desk.core.dates import day_month_year
+from dpo_desk.core.errors import InputError
+from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
+from dpo_desk.core.models import CaseSummary, Channel, Entity, NewCase, Right
+
+FIELD_LABELS = {
+    "subject.name": "Name",
+    "subject.emails": "E-mails",
+    "subject": "Contact",
+    "rights": "Rights",
+    "received": "Received",
+}
+
+
+class NewCaseDialog(QDialog):
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        now: Callable[[], datetime],
+        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New case")
+        self.setMinimumWidth(560)
+        self._now = now
+        self._earlier_cases = earlier_cases
+        self._value: NewCase | None = None
+
+        self.entity = QComboBox()
+        for entity in entities:
+            self.entity.addItem(entity.name, entity)
+        self.channel = QComboBox()
+        for channel in Channel:
+            self.channel.addItem(channel.label, channel)
+        self.received = QDateTimeEdit()
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.zone_hint = QLabel()
+        self.rights: dict[Right, QCheckBox] = {right: QCheckBox(right.label) for right in Right}
+        rights_box = QWidget()
+        grid = QGridLayout(rights_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for number, box in enumerate(self.rights.values()):
+            grid.addWidget(box, number // 3, number % 3)
+        self.name = QLineEdit()
+        self.emails = QLineEdit()
+        self.emails.setPlaceholderText("one or more, separated by commas")
+        self.phones = QLineEdit()
+        self.phones.setPlaceholderText("optional, separated by commas")
+        self.address = QPlainTextEdit()
+        self.address.setPlaceholderText("postal address, as it goes on the envelope")
+        self.address.setFixedHeight(64)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("what the subject asked for, in their words")
+        self.earlier = QLabel()
+        self.earlier.setWordWrap(True)
+        self.earlier.setStyleSheet("color: #8a5a00;")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Create case")
+
+        form = QFormLayout()
+        form.addRow("&Entity", self.entity)
+        form.addRow("C&hannel", self.channel)
+        form.addRow("Recei&ved", self.received)
+        form.addRow("", self.zone_hint)
+        form.addRow("Ri&ghts", rights_box)
+        form.addRow("&Name", self.name)
+        form.addRow("E-&mails", self.emails)
+        form.addRow("&Phones", self.phones)
+        form.addRow("&Address", self.address)
+        form.addRow("Re&quest", self.text)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.earlier)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.entity.currentIndexChanged.connect(self._entity_changed)
+        for line in (self.name, self.emails, self.phones):
+            line.textChanged.connect(self._validate)
+        self.address.textChanged.connect(self._validate)
+        self.received.dateTimeChanged.connect(self._validate)
+        for box in self.rights.values():
+            box.toggled.connect(self._validate)
+        self.emails.editingFinished.connect(self._show_earlier_cases)
+        self._entity_changed()
+        self.received.setDateTime(self._local_now())
+        self._validate()
+
+    @classmethod
+    def ask(
+        cls,
+        entities: Sequence[Entity],
+        now: Callable[[], datetime],
+        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        parent: QWidget | None = None,
+    ) -> NewCase | None:
+        """The one call site for callers, and the one thing tests replace."""
+        dialog = cls(entities, now, earlier_cases, parent)
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def value(self) -> NewCase | None:
+        return self._value
+
+    def _zone(self) -> ZoneInfo:
+        entity: Entity = self.entity.currentData()
+        return ZoneInfo(entity.time_zone)
+
+    def _local_now(self) -> QDateTime:
+        local = self._now().astimezone(self._zone())
+        return QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
+
+    @Slot()
+    def _entity_changed(self) -> None:
+        entity: Entity = self.entity.currentData()
+        self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
+        self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
+        self._validate()
+
+    def _received(self) -> datetime:
+        shown = self.received.dateTime()
+        date, time = shown.date(), shown.time()
+        return datetime(
+            date.year(), date.month(), date.day(), time.hour(), time.minute(), tzinfo=self._zone()
+        )
+
+    @Slot()
+    def _validate(self) -> None:
+        try:
+            self._value = self._build()
+        except InputError as error:
+            self._value = None
+            field, _, message = str(error).partition(": ")
+            label = FIELD_LABELS.get(field)
+            self.problem.setText(f"{label}: {message}" if label and message else str(error))
+        else:
+            self.problem.setText("")
+        self.ok.setEnabled(self._value is not None)
+
+    def _build(self) -> NewCase:
+        subject = subject_details(
+            self.name.text(),
+            self.emails.text().split(","),
+            self.phones.text().split(","),
+            self.address.toPlainText(),
+        )
+        rights = parse_rights([right.value for right, box in self.rights.items() if box.isChecked()])
+        entity: Entity = self.entity.currentData()
+        return NewCase(
+            entity_name=entity.name,
+            channel=Channel(self.channel.currentData()),  # Qt hands string enums back as str
+            received=check_not_future(self._received(), now=self._now()),
+            rights=rights,
+            subject=subject,
+            text=self.text.toPlainText().strip(),
+        )
+
+    @Slot()
+    def _show_earlier_cases(self) -> None:
+        emails = [e.strip() for e in self.emails.text().split(",") if e.strip()]
+        earlier = self._earlier_cases(emails) if emails else []
+        if not earlier:
+            self.earlier.setText("")
+            return
+        listed = ", ".join(
+            f"{s.reference} ({day_month_year(s.received_date)}, {s.status.label.lower()})"
+            for s in earlier[:5]
+        )
+        more = f" and {len(earlier) - 5} more" if len(earlier) > 5 else ""
+        self.earlier.setText(f"Earlier cases from this e-mail: {listed}{more}.")
+
+    def accept(self) -> None:
+        self._validate()
+        if self._value is not None:
+            super().accept()

@@ -1,0 +1,69 @@
+"""The seeded register, read-only for now: entities, sources of personal data and their recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
+
+from dpo_desk.store.register import Register
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(True)
+    table.verticalHeader().hide()
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            table.setItem(row, column, item)
+    table.setSortingEnabled(True)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class RegisterView(QTabWidget):
+    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        entities = [
+            (
+                e.name,
+                e.country,
+                e.time_zone,
+                e.calendar,
+                ", ".join(e.address.lines()) or "—",
+                e.phone or "—",
+                e.org_number or "—",
+                "EEA representative" if e.is_eea_representative else "",
+            )
+            for e in register.entities()
+        ]
+        self.entities = _table(
+            ("Entity", "Country", "Time zone", "Calendar", "Address", "Phone", "Org. no.", "Role"), entities
+        )
+        sources = [
+            (
+                s.name,
+                s.retention,
+                "; ".join(s.legal_bases),
+                "yes" if s.portable else "no",
+                ", ".join(s.recipients),
+            )
+            for s in register.sources()
+        ]
+        self.sources = _table(("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources)
+        processors = [
+            (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources))
+            for p in register.processors()
+        ]
+        self.processors = _table(
+            ("Service", "Legal entity", "Category", "Role", "Used by sources"), processors
+        )
+        self.addTab(self.entities, f"Entities ({len(entities)})")
+        self.addTab(self.sources, f"Sources ({len(sources)})")
+        self.addTab(self.processors, f"Processors and recipients ({len(processors)})")

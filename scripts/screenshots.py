@@ -1,0 +1,44 @@
+"""Save screenshots of the main window for a human to look at: python scripts/screenshots.py STORE OUTDIR.
+
+Run under Xvfb (xvfb-run -a -s "-screen 0 1400x900x24") or offscreen; it selects a case,
+shows each of its tabs and the register, and writes one PNG per view.
+"""
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+
+
+def main() -> None:
+    store, out = Path(sys.argv[1]), Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    settings = QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat)
+    with open_store(store) as db:
+        window = MainWindow(CaseRepository(db), store, "dpo", lambda: datetime.now(UTC), settings)
+        window.resize(1380, 860)
+        window.show()
+        app.processEvents()
+        window.grab().save(str(out / "main.png"))
+        window.table.selectRow(int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+        for index, name in enumerate(("overview", "deadline", "history")):
+            window.case_view.tabs.setCurrentIndex(index)
+            app.processEvents()
+            window.grab().save(str(out / f"case-{name}.png"))
+        window.navigation.setCurrentRow(1)
+        for index, name in enumerate(("entities", "sources", "processors")):
+            window.register_view.setCurrentIndex(index)
+            app.processEvents()
+            window.grab().save(str(out / f"register-{name}.png"))
+        window.close()
+
+
+if __name__ == "__main__":
+    main()

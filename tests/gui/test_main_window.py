@@ -1,0 +1,236 @@
+"""The main window driven through real widgets, offscreen: create a case, find it, filter, look at it."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.core.models import NewCase, Right, Status
+from dpo_desk.gui import main_window as main_window_module
+from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
+from dpo_desk.gui.main_window import EMPTY_STORE, NOTHING_MATCHES, MainWindow
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.status_dialog import ChangeStatusDialog
+from dpo_desk.store.cases import CaseRepository
+from tests.conftest import NOW, new_case
+
+
+def fill_dialog(qtbot: QtBot, dialog: NewCaseDialog) -> None:
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Norge AS"))
+    qtbot.keyClicks(dialog.name, "Kari Nordmann")
+    qtbot.keyClicks(dialog.emails, "kari@example.no")
+    dialog.rights[Right.ERASURE].setChecked(True)
+    qtbot.keyClicks(dialog.text, "Slett alle opplysninger om meg.")
+
+
+def test_empty_store_says_how_to_begin(window: MainWindow) -> None:
+    assert window.model.rowCount() == 0
+    assert window.empty.isVisible() and window.empty.text() == EMPTY_STORE
+    assert not window.change_status_action.isEnabled()
+
+
+def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepository) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: [])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    assert dialog.problem.text() == "Name: the subject's name is missing"
+    qtbot.keyClicks(dialog.name, "Kari Nordmann")
+    assert (
+        dialog.problem.text()
+        == "Contact: give an e-mail, a phone or a postal address, so the answer can reach them"
+    )
+    qtbot.keyClicks(dialog.emails, "kari@")
+    assert dialog.problem.text() == "E-mails: 'kari@' is not an e-mail address"
+    qtbot.keyClicks(dialog.emails, "example.no")
+    assert dialog.problem.text().startswith("Rights:")
+    dialog.rights[Right.ACCESS].setChecked(True)
+    assert dialog.problem.text() == "" and ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    value = dialog.value()
+    assert value is not None and value.subject.emails == ("kari@example.no",)
+    assert value.received.tzinfo is not None
+
+
+def test_new_case_dialog_warns_of_earlier_cases(qtbot: QtBot, repo: CaseRepository) -> None:
+    repo.add(
+        new_case(emails=("kari@example.no",), received=datetime(2026, 2, 1, tzinfo=UTC)), actor="d", now=NOW
+    )
+    dialog = NewCaseDialog(
+        repo.register.entities(), lambda: NOW, lambda emails: repo.cases_from_emails(emails)
+    )
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.emails, "KARI@example.no")
+    dialog.emails.editingFinished.emit()
+    assert "DSR-2026-0001 (1 Feb 2026, received)" in dialog.earlier.text()
+
+
+def test_received_time_is_local_to_the_entity(qtbot: QtBot, repo: CaseRepository) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: [])
+    qtbot.addWidget(dialog)
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
+    assert "Europe/Helsinki" in dialog.zone_hint.text()
+    fill_dialog(qtbot, dialog)  # switches to Norway; the typed wall-clock time stays
+    value = dialog.value()
+    assert value is not None
+    assert value.received.utcoffset().total_seconds() == 3600  # Oslo in November
+
+
+def test_create_a_case_through_the_dialog_and_find_it_by_typing(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("Ola Nordmann", "Jan Kowalski", "Anna Kowalska"):
+        repo.add(new_case(name=name, emails=(f"{name.split()[0].lower()}@example.com",)), actor="d", now=NOW)
+    window.model.refresh()
+
+    def ask(cls, entities, now, earlier_cases, parent=None) -> NewCase | None:
+        dialog = cls(entities, now, earlier_cases, parent)
+        qtbot.addWidget(dialog)
+        fill_dialog(qtbot, dialog)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        return dialog.value()
+
+    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(ask))
+    with qtbot.waitSignal(window.case_created) as created:
+        window.new_case_action.trigger()
+    assert created.args == ["DSR-2026-0004"]
+    assert window.model.rowCount() == 4
+    assert window.case_view.case is not None and window.case_view.case.reference == "DSR-2026-0004"
+
+    window.find_action.trigger()
+    assert window.filters.search.hasFocus()
+    qtbot.keyClicks(window.filters.search, "kari")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, SUBJECT).data() == "Kari Nordmann"
+    assert window.count_label.text() == "1 of 4 cases"
+
+    window.filters.search.clear()
+    qtbot.keyClicks(window.filters.search, "kowal")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    qtbot.keyClicks(window.filters.search, "ska")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, SUBJECT).data() == "Anna Kowalska"
+
+    qtbot.keyClicks(window.filters.search, "zzz")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert window.empty.isVisible() and window.empty.text() == NOTHING_MATCHES
+
+
+def test_status_and_right_filters(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+    first = repo.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
+    repo.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
+    repo.change_status(first, Status.IDENTITY_CHECK, actor="d", reason="", now=NOW)
+    window.model.refresh()
+    window.filters.status.setCurrentIndex(window.filters.status.findData(Status.IDENTITY_CHECK))
+    assert window.model.rowCount() == 1
+    window.filters.status.setCurrentIndex(0)
+    window.filters.right.setCurrentIndex(window.filters.right.findData(Right.ACCESS))
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, REFERENCE).data() == "DSR-2026-0002"
+
+
+def test_due_within_filter_and_sorting_by_due(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+    repo.add(new_case(received=datetime(2026, 11, 25, tzinfo=UTC)), actor="d", now=NOW)  # due 28 Dec
+    repo.add(new_case(received=datetime(2026, 11, 3, tzinfo=UTC)), actor="d", now=NOW)  # due 3 Dec
+    window.model.refresh()
+    window.filters.due_within.setChecked(True)
+    window.filters.due_days.setValue(7)
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, DAYS_LEFT).data() == "4 d left"
+    window.filters.due_within.setChecked(False)
+    window.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
+    assert [window.model.index(row, DUE).data() for row in range(2)] == ["2026-12-03", "2026-12-28"]
+    window.table.sortByColumn(DUE, Qt.SortOrder.DescendingOrder)
+    assert [window.model.index(row, DUE).data() for row in range(2)] == ["2026-12-28", "2026-12-03"]
+
+
+def test_case_view_shows_the_due_date_and_why(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+    repo.add(
+        new_case(received=datetime(2026, 1, 31, 10, tzinfo=UTC), entity="Altoros Norge AS"),
+        actor="d",
+        now=NOW,
+    )
+    window.model.refresh()
+    window.table.selectRow(0)
+    view = window.case_view
+    assert view.reference.text() == "DSR-2026-0001"
+    assert view.due_badge.text() == "272 d overdue"
+    assert "Overdue since 2 Mar 2026" in view.next_step.text()
+    why = view.why.text()
+    assert "one month: 28 Feb 2026 (no 31 Feb)" in why
+    assert "due Mon 2 Mar 2026" in why
+    labels = [view.deadline.itemAt(row, view.deadline.ItemRole.FieldRole).widget().text() for row in range(4)]
+    assert labels[0].startswith("Mon 2 Mar 2026")
+    assert labels[1] == "Mon 2 Mar 2026"  # extension notice deadline
+
+
+def test_change_status_from_the_case_view(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    assert window.change_status_action.isEnabled()
+
+    def ask(cls, reference, current, parent=None):
+        dialog = cls(reference, current, parent)
+        qtbot.addWidget(dialog)
+        dialog.target.setCurrentIndex(dialog.target.findData(Status.IN_PROGRESS))  # skips the ID check
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled() and "say why" in dialog.problem.text()
+        qtbot.keyClicks(dialog.reason, "Identity not needed: existing customer login")
+        assert ok.isEnabled()
+        return dialog.answer()
+
+    monkeypatch.setattr(ChangeStatusDialog, "ask", classmethod(ask))
+    window.change_status_action.trigger()
+    assert repo.get_by_id(case_id).status is Status.IN_PROGRESS
+    assert window.case_view.status.text() == "In progress"
+    assert window.model.index(0, len(COLUMNS) - 1).data() == "In progress"
+    history = window.case_view.history
+    assert history.rowCount() == 2
+    assert history.item(1, 3).text() == "Identity not needed: existing customer login"
+
+
+def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
+    window.navigation.setCurrentRow(1)
+    assert window.pages.currentWidget() is window.register_view
+    assert window.register_view.entities.rowCount() == 5
+    assert window.register_view.sources.rowCount() == 6
+    assert window.register_view.processors.rowCount() >= 40
+
+
+def test_window_geometry_is_remembered(
+    qtbot: QtBot, repo: CaseRepository, store_path, settings: QSettings
+) -> None:
+    first = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(first.width(), 450)  # the offscreen screen is 800 x 600, narrower than the window
+    first.close()
+    assert settings.contains("window/geometry")
+    second = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+    qtbot.addWidget(second)
+    assert second.height() == 450
+
+
+def test_case_model_passes_qt_model_tester(qtmodeltester, repo: CaseRepository) -> None:
+    for day in range(1, 6):
+        repo.add(new_case(received=datetime(2026, 10, day, tzinfo=UTC)), actor="d", now=NOW)
+    model = CaseTableModel(repo, lambda: NOW.date(), 7)
+    model.refresh()
+    qtmodeltester.check(model)
+
+
+def test_shortcuts(window: MainWindow) -> None:
+    assert window.new_case_action.shortcut().toString() == "Ctrl+N"
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+
+
+def test_main_window_module_has_no_sql() -> None:
+    """The GUI reaches the store only through the repository."""
+    source = Path(main_window_module.__file__).read_text(encoding="utf-8")
+    assert "SELECT" not in source and "execute(" not in source
