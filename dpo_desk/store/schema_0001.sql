@@ -100,7 +100,8 @@ CREATE TABLE cases (
     received_at           TEXT NOT NULL,   -- UTC, ISO 8601 with Z
     received_tz           TEXT NOT NULL,   -- the receiving entity's zone at intake
     received_date         TEXT NOT NULL,   -- the local date of receipt: day 0 of the deadline
-    rights                TEXT NOT NULL,   -- canonical comma-separated list, e.g. 'access,erasure'
+    rights                TEXT NOT NULL DEFAULT '',  -- derived from case_rights by triggers, for display
+    subject_name          TEXT NOT NULL DEFAULT '',  -- copied from subjects by triggers, to sort by
     request_text          TEXT NOT NULL DEFAULT '',
     status                TEXT NOT NULL CHECK (status IN
                           ('received', 'identity-check', 'in-progress', 'waiting-on-subject',
@@ -116,8 +117,37 @@ CREATE TABLE cases (
 CREATE INDEX cases_by_received ON cases (received_at);
 CREATE INDEX cases_by_due ON cases (due_date);
 CREATE INDEX cases_by_status ON cases (status, due_date);
+-- The case list sorts statuses in the order of the lifecycle; the expression must match the query's.
+CREATE INDEX cases_by_status_rank ON cases ((CASE status WHEN 'received' THEN 0 WHEN 'identity-check' THEN 1 WHEN 'in-progress' THEN 2 WHEN 'waiting-on-subject' THEN 3 WHEN 'waiting-on-fee' THEN 4 WHEN 'response-ready' THEN 5 WHEN 'responded' THEN 6 WHEN 'closed' THEN 7 WHEN 'refused' THEN 8 WHEN 'withdrawn' THEN 9 END), due_date, id);
+CREATE INDEX cases_by_subject_name ON cases (subject_name COLLATE NOCASE, id);
 CREATE INDEX cases_by_entity ON cases (entity_id);
 CREATE INDEX cases_by_subject ON cases (subject_id);
+
+-- The rights invoked, one row each: filtering by right is an index search, not a text scan.
+CREATE TABLE case_rights (
+    right    TEXT NOT NULL CHECK (right IN ('access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'consent-withdrawal', 'other')),
+    case_id  INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    PRIMARY KEY (right, case_id)
+) WITHOUT ROWID;
+CREATE INDEX case_rights_by_case ON case_rights (case_id);
+
+CREATE TRIGGER case_rights_label_insert AFTER INSERT ON case_rights BEGIN
+    UPDATE cases SET rights = (
+        SELECT group_concat(right, ',') FROM (
+            SELECT r.right FROM case_rights r WHERE r.case_id = new.case_id ORDER BY CASE r.right WHEN 'access' THEN 0 WHEN 'rectification' THEN 1 WHEN 'erasure' THEN 2 WHEN 'restriction' THEN 3 WHEN 'objection' THEN 4 WHEN 'portability' THEN 5 WHEN 'consent-withdrawal' THEN 6 WHEN 'other' THEN 7 END))
+    WHERE id = new.case_id;
+END;
+
+CREATE TRIGGER case_rights_label_delete AFTER DELETE ON case_rights BEGIN
+    UPDATE cases SET rights = coalesce((
+        SELECT group_concat(right, ',') FROM (
+            SELECT r.right FROM case_rights r WHERE r.case_id = old.case_id ORDER BY CASE r.right WHEN 'access' THEN 0 WHEN 'rectification' THEN 1 WHEN 'erasure' THEN 2 WHEN 'restriction' THEN 3 WHEN 'objection' THEN 4 WHEN 'portability' THEN 5 WHEN 'consent-withdrawal' THEN 6 WHEN 'other' THEN 7 END)), '')
+    WHERE id = old.case_id;
+END;
+
+CREATE TRIGGER subjects_name_to_cases AFTER UPDATE OF name ON subjects BEGIN
+    UPDATE cases SET subject_name = new.name WHERE subject_id = new.id;
+END;
 
 CREATE TABLE case_events (
     id           INTEGER PRIMARY KEY,
