@@ -1,0 +1,108 @@
+"""Start-up and case-list figures on a 100,000-case demo store.
+
+Run: .venv/bin/python bench/bench_store.py [STORE]   (creates STORE with 100,000 demo cases if missing;
+default /tmp/dpo-desk-bench/store.sqlite). Prints timings; asserts nothing.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from dpo_desk.core.models import CaseQuery, Right, Status
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+from dpo_desk.store.demo import create_demo_store
+
+CASES = 100_000
+DEFAULT = Path("/tmp/dpo-desk-bench/store.sqlite")
+
+STARTUP = """
+import sys, time
+started = time.perf_counter()
+from datetime import UTC, datetime
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+app = QApplication([])
+db = open_store(Path(sys.argv[1]))
+window = MainWindow(CaseRepository(db), Path(sys.argv[1]), "bench", lambda: datetime.now(UTC),
+                    QSettings(sys.argv[2], QSettings.Format.IniFormat))
+window.show()
+app.processEvents()
+window.model.index(0, 1).data()
+print(time.perf_counter() - started)
+"""
+
+
+def timed(action, repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs) * 1000
+
+
+def main() -> None:
+    store = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    if not store.exists():
+        store.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        create_demo_store(store, cases=CASES, seed=1, now=datetime.now(UTC))
+        print(f"store: created {CASES:,} demo cases in {time.perf_counter() - started:.1f} s")
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    settings = str(store.parent / "bench-settings.ini")
+    startups = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", STARTUP, str(store), settings],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    print(
+        f"startup: main window shown with the first row in {statistics.median(startups):.2f} s "
+        "(median of 3, including Python and Qt imports)"
+    )
+    today = date.today()
+    with open_store(store) as db:
+        repo = CaseRepository(db)
+        print(f"cases in store: {repo.count():,}")
+        queries = {
+            "all, newest first": CaseQuery(),
+            "search 'kowal'": CaseQuery(text="kowal"),
+            "search 'nordmann example'": CaseQuery(text="nordmann example"),
+            "status = in progress": CaseQuery(status=Status.IN_PROGRESS),
+            "right = erasure": CaseQuery(right=Right.ERASURE),
+            "due within 7 days": CaseQuery(due_within_days=7),
+            "sort by due date": CaseQuery(sort="due", descending=False),
+            "sort by subject": CaseQuery(sort="subject", descending=False),
+            "sort by entity": CaseQuery(sort="entity"),
+            "sort by status": CaseQuery(sort="status"),
+            "search + erasure + sort by subject": CaseQuery(
+                text="example", right=Right.ERASURE, sort="subject"
+            ),
+        }
+        for label, query in queries.items():
+            found = len(repo.find_ids(query, today=today))
+            print(
+                f"filter: {label:<36} {timed(lambda q=query: repo.find_ids(q, today=today)):7.1f} ms  "
+                f"({found:,} rows)"
+            )
+        ids = repo.find_ids(CaseQuery(), today=today)
+        print(f"rows: first batch of 200 rows fetched in {timed(lambda: repo.summaries(ids[:200])):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
