@@ -55,6 +55,9 @@ class CaseTableModel(QAbstractTableModel):
         self._rows = {}
         self.endResetModel()
 
+    def set_due_soon_days(self, days: int) -> None:
+        self._due_soon_days = days
+
     def refresh(self) -> None:
         self.set_query(self._query)
 

@@ -33,6 +33,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
+from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.store.cases import CaseRepository
 
@@ -283,6 +284,25 @@ class CaseView(QWidget):
         )
 
     @Slot()
+    def correct_receipt(self) -> None:
+        if self.case is None:
+            return
+        answer = ReceiptDialog.ask(self.case, self._repo.register.entities(), self._now, self)
+        if answer is None:
+            return
+        entity_name, received, reason = answer
+        self._apply(
+            lambda case_id: self._repo.correct_receipt(
+                case_id,
+                entity_name=entity_name,
+                received=received,
+                actor=self._actor,
+                reason=reason,
+                now=self._now(),
+            )
+        )
+
+    @Slot()
     def add_note(self) -> None:
         if self.case is None:
             return
@@ -305,9 +325,9 @@ class CaseView(QWidget):
 
 
 def _describe(event: CaseEvent) -> str:
-    if event.from_status is None or event.to_status is None:
-        return "Case created"
-    return f"{event.from_status.label} → {event.to_status.label}"
+    if event.action == "status" and event.from_status and event.to_status:
+        return f"{event.from_status.label} → {event.to_status.label}"
+    return {"created": "Case created", "corrected": "Receipt corrected"}.get(event.action, event.action)
 
 
 def _clear(form: QFormLayout) -> None:

@@ -31,6 +31,7 @@ from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.register_view import RegisterView
+from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.store.cases import CaseRepository
 
 EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
@@ -162,6 +163,16 @@ class MainWindow(QMainWindow):
             pixmap.SP_ArrowForward,
         )
         self.add_note_action = self._action("Add &note…", "Ctrl+Shift+N", "Add a note to the selected case")
+        self.correct_receipt_action = self._action(
+            "Correct &receipt…",
+            "Ctrl+Shift+R",
+            "Fix the receiving entity or the time of receipt; the deadlines follow",
+        )
+        self.settings_action = self._action(
+            "Deadline &settings…",
+            QKeySequence.StandardKey.Preferences,
+            "Rule set, internal target and calendars",
+        )
         self.refresh_action = self._action(
             "&Refresh",
             QKeySequence.StandardKey.Refresh,
@@ -174,6 +185,8 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.focus_search)
         self.change_status_action.triggered.connect(self.case_view.change_status)
         self.add_note_action.triggered.connect(self.case_view.add_note)
+        self.correct_receipt_action.triggered.connect(self.case_view.correct_receipt)
+        self.settings_action.triggered.connect(self.edit_settings)
         self.refresh_action.triggered.connect(self.model.refresh)
         self.quit_action.triggered.connect(self.close)
         self.about_action.triggered.connect(self._about)
@@ -185,9 +198,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
+        case_menu.addAction(self.correct_receipt_action)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.refresh_action)
         help_menu = menus.addMenu("&Help")
@@ -237,6 +253,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Created {reference}", 5000)
         self.case_created.emit(reference)
 
+    @Slot()
+    def edit_settings(self) -> None:
+        answer = SettingsDialog.ask(self._repo.settings(), self._repo.register.entities(), self)
+        if answer is None:
+            return
+        settings, calendars = answer
+        changed = self._repo.apply_deadline_settings(settings, calendars)
+        self.model.set_due_soon_days(settings.due_soon_days)
+        self.model.refresh()
+        if self.case_view.case is not None:
+            self.case_view.show_case(self.case_view.case.id)
+        self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
+
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:
         row = self.model.row_of(case_id)
@@ -272,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def _update_case_actions(self) -> None:
         has_case = self.case_view.case is not None
-        for action in (self.change_status_action, self.add_note_action):
+        for action in (self.change_status_action, self.add_note_action, self.correct_receipt_action):
             action.setEnabled(has_case)
         self.change_status_action.setToolTip(
             "Move the selected case to another status" if has_case else "Select a case first"

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from dpo_desk.core import lifecycle
-from dpo_desk.core.deadlines import DeadlineInput, case_deadlines
+from dpo_desk.core.deadlines import DeadlineInput, Rules, case_deadlines
 from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
     Case,
@@ -30,7 +31,7 @@ from dpo_desk.core.models import (
 )
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
-from dpo_desk.store.settings import DeskSettings, load_settings
+from dpo_desk.store.settings import DeskSettings, load_settings, save_settings
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
 
@@ -148,12 +149,7 @@ class CaseRepository:
 
     def deadline_input(self, case: Case) -> DeadlineInput:
         """What the case's deadline is computed from, for the "Why this date?" view."""
-        return DeadlineInput(
-            received=case.received_date,
-            calendar=case.entity.calendar,
-            rules=load_settings(self._db).rules,
-            time_zone=case.entity.time_zone,
-        )
+        return _deadline_input(case, load_settings(self._db).rules)
 
     def recompute_deadlines(self, case_ids: Iterable[int] | None = None) -> int:
         """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed."""
@@ -161,17 +157,55 @@ class CaseRepository:
             ids = (
                 list(case_ids)
                 if case_ids is not None
-                else [row["id"] for row in self._db.query("SELECT id FROM cases")]
+                else [row[0] for row in self._db.execute("SELECT id FROM cases")]
             )
-            target_days = load_settings(self._db).target_days
+            settings = load_settings(self._db)
             changed = 0
-            for case_id in ids:
-                case = self.get_by_id(case_id)
-                fresh = case_deadlines(self.deadline_input(case), target_days)
-                if fresh != case.deadlines:
-                    self._store_deadlines(case_id, fresh)
-                    changed += 1
+            for start in range(0, len(ids), _BATCH):
+                for case in self.cases(ids[start : start + _BATCH]):
+                    fresh = case_deadlines(_deadline_input(case, settings.rules), settings.target_days)
+                    if fresh != case.deadlines:
+                        self._store_deadlines(case.id, fresh)
+                        changed += 1
         return changed
+
+    def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str]) -> int:
+        """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""
+        with write_transaction(self._db):
+            save_settings(self._db, settings)
+            for entity_id, calendar in calendars.items():
+                self.register.set_calendar(entity_id, calendar)
+            return self.recompute_deadlines()
+
+    def correct_receipt(
+        self, case_id: int, *, entity_name: str, received: datetime, actor: str, reason: str, now: datetime
+    ) -> None:
+        """Fix the receiving entity or the time of receipt; the deadlines follow, the history says why."""
+        if not reason.strip():
+            raise InputError("reason: say why the receipt is corrected; it goes into the history")
+        check_not_future(received, now=now)
+        with write_transaction(self._db):
+            before = self.get_by_id(case_id)
+            entity = self.register.entity(entity_name)
+            received_date = received.astimezone(ZoneInfo(entity.time_zone)).date()
+            self._db.execute(
+                "UPDATE cases SET entity_id = ?, received_at = ?, received_tz = ?, received_date = ?, "
+                "updated_at = ? WHERE id = ?",
+                (
+                    entity.id,
+                    utc_text(received),
+                    entity.time_zone,
+                    received_date.isoformat(),
+                    utc_text(now),
+                    case_id,
+                ),
+            )
+            change = (
+                f"receipt corrected from {before.entity.name}, {utc_text(before.received_at)} "
+                f"to {entity.name}, {utc_text(received)}: {reason.strip()}"
+            )
+            self._record(case_id, now, actor, "corrected", None, None, change)
+            self.recompute_deadlines([case_id])
 
     def _store_deadlines(self, case_id: int, deadlines: Deadlines) -> None:
         self._db.execute(
@@ -385,6 +419,15 @@ class CaseRepository:
                 reason,
             ),
         )
+
+
+def _deadline_input(case: Case, rules: Rules) -> DeadlineInput:
+    return DeadlineInput(
+        received=case.received_date,
+        calendar=case.entity.calendar,
+        rules=rules,
+        time_zone=case.entity.time_zone,
+    )
 
 
 def _rights(text: str) -> tuple[Right, ...]:

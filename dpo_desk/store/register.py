@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dpo_desk.core.calendars import check_calendar
 from dpo_desk.core.errors import NotFoundError
 from dpo_desk.core.models import Address, Entity
 
@@ -62,6 +63,11 @@ class Register:
                 return entity
         known = ", ".join(e.name for e in self.entities())
         raise NotFoundError(f"entity: unknown entity {name_or_key!r}; known entities are {known}")
+
+    def set_calendar(self, entity_id: int, calendar: str) -> None:
+        """Which holidays roll a deadline for this entity (the US entity's is a choice: none or NO)."""
+        check_calendar(calendar)
+        self._db.execute("UPDATE entities SET calendar = ? WHERE id = ?", (calendar, entity_id))
 
     def sources(self) -> list[Source]:
         rows = self._db.query(

@@ -13,6 +13,8 @@ from dpo_desk.gui import main_window as main_window_module
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
 from dpo_desk.gui.main_window import EMPTY_STORE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.receipt_dialog import ReceiptDialog
+from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
@@ -234,3 +236,55 @@ def test_main_window_module_has_no_sql() -> None:
     """The GUI reaches the store only through the repository."""
     source = Path(main_window_module.__file__).read_text(encoding="utf-8")
     assert "SELECT" not in source and "execute(" not in source
+
+
+def test_settings_dialog_changes_calendar_and_recomputes(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    americas = repo.register.entity("Altoros Americas LLC")
+    case_id = repo.add(
+        new_case(entity=americas.name, received=datetime(2026, 4, 14, 15, tzinfo=UTC)), actor="d", now=NOW
+    )
+    window.model.refresh()
+    window.select_case(case_id)
+    assert window.model.index(0, DUE).data() == "2026-05-14"
+
+    def ask(cls, settings, entities, parent=None):
+        dialog = cls(settings, entities, parent)
+        qtbot.addWidget(dialog)
+        assert dialog.calendars[americas.id].currentText() == "none"  # the US entity's default
+        dialog.calendars[americas.id].setCurrentText("NO")
+        dialog.due_soon_days.setValue(3)
+        return dialog.answer()
+
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(ask))
+    window.settings_action.trigger()
+    assert window.model.index(0, DUE).data() == "2026-05-15"
+    assert "Ascension Day (NO public holiday)" in window.case_view.why.text()
+    assert repo.settings().due_soon_days == 3
+    assert "1 due dates changed" in window.statusBar().currentMessage()
+
+
+def test_correct_receipt_from_the_case_menu(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = repo.add(new_case(received=datetime(2026, 5, 4, 9, tzinfo=UTC)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+
+    def ask(cls, case, entities, now, parent=None):
+        dialog = cls(case, entities, now, parent)
+        qtbot.addWidget(dialog)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled() and dialog.problem.text().startswith("Reason")
+        dialog.entity.setCurrentText("Altoros Poland")
+        qtbot.keyClicks(dialog.reason, "Sent to the Warsaw office")
+        assert ok.isEnabled()
+        return dialog.answer()
+
+    monkeypatch.setattr(ReceiptDialog, "ask", classmethod(ask))
+    window.correct_receipt_action.trigger()
+    case = repo.get_by_id(case_id)
+    assert case.entity.name == "Altoros Poland"
+    assert case.received_local.hour == 11  # the wall-clock time shown (Oslo) now read in Warsaw
+    assert window.case_view.history.item(1, 2).text() == "Receipt corrected"

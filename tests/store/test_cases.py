@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
-from dpo_desk.core.errors import NotFoundError, RefusedError
+from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.models import CaseQuery, Right, Status
 from dpo_desk.store.cases import CaseRepository, search_expression
 from dpo_desk.store.settings import DeskSettings, Rules, save_settings
@@ -239,3 +239,42 @@ def test_list_queries_use_an_index(db: Database, query: CaseQuery, index: str) -
     sql, params = CaseRepository(db).list_statement(query, today=TODAY)
     plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert index in plan, plan
+
+
+def test_correcting_the_receipt_moves_the_deadline_and_is_recorded(repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(received=datetime(2026, 5, 4, 9, tzinfo=UTC)), actor="dpo", now=NOW)
+    assert repo.get_by_id(case_id).deadlines.due == date(2026, 6, 4)  # Norway: Thursday
+    repo.correct_receipt(
+        case_id,
+        entity_name="Altoros Poland",
+        received=datetime(2026, 5, 4, 9, tzinfo=UTC),
+        actor="alice",
+        reason="Sent to the Warsaw office",
+        now=NOW,
+    )
+    case = repo.get_by_id(case_id)
+    assert case.entity.name == "Altoros Poland"
+    assert case.deadlines.due == date(2026, 6, 5)  # 4 June 2026 is Corpus Christi in Poland
+    last = repo.history(case_id)[-1]
+    assert (last.action, last.actor) == ("corrected", "alice")
+    assert "Sent to the Warsaw office" in last.reason
+    with pytest.raises(InputError, match="reason"):
+        repo.correct_receipt(
+            case_id, entity_name="Altoros Poland", received=NOW, actor="a", reason=" ", now=NOW
+        )
+
+
+def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseRepository) -> None:
+    americas = repo.register.entity("Altoros Americas LLC")
+    case_id = repo.add(
+        new_case(entity=americas.name, received=datetime(2026, 4, 14, 15, tzinfo=UTC)), actor="dpo", now=NOW
+    )
+    assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 14)  # weekends only: Thursday 14 May
+    changed = repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"})
+    assert changed == 1
+    assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 15)  # NO: 14 May is Ascension Day
+    repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"})
+    assert repo.get_by_id(case_id).deadlines.target == date(2026, 4, 24)
+    with pytest.raises(InputError, match="unknown calendar"):
+        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"})
+    assert repo.register.entity(americas.name).calendar == "NO"  # nothing half-applied
