@@ -12,6 +12,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 
@@ -37,6 +39,16 @@ def main() -> None:
             window.register_view.setCurrentIndex(index)
             app.processEvents()
             window.grab().save(str(out / f"register-{name}.png"))
+        repo = CaseRepository(db)
+        dialogs = {
+            "new-case": NewCaseDialog(repo.register.entities(), lambda: datetime.now(UTC), repo.cases_from_emails),
+            "settings": SettingsDialog(repo.settings(), repo.register.entities()),
+        }
+        for name, dialog in dialogs.items():
+            dialog.show()
+            app.processEvents()
+            dialog.grab().save(str(out / f"dialog-{name}.png"))
+            dialog.close()
         window.close()
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
 
 from dpo_desk.store.register import Register
 
+MAX_COLUMN_WIDTH = 320  # long texts wrap instead of pushing the last columns off screen
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> QTableWidget:
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: bool = True) -> QTableWidget:
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -21,9 +24,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> QTableWidge
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             table.setItem(row, column, item)
-    table.setSortingEnabled(True)
     table.resizeColumnsToContents()
+    for column in range(len(headers)):
+        table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN_WIDTH))
     table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.resizeRowsToContents()
+    if sortable:
+        table.setSortingEnabled(True)
+        table.sortItems(0, Qt.SortOrder.AscendingOrder)
     return table
 
 
@@ -56,7 +64,10 @@ class RegisterView(QTabWidget):
             )
             for s in register.sources()
         ]
-        self.sources = _table(("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources)
+        # Sources stay in the order of the policy's sections.
+        self.sources = _table(
+            ("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources, sortable=False
+        )
         processors = [
             (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources))
             for p in register.processors()
