@@ -12,13 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +23,7 @@ from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
 from dpo_desk.core.models import CaseSummary, Channel, Entity, NewCase, Right
+from dpo_desk.gui.form_dialog import FormDialog
 
 FIELD_LABELS = {
     "subject.name": "Name",
@@ -36,7 +34,7 @@ FIELD_LABELS = {
 }
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(FormDialog):
     def __init__(
         self,
         entities: Sequence[Entity],
@@ -44,8 +42,7 @@ class NewCaseDialog(QDialog):
         earlier_cases: Callable[[list[str]], list[CaseSummary]],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New case")
+        super().__init__("New case", parent, ok_text="Create case")
         self.setMinimumWidth(560)
         self._now = now
         self._earlier_cases = earlier_cases
@@ -80,16 +77,8 @@ class NewCaseDialog(QDialog):
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
         self.earlier.setStyleSheet("color: #8a5a00;")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c62828; font-weight: 600;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Create case")
 
-        form = QFormLayout()
+        form = self.form
         form.addRow("&Entity", self.entity)
         form.addRow("C&hannel", self.channel)
         form.addRow("Recei&ved", self.received)
@@ -100,14 +89,8 @@ class NewCaseDialog(QDialog):
         form.addRow("&Phones", self.phones)
         form.addRow("&Address", self.address)
         form.addRow("Re&quest", self.text)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.earlier)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self.below.addWidget(self.earlier)
 
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.entity.currentIndexChanged.connect(self._entity_changed)
         for line in (self.name, self.emails, self.phones):
             line.textChanged.connect(self._validate)
@@ -165,10 +148,9 @@ class NewCaseDialog(QDialog):
             self._value = None
             field, _, message = str(error).partition(": ")
             label = FIELD_LABELS.get(field)
-            self.problem.setText(f"{label}: {message}" if label and message else str(error))
+            self.show_problem(f"{label}: {message}" if label and message else str(error))
         else:
-            self.problem.setText("")
-        self.ok.setEnabled(self._value is not None)
+            self.show_problem("")
 
     def _build(self) -> NewCase:
         subject = subject_details(

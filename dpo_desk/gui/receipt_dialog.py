@@ -7,22 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QDialog, QLabel, QLineEdit, QWidget
 
 from dpo_desk.core.models import Case, Entity
+from dpo_desk.gui.form_dialog import FormDialog
 
 
-class ReceiptDialog(QDialog):
+class ReceiptDialog(FormDialog):
     def __init__(
         self,
         case: Case,
@@ -30,8 +21,7 @@ class ReceiptDialog(QDialog):
         now: Callable[[], datetime],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Correct the receipt of {case.reference}")
+        super().__init__(f"Correct the receipt of {case.reference}", parent)
         self.setMinimumWidth(460)
         self._now = now
         self.entity = QComboBox()
@@ -47,22 +37,10 @@ class ReceiptDialog(QDialog):
         self.zone_hint = QLabel()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why; kept in the case history")
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #c62828;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        form = QFormLayout()
-        form.addRow("&Entity", self.entity)
-        form.addRow("Recei&ved", self.received)
-        form.addRow("", self.zone_hint)
-        form.addRow("&Reason", self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.form.addRow("&Entity", self.entity)
+        self.form.addRow("Recei&ved", self.received)
+        self.form.addRow("", self.zone_hint)
+        self.form.addRow("&Reason", self.reason)
         self.entity.currentIndexChanged.connect(self._validate)
         self.received.dateTimeChanged.connect(self._validate)
         self.reason.textChanged.connect(self._validate)
@@ -98,5 +76,4 @@ class ReceiptDialog(QDialog):
             problem = "Received: that moment is in the future"
         elif not reason:
             problem = "Reason: say why the receipt is corrected"
-        self.problem.setText(problem)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+        self.show_problem(problem)

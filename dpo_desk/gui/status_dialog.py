@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPlainTextEdit, QWidget
 
 from dpo_desk.core import lifecycle
 from dpo_desk.core.models import Status
+from dpo_desk.gui.form_dialog import FormDialog
 
 
-class ChangeStatusDialog(QDialog):
+class ChangeStatusDialog(FormDialog):
     def __init__(self, reference: str, current: Status, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Change status of {reference}")
+        super().__init__(f"Change status of {reference}", parent)
         self.setMinimumWidth(440)
         self._current = current
         self.target = QComboBox()
@@ -31,21 +22,9 @@ class ChangeStatusDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("why; kept in the case history")
         self.reason.setFixedHeight(80)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #c62828;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        form = QFormLayout()
-        form.addRow("Now", QLabel(current.label))
-        form.addRow("&Move to", self.target)
-        form.addRow("&Reason", self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.form.addRow("Now", QLabel(current.label))
+        self.form.addRow("&Move to", self.target)
+        self.form.addRow("&Reason", self.reason)
         self.target.currentIndexChanged.connect(self._validate)
         self.reason.textChanged.connect(self._validate)
         self._validate()
@@ -67,5 +46,4 @@ class ChangeStatusDialog(QDialog):
     def _validate(self) -> None:
         target = self._target()
         missing = lifecycle.reason_needed(self._current, target) and not self.reason.toPlainText().strip()
-        self.problem.setText("Reason: this move leaves the normal course; say why." if missing else "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not missing)
+        self.show_problem("Reason: this move leaves the normal course; say why." if missing else "")
