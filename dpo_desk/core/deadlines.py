@@ -83,6 +83,8 @@ def add_months(day: date, months: int) -> date:
     """The same day of the month ``months`` later, clamped to the last day of a shorter month."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= 28:  # every month has it: the common case needs no calendar lookup
+        return date(year, month, day.day)
     return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
@@ -184,7 +186,7 @@ def _compute(request: DeadlineInput, steps: list[str] | None, warnings: list[str
     start, suspended = _clock_start_and_suspension(pauses, request)
     months = EXTENDED_MONTHS if request.extended else RESPONSE_MONTHS
     period_end = add_months(start, months)
-    end = period_end + timedelta(days=suspended)
+    end = period_end + timedelta(days=suspended) if suspended else period_end
     due = roll_forward(end, calendar)
     if steps is not None and warnings is not None:
         _write_steps(request, pauses, start, months, period_end, end, due, steps)
