@@ -23,9 +23,7 @@ def requests(count: int, seed: int = 1) -> list[DeadlineInput]:
             start = received + timedelta(days=rng.randrange(5))
             pauses = (Pause(start, start + timedelta(days=rng.randrange(20)), rng.choice(list(PauseKind))),)
         result.append(
-            DeadlineInput(
-                received, rng.choice(CALENDARS), rng.choice(list(Rules)), pauses, rng.random() < 0.1
-            )
+            DeadlineInput(received, rng.choice(CALENDARS), rng.choice(list(Rules)), pauses, rng.random() < 0.1)
         )
     return result
 

@@ -90,15 +90,12 @@ def main() -> None:
             "sort by subject": CaseQuery(sort="subject", descending=False),
             "sort by entity": CaseQuery(sort="entity"),
             "sort by status": CaseQuery(sort="status"),
-            "search + erasure + sort by subject": CaseQuery(
-                text="example", right=Right.ERASURE, sort="subject"
-            ),
+            "search + erasure + sort by subject": CaseQuery(text="example", right=Right.ERASURE, sort="subject"),
         }
         for label, query in queries.items():
             found = len(repo.find_ids(query, today=today))
             print(
-                f"filter: {label:<36} {timed(lambda q=query: repo.find_ids(q, today=today)):7.1f} ms  "
-                f"({found:,} rows)"
+                f"filter: {label:<36} {timed(lambda q=query: repo.find_ids(q, today=today)):7.1f} ms  ({found:,} rows)"
             )
         ids = repo.find_ids(CaseQuery(), today=today)
         print(f"rows: first batch of 200 rows fetched in {timed(lambda: repo.summaries(ids[:200])):.1f} ms")

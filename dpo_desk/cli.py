@@ -50,23 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dpo-desk",
-        description="DPO Desk: data-subject requests from intake to letter. "
-        "Without a command, opens the app.",
+        description="DPO Desk: data-subject requests from intake to letter. Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"dpo-desk {__version__}")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--store", type=Path, metavar="PATH", help="the store file (default: your data folder)"
-    )
-    where.add_argument(
-        "--demo", action="store_true", help="use the demo store, created with demo cases if missing"
-    )
+    where.add_argument("--store", type=Path, metavar="PATH", help="the store file (default: your data folder)")
+    where.add_argument("--demo", action="store_true", help="use the demo store, created with demo cases if missing")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="create a store with the register and synthetic cases")
-    demo.add_argument(
-        "--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default 500)"
-    )
+    demo.add_argument("--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default 500)")
     demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default 1)")
     demo.set_defaults(run=_demo)
 
@@ -85,9 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
-    due.add_argument(
-        "--calendar", default="none", metavar="|".join(CALENDARS), help="holidays (default none)"
-    )
+    due.add_argument("--calendar", default="none", metavar="|".join(CALENDARS), help="holidays (default none)")
     due.add_argument("--rules", default="eu", metavar="eu|ico", help="how pauses count (default eu)")
     due.add_argument(
         "--pause",

@@ -19,8 +19,7 @@ from enum import StrEnum
 
 from dpo_desk.core.calendars import check_calendar, is_working_day, why_not_working
 from dpo_desk.core.dates import MONTHS, long_date, short_date, short_weekday_date
-from dpo_desk.core.errors import InputError
-from dpo_desk.core.models import Deadlines
+from dpo_desk.core.errors import InputError, RefusedError
 
 RESPONSE_MONTHS = 1  # Art. 12(3): "within one month of receipt"
 EXTENDED_MONTHS = 3  # Art. 12(3): "extended by two further months"
@@ -60,6 +59,35 @@ class Pause:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """The dates a case is held to, computed by :func:`case_deadlines`."""
+
+    due: date
+    extension_notice_due: date
+    target: date
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPause:
+    """A pause as the case records it: still open (no end) while the answer is awaited."""
+
+    kind: PauseKind
+    start: date
+    end: date | None
+    reason: str
+
+    def as_of(self, today: date) -> Pause:
+        """An open pause counts up to today: the due date moves a day for every day it lasts."""
+        return Pause(self.start, self.end or max(self.start, today), self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    reasons: str
+    notice_sent_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +148,28 @@ def case_deadlines(request: DeadlineInput, target_days: int = DEFAULT_TARGET_DAY
     return Deadlines(due=due, extension_notice_due=notice_due, target=_target(first_month, target_days))
 
 
+def check_extension(request: DeadlineInput, extension: Extension, *, today: date, already_extended: bool) -> None:
+    """Art. 12(3): the extension, with its reasons, must be notified within the first month."""
+    if already_extended:
+        raise RefusedError("the case is already extended; the period can be extended only once")
+    if not extension.reasons.strip():
+        raise InputError("reasons: the subject must be told why the answer takes longer")
+    if extension.notice_sent_on < request.received:
+        raise InputError("notice_sent_on: the notice cannot predate the request")
+    if extension.notice_sent_on > today:
+        raise InputError("notice_sent_on: the notice date is in the future")
+    notice_due = due_date(_replace_extended(request, False))
+    if extension.notice_sent_on > notice_due:
+        raise RefusedError(
+            f"the extension notice had to be sent by {long_date(notice_due)}; "
+            f"it was sent on {long_date(extension.notice_sent_on)}"
+        )
+    if today > notice_due:
+        raise RefusedError(f"the case is past its due date ({long_date(notice_due)}): it can no longer be extended")
+
+
 def _replace_extended(request: DeadlineInput, extended: bool) -> DeadlineInput:
-    return DeadlineInput(
-        request.received, request.calendar, request.rules, request.pauses, extended, request.time_zone
-    )
+    return DeadlineInput(request.received, request.calendar, request.rules, request.pauses, extended, request.time_zone)
 
 
 def _target(request: DeadlineInput, target_days: int) -> date:
@@ -223,16 +269,12 @@ def _write_steps(
         steps.append(f"end of period after suspensions: {long_date(end)}")
     day = end
     while day < due:
-        steps.append(
-            f"{short_weekday_date(day)} is not a working day: {why_not_working(request.calendar, day)}"
-        )
+        steps.append(f"{short_weekday_date(day)} is not a working day: {why_not_working(request.calendar, day)}")
         day += timedelta(days=1)
     steps.append(f"due {long_date(due)}")
 
 
-def _write_warnings(
-    request: DeadlineInput, pauses: tuple[Pause, ...], due: date, warnings: list[str]
-) -> None:
+def _write_warnings(request: DeadlineInput, pauses: tuple[Pause, ...], due: date, warnings: list[str]) -> None:
     for pause in pauses:
         if request.rules is Rules.EU and pause.kind is PauseKind.FEE:
             warnings.append(

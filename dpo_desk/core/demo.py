@@ -101,9 +101,7 @@ def demo_cases(count: int, *, seed: int, entity_names: Sequence[str], now: datet
         repeat = people and rng.random() < 0.08  # the same person again: repeat requests
         subject = rng.choice(people) if repeat else _person(rng, index)
         people.append(subject)
-        entity = (
-            entity_names[index % len(entity_names)] if index < len(entity_names) else rng.choice(entity_names)
-        )
+        entity = entity_names[index % len(entity_names)] if index < len(entity_names) else rng.choice(entity_names)
         new = NewCase(
             entity_name=entity,
             channel=rng.choice(list(Channel)),
@@ -117,9 +115,9 @@ def demo_cases(count: int, *, seed: int, entity_names: Sequence[str], now: datet
 
 def _status_for_age(rng: random.Random, age: timedelta) -> Status:
     if age > SETTLED_AFTER:
-        return rng.choices(
-            (Status.CLOSED, Status.RESPONDED, Status.REFUSED, Status.WITHDRAWN), weights=(70, 15, 8, 7)
-        )[0]
+        return rng.choices((Status.CLOSED, Status.RESPONDED, Status.REFUSED, Status.WITHDRAWN), weights=(70, 15, 8, 7))[
+            0
+        ]
     return rng.choice(list(Status))
 
 

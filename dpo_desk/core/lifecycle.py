@@ -49,8 +49,7 @@ def check_move(current: Status, target: Status, reason: str) -> None:
         raise RefusedError("a closed case can only be reopened (moved back to in progress)")
     if not reason.strip() and reason_needed(current, target):
         raise RefusedError(
-            f"moving from {current.label.lower()} to {target.label.lower()} leaves the normal course: "
-            "give a reason"
+            f"moving from {current.label.lower()} to {target.label.lower()} leaves the normal course: give a reason"
         )
 
 

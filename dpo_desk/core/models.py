@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from dpo_desk.core.deadlines import Deadlines, Extension, RecordedPause
+
 
 class Right(StrEnum):
     """The rights a data subject can invoke (GDPR Arts. 15-22, 7(3), 77)."""
@@ -148,15 +150,6 @@ class NewCase:
 
 
 @dataclass(frozen=True, slots=True)
-class Deadlines:
-    """The dates a case is held to, computed by :mod:`dpo_desk.core.deadlines`."""
-
-    due: date
-    extension_notice_due: date
-    target: date
-
-
-@dataclass(frozen=True, slots=True)
 class Case:
     id: int
     reference: str
@@ -169,6 +162,12 @@ class Case:
     text: str
     status: Status
     deadlines: Deadlines
+    pauses: tuple[RecordedPause, ...] = ()
+    extension: Extension | None = None
+
+    @property
+    def open_pauses(self) -> tuple[RecordedPause, ...]:
+        return tuple(p for p in self.pauses if p.end is None)
 
     @property
     def received_local(self) -> datetime:

@@ -32,9 +32,7 @@ REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(
-        self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, parent: Any = None
-    ) -> None:
+    def __init__(self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, parent: Any = None) -> None:
         super().__init__(parent)
         self._repo = repo
         self._today = today
@@ -76,9 +74,7 @@ class CaseTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None

@@ -138,9 +138,7 @@ class CaseView(QWidget):
 
         self.change_status_button.clicked.connect(self.change_status)
         self.add_note_button.clicked.connect(self.add_note)
-        self.earlier.itemActivated.connect(
-            lambda item: self.open_case.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
+        self.earlier.itemActivated.connect(lambda item: self.open_case.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def _overview_tab(self) -> QWidget:
         tab = QWidget()
@@ -209,9 +207,7 @@ class CaseView(QWidget):
             ("Address", case.subject.address or "—"),
         ]
         for label, value in rows:
-            self.details.addRow(
-                f"<b>{label}</b>", _selectable(QLabel(html.escape(value).replace("\n", "<br>")))
-            )
+            self.details.addRow(f"<b>{label}</b>", _selectable(QLabel(html.escape(value).replace("\n", "<br>"))))
         self.request_text.setPlainText(case.text)
         self.earlier.clear()
         earlier = self._repo.earlier_cases(case)
@@ -239,15 +235,13 @@ class CaseView(QWidget):
         ]
         for label, value in rows:
             self.deadline.addRow(f"<b>{label}</b>", _selectable(QLabel(value)))
-        explanation = explain(self._repo.deadline_input(case))
+        request = self._repo.deadline_input(case, today=today)
+        explanation = explain(request)
         steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.steps)
-        warnings = "".join(
-            f"<p style='color:#8a5a00'>⚠ {html.escape(warning)}</p>" for warning in explanation.warnings
-        )
-        rules = self._repo.deadline_input(case)
+        warnings = "".join(f"<p style='color:#8a5a00'>⚠ {html.escape(warning)}</p>" for warning in explanation.warnings)
         self.why.setText(
-            f"<ol>{steps}</ol>{warnings}<p style='color:gray'>Rules: {rules.rules.value.upper()} · "
-            f"calendar: {rules.calendar} · counted in {case.entity.time_zone}</p>"
+            f"<ol>{steps}</ol>{warnings}<p style='color:gray'>Rules: {request.rules.value.upper()} · "
+            f"calendar: {request.calendar} · counted in {case.entity.time_zone}</p>"
         )
 
     def _fill_history(self, case: Case) -> None:
@@ -278,9 +272,7 @@ class CaseView(QWidget):
             return
         target, reason = answer
         self._apply(
-            lambda case_id: self._repo.change_status(
-                case_id, target, actor=self._actor, reason=reason, now=self._now()
-            )
+            lambda case_id: self._repo.change_status(case_id, target, actor=self._actor, reason=reason, now=self._now())
         )
 
     @Slot()
@@ -308,9 +300,7 @@ class CaseView(QWidget):
             return
         text, ok = QInputDialog.getMultiLineText(self, f"Note on {self.case.reference}", "Note:")
         if ok and text.strip():
-            self._apply(
-                lambda case_id: self._repo.add_note(case_id, text, author=self._actor, now=self._now())
-            )
+            self._apply(lambda case_id: self._repo.add_note(case_id, text, author=self._actor, now=self._now()))
 
     def _apply(self, change: Callable[[int], None]) -> None:
         assert self.case is not None

@@ -24,9 +24,7 @@ class FormDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828; font-weight: 600;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok_text:
             self.ok.setText(ok_text)

@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         settings, calendars = answer
-        changed = self._repo.apply_deadline_settings(settings, calendars)
+        changed = self._repo.apply_deadline_settings(settings, calendars, today=self.today())
         self.model.set_due_soon_days(settings.due_soon_days)
         self.model.refresh()
         if self.case_view.case is not None:

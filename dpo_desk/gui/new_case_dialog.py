@@ -136,9 +136,7 @@ class NewCaseDialog(FormDialog):
     def _received(self) -> datetime:
         shown = self.received.dateTime()
         date, time = shown.date(), shown.time()
-        return datetime(
-            date.year(), date.month(), date.day(), time.hour(), time.minute(), tzinfo=self._zone()
-        )
+        return datetime(date.year(), date.month(), date.day(), time.hour(), time.minute(), tzinfo=self._zone())
 
     @Slot()
     def _validate(self) -> None:
@@ -178,8 +176,7 @@ class NewCaseDialog(FormDialog):
             self.earlier.setText("")
             return
         listed = ", ".join(
-            f"{s.reference} ({day_month_year(s.received_date)}, {s.status.label.lower()})"
-            for s in earlier[:5]
+            f"{s.reference} ({day_month_year(s.received_date)}, {s.status.label.lower()})" for s in earlier[:5]
         )
         more = f" and {len(earlier) - 5} more" if len(earlier) > 5 else ""
         self.earlier.setText(f"Earlier cases from this e-mail: {listed}{more}.")

@@ -29,9 +29,7 @@ class ReceiptDialog(FormDialog):
             self.entity.addItem(entity.name, entity)
         self.entity.setCurrentText(case.entity.name)
         local = case.received_local
-        self.received = QDateTimeEdit(
-            QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
-        )
+        self.received = QDateTimeEdit(QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0))
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.zone_hint = QLabel()

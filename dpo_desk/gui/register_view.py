@@ -65,16 +65,11 @@ class RegisterView(QTabWidget):
             for s in register.sources()
         ]
         # Sources stay in the order of the policy's sections.
-        self.sources = _table(
-            ("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources, sortable=False
-        )
+        self.sources = _table(("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources, sortable=False)
         processors = [
-            (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources))
-            for p in register.processors()
+            (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources)) for p in register.processors()
         ]
-        self.processors = _table(
-            ("Service", "Legal entity", "Category", "Role", "Used by sources"), processors
-        )
+        self.processors = _table(("Service", "Legal entity", "Category", "Role", "Used by sources"), processors)
         self.addTab(self.entities, f"Entities ({len(entities)})")
         self.addTab(self.sources, f"Sources ({len(sources)})")
         self.addTab(self.processors, f"Processors and recipients ({len(processors)})")

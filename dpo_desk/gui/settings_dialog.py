@@ -28,9 +28,7 @@ RULE_LABELS = {
 
 
 class SettingsDialog(QDialog):
-    def __init__(
-        self, settings: DeskSettings, entities: Sequence[Entity], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, settings: DeskSettings, entities: Sequence[Entity], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Deadline settings")
         self.rules = QComboBox()
@@ -61,9 +59,7 @@ class SettingsDialog(QDialog):
             "(the EEA representative's state) is the cautious alternative."
         )
         hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         form = QFormLayout()
         form.addRow("&Rule set", self.rules)
         form.addRow("Internal &target", self.target_days)

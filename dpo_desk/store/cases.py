@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from dpo_desk.core import lifecycle
-from dpo_desk.core.deadlines import DeadlineInput, Rules, case_deadlines
+from dpo_desk.core.deadlines import (
+    DeadlineInput,
+    Deadlines,
+    Extension,
+    PauseKind,
+    RecordedPause,
+    Rules,
+    case_deadlines,
+)
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
@@ -21,7 +30,6 @@ from dpo_desk.core.models import (
     CaseQuery,
     CaseSummary,
     Channel,
-    Deadlines,
     Entity,
     NewCase,
     Note,
@@ -147,35 +155,33 @@ class CaseRepository:
     def settings(self) -> DeskSettings:
         return load_settings(self._db)
 
-    def deadline_input(self, case: Case) -> DeadlineInput:
+    def deadline_input(self, case: Case, *, today: date) -> DeadlineInput:
         """What the case's deadline is computed from, for the "Why this date?" view."""
-        return _deadline_input(case, load_settings(self._db).rules)
+        return _deadline_input(case, load_settings(self._db).rules, today)
 
-    def recompute_deadlines(self, case_ids: Iterable[int] | None = None) -> int:
+    def recompute_deadlines(self, case_ids: Iterable[int] | None = None, *, today: date) -> int:
         """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed."""
         with write_transaction(self._db):
             ids = (
-                list(case_ids)
-                if case_ids is not None
-                else [row[0] for row in self._db.execute("SELECT id FROM cases")]
+                list(case_ids) if case_ids is not None else [row[0] for row in self._db.execute("SELECT id FROM cases")]
             )
             settings = load_settings(self._db)
             changed = 0
             for start in range(0, len(ids), _BATCH):
                 for case in self.cases(ids[start : start + _BATCH]):
-                    fresh = case_deadlines(_deadline_input(case, settings.rules), settings.target_days)
+                    fresh = case_deadlines(_deadline_input(case, settings.rules, today), settings.target_days)
                     if fresh != case.deadlines:
                         self._store_deadlines(case.id, fresh)
                         changed += 1
         return changed
 
-    def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str]) -> int:
+    def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str], *, today: date) -> int:
         """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""
         with write_transaction(self._db):
             save_settings(self._db, settings)
             for entity_id, calendar in calendars.items():
                 self.register.set_calendar(entity_id, calendar)
-            return self.recompute_deadlines()
+            return self.recompute_deadlines(today=today)
 
     def correct_receipt(
         self, case_id: int, *, entity_name: str, received: datetime, actor: str, reason: str, now: datetime
@@ -205,7 +211,7 @@ class CaseRepository:
                 f"to {entity.name}, {utc_text(received)}: {reason.strip()}"
             )
             self._record(case_id, now, actor, "corrected", None, None, change)
-            self.recompute_deadlines([case_id])
+            self.recompute_deadlines([case_id], today=now.astimezone().date())
 
     def _store_deadlines(self, case_id: int, deadlines: Deadlines) -> None:
         self._db.execute(
@@ -242,8 +248,14 @@ class CaseRepository:
             marks = ", ".join("?" * len(batch))
             rows = list(self._db.query(f"SELECT * FROM cases WHERE id IN ({marks})", batch))
             subjects = self._subjects([row["subject_id"] for row in rows])
+            pauses: dict[int, list[RecordedPause]] = {}
+            for pause in self._db.query(
+                f"SELECT * FROM pauses WHERE case_id IN ({marks}) ORDER BY start_date, id", batch
+            ):
+                pauses.setdefault(pause["case_id"], []).append(_pause(pause))
             for row in rows:
-                found[row["id"]] = _case(row, entities[row["entity_id"]], subjects[row["subject_id"]])
+                case = _case(row, entities[row["entity_id"]], subjects[row["subject_id"]])
+                found[row["id"]] = replace(case, pauses=tuple(pauses.get(row["id"], ())))
         return [found[case_id] for case_id in ids if case_id in found]
 
     def _subjects(self, subject_ids: Sequence[int]) -> dict[int, SubjectDetails]:
@@ -261,9 +273,7 @@ class CaseRepository:
         ):
             phones.setdefault(row[0], []).append(row[1])
         return {
-            row[0]: SubjectDetails(
-                row[1], tuple(emails.get(row[0], ())), tuple(phones.get(row[0], ())), row[2]
-            )
+            row[0]: SubjectDetails(row[1], tuple(emails.get(row[0], ())), tuple(phones.get(row[0], ())), row[2])
             for row in self._db.execute(
                 f"SELECT id, name, address FROM subjects WHERE id IN ({marks})", list(subject_ids)
             )
@@ -299,9 +309,7 @@ class CaseRepository:
             where.append(f"c.status IN ({marks}) AND c.due_date <= ?")
             params += [s.value for s in OPEN_STATUSES]
             params.append((today + timedelta(days=query.due_within_days)).isoformat())
-        order = SORT_COLUMNS[query.sort].format(
-            dir="DESC" if query.descending else "ASC", ranks=_STATUS_RANKS
-        )
+        order = SORT_COLUMNS[query.sort].format(dir="DESC" if query.descending else "ASC", ranks=_STATUS_RANKS)
         joins = " JOIN entities e ON e.id = c.entity_id" if query.sort == "entity" else ""
         sql = f"SELECT c.id FROM cases c{joins}"
         if where:
@@ -377,9 +385,7 @@ class CaseRepository:
         )
 
     def notes(self, case_id: int) -> list[Note]:
-        rows = self._db.query(
-            "SELECT at, author, text FROM notes WHERE case_id = ? ORDER BY at, id", [case_id]
-        )
+        rows = self._db.query("SELECT at, author, text FROM notes WHERE case_id = ? ORDER BY at, id", [case_id])
         return [Note(parse_utc(row["at"]), row["author"], row["text"]) for row in rows]
 
     def history(self, case_id: int) -> list[CaseEvent]:
@@ -395,6 +401,10 @@ class CaseRepository:
             )
             for row in rows
         ]
+
+    def record_event(self, case_id: int, now: datetime, actor: str, action: str, detail: str) -> None:
+        """A history entry for a step other than a status change; part of the caller's transaction."""
+        self._record(case_id, now, actor, action, None, None, detail)
 
     def _record(
         self,
@@ -421,17 +431,29 @@ class CaseRepository:
         )
 
 
-def _deadline_input(case: Case, rules: Rules) -> DeadlineInput:
+def _deadline_input(case: Case, rules: Rules, today: date) -> DeadlineInput:
     return DeadlineInput(
         received=case.received_date,
         calendar=case.entity.calendar,
         rules=rules,
+        pauses=tuple(pause.as_of(today) for pause in case.pauses),
+        extended=case.extension is not None,
         time_zone=case.entity.time_zone,
     )
 
 
 def _rights(text: str) -> tuple[Right, ...]:
     return tuple(Right(value) for value in text.split(",") if value)
+
+
+def _pause(row: dict[str, Any]) -> RecordedPause:
+    end = row["end_date"]
+    return RecordedPause(
+        PauseKind(row["kind"]),
+        date.fromisoformat(row["start_date"]),
+        date.fromisoformat(end) if end else None,
+        row["reason"],
+    )
 
 
 def _case(row: dict[str, Any], entity: Entity, subject: SubjectDetails) -> Case:
@@ -451,6 +473,9 @@ def _case(row: dict[str, Any], entity: Entity, subject: SubjectDetails) -> Case:
             extension_notice_due=date.fromisoformat(row["extension_notice_due"]),
             target=date.fromisoformat(row["target_date"]),
         ),
+        extension=Extension(row["extension_reasons"], date.fromisoformat(row["extension_notice_sent_on"]))
+        if row["extension_notice_sent_on"]
+        else None,
     )
 
 

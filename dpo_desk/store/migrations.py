@@ -20,3 +20,9 @@ def initial_schema(db: Database) -> None:
 def seeded_register(db: Database) -> None:
     """A new store starts with the register in data/: entities, processors and sources."""
     seed_register(db)
+
+
+@migrations(name="0003_workflow")
+def workflow(db: Database) -> None:
+    """Identity checks and decisions, pauses of the clock, and the extension."""
+    db.executescript(files("dpo_desk.store").joinpath("schema_0003.sql").read_text(encoding="utf-8"))

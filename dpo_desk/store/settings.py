@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.deadlines import DEFAULT_TARGET_DAYS, Rules
 from dpo_desk.core.errors import InputError
+from dpo_desk.core.identity import Evidence, IdentityPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,4 +38,24 @@ def save_settings(db: Database, settings: DeskSettings) -> None:
         "target_days": str(settings.target_days),
         "due_soon_days": str(settings.due_soon_days),
     }
+    db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+
+def load_identity_policy(db: Database) -> IdentityPolicy:
+    """The identity rule: N independent items out of the trusted types (default: two of all seven)."""
+    stored = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM settings")}
+    default = IdentityPolicy()
+    trusted = stored.get("identity_trusted")
+    return IdentityPolicy(
+        required=int(stored.get("identity_required", default.required)),
+        trusted=tuple(Evidence(v) for v in trusted.split(",")) if trusted else default.trusted,
+    )
+
+
+def save_identity_policy(db: Database, policy: IdentityPolicy) -> None:
+    if not policy.trusted:
+        raise InputError("trusted evidence: choose at least one type")
+    if not 1 <= policy.required <= len(policy.trusted):
+        raise InputError(f"required items: choose between 1 and {len(policy.trusted)} (the trusted types)")
+    values = {"identity_required": str(policy.required), "identity_trusted": ",".join(policy.trusted)}
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")

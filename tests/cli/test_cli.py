@@ -54,9 +54,7 @@ def test_entry_points_run_headless(tmp_path: Path) -> None:
         assert result.stdout.strip() == f"dpo-desk {__version__}"
 
 
-def test_demo_creates_a_store_and_never_overwrites_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_demo_creates_a_store_and_never_overwrites_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "demo.sqlite"
     code, out, _ = run(capsys, "--store", str(store), "demo", "--cases", "30", "--seed", "4")
     assert code == 0 and "30 demo cases" in out
@@ -113,9 +111,7 @@ def test_add_list_and_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out.splitlines()[0].startswith("DSR-2026-0002  received")
 
 
-def test_add_reads_stdin(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_add_reads_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(CASE)))
@@ -152,9 +148,7 @@ def test_bad_case_exits_2_with_one_line_and_writes_nothing(
 ) -> None:
     store = tmp_path / "store.sqlite"
     run(capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, CASE, "ok.json")))
-    code, out, err = run(
-        capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, document))
-    )
+    code, out, err = run(capsys, "--store", str(store), "case", "add", "--json", str(write_case(tmp_path, document)))
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1
     code, out, _ = run(capsys, "--store", str(store), "case", "list", "--json")
@@ -208,9 +202,7 @@ def test_unknown_reference_and_missing_store(tmp_path: Path, capsys: pytest.Capt
         ),
     ],
 )
-def test_due_prints_the_date_first(
-    capsys: pytest.CaptureFixture[str], args: list[str], first_line: str
-) -> None:
+def test_due_prints_the_date_first(capsys: pytest.CaptureFixture[str], args: list[str], first_line: str) -> None:
     code, out, _ = run(capsys, "due", *args)
     assert code == 0 and out == first_line + "\n"
 

@@ -133,9 +133,7 @@ def test_fee_pause_restarts_the_clock_under_ico_rules() -> None:
 
 def test_ico_clarification_pauses_instead_of_restarting() -> None:
     clarification = (Pause(date(2026, 3, 4), date(2026, 3, 11), PauseKind.CLARIFICATION),)
-    assert due_date(DeadlineInput(date(2026, 3, 2), rules=Rules.ICO, pauses=clarification)) == date(
-        2026, 4, 9
-    )
+    assert due_date(DeadlineInput(date(2026, 3, 2), rules=Rules.ICO, pauses=clarification)) == date(2026, 4, 9)
 
 
 def test_late_request_for_information_is_flagged() -> None:
@@ -217,9 +215,7 @@ def test_due_date_is_a_working_day_at_least_28_days_after_receipt(request: Deadl
 
 @settings(max_examples=300, deadline=None)
 @given(receipts, st.integers(1, 60), calendar_names, st.booleans())
-def test_later_receipt_never_gives_an_earlier_date(
-    received: date, later: int, calendar: str, extended: bool
-) -> None:
+def test_later_receipt_never_gives_an_earlier_date(received: date, later: int, calendar: str, extended: bool) -> None:
     first = due_date(DeadlineInput(received, calendar, extended=extended))
     second = due_date(DeadlineInput(received + timedelta(days=later), calendar, extended=extended))
     assert second >= first

@@ -51,9 +51,7 @@ def test_skips_ends_and_returns_need_a_reason(current: Status, target: Status) -
         (Status.CLOSED, Status.RESPONDED, "can only be reopened"),
     ],
 )
-def test_impossible_moves_are_refused_even_with_a_reason(
-    current: Status, target: Status, message: str
-) -> None:
+def test_impossible_moves_are_refused_even_with_a_reason(current: Status, target: Status, message: str) -> None:
     with pytest.raises(RefusedError, match=message):
         lifecycle.check_move(current, target, reason="because")
 

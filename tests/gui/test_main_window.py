@@ -41,10 +41,7 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
     assert not ok.isEnabled()
     assert dialog.problem.text() == "Name: the subject's name is missing"
     qtbot.keyClicks(dialog.name, "Kari Nordmann")
-    assert (
-        dialog.problem.text()
-        == "Contact: give an e-mail, a phone or a postal address, so the answer can reach them"
-    )
+    assert dialog.problem.text() == "Contact: give an e-mail, a phone or a postal address, so the answer can reach them"
     qtbot.keyClicks(dialog.emails, "kari@")
     assert dialog.problem.text() == "E-mails: 'kari@' is not an e-mail address"
     qtbot.keyClicks(dialog.emails, "example.no")
@@ -58,12 +55,8 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
 
 
 def test_new_case_dialog_warns_of_earlier_cases(qtbot: QtBot, repo: CaseRepository) -> None:
-    repo.add(
-        new_case(emails=("kari@example.no",), received=datetime(2026, 2, 1, tzinfo=UTC)), actor="d", now=NOW
-    )
-    dialog = NewCaseDialog(
-        repo.register.entities(), lambda: NOW, lambda emails: repo.cases_from_emails(emails)
-    )
+    repo.add(new_case(emails=("kari@example.no",), received=datetime(2026, 2, 1, tzinfo=UTC)), actor="d", now=NOW)
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: repo.cases_from_emails(emails))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.emails, "KARI@example.no")
     dialog.emails.editingFinished.emit()
@@ -205,9 +198,7 @@ def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
     assert window.register_view.processors.rowCount() >= 40
 
 
-def test_window_geometry_is_remembered(
-    qtbot: QtBot, repo: CaseRepository, store_path, settings: QSettings
-) -> None:
+def test_window_geometry_is_remembered(qtbot: QtBot, repo: CaseRepository, store_path, settings: QSettings) -> None:
     first = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
     qtbot.addWidget(first)
     first.show()

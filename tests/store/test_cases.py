@@ -122,9 +122,7 @@ def ids_for(repo: CaseRepository, **query: object) -> list[int]:
         ('jan" OR "ola', set()),  # user input is never FTS syntax
     ],
 )
-def test_full_text_search(
-    repo: CaseRepository, three_cases: dict[str, int], text: str, who: set[str]
-) -> None:
+def test_full_text_search(repo: CaseRepository, three_cases: dict[str, int], text: str, who: set[str]) -> None:
     found = set(ids_for(repo, text=text))
     assert found == {three_cases[name] for name in who}
 
@@ -134,9 +132,7 @@ def test_search_expression_quotes_every_word() -> None:
     assert search_expression("  ") == ""
 
 
-def test_filters_by_status_right_entity_and_due_within(
-    repo: CaseRepository, three_cases: dict[str, int]
-) -> None:
+def test_filters_by_status_right_entity_and_due_within(repo: CaseRepository, three_cases: dict[str, int]) -> None:
     assert ids_for(repo, status=Status.IDENTITY_CHECK) == [three_cases["ola"]]
     assert ids_for(repo, right=Right.OBJECTION) == [three_cases["maija"]]
     finland = repo.register.entity("Altoros Finland Oy").id
@@ -190,11 +186,11 @@ def test_changing_the_rules_recomputes_stored_due_dates(repo: CaseRepository, db
     case_id = repo.add(new_case(), actor="dpo", now=NOW)
     before = repo.get_by_id(case_id).deadlines
     save_settings(db, DeskSettings(rules=Rules.ICO, target_days=20))
-    assert repo.recompute_deadlines() == 1
+    assert repo.recompute_deadlines(today=TODAY) == 1
     after = repo.get_by_id(case_id).deadlines
     assert after.due == before.due  # no pauses: both rule sets agree
     assert after.target == date(2026, 3, 25)
-    assert repo.recompute_deadlines() == 0
+    assert repo.recompute_deadlines(today=TODAY) == 0
 
 
 def test_notes_are_kept_with_author_and_time(repo: CaseRepository) -> None:
@@ -259,9 +255,7 @@ def test_correcting_the_receipt_moves_the_deadline_and_is_recorded(repo: CaseRep
     assert (last.action, last.actor) == ("corrected", "alice")
     assert "Sent to the Warsaw office" in last.reason
     with pytest.raises(InputError, match="reason"):
-        repo.correct_receipt(
-            case_id, entity_name="Altoros Poland", received=NOW, actor="a", reason=" ", now=NOW
-        )
+        repo.correct_receipt(case_id, entity_name="Altoros Poland", received=NOW, actor="a", reason=" ", now=NOW)
 
 
 def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseRepository) -> None:
@@ -270,11 +264,13 @@ def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseReposito
         new_case(entity=americas.name, received=datetime(2026, 4, 14, 15, tzinfo=UTC)), actor="dpo", now=NOW
     )
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 14)  # weekends only: Thursday 14 May
-    changed = repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"})
+    changed = repo.apply_deadline_settings(
+        DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"}, today=TODAY
+    )
     assert changed == 1
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 15)  # NO: 14 May is Ascension Day
-    repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"})
+    repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"}, today=TODAY)
     assert repo.get_by_id(case_id).deadlines.target == date(2026, 4, 24)
     with pytest.raises(InputError, match="unknown calendar"):
-        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"})
+        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"}, today=TODAY)
     assert repo.register.entity(americas.name).calendar == "NO"  # nothing half-applied

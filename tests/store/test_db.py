@@ -16,14 +16,13 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert migrations.pending(db) == []
-    assert [m.name for m in migrations.applied(db)] == ["0001_initial", "0002_seed_register"]
+    assert [m.name for m in migrations.applied(db)] == ["0001_initial", "0002_seed_register", "0003_workflow"]
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(
-            "INSERT INTO case_events (case_id, at, actor, action)"
-            " VALUES (999, '2026-01-01T00:00:00Z', 'x', 'y')"
+            "INSERT INTO case_events (case_id, at, actor, action) VALUES (999, '2026-01-01T00:00:00Z', 'x', 'y')"
         )
 
 
@@ -89,7 +88,6 @@ def test_store_is_opened_in_one_place_only() -> None:
     connecting = sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")
-        if "sqlite3.connect(" in path.read_text(encoding="utf-8")
-        or "Database(" in path.read_text(encoding="utf-8")
+        if "sqlite3.connect(" in path.read_text(encoding="utf-8") or "Database(" in path.read_text(encoding="utf-8")
     )
     assert connecting == ["store/db.py"]

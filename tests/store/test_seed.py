@@ -55,9 +55,7 @@ def test_five_entities_with_what_the_policy_gives(db: Database) -> None:
         "Altoros Poland": "PL",
     }
     assert register.entity("altoros development llc").name == "Altoros Poland"
-    assert all(
-        e.dpo_email == "dpo@altoros.com" and e.dpo_name == "Aleksey Lekontsev" for e in entities.values()
-    )
+    assert all(e.dpo_email == "dpo@altoros.com" and e.dpo_name == "Aleksey Lekontsev" for e in entities.values())
 
 
 def test_every_named_processor_has_a_sheet_and_a_source(db: Database) -> None:
@@ -80,9 +78,7 @@ def test_six_sources_with_retention_and_recipients(db: Database) -> None:
         "customers",
         "event-attendees",
     ]
-    years = {
-        row["key"]: row["retention_years"] for row in db.query("SELECT key, retention_years FROM sources")
-    }
+    years = {row["key"]: row["retention_years"] for row in db.query("SELECT key, retention_years FROM sources")}
     assert years == {key: 10 if key == "customers" else 6 for key in sources}
     assert "Drift" in sources["chatbot"].recipients
     assert "Azets" in sources["customers"].recipients

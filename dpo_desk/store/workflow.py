@@ -1,0 +1,181 @@
+"""The workflow steps of a case in the store: identity checks and decisions, pauses, the extension.
+
+Each step is checked by the core, written with its history entry in one transaction,
+and followed by fresh deadlines.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from dpo_desk.core import identity
+from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, explain
+from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.identity import (
+    Evidence,
+    IdentityCheck,
+    IdentityDecision,
+    IdentityPolicy,
+    IdentityStatus,
+    Method,
+    Outcome,
+)
+from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
+from dpo_desk.store.db import write_transaction
+from dpo_desk.store.settings import load_identity_policy
+
+
+class Workflow:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.cases = CaseRepository(db)
+
+    # --- identity ---------------------------------------------------------------------------
+
+    def policy(self) -> IdentityPolicy:
+        return load_identity_policy(self._db)
+
+    def checks(self, case_id: int) -> list[IdentityCheck]:
+        rows = self._db.query("SELECT * FROM identity_checks WHERE case_id = ? ORDER BY checked_at, id", [case_id])
+        return [
+            IdentityCheck(
+                evidence=Evidence(row["evidence"]),
+                method=Method(row["method"]),
+                checked_by=row["checked_by"],
+                checked_at=parse_utc(row["checked_at"]),
+                outcome=Outcome(row["outcome"]),
+                reference=row["reference"],
+                copy_deleted_on=date.fromisoformat(row["copy_deleted_on"]) if row["copy_deleted_on"] else None,
+                note=row["note"],
+            )
+            for row in rows
+        ]
+
+    def decision(self, case_id: int) -> IdentityDecision | None:
+        rows = list(self._db.query("SELECT * FROM identity_decisions WHERE case_id = ?", [case_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        return IdentityDecision(
+            IdentityStatus(row["status"]), row["reason"], row["decided_by"], parse_utc(row["decided_at"])
+        )
+
+    def identity_status(self, case_id: int) -> IdentityStatus:
+        return identity.identity_status(self.checks(case_id), self.decision(case_id), self.policy())
+
+    def check_disclosure(self, case_id: int) -> None:
+        """The gate letters and exports call before anything carrying personal data leaves."""
+        identity.check_disclosure(self.checks(case_id), self.decision(case_id), self.policy())
+
+    def record_check(self, case_id: int, check: IdentityCheck, *, actor: str, now: datetime) -> None:
+        identity.validate_check(check)
+        if check.checked_at > now:
+            raise InputError("checked_at: the check cannot be in the future")
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            if check.checked_at < case.received_at:
+                raise InputError("checked_at: the check cannot predate the request")
+            self._db.execute(
+                "INSERT INTO identity_checks (case_id, evidence, method, checked_by, checked_at, outcome,"
+                " reference, copy_deleted_on, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    check.evidence.value,
+                    check.method.value,
+                    check.checked_by.strip(),
+                    utc_text(check.checked_at),
+                    check.outcome.value,
+                    check.reference.strip(),
+                    check.copy_deleted_on.isoformat() if check.copy_deleted_on else None,
+                    check.note.strip(),
+                ),
+            )
+            self.cases.record_event(
+                case_id,
+                now,
+                actor,
+                "identity-check",
+                f"{check.evidence.label}, {check.method.label.lower()}: {check.outcome.value}",
+            )
+
+    def decide_identity(self, case_id: int, status: IdentityStatus, reason: str, *, actor: str, now: datetime) -> None:
+        """Record that no check is needed, or that identity could not be established (Art. 11(2))."""
+        if status not in (IdentityStatus.NOT_REQUIRED, IdentityStatus.FAILED):
+            raise InputError("status: a decision is either not-required or failed")
+        if not reason.strip():
+            raise InputError("reason: say why; the decision must be demonstrable (Art. 5(2))")
+        with write_transaction(self._db):
+            self.cases.get_by_id(case_id)
+            self._db.execute(
+                "INSERT OR REPLACE INTO identity_decisions (case_id, status, reason, decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (case_id, status.value, reason.strip(), actor, utc_text(now)),
+            )
+            self.cases.record_event(case_id, now, actor, "identity-decision", f"{status.value}: {reason.strip()}")
+
+    # --- pauses and extension ---------------------------------------------------------------
+
+    def pause(self, case_id: int, kind: PauseKind, start: date, reason: str, *, actor: str, now: datetime) -> list[str]:
+        """Open a pause from the day more information was asked for; returns warnings for the DPO."""
+        if not reason.strip():
+            raise InputError("reason: say what was asked for, and why (e.g. the concrete doubt about identity)")
+        today = now.astimezone().date()
+        if start > today:
+            raise InputError("start: the request for information cannot be in the future")
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            if start < case.received_date:
+                raise InputError(
+                    f"start: {start.isoformat()} is before the request was received ({case.received_date.isoformat()})"
+                )
+            if any(p.kind is kind for p in case.open_pauses):
+                raise RefusedError(f"a {kind.value} pause is already open; resume it first")
+            self._db.execute(
+                "INSERT INTO pauses (case_id, kind, start_date, reason) VALUES (?, ?, ?, ?)",
+                (case_id, kind.value, start.isoformat(), reason.strip()),
+            )
+            self.cases.record_event(case_id, now, actor, "pause", f"{kind.value} from {start}: {reason.strip()}")
+            self.cases.recompute_deadlines([case_id], today=today)
+            fresh = self.cases.get_by_id(case_id)
+        return list(explain(self.cases.deadline_input(fresh, today=today)).warnings)
+
+    def resume(self, case_id: int, kind: PauseKind, end: date, *, actor: str, now: datetime) -> None:
+        """Close the open pause of ``kind`` on the day the answer arrived."""
+        today = now.astimezone().date()
+        if end > today:
+            raise InputError("end: the answer cannot arrive in the future")
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            open_pause = next((p for p in case.open_pauses if p.kind is kind), None)
+            if open_pause is None:
+                raise RefusedError(f"no {kind.value} pause is open")
+            if end < open_pause.start:
+                raise InputError(f"end: {end.isoformat()} is before the pause started ({open_pause.start})")
+            self._db.execute(
+                "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = ? AND end_date IS NULL",
+                (end.isoformat(), case_id, kind.value),
+            )
+            self.cases.record_event(case_id, now, actor, "resume", f"{kind.value} answer received on {end}")
+            self.cases.recompute_deadlines([case_id], today=today)
+
+    def extend(self, case_id: int, extension: Extension, *, actor: str, now: datetime) -> None:
+        """Extend by two further months, refused when the notice went out after the first month."""
+        today = now.astimezone().date()
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            request = self.cases.deadline_input(case, today=today)
+            check_extension(request, extension, today=today, already_extended=case.extension is not None)
+            self._db.execute(
+                "UPDATE cases SET extension_reasons = ?, extension_notice_sent_on = ?, updated_at = ? WHERE id = ?",
+                (extension.reasons.strip(), extension.notice_sent_on.isoformat(), utc_text(now), case_id),
+            )
+            self.cases.record_event(
+                case_id,
+                now,
+                actor,
+                "extend",
+                f"notice sent {extension.notice_sent_on}: {extension.reasons.strip()}",
+            )
+            self.cases.recompute_deadlines([case_id], today=today)

@@ -1,0 +1,120 @@
+"""Identity checks, pauses and the extension in a real store, with the deadlines they move."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.core.deadlines import Extension, PauseKind
+from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityPolicy, IdentityStatus, Method, Outcome
+from dpo_desk.store.settings import load_identity_policy, save_identity_policy
+from dpo_desk.store.workflow import Workflow
+from tests.conftest import new_case
+
+RECEIVED = datetime(2026, 3, 2, 14, tzinfo=UTC)  # Monday 2 March 2026 in New York; calendar "none"
+DURING = datetime(2026, 3, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def workflow(db: Database) -> Workflow:
+    return Workflow(db)
+
+
+@pytest.fixture
+def case_id(workflow: Workflow) -> int:
+    return workflow.cases.add(new_case(received=RECEIVED, entity="Altoros Americas LLC"), actor="dpo", now=RECEIVED)
+
+
+def passed(evidence: Evidence, method: Method) -> IdentityCheck:
+    return IdentityCheck(evidence, method, "alice", datetime(2026, 3, 3, 10, tzinfo=UTC), Outcome.PASSED)
+
+
+def test_two_checks_verify_and_open_the_gate(workflow: Workflow, case_id: int) -> None:
+    with pytest.raises(RefusedError, match="0 of 2"):
+        workflow.check_disclosure(case_id)
+    workflow.record_check(case_id, passed(Evidence.PASSPORT, Method.VIDEO_CALL), actor="alice", now=DURING)
+    assert workflow.identity_status(case_id) is IdentityStatus.PENDING
+    workflow.record_check(case_id, passed(Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN), actor="alice", now=DURING)
+    assert workflow.identity_status(case_id) is IdentityStatus.VERIFIED
+    workflow.check_disclosure(case_id)
+    actions = [event.action for event in workflow.cases.history(case_id)]
+    assert actions == ["created", "identity-check", "identity-check"]
+
+
+def test_a_waiver_needs_its_reason(workflow: Workflow, case_id: int) -> None:
+    with pytest.raises(InputError, match="reason"):
+        workflow.decide_identity(case_id, IdentityStatus.NOT_REQUIRED, " ", actor="alice", now=DURING)
+    workflow.decide_identity(case_id, IdentityStatus.NOT_REQUIRED, "logged-in request", actor="alice", now=DURING)
+    workflow.check_disclosure(case_id)
+    assert workflow.decision(case_id).reason == "logged-in request"  # type: ignore[union-attr]
+
+
+def test_a_document_number_never_reaches_the_store(workflow: Workflow, case_id: int, db: Database) -> None:
+    bad = IdentityCheck(Evidence.PASSPORT, Method.COPY_RECEIVED, "alice", DURING, Outcome.PASSED, reference="FN1234567")
+    with pytest.raises(InputError, match="at most 4"):
+        workflow.record_check(case_id, bad, actor="alice", now=DURING)
+    assert db.execute("SELECT count(*) FROM identity_checks").fetchone()[0] == 0
+
+
+def test_identity_pause_suspends_the_clock_and_resume_fixes_it(workflow: Workflow, case_id: int) -> None:
+    assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 2)
+    warnings = workflow.pause(
+        case_id, PauseKind.IDENTITY, date(2026, 3, 4), "request from an address not on file", actor="a", now=DURING
+    )
+    assert warnings == []
+    # Open pause, counted to today (20 March): 16 days added to 2 April → 18 April (Sat) → Mon 20 April.
+    assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 20)
+    with pytest.raises(RefusedError, match="already open"):
+        workflow.pause(case_id, PauseKind.IDENTITY, date(2026, 3, 5), "again", actor="a", now=DURING)
+    workflow.resume(case_id, PauseKind.IDENTITY, date(2026, 3, 11), actor="a", now=DURING)
+    case = workflow.cases.get_by_id(case_id)
+    assert case.deadlines.due == date(2026, 4, 9)  # + 7 days, as the public vector
+    assert case.pauses[0].end == date(2026, 3, 11)
+    with pytest.raises(RefusedError, match="no identity pause is open"):
+        workflow.resume(case_id, PauseKind.IDENTITY, date(2026, 3, 12), actor="a", now=DURING)
+
+
+def test_a_fee_pause_under_eu_rules_is_recorded_with_a_warning(workflow: Workflow, case_id: int) -> None:
+    warnings = workflow.pause(case_id, PauseKind.FEE, date(2026, 3, 5), "fee announced", actor="a", now=DURING)
+    assert any("does not suspend the legal clock" in w for w in warnings)
+    assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 2)
+
+
+def test_pause_before_receipt_is_refused(workflow: Workflow, case_id: int) -> None:
+    with pytest.raises(InputError, match="before the request was received"):
+        workflow.pause(case_id, PauseKind.CLARIFICATION, date(2026, 3, 1), "which data?", actor="a", now=DURING)
+
+
+def test_extension_in_time_gives_three_months(workflow: Workflow, case_id: int) -> None:
+    workflow.extend(
+        case_id, Extension("complex: data in six systems", date(2026, 3, 25)), actor="a", now=DURING.replace(day=26)
+    )
+    case = workflow.cases.get_by_id(case_id)
+    assert case.extension == Extension("complex: data in six systems", date(2026, 3, 25))
+    assert case.deadlines.due == date(2026, 6, 2)
+    assert case.deadlines.extension_notice_due == date(2026, 4, 2)
+    with pytest.raises(RefusedError, match="already extended"):
+        workflow.extend(case_id, Extension("again", date(2026, 3, 26)), actor="a", now=DURING.replace(day=26))
+
+
+def test_extension_after_the_notice_deadline_is_refused_naming_it(workflow: Workflow, case_id: int) -> None:
+    later = datetime(2026, 4, 3, 12, tzinfo=UTC)
+    with pytest.raises(RefusedError, match=r"past its due date \(Thu 2 Apr 2026\)"):
+        workflow.extend(case_id, Extension("complex", date(2026, 4, 1)), actor="a", now=later)
+    assert workflow.cases.get_by_id(case_id).extension is None
+
+
+def test_identity_policy_is_stored(db: Database) -> None:
+    assert load_identity_policy(db) == IdentityPolicy()
+    save_identity_policy(db, IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,)))
+    assert load_identity_policy(db) == IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,))
+    with pytest.raises(InputError, match="between 1 and 1"):
+        save_identity_policy(db, IdentityPolicy(required=2, trusted=(Evidence.PASSPORT,)))
+
+
+def test_a_late_extension_notice_is_refused_naming_the_notice_deadline(workflow: Workflow, case_id: int) -> None:
+    with pytest.raises(RefusedError, match=r"had to be sent by Thu 2 Apr 2026; it was sent on Mon 6 Apr 2026"):
+        workflow.extend(
+            case_id, Extension("complex", date(2026, 4, 6)), actor="a", now=datetime(2026, 4, 8, tzinfo=UTC)
+        )
