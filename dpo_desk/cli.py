@@ -16,7 +16,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from dpo_desk import __version__, paths
+from sqlite_utils import Database
+
+from dpo_desk import __version__, case_actions, paths
 from dpo_desk.core import deadlines
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError, InputError
@@ -24,7 +26,10 @@ from dpo_desk.core.intake import new_case_from_json
 from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
+from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
+from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.workflow import Workflow
 
 EXIT_REFUSED = 2
 DEMO_CASES = 500
@@ -63,7 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default 1)")
     demo.set_defaults(run=_demo)
 
-    case = commands.add_parser("case", help="add, list and show cases")
+    case = commands.add_parser(
+        "case",
+        help="add, list, show cases and take workflow actions",
+        epilog=case_actions.help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a case; prints its reference")
     add.add_argument("--json", required=True, metavar="FILE", help="the case as JSON ('-' reads stdin)")
@@ -75,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("reference", metavar="REF")
     show.add_argument("--json", action="store_true", help="JSON instead of text")
     show.set_defaults(run=_case_show)
+    for name, action in case_actions.ACTIONS.items():
+        step = actions.add_parser(name, help=action.summary, description=f"JSON fields: {action.fields}")
+        step.add_argument("reference", metavar="REF")
+        step.add_argument("--json", required=True, metavar="FILE", help="the action as JSON ('-' reads stdin)")
+        step.set_defaults(run=_case_action, action_name=name)
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
@@ -181,8 +196,9 @@ def _case_show(args: argparse.Namespace) -> int:
         case = repo.get(args.reference)
         history = repo.history(case.id)
         earlier = repo.earlier_cases(case)
+        workflow = workflow_json(db, case)
     if args.json:
-        document = case_json(case)
+        document = case_json(case) | workflow
         document["history"] = [
             {
                 "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -211,6 +227,51 @@ def _case_show(args: argparse.Namespace) -> int:
         change = f"{event.from_status.value if event.from_status else '-'} → {event.to_status}"
         print(f"{event.at:%Y-%m-%d %H:%M}Z  {event.actor:<10} {change}  {event.reason}".rstrip())
     return 0
+
+
+def _case_action(args: argparse.Namespace) -> int:
+    data = _read_json(args.json)
+    if not isinstance(data, dict):
+        raise InputError(f"{args.json}: the action must be a JSON object")
+    with open_store(_store_path(args), create=False) as db:
+        case = CaseRepository(db).get(args.reference)
+        context = case_actions.Context(db, case.id, _actor(), _now())
+        message = case_actions.ACTIONS[args.action_name].run(data, context)
+    for line in message.splitlines():
+        print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
+    return 0
+
+
+def workflow_json(db: Database, case: Case) -> dict[str, Any]:
+    """Where the case stands in the workflow: identity, pauses, extension, fee, refusal, outcomes, recipients."""
+    fee = Decisions(db).fee(case.id)
+    refusal = Decisions(db).refusal(case.id)
+    outcomes = Outcomes(db)
+    return {
+        "identity": Workflow(db).identity_status(case.id).value,
+        "pauses": [
+            {
+                "kind": p.kind.value,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat() if p.end else None,
+                "reason": p.reason,
+            }
+            for p in case.pauses
+        ],
+        "extension": {"reasons": case.extension.reasons, "notice_sent_on": case.extension.notice_sent_on.isoformat()}
+        if case.extension
+        else None,
+        "fee": {"basis": fee.basis.value, "total": str(fee.total), "currency": fee.currency, "state": fee.state.value}
+        if fee
+        else None,
+        "refusal": {"partial": refusal.partial, "grounds": [g.value for g in refusal.grounds]} if refusal else None,
+        "outcomes": outcomes.outcomes(case.id),
+        "sources": outcomes.sources(case.id),
+        "recipients": [
+            {"recipient": n.processor_key, "service": n.service, "state": n.state.value}
+            for n in outcomes.notices(case.id)
+        ],
+    }
 
 
 def case_json(case: Case) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from dpo_desk.core.deadlines import (
     Rules,
     case_deadlines,
 )
-from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
@@ -370,6 +370,15 @@ class CaseRepository:
                 raise NotFoundError(f"no case with id {case_id}")
             current = Status(row[0])
             lifecycle.check_move(current, target, reason)
+            open_notices = self._db.execute(
+                "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'",
+                (case_id,),
+            ).fetchone()[0]
+            if target is Status.CLOSED and open_notices and not reason.strip():
+                raise RefusedError(
+                    f"{open_notices} Art. 19 notification(s) still open: notify the recipients, "
+                    "or give the reason for closing anyway"
+                )
             self._db.execute(
                 "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?",
                 (target.value, utc_text(now), case_id),

@@ -11,9 +11,13 @@ from dpo_desk.store.seed import seed_register
 migrations = Migrations("dpo_desk")
 
 
+def _run(db: Database, script: str) -> None:
+    db.executescript(files("dpo_desk.store").joinpath(script).read_text(encoding="utf-8"))
+
+
 @migrations(name="0001_initial")
 def initial_schema(db: Database) -> None:
-    db.executescript(files("dpo_desk.store").joinpath("schema_0001.sql").read_text(encoding="utf-8"))
+    _run(db, "schema_0001.sql")
 
 
 @migrations(name="0002_seed_register")
@@ -25,4 +29,10 @@ def seeded_register(db: Database) -> None:
 @migrations(name="0003_workflow")
 def workflow(db: Database) -> None:
     """Identity checks and decisions, pauses of the clock, and the extension."""
-    db.executescript(files("dpo_desk.store").joinpath("schema_0003.sql").read_text(encoding="utf-8"))
+    _run(db, "schema_0003.sql")
+
+
+@migrations(name="0004_decisions_and_outcomes")
+def decisions_and_outcomes(db: Database) -> None:
+    """Fee, refusal, per-right outcomes, Art. 19 recipients and the suppression list."""
+    _run(db, "schema_0004.sql")

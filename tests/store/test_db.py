@@ -16,7 +16,12 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert migrations.pending(db) == []
-    assert [m.name for m in migrations.applied(db)] == ["0001_initial", "0002_seed_register", "0003_workflow"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "0001_initial",
+        "0002_seed_register",
+        "0003_workflow",
+        "0004_decisions_and_outcomes",
+    ]
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:

@@ -1,0 +1,58 @@
+"""Art. 19: telling each recipient of a rectification, erasure or restriction, or recording why not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from dpo_desk.core.errors import InputError
+from dpo_desk.core.models import Right
+
+NOTIFIABLE = (Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION)
+
+
+class NoticeState(StrEnum):
+    TO_NOTIFY = "to-notify"
+    NOTIFIED = "notified"
+    CONFIRMED = "confirmed"
+    NOT_NOTIFIED = "not-notified"  # impossible or disproportionate effort, with the reason
+
+    @property
+    def is_open(self) -> bool:
+        """Art. 19 asks that recipients be told; their confirmation is good practice, not a condition."""
+        return self is NoticeState.TO_NOTIFY
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientNotice:
+    processor_key: str
+    service: str
+    state: NoticeState = NoticeState.TO_NOTIFY
+    notified_on: date | None = None
+    channel: str = ""
+    confirmed_on: date | None = None
+    reason: str = ""
+
+
+def needs_notices(rights: tuple[Right, ...]) -> bool:
+    return any(right in NOTIFIABLE for right in rights)
+
+
+def advance(
+    notice: RecipientNotice, state: NoticeState, *, on: date | None, channel: str = "", reason: str = ""
+) -> RecipientNotice:
+    """The next state of one recipient's notice, refusing what the record could not show."""
+    if state is NoticeState.NOTIFIED:
+        if on is None or not channel.strip():
+            raise InputError("notified: give the date and the channel (e.g. e-mail to privacy@…)")
+        return RecipientNotice(notice.processor_key, notice.service, state, on, channel.strip())
+    if state is NoticeState.CONFIRMED:
+        if notice.notified_on is None or on is None or on < notice.notified_on:
+            raise InputError("confirmed: the recipient confirms after being notified; give the date")
+        return RecipientNotice(notice.processor_key, notice.service, state, notice.notified_on, notice.channel, on)
+    if state is NoticeState.NOT_NOTIFIED:
+        if not reason.strip():
+            raise InputError("reason: say why notifying is impossible or involves disproportionate effort")
+        return RecipientNotice(notice.processor_key, notice.service, state, reason=reason.strip())
+    raise InputError(f"state: choose notified, confirmed or not-notified, not {state.value}")

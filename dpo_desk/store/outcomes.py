@@ -1,0 +1,163 @@
+"""Per-right outcomes, the suppression list, and the Art. 19 recipients of a case."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
+from dpo_desk.core.models import Right
+from dpo_desk.core.outcomes import suppression_hash as hash_for_suppression
+from dpo_desk.core.outcomes import validate_outcome
+from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
+from dpo_desk.store.cases import CaseRepository, utc_text
+from dpo_desk.store.db import write_transaction
+
+
+class Outcomes:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.cases = CaseRepository(db)
+
+    # --- outcomes ---------------------------------------------------------------------------
+
+    def outcomes(self, case_id: int) -> dict[str, dict[str, Any]]:
+        rows = self._db.query("SELECT kind, details FROM outcomes WHERE case_id = ? ORDER BY rowid", [case_id])
+        return {row["kind"]: json.loads(row["details"]) for row in rows}
+
+    def record_outcome(self, case_id: int, kind: str, details: dict[str, Any], *, actor: str, now: datetime) -> None:
+        """Record (or correct) what was done for one right; a direct-marketing objection suppresses the e-mails."""
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            clean = validate_outcome(kind, details, case.rights)
+            self._db.execute(
+                "INSERT OR REPLACE INTO outcomes (case_id, kind, details, recorded_by, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (case_id, kind, json.dumps(clean, ensure_ascii=False), actor, utc_text(now)),
+            )
+            if kind == Right.OBJECTION and clean["direct_marketing"]:
+                for email in case.subject.emails:
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO suppression (email_hash, added_on) VALUES (?, ?)",
+                        (self.suppression_hash(email), now.date().isoformat()),
+                    )
+            self.cases.record_event(case_id, now, actor, "outcome", kind)
+
+    def suppression_hash(self, email: str) -> str:
+        return hash_for_suppression(email, self._salt())
+
+    def is_suppressed(self, email: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM suppression WHERE email_hash = ?", (self.suppression_hash(email),))
+        return found.fetchone() is not None
+
+    def _salt(self) -> str:
+        """One random salt per store, so a leaked list cannot be matched against a dictionary of e-mails."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = 'suppression_salt'").fetchone()
+        if row is not None:
+            return str(row[0])
+        salt = secrets.token_hex(16)
+        self._db.execute("INSERT INTO settings (key, value) VALUES ('suppression_salt', ?)", (salt,))
+        return salt
+
+    # --- Art. 19 recipients -----------------------------------------------------------------
+
+    def set_sources(self, case_id: int, source_keys: list[str], *, actor: str, now: datetime) -> list[str]:
+        """Say where the subject's data came from; returns the recipients proposed for Art. 19 notices."""
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            ids = []
+            for key in source_keys:
+                row = self._db.execute("SELECT id FROM sources WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    raise NotFoundError(f"sources: unknown source {key!r}")
+                ids.append(row[0])
+            self._db.execute("DELETE FROM case_sources WHERE case_id = ?", (case_id,))
+            self._db.conn.executemany(
+                "INSERT INTO case_sources (case_id, source_id) VALUES (?, ?)", [(case_id, i) for i in ids]
+            )
+            if needs_notices(case.rights):
+                # Keep the notices already under way; propose the rest.
+                self._db.execute(
+                    "INSERT OR IGNORE INTO recipient_notices (case_id, processor_id, state)"
+                    " SELECT DISTINCT ?, processor_id, 'to-notify' FROM source_recipients"
+                    f" WHERE source_id IN ({', '.join('?' * len(ids)) or 'NULL'})",
+                    [case_id, *ids],
+                )
+            self.cases.record_event(case_id, now, actor, "sources", ", ".join(source_keys))
+        return [notice.service for notice in self.notices(case_id)]
+
+    def sources(self, case_id: int) -> list[str]:
+        rows = self._db.execute(
+            "SELECT s.key FROM case_sources c JOIN sources s ON s.id = c.source_id WHERE c.case_id = ? ORDER BY s.id",
+            (case_id,),
+        )
+        return [row[0] for row in rows]
+
+    def notices(self, case_id: int) -> list[RecipientNotice]:
+        rows = self._db.query(
+            "SELECT p.key, p.service, n.* FROM recipient_notices n JOIN processors p ON p.id = n.processor_id"
+            " WHERE n.case_id = ? ORDER BY p.service COLLATE NOCASE",
+            [case_id],
+        )
+        return [
+            RecipientNotice(
+                processor_key=row["key"],
+                service=row["service"],
+                state=NoticeState(row["state"]),
+                notified_on=date.fromisoformat(row["notified_on"]) if row["notified_on"] else None,
+                channel=row["channel"],
+                confirmed_on=date.fromisoformat(row["confirmed_on"]) if row["confirmed_on"] else None,
+                reason=row["reason"],
+            )
+            for row in rows
+        ]
+
+    def notify(
+        self,
+        case_id: int,
+        processor_key: str,
+        state: NoticeState,
+        *,
+        on: date | None,
+        channel: str = "",
+        reason: str = "",
+        actor: str,
+        now: datetime,
+    ) -> None:
+        with write_transaction(self._db):
+            current = next((n for n in self.notices(case_id) if n.processor_key == processor_key), None)
+            if current is None:
+                raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")
+            if on is not None and on > now.astimezone().date():
+                raise InputError("date: cannot be in the future")
+            new = advance(current, state, on=on, channel=channel, reason=reason)
+            self._db.execute(
+                "UPDATE recipient_notices SET state = ?, notified_on = ?, channel = ?, confirmed_on = ?, reason = ?"
+                " WHERE case_id = ? AND processor_id = (SELECT id FROM processors WHERE key = ?)",
+                (
+                    new.state.value,
+                    new.notified_on.isoformat() if new.notified_on else None,
+                    new.channel,
+                    new.confirmed_on.isoformat() if new.confirmed_on else None,
+                    new.reason,
+                    case_id,
+                    processor_key,
+                ),
+            )
+            self.cases.record_event(case_id, now, actor, "recipient", f"{current.service}: {state.value}")
+
+    def told_subject(self, case_id: int, on: date, *, actor: str, now: datetime) -> None:
+        """Art. 19, last sentence: the subject was told who the recipients are."""
+        if not self.notices(case_id):
+            raise RefusedError("the case has no recipients to tell the subject about")
+        with write_transaction(self._db):
+            self._db.execute("UPDATE cases SET recipients_told_on = ? WHERE id = ?", (on.isoformat(), case_id))
+            self.cases.record_event(case_id, now, actor, "recipients-told", f"on {on}")
+
+    def recipients_told_on(self, case_id: int) -> date | None:
+        row = self._db.execute("SELECT recipients_told_on FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None

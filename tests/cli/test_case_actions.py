@@ -1,0 +1,212 @@
+"""Every workflow action from the command line, and each refusal: exit 2, the reason, nothing changed."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dpo_desk.cli import main
+
+RECEIVED = (datetime.now(UTC) - timedelta(days=10)).replace(microsecond=0)
+DAY = RECEIVED.date()
+
+
+def on(days: int) -> str:
+    return (DAY + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = str(tmp_path / "store.sqlite")
+    case = {
+        "entity": "Altoros Americas LLC",
+        "channel": "email",
+        "received": RECEIVED.isoformat(),
+        "rights": ["erasure", "objection"],
+        "subject": {"name": "John Doe", "emails": ["john.doe@example.com"]},
+        "text": "Delete my data and stop the newsletters.",
+    }
+    (tmp_path / "case.json").write_text(json.dumps(case))
+    assert main(["--store", path, "case", "add", "--json", str(tmp_path / "case.json")]) == 0
+    capsys.readouterr()
+    return path
+
+
+def act(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, store: str, action: str, document: object
+) -> tuple[int, str, str]:
+    file = tmp_path / f"{action}.json"
+    file.write_text(json.dumps(document))
+    code = main(["--store", store, "case", action, "DSR-" + str(DAY.year) + "-0001", "--json", str(file)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def show(capsys: pytest.CaptureFixture[str], store: str) -> dict:
+    main(["--store", store, "case", "show", f"DSR-{DAY.year}-0001", "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def ok(action: str, document: dict) -> str:
+        code, out, err = act(capsys, tmp_path, store, action, document)
+        assert code == 0, err
+        return out
+
+    checked_at = (RECEIVED + timedelta(days=1)).isoformat()
+    assert (
+        ok(
+            "identity-check",
+            {
+                "evidence": "passport",
+                "method": "video-call",
+                "checked_at": checked_at,
+                "outcome": "passed",
+                "reference": "1234",
+            },
+        )
+        == "identity: pending\n"
+    )
+    assert (
+        ok(
+            "identity-check",
+            {"evidence": "code-to-known-address", "method": "code-sent", "checked_at": checked_at, "outcome": "passed"},
+        )
+        == "identity: verified\n"
+    )
+    ok("status", {"to": "identity-check"})
+    ok("status", {"to": "in-progress"})
+    assert ok("pause", {"kind": "clarification", "start": on(2), "reason": "which newsletters?"}).startswith("paused")
+    assert ok("resume", {"kind": "clarification", "end": on(4)}).startswith("resumed; due ")
+    assert ok("extend", {"reasons": "data in six systems", "notice_sent_on": on(5)}).startswith("extended; due ")
+    assert "Gmail" in ok("sources", {"sources": ["web-forms"]})
+    ok(
+        "outcome",
+        {
+            "right": "erasure",
+            "details": {
+                "ground": "17(1)(a)",
+                "exception": "",
+                "systems": ["CRM"],
+                "backups_beyond_use": True,
+                "done_on": on(6),
+            },
+        },
+    )
+    ok("outcome", {"right": "objection", "details": {"direct_marketing": True, "done_on": on(6)}})
+    for recipient in ("wordpress", "hubspot", "gmail"):
+        ok("notify-recipient", {"recipient": recipient, "state": "notified", "on": on(7), "channel": "e-mail"})
+    for recipient in ("google-cloud", "amazon", "altoros-group"):
+        ok(
+            "notify-recipient",
+            {"recipient": recipient, "state": "not-notified", "reason": "erasure done by us in the shared storage"},
+        )
+    ok("recipients-told", {"on": on(8)})
+    ok("status", {"to": "response-ready"})
+    ok("status", {"to": "responded"})
+    ok("status", {"to": "closed"})
+    shown = show(capsys, store)
+    assert shown["status"] == "closed"
+    assert shown["identity"] == "verified"
+    assert shown["extension"]["notice_sent_on"] == on(5)
+    assert [p["kind"] for p in shown["pauses"]] == ["clarification"]
+    assert set(shown["outcomes"]) == {"erasure", "objection"}
+    assert {r["recipient"]: r["state"] for r in shown["recipients"]}["gmail"] == "notified"
+
+
+@pytest.mark.parametrize(
+    ("action", "document", "message"),
+    [
+        (
+            "identity-check",
+            {"evidence": "passport", "method": "telepathy", "checked_at": "2026-01-01T00:00:00Z", "outcome": "passed"},
+            "method: 'telepathy' is not one of",
+        ),
+        (
+            "identity-check",
+            {
+                "evidence": "passport",
+                "method": "video-call",
+                "checked_at": "2026-01-01T00:00:00Z",
+                "outcome": "passed",
+                "reference": "AB1234567",
+            },
+            "at most 4 characters",
+        ),
+        ("identity-waive", {"reason": " "}, "reason: say why"),
+        ("pause", {"kind": "identity", "start": "1999-01-01", "reason": "doubt"}, "before the request was received"),
+        ("resume", {"kind": "identity", "end": on(1)}, "no identity pause is open"),
+        ("extend", {"reasons": "complex", "notice_sent_on": "2099-01-01"}, "in the future"),
+        (
+            "fee",
+            {
+                "basis": "excessive-or-repetitive",
+                "facts": "again",
+                "items": [],
+                "currency": "EUR",
+                "announced_on": on(1),
+            },
+            "items: give the cost calculation",
+        ),
+        ("fee-answer", {"state": "paid", "on": on(1)}, "no fee decision"),
+        ("refuse", {"partial": False, "grounds": ["99"], "reasons": "x", "decided_on": on(1)}, "grounds: '99'"),
+        ("outcome", {"right": "access", "details": {"provided_on": on(1)}}, "does not invoke access"),
+        ("sources", {"sources": ["moon-base"]}, "unknown source 'moon-base'"),
+        (
+            "notify-recipient",
+            {"recipient": "drift", "state": "notified", "on": on(1), "channel": "e-mail"},
+            "not a recipient of this case",
+        ),
+        ("recipients-told", {"on": on(1)}, "no recipients"),
+        ("status", {"to": "closed"}, "give a reason"),
+        ("status", {"to": "paused"}, "to: 'paused' is not one of"),
+    ],
+)
+def test_refused_actions_exit_2_and_change_nothing(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], action: str, document: dict, message: str
+) -> None:
+    before = show(capsys, store)
+    code, out, err = act(capsys, tmp_path, store, action, document)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+    assert show(capsys, store) == before
+
+
+def test_extension_after_the_deadline_is_refused_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "late.sqlite")
+    case = {
+        "entity": "Altoros Americas LLC",
+        "channel": "letter",
+        "received": "2026-01-05T15:00:00+00:00",
+        "rights": ["access"],
+        "subject": {"name": "Jane Roe", "address": "1 Example Street"},
+    }
+    (tmp_path / "case.json").write_text(json.dumps(case))
+    main(["--store", path, "case", "add", "--json", str(tmp_path / "case.json")])
+    (tmp_path / "extend.json").write_text(json.dumps({"reasons": "complex", "notice_sent_on": "2026-02-20"}))
+    capsys.readouterr()
+    code = main(["--store", path, "case", "extend", "DSR-2026-0001", "--json", str(tmp_path / "extend.json")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the extension notice had to be sent by Thu 5 Feb 2026; it was sent on Fri 20 Feb 2026" in err
+
+
+def test_case_help_documents_every_action(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["case", "--help"])
+    text = capsys.readouterr().out
+    for action in (
+        "identity-check",
+        "identity-waive",
+        "pause",
+        "resume",
+        "extend",
+        "fee",
+        "refuse",
+        "outcome",
+        "notify-recipient",
+        "status",
+    ):
+        assert f"  {action}: " in text
+    assert "JSON fields: reasons, notice_sent_on" in text

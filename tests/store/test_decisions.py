@@ -1,0 +1,152 @@
+"""Fees, refusals, per-right outcomes, suppression and Art. 19 recipients in a real store."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.fees import FeeBasis, FeeDecision, FeeState, cost_item
+from dpo_desk.core.models import Right, Status
+from dpo_desk.core.recipients import NoticeState
+from dpo_desk.core.refusal import Refusal, RefusalGround
+from dpo_desk.store.decisions import Decisions
+from dpo_desk.store.outcomes import Outcomes
+from tests.conftest import new_case
+
+NOW = datetime(2026, 6, 20, 12, tzinfo=UTC)
+EMAIL = ("repeat@example.com",)
+
+
+@pytest.fixture
+def decisions(db: Database) -> Decisions:
+    return Decisions(db)
+
+
+@pytest.fixture
+def outcomes(db: Database) -> Outcomes:
+    return Outcomes(db)
+
+
+def add(decisions: Decisions, when: datetime, rights: tuple[Right, ...] = (Right.ACCESS,)) -> int:
+    return decisions.cases.add(new_case(emails=EMAIL, received=when, rights=rights), actor="dpo", now=when)
+
+
+def fee(basis: FeeBasis, earlier: tuple[str, ...]) -> FeeDecision:
+    items = (cost_item("staff time, hours", "2.5", "400"), cost_item("postage", 1, "45.50"))
+    return FeeDecision(basis, "Third request in four months for the same data", earlier, items, "NOK", date(2026, 6, 3))
+
+
+def test_a_repeat_request_is_flagged_and_a_fee_calculated(decisions: Decisions) -> None:
+    add(decisions, datetime(2026, 2, 2, tzinfo=UTC))
+    add(decisions, datetime(2025, 3, 1, tzinfo=UTC))  # more than 12 months before: not named
+    case_id = add(decisions, datetime(2026, 6, 1, tzinfo=UTC))
+    assert decisions.repeat_warning(case_id) == (
+        "the subject made a request within the last 12 months: DSR-2026-0001 (2026-02-02)"
+    )
+    decisions.decide_fee(case_id, fee(FeeBasis.EXCESSIVE, ("DSR-2026-0001",)), actor="dpo", now=NOW)
+    stored = decisions.fee(case_id)
+    assert stored is not None and stored.total == Decimal("1045.50") and stored.state is FeeState.ANNOUNCED
+    decisions.settle_fee(case_id, FeeState.ACCEPTED, date(2026, 6, 5), actor="dpo", now=NOW)
+    decisions.settle_fee(case_id, FeeState.PAID, date(2026, 6, 10), actor="dpo", now=NOW)
+    assert decisions.fee(case_id).settled_on == date(2026, 6, 10)  # type: ignore[union-attr]
+    with pytest.raises(RefusedError, match="paid cannot become waived"):
+        decisions.settle_fee(case_id, FeeState.WAIVED, date(2026, 6, 11), actor="dpo", now=NOW)
+
+
+def test_a_fee_needs_its_basis_facts_and_earlier_cases(decisions: Decisions) -> None:
+    case_id = add(decisions, datetime(2026, 6, 1, tzinfo=UTC))
+    with pytest.raises(InputError, match="earlier_cases"):
+        decisions.decide_fee(case_id, fee(FeeBasis.EXCESSIVE, ()), actor="dpo", now=NOW)
+    with pytest.raises(RefusedError, match="DSR-2026-0099 are not earlier cases"):
+        decisions.decide_fee(case_id, fee(FeeBasis.EXCESSIVE, ("DSR-2026-0099",)), actor="dpo", now=NOW)
+    with pytest.raises(InputError, match="numbers for quantity"):
+        cost_item("copies", "many", "2")
+    decisions.decide_fee(case_id, fee(FeeBasis.FURTHER_COPY, ()), actor="dpo", now=NOW)
+    assert decisions.fee(case_id).basis is FeeBasis.FURTHER_COPY  # type: ignore[union-attr]
+
+
+def test_refusal_records_grounds_and_warns_when_late(decisions: Decisions) -> None:
+    case_id = add(decisions, datetime(2026, 5, 4, tzinfo=UTC))  # due 4 June (Oslo)
+    with pytest.raises(InputError, match="other_ground"):
+        decisions.refuse(case_id, Refusal(False, (RefusalGround.OTHER,), "x", date(2026, 5, 5)), actor="d", now=NOW)
+    late = Refusal(True, (RefusalGround.ART_15_4,), "Contains a colleague's data", date(2026, 6, 15))
+    warning = decisions.refuse(case_id, late, actor="dpo", now=NOW)
+    assert "after its deadline (Thu 4 Jun 2026)" in warning
+    assert decisions.refusal(case_id) == late
+
+
+def test_outcomes_are_checked_per_right(outcomes: Outcomes) -> None:
+    case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE, Right.RESTRICTION)), actor="d", now=NOW)
+    erased = {
+        "ground": "17(1)(a)",
+        "exception": "",
+        "systems": ["HubSpot", "CRM"],
+        "backups_beyond_use": True,
+        "done_on": "2026-06-10",
+    }
+    outcomes.record_outcome(case_id, "erasure", erased, actor="dpo", now=NOW)
+    assert outcomes.outcomes(case_id)["erasure"]["systems"] == ["HubSpot", "CRM"]
+    with pytest.raises(InputError, match="ground: one of"):
+        outcomes.record_outcome(case_id, "erasure", {**erased, "ground": "17(9)"}, actor="dpo", now=NOW)
+    with pytest.raises(InputError, match="does not invoke access"):
+        outcomes.record_outcome(case_id, "access", {"provided_on": "2026-06-10"}, actor="dpo", now=NOW)
+    lifted_early = {"applied_on": "2026-06-01", "lifting_notice_on": "2026-06-12", "lifted_on": "2026-06-11"}
+    with pytest.raises(InputError, match="told before the restriction is lifted"):
+        outcomes.record_outcome(case_id, "restriction", lifted_early, actor="dpo", now=NOW)
+    outcomes.record_outcome(
+        case_id,
+        "child-deletion",
+        {"age_basis": "said 14 in the form", "systems": ["CRM"], "done_on": "2026-06-10"},
+        actor="dpo",
+        now=NOW,
+    )
+
+
+def test_direct_marketing_objection_keeps_only_a_salted_hash(outcomes: Outcomes, db: Database) -> None:
+    case_id = outcomes.cases.add(
+        new_case(emails=("Stop.Mail@Example.com",), rights=(Right.OBJECTION,)), actor="d", now=NOW
+    )
+    outcomes.record_outcome(
+        case_id, "objection", {"direct_marketing": True, "done_on": "2026-06-01"}, actor="dpo", now=NOW
+    )
+    assert outcomes.is_suppressed("stop.mail@example.com")
+    assert not outcomes.is_suppressed("other@example.com")
+    rows = list(db.query("SELECT * FROM suppression"))
+    assert len(rows) == 1 and set(rows[0]) == {"email_hash", "added_on"}
+    assert "example" not in rows[0]["email_hash"] and len(rows[0]["email_hash"]) == 64
+
+
+def test_recipients_are_proposed_notified_and_block_closing(outcomes: Outcomes) -> None:
+    case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
+    proposed = outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    assert "Drift" in proposed and "HubSpot" in proposed
+    outcomes.notify(case_id, "drift", NoticeState.NOTIFIED, on=date(2026, 6, 10), channel="e-mail", actor="d", now=NOW)
+    outcomes.notify(case_id, "drift", NoticeState.CONFIRMED, on=date(2026, 6, 12), actor="d", now=NOW)
+    with pytest.raises(InputError, match="disproportionate"):
+        outcomes.notify(case_id, "hubspot", NoticeState.NOT_NOTIFIED, on=None, actor="d", now=NOW)
+    for status in (Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
+        outcomes.cases.change_status(case_id, status, actor="d", reason="", now=NOW)
+    with pytest.raises(RefusedError, match=r"Art\. 19 notification"):
+        outcomes.cases.change_status(case_id, Status.CLOSED, actor="d", reason="", now=NOW)
+    for notice in outcomes.notices(case_id):
+        if notice.state is NoticeState.TO_NOTIFY:
+            outcomes.notify(
+                case_id,
+                notice.processor_key,
+                NoticeState.NOT_NOTIFIED,
+                on=None,
+                reason="no data of the subject is held there",
+                actor="d",
+                now=NOW,
+            )
+    outcomes.cases.change_status(case_id, Status.CLOSED, actor="d", reason="", now=NOW)
+    outcomes.told_subject(case_id, date(2026, 6, 15), actor="d", now=NOW)
+    assert outcomes.recipients_told_on(case_id) == date(2026, 6, 15)
+
+
+def test_access_only_cases_get_no_recipients(outcomes: Outcomes) -> None:
+    case_id = outcomes.cases.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
+    assert outcomes.set_sources(case_id, ["web-forms"], actor="dpo", now=NOW) == []
+    assert outcomes.sources(case_id) == ["web-forms"]
