@@ -98,7 +98,11 @@ def demo_cases(count: int, *, seed: int, entity_names: Sequence[str], now: datet
         else:
             status = _status_for_age(rng, now - moment)
             chosen = tuple(sorted(rng.sample(rights[:-1], rng.choice((1, 1, 1, 2))), key=rights.index))
-        repeat = people and rng.random() < 0.08  # the same person again: repeat requests
+        repeat = bool(people) and rng.random() < 0.08  # the same person again: repeat requests
+        if status is Status.WAITING_ON_FEE:
+            # A fee needs a basis: here, a repeated request (Art. 12(5)).
+            repeat = bool(people)
+            status = Status.WAITING_ON_FEE if repeat else Status.WAITING_ON_SUBJECT
         subject = rng.choice(people) if repeat else _person(rng, index)
         people.append(subject)
         entity = entity_names[index % len(entity_names)] if index < len(entity_names) else rng.choice(entity_names)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from dpo_desk.core.dates import day_month_year, short_date
+from dpo_desk.core.fees import FeeState
+from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Case, Status
+
+NOTICE_WARNING_DAYS = 7  # how early the extension-notice deadline is pointed out
 
 _BY_STATUS = {
     Status.RECEIVED: "Acknowledge receipt and start the identity check",
-    Status.IDENTITY_CHECK: "Identity: record two trusted IDs, or why no check is needed",
+    Status.IDENTITY_CHECK: "Finish the identity check",
     Status.IN_PROGRESS: "Gather the data and prepare the response",
     Status.WAITING_ON_SUBJECT: "Waiting on the subject's answer",
     Status.WAITING_ON_FEE: "Waiting on the subject's decision about the fee",
@@ -18,16 +23,42 @@ _BY_STATUS = {
 }
 
 
-def next_step(case: Case, today: date) -> str:
+@dataclass(frozen=True, slots=True)
+class WorkflowState:
+    """What the workflow records say about a case, gathered by the store."""
+
+    identity: IdentityStatus = IdentityStatus.PENDING
+    identity_progress: str = ""  # "Identity: 1 of 2 trusted IDs recorded"
+    fee: FeeState | None = None
+    missing_outcomes: tuple[str, ...] = ()
+    open_notices: int = 0
+
+
+def next_step(case: Case, today: date, state: WorkflowState | None = None) -> str:
     if case.status in (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN):
         return f"Nothing to do: the case is {case.status.label.lower()}"
-    step = _BY_STATUS[case.status]
+    state = state or WorkflowState()
+    step = _step(case, state)
     if not case.status.is_open:
         return step
     due = case.deadlines.due
     if due < today:
-        return f"Overdue since {day_month_year(due)}: {step.lower()} now"
+        return f"Overdue since {day_month_year(due)}: {step[0].lower()}{step[1:]} now"
     notice = case.deadlines.extension_notice_due
-    if notice == due and (due - today).days <= 7:
-        return f"{step} by {short_date(due)}, or send an extension notice with reasons by then"
+    if case.extension is None and 0 <= (notice - today).days <= NOTICE_WARNING_DAYS:
+        return f"{step}; extension notice due by {short_date(notice)}"
     return f"{step}; due by {short_date(due)}"
+
+
+def _step(case: Case, state: WorkflowState) -> str:
+    for pause in case.open_pauses:
+        return f"Waiting on the subject's answer ({pause.kind.value}) since {short_date(pause.start)}"
+    if state.identity is IdentityStatus.PENDING and case.status.is_open:
+        return state.identity_progress or _BY_STATUS[Status.IDENTITY_CHECK]
+    if state.fee is FeeState.ANNOUNCED:
+        return "Waiting on the subject's decision about the fee"
+    if state.missing_outcomes and case.status in (Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
+        return f"Record the outcome for {', '.join(state.missing_outcomes)}"
+    if state.open_notices:
+        return f"{state.open_notices} recipient{'s' if state.open_notices > 1 else ''} still to notify"
+    return _BY_STATUS[case.status]

@@ -28,15 +28,35 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.core.dates import day_month_year, long_date
-from dpo_desk.core.deadlines import explain
-from dpo_desk.core.errors import DeskError
+from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, explain
+from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
+from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
+from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.decisions import Decisions
+from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.workflow import Workflow
 
+EVENT_LABELS = {
+    "created": "Case created",
+    "corrected": "Receipt corrected",
+    "identity-check": "Identity check",
+    "identity-decision": "Identity decision",
+    "pause": "Clock paused",
+    "resume": "Answer received",
+    "extend": "Extended",
+    "fee": "Fee",
+    "refusal": "Refusal",
+    "outcome": "Outcome recorded",
+    "sources": "Sources of the data",
+    "recipient": "Art. 19 notice",
+    "recipients-told": "Recipients told to the subject",
+}
 PILL = "border-radius: 9px; padding: 2px 10px; color: white; font-weight: 600; background: {colour};"
 
 
@@ -105,10 +125,30 @@ class CaseView(QWidget):
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
 
+        self._workflow = Workflow(repo.db)
+        self.identity_tab = IdentityTab(self._workflow, actor, now)
+        self.fee_tab = FeeTab(Decisions(repo.db), actor, now)
+        outcomes = Outcomes(repo.db)
+        self.outcomes_tab = OutcomesTab(outcomes, actor, now)
+        self.recipients_tab = RecipientsTab(outcomes, actor, now)
+        self.pauses = QTableWidget(0, 4)
+        self.pauses.setHorizontalHeaderLabels(["Pause", "Asked on", "Answer on", "Reason"])
+        self.pauses.verticalHeader().hide()
+        self.pauses.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.pauses.setMaximumHeight(120)
+        self.pause_button = QPushButton("&Pause clock…")
+        self.resume_button = QPushButton("Answer &received…")
+        self.extend_button = QPushButton("E&xtend…")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._overview_tab(), "&Overview")
+        self.tabs.addTab(self.identity_tab, "&Identity")
         self.tabs.addTab(self._deadline_tab(), "&Deadline")
+        self.tabs.addTab(self.fee_tab, "&Fee / refusal")
+        self.tabs.addTab(self.outcomes_tab, "O&utcomes")
+        self.tabs.addTab(self.recipients_tab, "Reci&pients")
         self.tabs.addTab(self._history_tab(), "&History")
+        for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab):
+            tab.changed.connect(self._reshow)
 
         header = QHBoxLayout()
         header.addWidget(self.reference)
@@ -156,7 +196,17 @@ class CaseView(QWidget):
         layout.addLayout(self.deadline)
         layout.addWidget(QLabel("<b>Why this date?</b>"))
         layout.addWidget(self.why)
+        layout.addWidget(QLabel("<b>Pauses of the clock</b>"))
+        layout.addWidget(self.pauses)
+        buttons = QHBoxLayout()
+        for button in (self.pause_button, self.resume_button, self.extend_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         layout.addStretch(1)
+        self.pause_button.clicked.connect(self.pause_clock)
+        self.resume_button.clicked.connect(self.resume_clock)
+        self.extend_button.clicked.connect(self.extend)
         return tab
 
     def _history_tab(self) -> QWidget:
@@ -184,10 +234,13 @@ class CaseView(QWidget):
         self.due_badge.setToolTip(f"Legal due date: {long_date(case.deadlines.due)}")
         self.due_badge.setStyleSheet(PILL.format(colour=colour))
         self.subject.setText(f"{case.subject.name} · {case.entity.name}")
-        self.next_step.setText(f"<b>Next step:</b> {html.escape(next_step(case, today))}")
+        step = next_step(case, today, self._workflow.state(case.id))
+        self.next_step.setText(f"<b>Next step:</b> {html.escape(step)}")
         self._fill_details(case)
         self._fill_deadline(case, today)
         self._fill_history(case)
+        for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab):
+            tab.show_case(case)
         self._pages.setCurrentIndex(1)
 
     def _fill_details(self, case: Case) -> None:
@@ -224,10 +277,11 @@ class CaseView(QWidget):
     def _fill_deadline(self, case: Case, today: date) -> None:
         _clear(self.deadline)
         deadlines = case.deadlines
+        extended = f", extended: {case.extension.reasons}" if case.extension else ""
         rows = [
             (
                 "Legal due date",
-                f"{long_date(deadlines.due)} ({days_left_text(deadlines.due, case.status, today)})",
+                f"{long_date(deadlines.due)} ({days_left_text(deadlines.due, case.status, today)}{extended})",
             ),
             ("Extension notice by", long_date(deadlines.extension_notice_due)),
             ("Refusal notice by", long_date(deadlines.extension_notice_due)),
@@ -239,9 +293,31 @@ class CaseView(QWidget):
         explanation = explain(request)
         steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.steps)
         warnings = "".join(f"<p style='color:#8a5a00'>⚠ {html.escape(warning)}</p>" for warning in explanation.warnings)
+        still = "".join(
+            f"<p style='color:#8a5a00'>⚠ The {p.kind.value} pause is still open: the due date moves a day "
+            "for every day it lasts.</p>"
+            for p in case.open_pauses
+        )
         self.why.setText(
-            f"<ol>{steps}</ol>{warnings}<p style='color:gray'>Rules: {request.rules.value.upper()} · "
+            f"<ol>{steps}</ol>{warnings}{still}<p style='color:gray'>Rules: {request.rules.value.upper()} · "
             f"calendar: {request.calendar} · counted in {case.entity.time_zone}</p>"
+        )
+        self.pauses.setRowCount(len(case.pauses))
+        for row, pause in enumerate(case.pauses):
+            cells = (
+                pause.kind.value,
+                pause.start.isoformat(),
+                pause.end.isoformat() if pause.end else "awaited",
+                pause.reason,
+            )
+            for column, text in enumerate(cells):
+                self.pauses.setItem(row, column, QTableWidgetItem(text))
+        self.pauses.resizeColumnsToContents()
+        self.pauses.horizontalHeader().setStretchLastSection(True)
+        self.resume_button.setEnabled(bool(case.open_pauses))
+        self.extend_button.setEnabled(case.extension is None and case.status.is_open)
+        self.extend_button.setToolTip(
+            "Already extended" if case.extension else ("" if case.status.is_open else "The case is answered")
         )
 
     def _fill_history(self, case: Case) -> None:
@@ -274,6 +350,78 @@ class CaseView(QWidget):
         self._apply(
             lambda case_id: self._repo.change_status(case_id, target, actor=self._actor, reason=reason, now=self._now())
         )
+
+    @Slot()
+    def _reshow(self) -> None:
+        if self.case is not None:
+            case_id = self.case.id
+            self.show_case(case_id)
+            self.case_changed.emit(case_id)
+
+    @Slot()
+    def pause_clock(self) -> None:
+        if self.case is None:
+            return
+        fields = [
+            Field("kind", "&Waiting for", "choice", [(k.value, k.value.capitalize()) for k in PauseKind]),
+            Field("start", "&Asked on", "date", default=self._today()),
+            Field("reason", "&Reason", "long", hint="what was asked for; for identity, the concrete doubt"),
+        ]
+        values = FieldsDialog.ask("Pause the clock", fields, _needs_reason, self)
+        if values is None:
+            return
+        kind = PauseKind(values["kind"])
+        warnings: list[str] = []
+        self._apply(
+            lambda case_id: warnings.extend(
+                self._workflow.pause(
+                    case_id, kind, values["start"], values["reason"], actor=self._actor, now=self._now()
+                )
+            )
+        )
+        if warnings:
+            QMessageBox.warning(self, "About this pause", "\n\n".join(w.capitalize() for w in warnings))
+
+    @Slot()
+    def resume_clock(self) -> None:
+        if self.case is None or not self.case.open_pauses:
+            return
+        fields = [
+            Field(
+                "kind",
+                "&Answer to",
+                "choice",
+                [(p.kind.value, p.kind.value.capitalize()) for p in self.case.open_pauses],
+            ),
+            Field("end", "&Received on", "date", default=self._today()),
+        ]
+        values = FieldsDialog.ask("The subject answered", fields, lambda v: None, self)
+        if values is not None:
+            self._apply(
+                lambda case_id: self._workflow.resume(
+                    case_id, PauseKind(values["kind"]), values["end"], actor=self._actor, now=self._now()
+                )
+            )
+
+    @Slot()
+    def extend(self) -> None:
+        if self.case is None:
+            return
+        case = self.case
+        request = self._repo.deadline_input(case, today=self._today())
+        fields = [
+            Field("reasons", "&Reasons", "long", hint="told to the subject: complexity, number of requests"),
+            Field("notice_sent_on", "&Notice sent on", "date", default=self._today()),
+        ]
+
+        def validate(values: dict[str, object]) -> None:
+            extension = Extension(str(values["reasons"]), values["notice_sent_on"])  # type: ignore[arg-type]
+            check_extension(request, extension, today=self._today(), already_extended=case.extension is not None)
+
+        values = FieldsDialog.ask(f"Extend {case.reference} by two months", fields, validate, self, ok_text="Extend")
+        if values is not None:
+            extension = Extension(values["reasons"], values["notice_sent_on"])
+            self._apply(lambda case_id: self._workflow.extend(case_id, extension, actor=self._actor, now=self._now()))
 
     @Slot()
     def correct_receipt(self) -> None:
@@ -314,10 +462,15 @@ class CaseView(QWidget):
         self.case_changed.emit(case_id)
 
 
+def _needs_reason(values: dict[str, object]) -> None:
+    if not str(values.get("reason", "")).strip():
+        raise InputError("reason: say what was asked for, and why")
+
+
 def _describe(event: CaseEvent) -> str:
     if event.action == "status" and event.from_status and event.to_status:
         return f"{event.from_status.label} → {event.to_status.label}"
-    return {"created": "Case created", "corrected": "Receipt corrected"}.get(event.action, event.action)
+    return EVENT_LABELS.get(event.action, event.action)
 
 
 def _clear(form: QFormLayout) -> None:

@@ -79,6 +79,11 @@ class CaseRepository:
         self._db = db
         self.register = Register(db)
 
+    @property
+    def db(self) -> Database:
+        """For the other services of the same store (workflow, decisions, outcomes)."""
+        return self._db
+
     # --- intake -----------------------------------------------------------------------------
 
     def add(self, new: NewCase, *, actor: str, now: datetime) -> int:

@@ -1,18 +1,38 @@
-"""Creating a demo store: the seeded register plus synthetic cases, never over an existing store."""
+"""Creating a demo store: the seeded register plus synthetic cases, never over an existing store.
+
+Every demo case is played through the same calls the app makes, so its state obeys the
+rules: a responded or closed case has its identity settled, its pauses and extension
+consistent with its dates, its outcomes and recipients recorded, and a fee only where
+a repeated request gives it a basis.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
-from dpo_desk.core.demo import demo_cases
-from dpo_desk.store.cases import CaseRepository
+from dpo_desk.core.deadlines import Extension, PauseKind
+from dpo_desk.core.demo import DemoCase, demo_cases
+from dpo_desk.core.errors import RefusedError
+from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision
+from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityStatus, Method, Outcome
+from dpo_desk.core.models import Right, Status
+from dpo_desk.core.recipients import NoticeState, needs_notices
+from dpo_desk.core.refusal import Refusal, RefusalGround
 from dpo_desk.store.db import StoreError, open_store, write_transaction
+from dpo_desk.store.decisions import Decisions
+from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.workflow import Workflow
 
 DEMO_ACTOR = "demo"
+SOURCES = ("web-forms", "chatbot", "email-messengers-phones", "customers", "event-attendees")
 
 
 def create_demo_store(
@@ -41,13 +61,153 @@ def populate(
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Add demo cases through the same repository calls the app uses, in one transaction."""
-    repo = CaseRepository(db)
-    names = [entity.name for entity in repo.register.entities()]
+    """Add demo cases through the same store calls the app uses, in one transaction."""
+    player = _Player(db, random.Random(seed + 1))
+    names = [entity.name for entity in player.workflow.cases.register.entities()]
     with write_transaction(db):
         for done, demo in enumerate(demo_cases(cases, seed=seed, entity_names=names, now=now), start=1):
-            case_id = repo.add(demo.case, actor=DEMO_ACTOR, now=demo.case.received)
-            for status, when, reason in demo.steps:
-                repo.change_status(case_id, status, actor=DEMO_ACTOR, reason=reason, now=when)
+            player.play(demo)
             if progress is not None:
                 progress(done, cases)
+
+
+class _Player:
+    def __init__(self, db: Database, rng: random.Random) -> None:
+        self.workflow = Workflow(db)
+        self.decisions = Decisions(db)
+        self.outcomes = Outcomes(db)
+        self.rng = rng
+
+    def play(self, demo: DemoCase) -> None:
+        cases = self.workflow.cases
+        case_id = cases.add(demo.case, actor=DEMO_ACTOR, now=demo.case.received)
+        for status, when, reason in demo.steps:
+            self._before(case_id, status, when)
+            cases.change_status(case_id, status, actor=DEMO_ACTOR, reason=reason, now=when)
+            self._after(case_id, status, when, reason)
+
+    def _before(self, case_id: int, status: Status, when: datetime) -> None:
+        """What must be true before the case may take this step."""
+        if status is Status.IN_PROGRESS:
+            self._settle_identity(case_id, when)
+            self._maybe_extend(case_id, when)
+        elif status is Status.RESPONSE_READY:
+            self._record_outcomes(case_id, when)
+        elif status is Status.RESPONDED and self.outcomes.notices(case_id):
+            self.outcomes.told_subject(case_id, when.date(), actor=DEMO_ACTOR, now=when)
+
+    def _after(self, case_id: int, status: Status, when: datetime, reason: str) -> None:
+        if status is Status.WAITING_ON_SUBJECT:
+            self.workflow.pause(
+                case_id,
+                PauseKind.CLARIFICATION,
+                when.date(),
+                "Asked which services the request covers",
+                actor=DEMO_ACTOR,
+                now=when,
+            )
+        elif status is Status.WAITING_ON_FEE:
+            self._announce_fee(case_id, when)
+        elif status is Status.REFUSED:
+            refusal = Refusal(False, (RefusalGround.ART_12_5,), reason, when.date())
+            self.decisions.refuse(case_id, refusal, actor=DEMO_ACTOR, now=when)
+
+    def _settle_identity(self, case_id: int, when: datetime) -> None:
+        case = self.workflow.cases.get_by_id(case_id)
+        if self.rng.random() < 0.2:
+            self.workflow.decide_identity(
+                case_id,
+                IdentityStatus.NOT_REQUIRED,
+                "Written from the e-mail address on file; no data disclosed",
+                actor=DEMO_ACTOR,
+                now=when,
+            )
+            return
+        checked_at = max(case.received_at, when - timedelta(hours=2))
+        if (when.date() - case.received_date).days >= 4 and self.rng.random() < 0.3:
+            # A doubt first: more information was asked for, and came two days later.
+            asked = case.received_date + timedelta(days=1)
+            self.workflow.pause(
+                case_id, PauseKind.IDENTITY, asked, "Written from an address not on file", actor=DEMO_ACTOR, now=when
+            )
+            self.workflow.resume(case_id, PauseKind.IDENTITY, asked + timedelta(days=2), actor=DEMO_ACTOR, now=when)
+        for evidence, method in (
+            (Evidence.PASSPORT, Method.VIDEO_CALL),
+            (Evidence.CODE_TO_KNOWN_ADDRESS, Method.CODE_SENT),
+        ):
+            check = IdentityCheck(evidence, method, DEMO_ACTOR, checked_at, Outcome.PASSED, note="ID was checked")
+            self.workflow.record_check(case_id, check, actor=DEMO_ACTOR, now=when)
+
+    def _maybe_extend(self, case_id: int, when: datetime) -> None:
+        if self.rng.random() >= 0.15:
+            return
+        extension = Extension("Data spread over six systems (Art. 12(3): complexity)", when.date())
+        with contextlib.suppress(RefusedError):  # too late for this case: it stays unextended, as the rules say
+            self.workflow.extend(case_id, extension, actor=DEMO_ACTOR, now=when)
+
+    def _announce_fee(self, case_id: int, when: datetime) -> None:
+        case = self.workflow.cases.get_by_id(case_id)
+        earlier = tuple(s.reference for s in self.workflow.cases.earlier_cases(case))[:2]
+        basis = FeeBasis.EXCESSIVE if earlier else FeeBasis.MANIFESTLY_UNFOUNDED
+        items = (
+            CostItem("Staff time, hours", Decimal("2"), Decimal("45.00")),
+            CostItem("Postage", Decimal("1"), Decimal("3.50")),
+        )
+        facts = "The same request again, with no change in the data since the earlier answer"
+        decision = FeeDecision(basis, facts, earlier, items, "EUR", max(when.date(), case.received_date))
+        self.decisions.decide_fee(case_id, decision, actor=DEMO_ACTOR, now=when)
+
+    def _record_outcomes(self, case_id: int, when: datetime) -> None:
+        case = self.workflow.cases.get_by_id(case_id)
+        day = when.date()
+        for right in case.rights:
+            self.outcomes.record_outcome(case_id, right.value, _outcome(right, day), actor=DEMO_ACTOR, now=when)
+        if needs_notices(case.rights):
+            sources = self.rng.sample(SOURCES, self.rng.choice((1, 2)))
+            self.outcomes.set_sources(case_id, sources, actor=DEMO_ACTOR, now=when)
+            for notice in self.outcomes.notices(case_id):
+                if notice.processor_key in ("google-cloud", "amazon", "altoros-group"):
+                    self.outcomes.notify(
+                        case_id,
+                        notice.processor_key,
+                        NoticeState.NOT_NOTIFIED,
+                        on=None,
+                        reason="Storage we control: erased by us",
+                        actor=DEMO_ACTOR,
+                        now=when,
+                    )
+                    continue
+                self.outcomes.notify(
+                    case_id,
+                    notice.processor_key,
+                    NoticeState.NOTIFIED,
+                    on=day,
+                    channel="e-mail to the privacy contact",
+                    actor=DEMO_ACTOR,
+                    now=when,
+                )
+                if self.rng.random() < 0.6:
+                    self.outcomes.notify(
+                        case_id, notice.processor_key, NoticeState.CONFIRMED, on=day, actor=DEMO_ACTOR, now=when
+                    )
+
+
+def _outcome(right: Right, day: date) -> dict[str, Any]:
+    done = day.isoformat()
+    outcomes: dict[Right, dict[str, Any]] = {
+        Right.ACCESS: {"provided_on": done, "note": "Password-protected PDF sent"},
+        Right.RECTIFICATION: {"corrected": "Job title and phone number", "done_on": done},
+        Right.ERASURE: {
+            "ground": "17(1)(a)",
+            "exception": "",
+            "systems": ["CRM", "HubSpot"],
+            "backups_beyond_use": True,
+            "done_on": done,
+        },
+        Right.RESTRICTION: {"applied_on": done},
+        Right.OBJECTION: {"direct_marketing": True, "done_on": done},
+        Right.PORTABILITY: {"conditions_met": True, "note": "JSON and CSV bundle", "done_on": done},
+        Right.CONSENT_WITHDRAWAL: {"consents": ["Newsletter"], "done_on": done},
+        Right.OTHER: {"note": "Explained how the event registration data is used", "done_on": done},
+    }
+    return outcomes[right]

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from dpo_desk.core import identity
 from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, explain
 from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.fees import FeeState
 from dpo_desk.core.identity import (
     Evidence,
     IdentityCheck,
@@ -22,6 +23,7 @@ from dpo_desk.core.identity import (
     Method,
     Outcome,
 )
+from dpo_desk.core.next_step import WorkflowState
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.settings import load_identity_policy
@@ -60,6 +62,23 @@ class Workflow:
         row = rows[0]
         return IdentityDecision(
             IdentityStatus(row["status"]), row["reason"], row["decided_by"], parse_utc(row["decided_at"])
+        )
+
+    def state(self, case_id: int) -> WorkflowState:
+        """What the workflow records say, for the next-step line."""
+        case = self.cases.get_by_id(case_id)
+        checks, decision, policy = self.checks(case_id), self.decision(case_id), self.policy()
+        recorded = {row[0] for row in self._db.execute("SELECT kind FROM outcomes WHERE case_id = ?", (case_id,))}
+        fee = self._db.execute("SELECT state FROM fees WHERE case_id = ?", (case_id,)).fetchone()
+        open_notices = self._db.execute(
+            "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'", (case_id,)
+        ).fetchone()[0]
+        return WorkflowState(
+            identity=identity.identity_status(checks, decision, policy),
+            identity_progress=identity.progress(checks, decision, policy),
+            fee=FeeState(fee[0]) if fee else None,
+            missing_outcomes=tuple(r.value for r in case.rights if r.value not in recorded),
+            open_notices=int(open_notices),
         )
 
     def identity_status(self, case_id: int) -> IdentityStatus:
