@@ -3,7 +3,6 @@ deadline ("Why this date?") and history."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -35,6 +34,7 @@ from dpo_desk.core.next_step import next_step
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
+from dpo_desk.gui.rich_text import escape
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab
 from dpo_desk.store.cases import CaseRepository
@@ -235,7 +235,7 @@ class CaseView(QWidget):
         self.due_badge.setStyleSheet(PILL.format(colour=colour))
         self.subject.setText(f"{case.subject.name} · {case.entity.name}")
         step = next_step(case, today, self._workflow.state(case.id))
-        self.next_step.setText(f"<b>Next step:</b> {html.escape(step)}")
+        self.next_step.setText(f"<b>Next step:</b> {escape(step)}")
         self._fill_details(case)
         self._fill_deadline(case, today)
         self._fill_history(case)
@@ -260,7 +260,7 @@ class CaseView(QWidget):
             ("Address", case.subject.address or "—"),
         ]
         for label, value in rows:
-            self.details.addRow(f"<b>{label}</b>", _selectable(QLabel(html.escape(value).replace("\n", "<br>"))))
+            self.details.addRow(f"<b>{label}</b>", _selectable(QLabel(escape(value).replace("\n", "<br>"))))
         self.request_text.setPlainText(case.text)
         self.earlier.clear()
         earlier = self._repo.earlier_cases(case)
@@ -291,8 +291,8 @@ class CaseView(QWidget):
             self.deadline.addRow(f"<b>{label}</b>", _selectable(QLabel(value)))
         request = self._repo.deadline_input(case, today=today)
         explanation = explain(request)
-        steps = "".join(f"<li>{html.escape(step)}</li>" for step in explanation.steps)
-        warnings = "".join(f"<p style='color:#8a5a00'>⚠ {html.escape(warning)}</p>" for warning in explanation.warnings)
+        steps = "".join(f"<li>{escape(step)}</li>" for step in explanation.steps)
+        warnings = "".join(f"<p style='color:#8a5a00'>⚠ {escape(warning)}</p>" for warning in explanation.warnings)
         still = "".join(
             f"<p style='color:#8a5a00'>⚠ The {p.kind.value} pause is still open: the due date moves a day "
             "for every day it lasts.</p>"

@@ -6,7 +6,6 @@ through the same store calls as the command line, so the rules and messages matc
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +42,7 @@ from dpo_desk.core.outcomes import CHILD, ERASURE_EXCEPTIONS, ERASURE_GROUNDS, v
 from dpo_desk.core.recipients import NoticeState, needs_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround, validate_refusal
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
+from dpo_desk.gui.rich_text import escape
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.workflow import Workflow
@@ -133,9 +133,9 @@ class IdentityTab(WorkflowTab):
         checks = self._workflow.checks(case.id)
         decision = self._workflow.decision(case.id)
         policy = self._workflow.policy()
-        lines = [f"<b>{html.escape(progress(checks, decision, policy))}</b>", f"Policy: {policy.describe()}."]
+        lines = [f"<b>{escape(progress(checks, decision, policy))}</b>", f"Policy: {policy.describe()}."]
         if decision is not None:
-            lines.append(f"Decision by {html.escape(decision.decided_by)}: {html.escape(decision.reason)}")
+            lines.append(f"Decision by {escape(decision.decided_by)}: {escape(decision.reason)}")
         for kept in copies_to_delete(checks):
             lines.append(
                 f"<span style='color:#c62828'>⚠ The copy of the {kept.evidence.label.lower()} received "
@@ -160,9 +160,7 @@ class IdentityTab(WorkflowTab):
         try:
             self._workflow.check_disclosure(case.id)
         except DeskError as error:
-            self.gate.setText(
-                f"<span style='color:#c62828'><b>Disclosure blocked:</b> {html.escape(str(error))}</span>"
-            )
+            self.gate.setText(f"<span style='color:#c62828'><b>Disclosure blocked:</b> {escape(str(error))}</span>")
         else:
             self.gate.setText("<span style='color:#2e7d32'><b>Disclosure allowed:</b> identity is settled.</span>")
         waiting = any(p.kind.value == "identity" for p in case.open_pauses)
@@ -286,16 +284,16 @@ class FeeTab(WorkflowTab):
         lines = []
         warning = self._decisions.repeat_warning(case.id)
         if warning:
-            lines.append(f"<span style='color:#8a5a00'>⚠ {html.escape(warning.capitalize())}.</span>")
+            lines.append(f"<span style='color:#8a5a00'>⚠ {escape(warning.capitalize())}.</span>")
         if fee is None:
             lines.append("No fee: the answer is free of charge (Art. 12(5)).")
         else:
             lines.append(
-                f"<b>{html.escape(fee.basis.label)}</b>: {fee.total} {fee.currency}, announced "
+                f"<b>{escape(fee.basis.label)}</b>: {fee.total} {fee.currency}, announced "
                 f"{long_date(fee.announced_on)}; <b>{fee.state.value}</b>"
                 + (f" on {long_date(fee.settled_on)}" if fee.settled_on else "")
             )
-            lines.append(f"Facts: {html.escape(fee.facts)}")
+            lines.append(f"Facts: {escape(fee.facts)}")
             if fee.earlier_cases:
                 lines.append("Earlier cases: " + ", ".join(fee.earlier_cases))
         self.summary.setText("<br>".join(lines))
@@ -316,7 +314,7 @@ class FeeTab(WorkflowTab):
             grounds = ", ".join(g.label for g in refusal.grounds)
             kind = "Partial" if refusal.partial else "Full"
             self.refusal.setText(
-                f"<b>{kind} refusal</b> on {long_date(refusal.decided_on)} ({grounds}): {html.escape(refusal.reasons)}"
+                f"<b>{kind} refusal</b> on {long_date(refusal.decided_on)} ({grounds}): {escape(refusal.reasons)}"
             )
 
     def _fee_from(self, values: dict[str, Any]) -> FeeDecision:
