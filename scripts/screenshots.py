@@ -30,7 +30,8 @@ def main() -> None:
         app.processEvents()
         window.grab().save(str(out / "main.png"))
         window.table.selectRow(int(sys.argv[3]) if len(sys.argv) > 3 else 3)
-        for index, name in enumerate(("overview", "deadline", "history")):
+        names = ("overview", "identity", "deadline", "fee", "outcomes", "recipients", "history")
+        for index, name in enumerate(names):
             window.case_view.tabs.setCurrentIndex(index)
             app.processEvents()
             window.grab().save(str(out / f"case-{name}.png"))

@@ -36,7 +36,7 @@ from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.rich_text import escape
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
-from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab
+from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab, lock_if_settled
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
@@ -143,7 +143,7 @@ class CaseView(QWidget):
         self.tabs.addTab(self._overview_tab(), "&Overview")
         self.tabs.addTab(self.identity_tab, "&Identity")
         self.tabs.addTab(self._deadline_tab(), "&Deadline")
-        self.tabs.addTab(self.fee_tab, "&Fee / refusal")
+        self.tabs.addTab(self.fee_tab, "De&cisions")
         self.tabs.addTab(self.outcomes_tab, "O&utcomes")
         self.tabs.addTab(self.recipients_tab, "Reci&pients")
         self.tabs.addTab(self._history_tab(), "&History")
@@ -241,6 +241,8 @@ class CaseView(QWidget):
         self._fill_history(case)
         for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab):
             tab.show_case(case)
+            lock_if_settled(case, tab.action_buttons())
+        lock_if_settled(case, [self.pause_button, self.resume_button, self.extend_button])
         self._pages.setCurrentIndex(1)
 
     def _fill_details(self, case: Case) -> None:

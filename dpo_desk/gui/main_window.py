@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dpo_desk import APP_NAME, __version__
 from dpo_desk.core.errors import DeskError
-from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, SUBJECT, CaseTableModel, DaysLeftDelegate
+from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
@@ -74,8 +73,7 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.horizontalHeader().setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setItemDelegateForColumn(DAYS_LEFT, DaysLeftDelegate(self.table))
         self.empty = QLabel(self.table.viewport())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -327,7 +325,7 @@ class MainWindow(QMainWindow):
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([860, 460])
         self.model.set_query(self.filters.query(self.model.query))
-        for column, width in ((0, 112), (2, 120), (3, 140), (4, 82), (5, 82), (6, 90), (7, 130)):
+        for column, width in ((0, 108), (1, 140), (2, 110), (3, 132), (4, 80), (5, 80), (6, 90)):
             self.table.setColumnWidth(column, width)
         header = self._saved("window/case-columns")
         if not header.isEmpty():

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -37,7 +37,7 @@ from dpo_desk.core.identity import (
     progress,
     validate_check,
 )
-from dpo_desk.core.models import Case, Right
+from dpo_desk.core.models import Case, Right, Status
 from dpo_desk.core.outcomes import CHILD, ERASURE_EXCEPTIONS, ERASURE_GROUNDS, validate_outcome
 from dpo_desk.core.recipients import NoticeState, needs_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround, validate_refusal
@@ -46,6 +46,17 @@ from dpo_desk.gui.rich_text import escape
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.workflow import Workflow
+
+BUTTONS_PER_ROW = 3
+SETTLED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
+
+
+def lock_if_settled(case: Case, buttons: Sequence[QPushButton]) -> None:
+    """A closed, refused or withdrawn case is a record: its actions wait until it is reopened."""
+    if case.status in SETTLED:
+        for button in buttons:
+            button.setEnabled(False)
+            button.setToolTip(f"The case is {case.status.label.lower()}: reopen it (Change status) to change it")
 
 
 def _table(headers: Sequence[str]) -> QTableWidget:
@@ -85,19 +96,24 @@ class WorkflowTab(QWidget):
         self.case: Case | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.buttons = QHBoxLayout()
+        self.buttons = QGridLayout()  # three a row: the case view stays narrow enough for a laptop
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.summary)
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
         button.clicked.connect(slot)
-        self.buttons.addWidget(button)
+        count = self.buttons.count()
+        self.buttons.addWidget(button, count // BUTTONS_PER_ROW, count % BUTTONS_PER_ROW)
         return button
 
     def _finish(self) -> None:
-        self.buttons.addStretch(1)
         self.layout_.addLayout(self.buttons)
+
+    def action_buttons(self) -> list[QPushButton]:
+        items = (self.buttons.itemAt(i) for i in range(self.buttons.count()))
+        widgets = (item.widget() for item in items if item is not None)
+        return [widget for widget in widgets if isinstance(widget, QPushButton)]
 
     def _today(self) -> date:
         return self._now().astimezone().date()
@@ -492,7 +508,6 @@ class OutcomesTab(WorkflowTab):
         self.record_buttons = {
             kind: self._button(f"{kind.replace('-', ' ').capitalize()}…", self._recorder(kind)) for kind in kinds
         }
-        self.buttons.addStretch(1)
 
     def _recorder(self, kind: str) -> Callable[[], None]:
         return lambda: self.record(kind)
