@@ -170,8 +170,12 @@ def _case_add(args: argparse.Namespace) -> int:
     new = new_case_from_json(_read_json(args.json), now=_now())
     with open_store(_store_path(args)) as db:
         repo = CaseRepository(db)
-        case = repo.get_by_id(repo.add(new, actor=_actor(), now=_now()))
-    print(case.reference)
+        case_id = repo.add(new, actor=_actor(), now=_now())
+        reference = repo.get_by_id(case_id).reference
+        repeat = Decisions(db).repeat_warning(case_id)
+    print(reference)
+    if repeat:
+        print(f"warning: {repeat}", file=sys.stderr)
     return 0
 
 

@@ -78,6 +78,14 @@ class IdentityPolicy:
         return f"{self.required} independent items of: " + "; ".join(e.label.lower() for e in self.trusted)
 
 
+def check_policy(policy: IdentityPolicy) -> IdentityPolicy:
+    if not policy.trusted:
+        raise InputError("trusted evidence: choose at least one type")
+    if not 1 <= policy.required <= len(policy.trusted):
+        raise InputError(f"required items: choose between 1 and {len(policy.trusted)} (the trusted types)")
+    return policy
+
+
 @dataclass(frozen=True, slots=True)
 class IdentityCheck:
     evidence: Evidence

@@ -25,13 +25,16 @@ from PySide6.QtWidgets import (
 
 from dpo_desk import APP_NAME, __version__
 from dpo_desk.core.errors import DeskError
+from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
 from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
+from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.settings import load_identity_policy, save_identity_policy
 
 EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
 NOTHING_MATCHES = "No case matches these filters."
@@ -166,6 +169,9 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+R",
             "Fix the receiving entity or the time of receipt; the deadlines follow",
         )
+        self.identity_policy_action = self._action(
+            "&Identity policy…", "", "How many trusted IDs, and which kinds, prove a requester's identity"
+        )
         self.settings_action = self._action(
             "Deadline &settings…",
             QKeySequence.StandardKey.Preferences,
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.add_note_action.triggered.connect(self.case_view.add_note)
         self.correct_receipt_action.triggered.connect(self.case_view.correct_receipt)
         self.settings_action.triggered.connect(self.edit_settings)
+        self.identity_policy_action.triggered.connect(self.edit_identity_policy)
         self.refresh_action.triggered.connect(self.model.refresh)
         self.quit_action.triggered.connect(self.close)
         self.about_action.triggered.connect(self._about)
@@ -198,6 +205,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
+        edit_menu.addAction(self.identity_policy_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
@@ -263,6 +271,31 @@ class MainWindow(QMainWindow):
         if self.case_view.case is not None:
             self.case_view.show_case(self.case_view.case.id)
         self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
+
+    @Slot()
+    def edit_identity_policy(self) -> None:
+        policy = load_identity_policy(self._repo.db)
+        fields = [
+            Field(
+                "required",
+                "&Independent items required",
+                "choice",
+                [(str(n), str(n)) for n in range(1, len(Evidence) + 1)],
+                default=str(policy.required),
+            ),
+            *(Field(e.value, e.label, "bool", default=e in policy.trusted, hint="trusted") for e in Evidence),
+        ]
+
+        def chosen(values: dict[str, object]) -> IdentityPolicy:
+            trusted = tuple(e for e in Evidence if values.get(e.value))
+            return check_policy(IdentityPolicy(int(str(values["required"])), trusted))
+
+        values = FieldsDialog.ask("Identity policy", fields, chosen, self, ok_text="Save")
+        if values is not None:
+            save_identity_policy(self._repo.db, chosen(values))
+            if self.case_view.case is not None:
+                self.case_view.show_case(self.case_view.case.id)
+            self.statusBar().showMessage(f"Identity policy: {chosen(values).describe()}", 5000)
 
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.errors import InputError
+from dpo_desk.core.fees import repeat_warning
 from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
 from dpo_desk.core.models import CaseSummary, Channel, Entity, NewCase, Right
 from dpo_desk.gui.form_dialog import FormDialog
@@ -179,7 +180,9 @@ class NewCaseDialog(FormDialog):
             f"{s.reference} ({day_month_year(s.received_date)}, {s.status.label.lower()})" for s in earlier[:5]
         )
         more = f" and {len(earlier) - 5} more" if len(earlier) > 5 else ""
-        self.earlier.setText(f"Earlier cases from this e-mail: {listed}{more}.")
+        repeat = repeat_warning([(s.reference, s.received_date) for s in earlier], self._received().date())
+        warning = f"⚠ Repeat request: {repeat}. " if repeat else ""
+        self.earlier.setText(f"{warning}Earlier cases from this e-mail: {listed}{more}.")
 
     def accept(self) -> None:
         self._validate()

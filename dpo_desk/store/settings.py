@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.deadlines import DEFAULT_TARGET_DAYS, Rules
 from dpo_desk.core.errors import InputError
-from dpo_desk.core.identity import Evidence, IdentityPolicy
+from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,6 @@ def load_identity_policy(db: Database) -> IdentityPolicy:
 
 
 def save_identity_policy(db: Database, policy: IdentityPolicy) -> None:
-    if not policy.trusted:
-        raise InputError("trusted evidence: choose at least one type")
-    if not 1 <= policy.required <= len(policy.trusted):
-        raise InputError(f"required items: choose between 1 and {len(policy.trusted)} (the trusted types)")
+    check_policy(policy)
     values = {"identity_required": str(policy.required), "identity_trusted": ",".join(policy.trusted)}
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")

@@ -98,10 +98,11 @@ def test_add_list_and_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     # What list/show print is accepted back by add.
     again = {key: shown[key] for key in ("entity", "channel", "received", "rights", "subject", "text")}
     again["received"] = "2026-06-01T10:00:00+03:00"  # the same person asks again
-    code, out, _ = run(
+    code, out, err = run(
         capsys, "--store", store, "case", "add", "--json", str(write_case(tmp_path, again, "again.json"))
     )
     assert out == "DSR-2026-0002\n"
+    assert err == "warning: the subject made a request within the last 12 months: DSR-2026-0001 (2026-05-19)\n"
     code, out, _ = run(capsys, "--store", store, "case", "list", "--json")
     listed = json.loads(out)
     assert [c["reference"] for c in listed] == ["DSR-2026-0002", "DSR-2026-0001"]

@@ -8,15 +8,18 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.core.identity import Evidence
 from dpo_desk.core.models import NewCase, Right, Status
 from dpo_desk.gui import main_window as main_window_module
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
+from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import EMPTY_STORE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.settings import load_identity_policy
 from tests.conftest import NOW, new_case
 
 
@@ -61,6 +64,7 @@ def test_new_case_dialog_warns_of_earlier_cases(qtbot: QtBot, repo: CaseReposito
     qtbot.keyClicks(dialog.emails, "KARI@example.no")
     dialog.emails.editingFinished.emit()
     assert "DSR-2026-0001 (1 Feb 2026, received)" in dialog.earlier.text()
+    assert dialog.earlier.text().startswith("⚠ Repeat request: the subject made a request within the last 12 months")
 
 
 def test_received_time_is_local_to_the_entity(qtbot: QtBot, repo: CaseRepository) -> None:
@@ -279,3 +283,24 @@ def test_correct_receipt_from_the_case_menu(
     assert case.entity.name == "Altoros Poland"
     assert case.received_local.hour == 11  # the wall-clock time shown (Oslo) now read in Warsaw
     assert window.case_view.history.item(1, 2).text() == "Receipt corrected"
+
+
+def test_identity_policy_is_edited_from_the_menu(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
+        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+        qtbot.addWidget(dialog)
+        for evidence in ("driving-licence", "residence-permit", "signed-letter"):
+            dialog.inputs[evidence].setChecked(False)
+        dialog.inputs["required"].setCurrentIndex(dialog.inputs["required"].findData("5"))
+        assert not dialog.ok.isEnabled() and "between 1 and 4" in dialog.problem.text()
+        dialog.inputs["required"].setCurrentIndex(dialog.inputs["required"].findData("3"))
+        assert dialog.ok.isEnabled()
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    window.identity_policy_action.trigger()
+    policy = load_identity_policy(repo.db)
+    assert policy.required == 3
+    assert Evidence.DRIVING_LICENCE not in policy.trusted and Evidence.PASSPORT in policy.trusted
