@@ -182,6 +182,7 @@ def _case_add(args: argparse.Namespace) -> int:
 def _case_list(args: argparse.Namespace) -> int:
     with open_store(_store_path(args), create=False) as db:
         repo = CaseRepository(db)
+        repo.refresh_open_pauses(today=date.today())
         cases = repo.cases(repo.find_ids(CaseQuery(sort="received", descending=True), today=date.today()))
     if args.json:
         print(json.dumps([case_json(case) for case in cases], ensure_ascii=False, indent=2))
@@ -197,6 +198,7 @@ def _case_list(args: argparse.Namespace) -> int:
 def _case_show(args: argparse.Namespace) -> int:
     with open_store(_store_path(args), create=False) as db:
         repo = CaseRepository(db)
+        repo.refresh_open_pauses(today=date.today())
         case = repo.get(args.reference)
         history = repo.history(case.id)
         earlier = repo.earlier_cases(case)

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.setWindowTitle(f"{APP_NAME} — {store_path.name}")
 
+        repo.refresh_open_pauses(today=self.today())
         entities = repo.register.entities()
         self.filters = FilterBar(entities)
         self.model = CaseTableModel(repo, self.today, repo.settings().due_soon_days, self)

@@ -180,6 +180,11 @@ class CaseRepository:
                         changed += 1
         return changed
 
+    def refresh_open_pauses(self, *, today: date) -> int:
+        """An open pause moves the due date a day each day it lasts: bring those stored dates up to today."""
+        paused = [row[0] for row in self._db.execute("SELECT DISTINCT case_id FROM pauses WHERE end_date IS NULL")]
+        return self.recompute_deadlines(paused, today=today) if paused else 0
+
     def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str], *, today: date) -> int:
         """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""
         with write_transaction(self._db):

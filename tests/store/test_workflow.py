@@ -118,3 +118,10 @@ def test_a_late_extension_notice_is_refused_naming_the_notice_deadline(workflow:
         workflow.extend(
             case_id, Extension("complex", date(2026, 4, 6)), actor="a", now=datetime(2026, 4, 8, tzinfo=UTC)
         )
+
+
+def test_stored_due_dates_of_open_pauses_catch_up_with_today(workflow: Workflow, case_id: int) -> None:
+    workflow.pause(case_id, PauseKind.IDENTITY, date(2026, 3, 4), "doubt", actor="a", now=DURING)
+    assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 20)  # counted to 20 March
+    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 1
+    assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 23)  # 2 Apr + 21 days paused
