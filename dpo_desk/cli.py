@@ -29,6 +29,7 @@ from dpo_desk.store.db import open_store
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
 from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.processors import FORMATS, ProcessorStore
 from dpo_desk.store.workflow import Workflow
 
 EXIT_REFUSED = 2
@@ -90,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("reference", metavar="REF")
         step.add_argument("--json", required=True, metavar="FILE", help="the action as JSON ('-' reads stdin)")
         step.set_defaults(run=_case_action, action_name=name)
+
+    processors = commands.add_parser("processors", help="export and import processor contact sheets")
+    sheets = processors.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = sheets.add_parser("export", help="write every sheet to a CSV or JSON file")
+    export.add_argument("--format", required=True, choices=FORMATS, help="csv or json")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.set_defaults(run=_processors_export)
+    load = sheets.add_parser("import", help="compare a CSV or JSON file with the store; --apply writes it")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
+    load.set_defaults(run=_processors_import)
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
@@ -300,6 +312,33 @@ def case_json(case: Case) -> dict[str, Any]:
         "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
         "target": case.deadlines.target.isoformat(),
     }
+
+
+def _processors_export(args: argparse.Namespace) -> int:
+    with open_store(_store_path(args), create=False) as db:
+        count = ProcessorStore(db).export(args.format, args.out)
+    print(f"wrote {count} sheets to {args.out}")
+    return 0
+
+
+def _processors_import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise InputError(f"{args.file}: no such file")
+    with open_store(_store_path(args), create=False) as db:
+        store = ProcessorStore(db)
+        preview = store.preview_import(args.file)
+        for label, sheets in (("added", preview.added), ("changed", preview.changed)):
+            for sheet in sheets:
+                print(f"{label}: {sheet.key} ({sheet.service})")
+        for error in preview.errors:
+            print(f"rejected: {error}", file=sys.stderr)
+        print(preview.summary())
+        if preview.errors:
+            return EXIT_REFUSED
+        if args.apply:
+            store.apply_import(preview)
+            print("applied")
+    return 0
 
 
 def _due(args: argparse.Namespace) -> int:

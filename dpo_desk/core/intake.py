@@ -11,7 +11,7 @@ from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
 
 # Syntax only: whether the mailbox exists is for the mail server to say.
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
 _CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -60,7 +60,7 @@ def parse_channel(value: str) -> Channel:
 
 def check_email(email: str) -> str:
     email = email.strip()
-    if not _EMAIL.match(email):
+    if not EMAIL_PATTERN.match(email):
         raise InputError(f"subject.emails: {email!r} is not an e-mail address")
     return email
 

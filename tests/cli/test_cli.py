@@ -239,3 +239,27 @@ def test_due_explains_after_the_date(capsys: pytest.CaptureFixture[str]) -> None
 def test_due_refuses_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     code, out, err = run(capsys, "due", *args)
     assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_processors_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store.sqlite")
+    run(capsys, "--store", store, "demo", "--cases", "0")
+    code, out, _ = run(
+        capsys, "--store", store, "processors", "export", "--format", "csv", "--out", str(tmp_path / "p.csv")
+    )
+    assert code == 0 and out.startswith("wrote 47 sheets")
+    text = (tmp_path / "p.csv").read_text()
+    edited = text.replace("Albacross Nordic AB", "Albacross Nordic AB (Sweden)")
+    (tmp_path / "edited.csv").write_text(edited)
+    code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"))
+    assert code == 0 and "changed: albacross (Albacross)" in out and out.endswith("0 added, 1 changed, 46 unchanged\n")
+    code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"), "--apply")
+    assert out.endswith("applied\n")
+    code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"))
+    assert out.endswith("0 added, 0 changed, 47 unchanged\n")
+    (tmp_path / "bad.json").write_text(
+        '{"processors": [{"key": "x", "service": "X", "category": "crm", "country": "ZZ"}]}'
+    )
+    code, out, err = run(capsys, "--store", store, "processors", "import", str(tmp_path / "bad.json"), "--apply")
+    assert code == 2 and "rejected: item 1: country: 'ZZ' is not an ISO 3166 country code" in err
+    assert "applied" not in out

@@ -1,0 +1,227 @@
+"""Processor sheets in the store, and their CSV/JSON export and import (preview first, then apply)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.models import OPEN_STATUSES
+from dpo_desk.core.processors import COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
+from dpo_desk.store.db import write_transaction
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # checked before parsing: a register is kilobytes, not megabytes
+FORMATS = ("csv", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import would do; nothing changes until it is applied."""
+
+    added: list[ProcessorSheet] = field(default_factory=list)
+    changed: list[ProcessorSheet] = field(default_factory=list)
+    unchanged: list[ProcessorSheet] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "line 7: country: 'XX' is not …"
+
+    def summary(self) -> str:
+        text = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.errors)} rejected" if self.errors else "")
+
+
+class ProcessorStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def source_keys(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT key FROM sources ORDER BY id")]
+
+    def sheets(self) -> list[ProcessorSheet]:
+        links: dict[int, list[str]] = {}
+        for processor_id, source_key in self._db.execute(
+            "SELECT r.processor_id, s.key FROM source_recipients r JOIN sources s ON s.id = r.source_id ORDER BY s.id"
+        ):
+            links.setdefault(processor_id, []).append(source_key)
+        rows = self._db.query("SELECT * FROM processors ORDER BY service COLLATE NOCASE, key")
+        return [_sheet(row, links.get(row["id"], [])) for row in rows]
+
+    def sheet(self, key: str) -> ProcessorSheet:
+        for sheet in self.sheets():
+            if sheet.key == key:
+                return sheet
+        raise NotFoundError(f"no processor sheet {key!r}")
+
+    def save(self, sheet: ProcessorSheet) -> list[str]:
+        """Add or update a sheet and its sources; returns the open cases whose recipients this changes."""
+        check(sheet, self.source_keys())
+        with write_transaction(self._db):
+            before = {s.key: s for s in self.sheets()}.get(sheet.key)
+            self._write(sheet)
+        changed_sources = set(sheet.sources) ^ set(before.sources if before else ())
+        return self.open_cases_from(changed_sources)
+
+    def _write(self, sheet: ProcessorSheet) -> None:
+        record: dict[str, Any] = to_row(sheet)
+        for name in ("data_categories", "identifiers"):
+            record[name] = json.dumps(list(getattr(sheet, name)), ensure_ascii=False)
+        record["last_reviewed"] = sheet.last_reviewed.isoformat() if sheet.last_reviewed else None
+        sources = record.pop("sources")
+        self._db.table("processors").upsert(record, pk="key")
+        processor_id = self._db.execute("SELECT id FROM processors WHERE key = ?", (sheet.key,)).fetchone()[0]
+        self._db.execute("DELETE FROM source_recipients WHERE processor_id = ?", (processor_id,))
+        for key in filter(None, sources.split("; ")):
+            self._db.execute(
+                "INSERT INTO source_recipients (source_id, processor_id) SELECT id, ? FROM sources WHERE key = ?",
+                (processor_id, key),
+            )
+
+    def open_cases_from(self, source_keys: set[str] | list[str]) -> list[str]:
+        """References of open cases whose subject's data came from any of these sources."""
+        keys = sorted(source_keys)
+        if not keys:
+            return []
+        rows = self._db.execute(
+            f"""SELECT DISTINCT c.reference FROM cases c
+                JOIN case_sources cs ON cs.case_id = c.id JOIN sources s ON s.id = cs.source_id
+                WHERE s.key IN ({", ".join("?" * len(keys))})
+                  AND c.status IN ({", ".join("?" * len(OPEN_STATUSES))})
+                ORDER BY c.reference""",
+            [*keys, *(status.value for status in OPEN_STATUSES)],
+        )
+        return [row[0] for row in rows]
+
+    # --- export and import ------------------------------------------------------------------
+
+    def export_text(self, fmt: str) -> str:
+        sheets = sorted(self.sheets(), key=lambda s: s.key)
+        if fmt == "json":
+            return json.dumps({"processors": [to_json(s) for s in sheets]}, ensure_ascii=False, indent=2) + "\n"
+        if fmt != "csv":
+            raise InputError(f"format: {fmt!r}; choose csv or json")
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for sheet in sheets:
+            writer.writerow({name: _neutralised(value) for name, value in to_row(sheet).items()})
+        return out.getvalue()
+
+    def export(self, fmt: str, target: Path) -> int:
+        """Write every sheet to ``target``; a partial file never takes the real name."""
+        text = self.export_text(fmt)
+        partial = target.with_name(target.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+        return len(self.sheets())
+
+    def preview_import(self, path: Path) -> ImportPreview:
+        """Read ``path`` (CSV or JSON, by its content) and compare with the store; changes nothing."""
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise InputError(f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; not read")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text") from None
+        records = _json_records(text) if text.lstrip().startswith(("{", "[")) else _csv_records(text)
+        current = {s.key: s for s in self.sheets()}
+        known = self.source_keys()
+        preview = ImportPreview()
+        seen: set[str] = set()
+        for where, record in records:
+            try:
+                sheet = check(from_record(_unneutralised(record)), known)
+            except InputError as error:
+                preview.errors.append(f"{where}: {error}")
+                continue
+            if sheet.key in seen:
+                preview.errors.append(f"{where}: key {sheet.key!r} appears twice")
+                continue
+            seen.add(sheet.key)
+            old = current.get(sheet.key)
+            (preview.added if old is None else preview.unchanged if old == sheet else preview.changed).append(sheet)
+        return preview
+
+    def apply_import(self, preview: ImportPreview) -> None:
+        """Write the added and changed sheets of a preview, all or nothing; refuses one with errors."""
+        if preview.errors:
+            raise InputError(f"the import has {len(preview.errors)} rejected row(s); fix them first")
+        with write_transaction(self._db):
+            for sheet in preview.added + preview.changed:
+                self._write(sheet)
+
+
+def _sheet(row: dict[str, Any], sources: list[str]) -> ProcessorSheet:
+    return ProcessorSheet(
+        **{
+            name: row[name]
+            for name in (
+                "key",
+                "service",
+                "legal_entity",
+                "role",
+                "category",
+                "privacy_email",
+                "postal_address",
+                "web_form_url",
+                "privacy_policy_url",
+                "dpa_url",
+                "country",
+                "transfer_mechanism",
+                "procedure",
+                "turnaround",
+                "notes",
+                "policy_mention",
+            )
+        },
+        data_categories=tuple(json.loads(row["data_categories"])),
+        identifiers=tuple(json.loads(row["identifiers"])),
+        last_reviewed=date.fromisoformat(row["last_reviewed"]) if row["last_reviewed"] else None,
+        sources=tuple(sources),
+    )
+
+
+def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None:
+        raise InputError("the file is empty")
+    records = []
+    for row in reader:
+        if None in row:
+            records.append((f"line {reader.line_num}", {"__extra__": "too many cells"}))
+            continue
+        records.append((f"line {reader.line_num}", dict(row)))
+    return records
+
+
+def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON ({error})") from None
+    items = document.get("processors") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise InputError("JSON: expected a list of sheets, or an object with 'processors'")
+    return [
+        (f"item {number}", item if isinstance(item, dict) else {"__extra__": "not an object"})
+        for number, item in enumerate(items, start=1)
+    ]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _unneutralised(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value[1:] if isinstance(value, str) and value.startswith("'") and value[1:2] in _FORMULA_START else value
+        for key, value in record.items()
+    }

@@ -1,0 +1,130 @@
+"""Processor sheets: validation naming each field, staleness, duplicates, lossless CSV/JSON round trips."""
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError
+from dpo_desk.core.models import Right, Status
+from dpo_desk.core.processors import ProcessorSheet, duplicates, is_stale, problems
+from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.processors import ProcessorStore
+from tests.conftest import NOW, new_case
+
+
+@pytest.fixture
+def store(db: Database) -> ProcessorStore:
+    return ProcessorStore(db)
+
+
+def test_every_problem_is_named() -> None:
+    sheet = ProcessorSheet(
+        key="Bad Key",
+        service="",
+        role="owner",
+        privacy_email="privacy(at)example",
+        web_form_url="example.com/form",
+        dpa_url="ftp://example.com/dpa",
+        country="XX",
+        transfer_mechanism="hope",
+        identifiers=("email", "dna"),
+        sources=("moon",),
+    )
+    found = problems(sheet, known_sources=["web-forms"])
+    assert [p.split(":")[0] for p in found] == [
+        "key",
+        "service",
+        "category",
+        "role",
+        "privacy_email",
+        "web_form_url",
+        "dpa_url",
+        "country",
+        "transfer_mechanism",
+        "identifiers",
+        "sources",
+    ]
+    assert "'XX' is not an ISO 3166 country code" in found[7]
+
+
+def test_staleness_is_twelve_months() -> None:
+    sheet = ProcessorSheet("x", "X", category="crm", last_reviewed=date(2025, 11, 29))
+    assert not is_stale(sheet, date(2026, 11, 29))
+    assert is_stale(sheet, date(2026, 11, 30))
+    assert is_stale(replace(sheet, last_reviewed=None), date(2026, 1, 1))
+
+
+def test_duplicates_by_entity_or_mail_domain(store: ProcessorStore) -> None:
+    sheets = store.sheets()
+    new = ProcessorSheet("google-forms", "Google Forms", legal_entity="google llc", category="forms")
+    assert any("same legal entity (Google LLC)" in d for d in duplicates(new, sheets))
+    other = ProcessorSheet("acme", "Acme", category="crm", privacy_email="privacy@hubspot.com")
+    hubspot = replace(store.sheet("hubspot"), privacy_email="dpo@HubSpot.com")
+    assert duplicates(other, [hubspot]) == ["HubSpot has the same e-mail domain (hubspot.com)"]
+
+
+def test_seeded_sheets_are_valid_and_flagged_for_review(store: ProcessorStore) -> None:
+    sheets = store.sheets()
+    assert len(sheets) >= 40
+    assert all(problems(s, store.source_keys()) == [] for s in sheets)
+    assert all(is_stale(s, date(2026, 11, 29)) for s in sheets)  # the policy gives no review dates
+    assert store.sheet("drift").sources == ("chatbot",)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_import_export_is_identical(store: ProcessorStore, tmp_path: Path, fmt: str) -> None:
+    drift = replace(
+        store.sheet("drift"),
+        privacy_email="privacy@drift.com",
+        country="US",
+        transfer_mechanism="dpf",
+        procedure="1. E-mail privacy@drift.com\n2. Give the visitor's e-mail",
+        notes="=1+1 is not a formula",
+        last_reviewed=date(2026, 11, 1),
+    )
+    store.save(drift)
+    first = tmp_path / f"first.{fmt}"
+    store.export(fmt, first)
+    preview = store.preview_import(first)
+    assert (len(preview.added), len(preview.changed), preview.errors) == (0, 0, [])
+    assert len(preview.unchanged) == len(store.sheets())
+    store.apply_import(preview)
+    second = tmp_path / f"second.{fmt}"
+    store.export(fmt, second)
+    assert first.read_bytes() == second.read_bytes()
+    if fmt == "csv":
+        assert "'=1+1 is not a formula" in first.read_text()  # neutralised for spreadsheets
+
+
+def test_import_previews_and_rejects_bad_rows_with_line_numbers(store: ProcessorStore, tmp_path: Path) -> None:
+    exported = tmp_path / "sheets.csv"
+    store.export("csv", exported)
+    lines = exported.read_text().splitlines()
+    header, rows = lines[0], [line for line in lines[1:] if ",processor," in line]
+    changed = rows[0].replace(",processor,", ",joint-controller,", 1)
+    bad = rows[1].replace(",processor,", ",boss,", 1)
+    added = "acme-crm,Acme CRM,Acme Ltd,processor,crm,privacy@acme.example,,,,,GB,sccs,contacts,email,,,,,,web-forms"
+    (tmp_path / "import.csv").write_text("\n".join([header, changed, bad, added]) + "\n")
+    before = store.sheets()
+    preview = store.preview_import(tmp_path / "import.csv")
+    assert [s.key for s in preview.added] == ["acme-crm"]
+    assert len(preview.changed) == 1 and preview.changed[0].role == "joint-controller"
+    assert preview.errors == ["line 3: role: 'boss' is not one of processor, independent-controller, joint-controller"]
+    assert store.sheets() == before  # a preview changes nothing
+    with pytest.raises(InputError, match="1 rejected row"):
+        store.apply_import(preview)
+
+
+def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, db: Database) -> None:
+    outcomes = Outcomes(db)
+    case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
+    outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
+    closed_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
+    outcomes.set_sources(closed_id, ["chatbot"], actor="d", now=NOW)
+    outcomes.cases.change_status(closed_id, Status.WITHDRAWN, actor="d", reason="withdrawn", now=NOW)
+    affected = store.save(replace(store.sheet("zoom"), sources=("customers", "chatbot")))
+    assert affected == ["DSR-2026-0001"]
+    assert store.save(replace(store.sheet("zoom"), notes="reviewed")) == []
