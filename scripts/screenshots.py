@@ -36,6 +36,9 @@ def main() -> None:
             app.processEvents()
             window.grab().save(str(out / f"case-{name}.png"))
         window.navigation.setCurrentRow(1)
+        app.processEvents()
+        window.grab().save(str(out / "processors.png"))
+        window.navigation.setCurrentRow(2)
         for index, name in enumerate(("entities", "sources", "processors")):
             window.register_view.setCurrentIndex(index)
             app.processEvents()

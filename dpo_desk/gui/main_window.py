@@ -31,9 +31,11 @@ from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.processors import ProcessorStore
 from dpo_desk.store.settings import load_identity_policy, save_identity_policy
 
 EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
@@ -95,12 +97,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
+        self.processors_view = ProcessorsView(ProcessorStore(repo.db), repo.register, self.today)
         self.register_view = RegisterView(repo.register)
+        self.processors_view.changed.connect(self.register_view.refresh)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.processors_view)
         self.pages.addWidget(self.register_view)
         self.navigation = QListWidget()
-        self.navigation.addItems(["Cases", "Register"])
+        self.navigation.addItems(["Cases", "Processors", "Register"])
         self.navigation.setFixedWidth(120)
         self.navigation.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
         self.navigation.setCurrentRow(0)

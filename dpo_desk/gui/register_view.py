@@ -38,6 +38,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: b
 class RegisterView(QTabWidget):
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._register = register
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the register again (a processor sheet changed its sources)."""
+        current = self.currentIndex()
+        self.clear()
+        register = self._register
         entities = [
             (
                 e.name,
@@ -73,3 +81,4 @@ class RegisterView(QTabWidget):
         self.addTab(self.entities, f"Entities ({len(entities)})")
         self.addTab(self.sources, f"Sources ({len(sources)})")
         self.addTab(self.processors, f"Processors and recipients ({len(processors)})")
+        self.setCurrentIndex(max(current, 0))

@@ -195,7 +195,7 @@ def test_change_status_from_the_case_view(
 
 
 def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
-    window.navigation.setCurrentRow(1)
+    window.navigation.setCurrentRow(2)
     assert window.pages.currentWidget() is window.register_view
     assert window.register_view.entities.rowCount() == 5
     assert window.register_view.sources.rowCount() == 6

@@ -1,0 +1,302 @@
+"""The Processors view: a searchable, sortable list of contact sheets, an editor, and printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dpo_desk.core.errors import DeskError
+from dpo_desk.core.processors import (
+    IDENTIFIERS,
+    ROLES,
+    TRANSFER_MECHANISMS,
+    ProcessorSheet,
+    check,
+    duplicates,
+    is_stale,
+)
+from dpo_desk.gui.fields_dialog import Field, FieldsDialog
+from dpo_desk.gui.pdf import write_pdf
+from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
+from dpo_desk.store.processors import ProcessorStore
+from dpo_desk.store.register import Register
+
+HEADERS = ("Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Last reviewed", "Review")
+STALE = "⚠ due"
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
+    """The native save dialog; tests replace this one function."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
+    return Path(chosen) if chosen else None
+
+
+def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], today: date) -> list[Field]:
+    return [
+        Field("key", "&Key", default=sheet.key, hint="short name, e.g. google-analytics"),
+        Field("service", "&Service", default=sheet.service),
+        Field("legal_entity", "&Legal entity", default=sheet.legal_entity),
+        Field("role", "&Role", "choice", [(r, r) for r in ROLES], default=sheet.role),
+        Field("category", "&Category", default=sheet.category),
+        Field("privacy_email", "Privacy &e-mail", default=sheet.privacy_email),
+        Field("postal_address", "&Postal address", "long", default=sheet.postal_address),
+        Field("web_form_url", "&Web form", default=sheet.web_form_url, hint="https://…"),
+        Field("privacy_policy_url", "Privacy polic&y", default=sheet.privacy_policy_url, hint="https://…"),
+        Field("dpa_url", "&DPA", default=sheet.dpa_url, hint="https://…"),
+        Field("country", "C&ountry", default=sheet.country, hint="ISO code, e.g. US, IE, NO"),
+        Field(
+            "transfer_mechanism",
+            "&Transfer",
+            "choice",
+            [(t, t or "not recorded") for t in TRANSFER_MECHANISMS],
+            default=sheet.transfer_mechanism,
+        ),
+        Field("data_categories", "Data &categories", "list", default=list(sheet.data_categories)),
+        Field(
+            "identifiers", "&Identifiers needed", "list", default=list(sheet.identifiers), hint=", ".join(IDENTIFIERS)
+        ),
+        Field("procedure", "&Procedure", "long", default=sheet.procedure, hint="their own erasure/export steps"),
+        Field("turnaround", "T&urnaround", default=sheet.turnaround),
+        Field("notes", "&Notes", "long", default=sheet.notes),
+        *(
+            Field(f"source:{key}", name, "bool", default=key in sheet.sources, hint="uses this recipient")
+            for key, name in source_keys
+        ),
+        Field("reviewed", "Reviewed", "bool", default=sheet.last_reviewed is not None, hint="last reviewed on:"),
+        Field("last_reviewed", "Last re&viewed", "date", default=sheet.last_reviewed or today),
+    ]
+
+
+_TEXT_FIELDS = (
+    "key",
+    "service",
+    "legal_entity",
+    "role",
+    "category",
+    "privacy_email",
+    "postal_address",
+    "web_form_url",
+    "privacy_policy_url",
+    "dpa_url",
+    "transfer_mechanism",
+    "procedure",
+    "turnaround",
+    "notes",
+)
+
+
+def _sheet_from(values: dict[str, Any], original: ProcessorSheet) -> ProcessorSheet:
+    return replace(
+        original,
+        **{name: values[name] for name in _TEXT_FIELDS},
+        country=values["country"].upper(),
+        data_categories=tuple(values["data_categories"]),
+        identifiers=tuple(values["identifiers"]),
+        sources=tuple(key.partition(":")[2] for key, picked in values.items() if key.startswith("source:") and picked),
+        last_reviewed=values["last_reviewed"] if values["reviewed"] else None,
+    )
+
+
+class ProcessorsView(QWidget):
+    """Signals:
+    changed: a sheet was saved.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, store: ProcessorStore, register: Register, today: Callable[[], date], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._register = register
+        self._today = today
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search service, entity or category…")
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.new_button = QPushButton("&New sheet…")
+        self.edit_button = QPushButton("&Edit…")
+        self.reviewed_button = QPushButton("Mark &reviewed today")
+        self.print_button = QPushButton("&Print sheet…")
+        self.booklet_button = QPushButton("Print &booklet…")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.reviewed_button, self.print_button, self.booklet_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.search.textChanged.connect(self._filter)
+        self.table.itemDoubleClicked.connect(lambda item: self.edit())
+        self.new_button.clicked.connect(self.new_sheet)
+        self.edit_button.clicked.connect(self.edit)
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.booklet_button.clicked.connect(self.print_booklet)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._sheets = {sheet.key: sheet for sheet in self._store.sheets()}
+        today = self._today()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(self._sheets))
+        for row, sheet in enumerate(self._sheets.values()):
+            values = (
+                sheet.service,
+                sheet.legal_entity,
+                sheet.category,
+                sheet.role,
+                sheet.country,
+                sheet.transfer_mechanism,
+                sheet.last_reviewed.isoformat() if sheet.last_reviewed else "never",
+                STALE if is_stale(sheet, today) else "ok",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, sheet.key)
+                if column == len(values) - 1 and value == STALE:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setToolTip("Not reviewed in the last 12 months")
+                self.table.setItem(row, column, item)
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        self._filter()
+
+    @Slot()
+    def _filter(self) -> None:
+        words = self.search.text().casefold().split()
+        shown = 0
+        for row in range(self.table.rowCount()):
+            text = " ".join(self._cell(row, column) for column in range(3)).casefold()
+            hidden = not all(word in text for word in words)
+            self.table.setRowHidden(row, hidden)
+            shown += not hidden
+        stale = sum(1 for s in self._sheets.values() if is_stale(s, self._today()))
+        self.count.setText(f"{shown} of {len(self._sheets)} sheets · {stale} due for review")
+
+    def selected(self) -> ProcessorSheet | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        return self._sheets[item.data(Qt.ItemDataRole.UserRole)] if item is not None else None
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
+    def _edit(self, sheet: ProcessorSheet, title: str, *, adding: bool) -> None:
+        sources = [(s.key, s.name) for s in self._register.sources()]
+        known = [key for key, _ in sources]
+        fields = _sheet_fields(sheet, sources, self._today())
+        values = FieldsDialog.ask(title, fields, lambda v: check(_sheet_from(v, sheet), known), self, ok_text="Save")
+        if values is None:
+            return
+        edited = _sheet_from(values, sheet)
+        others = [s for s in self._sheets.values() if s.key != sheet.key or adding]
+        if adding and edited.key in self._sheets:
+            QMessageBox.warning(self, "Not saved", f"key: a sheet {edited.key!r} exists already")
+            return
+        similar = duplicates(edited, others) if adding else []
+        if (
+            similar
+            and QMessageBox.question(
+                self,
+                "Possible duplicate",
+                "This looks like an existing sheet:\n" + "\n".join(similar) + "\n\nAdd anyway?",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        try:
+            affected = self._store.save(edited)
+        except DeskError as error:
+            QMessageBox.warning(self, "Not saved", str(error))
+            return
+        self.refresh()
+        self.changed.emit()
+        if affected:
+            QMessageBox.information(
+                self,
+                "Open cases affected",
+                f"{len(affected)} open case(s) have data from the changed sources: {', '.join(affected)}. "
+                "Check their Art. 19 recipients.",
+            )
+
+    @Slot()
+    def new_sheet(self) -> None:
+        self._edit(ProcessorSheet(key="", service="", category=""), "New processor sheet", adding=True)
+
+    @Slot()
+    def edit(self) -> None:
+        sheet = self.selected()
+        if sheet is not None:
+            self._edit(sheet, f"Sheet: {sheet.service}", adding=False)
+
+    @Slot()
+    def mark_reviewed(self) -> None:
+        sheet = self.selected()
+        if sheet is not None:
+            self._store.save(replace(sheet, last_reviewed=self._today()))
+            self.refresh()
+            self.changed.emit()
+
+    def _source_names(self) -> dict[str, str]:
+        return {source.key: source.name for source in self._register.sources()}
+
+    @Slot()
+    def print_sheet(self) -> None:
+        sheet = self.selected()
+        if sheet is None:
+            return
+        target = ask_pdf_path(self, f"sheet-{sheet.key}.pdf")
+        if target is not None:
+            html = single_sheet_html(sheet, self._source_names(), self._today())
+            write_pdf(html, target, title=f"Processor sheet: {sheet.service}")
+
+    @Slot()
+    def print_booklet(self) -> None:
+        target = ask_pdf_path(self, "processor-sheets.pdf")
+        if target is None:
+            return
+        entities = self._register.entities()
+        organisation = next((e.name for e in entities if e.is_eea_representative), entities[0].name)
+        sheets = sorted(self._sheets.values(), key=lambda s: s.service.casefold())
+        write_pdf(
+            booklet_html(sheets, self._source_names(), self._today(), organisation),
+            target,
+            title="Processor and recipient contact sheets",
+        )

@@ -1,0 +1,107 @@
+"""The Processors view: search, edit a sheet (the stale flag goes), duplicates, printing to PDF."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.gui import processors_view
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.processors import ProcessorStore
+from tests.conftest import NOW
+
+
+def row_of(view: processors_view.ProcessorsView, service: str) -> int:
+    for row in range(view.table.rowCount()):
+        if view.table.item(row, 0).text() == service:
+            return row
+    raise AssertionError(service)
+
+
+def test_search_filters_the_list(window: MainWindow) -> None:
+    view = window.processors_view
+    window.navigation.setCurrentRow(1)
+    assert window.pages.currentWidget() is view
+    view.search.setText("google llc")
+    shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount()) if not view.table.isRowHidden(r)]
+    assert "Google Analytics" in shown and "Hotjar" not in shown
+    assert view.count.text().startswith(f"{len(shown)} of 47 sheets")
+
+
+def test_editing_a_sheet_clears_its_stale_flag(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = window.processors_view
+    row = row_of(view, "Hotjar")
+    assert view.table.item(row, 7).text() == processors_view.STALE
+
+    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
+        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+        qtbot.addWidget(dialog)
+        dialog.inputs["country"].setText("mt-x")
+        assert "country: 'MT-X' is not an ISO 3166 country code" in dialog.problem.text()
+        dialog.inputs["country"].setText("mt")
+        dialog.inputs["privacy_email"].setText("privacy@hotjar.com")
+        dialog.inputs["reviewed"].setChecked(True)
+        assert dialog.ok.isEnabled()
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    view.table.selectRow(row)
+    view.edit_button.click()
+    row = row_of(view, "Hotjar")
+    assert view.table.item(row, 7).text() == "ok"
+    assert view.table.item(row, 4).text() == "MT"
+    sheet = ProcessorStore(window._repo.db).sheet("hotjar")
+    assert sheet.last_reviewed == NOW.date() and sheet.privacy_email == "privacy@hotjar.com"
+
+
+def test_adding_a_likely_duplicate_asks_first(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
+        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+        qtbot.addWidget(dialog)
+        for name, value in (
+            ("key", "google-forms"),
+            ("service", "Google Forms"),
+            ("legal_entity", "Google LLC"),
+            ("category", "forms"),
+        ):
+            dialog.inputs[name].setText(value)
+        return dialog.values()
+
+    questions: list[str] = []
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.No
+    )
+    window.processors_view.new_button.click()
+    assert "same legal entity (Google LLC)" in questions[0]
+    assert window.processors_view.table.rowCount() == 47  # not added
+
+
+@pytest.mark.parametrize("booklet", [False, True], ids=["one sheet", "booklet"])
+def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, booklet: bool) -> None:
+    target = tmp_path / "sheets.pdf"
+    monkeypatch.setattr(processors_view, "ask_pdf_path", lambda parent, suggested: target)
+    view = window.processors_view
+    view.table.selectRow(row_of(view, "Drift"))
+    (view.booklet_button if booklet else view.print_button).click()
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Drift" in text and "Drift.com, Inc." in text and "Chatbot" in text
+    assert "review due" in text
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(target)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    assert (pages >= 48) if booklet else (pages == 1)
+    assert f"Page 1 of {pages}" in text
