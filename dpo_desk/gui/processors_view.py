@@ -41,6 +41,7 @@ from dpo_desk.store.register import Register
 
 HEADERS = ("Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Last reviewed", "Review")
 STALE = "⚠ due"
+MAX_COLUMN_WIDTH = 260
 
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
@@ -140,6 +141,7 @@ class ProcessorsView(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.new_button = QPushButton("&New sheet…")
@@ -191,8 +193,11 @@ class ProcessorsView(QWidget):
                     item.setToolTip("Not reviewed in the last 12 months")
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
+        header = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        for column in range(len(HEADERS)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_COLUMN_WIDTH))
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self._filter()
 
     @Slot()
