@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from dpo_desk.store.register import Register
+from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.gui.fields_dialog import Field, FieldsDialog
+from dpo_desk.store.register import Register, Source, source_problems
 
 MAX_COLUMN_WIDTH = 320  # long texts wrap instead of pushing the last columns off screen
 
@@ -16,6 +30,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: b
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
     table.setWordWrap(True)
     table.verticalHeader().hide()
@@ -35,10 +50,68 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: b
     return table
 
 
+def _source_fields(source: Source) -> list[Field]:
+    return [
+        Field("key", "&Key", default=source.key, hint="short name, e.g. web-forms"),
+        Field("name", "&Name", default=source.name),
+        Field("description", "&Description", "long", default=source.description),
+        Field("data_categories", "Data &categories", "list", default=list(source.data_categories)),
+        Field("purposes", "&Purposes", "list", default=list(source.purposes)),
+        Field("legal_bases", "&Legal bases", "list", default=list(source.legal_bases)),
+        Field("retention", "&Retention", default=source.retention, hint="as the policy words it"),
+        Field(
+            "retention_years",
+            "Retention &years",
+            "choice",
+            [(str(n), str(n)) for n in range(1, 31)],
+            default=str(source.retention_years),
+        ),
+        Field("retention_from", "Counted &from", default=source.retention_from),
+        Field(
+            "portable",
+            "Portability",
+            "bool",
+            default=source.portable,
+            hint="data provided by the subject, on consent or contract (Art. 20)",
+        ),
+    ]
+
+
+def _source_from(values: dict[str, Any], recipients: tuple[str, ...]) -> Source:
+    return Source(
+        key=values["key"],
+        name=values["name"],
+        data_categories=tuple(values["data_categories"]),
+        purposes=tuple(values["purposes"]),
+        legal_bases=tuple(values["legal_bases"]),
+        retention=values["retention"],
+        portable=values["portable"],
+        recipients=recipients,
+        description=values["description"],
+        retention_years=int(values["retention_years"]),
+        retention_from=values["retention_from"],
+    )
+
+
+def _check_source(source: Source) -> None:
+    problems = source_problems(source)
+    if problems:
+        raise InputError("; ".join(problems))
+
+
 class RegisterView(QTabWidget):
+    """The register of processing: entities, the sources of personal data (editable) and their recipients.
+
+    Recipients are linked to a source on each processor sheet (Processors view).
+    """
+
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._register = register
+        self.add_source_button = QPushButton("&Add source…")
+        self.edit_source_button = QPushButton("&Edit source…")
+        self.add_source_button.clicked.connect(self.add_source)
+        self.edit_source_button.clicked.connect(self.edit_source)
         self.refresh()
 
     def refresh(self) -> None:
@@ -79,6 +152,54 @@ class RegisterView(QTabWidget):
         ]
         self.processors = _table(("Service", "Legal entity", "Category", "Role", "Used by sources"), processors)
         self.addTab(self.entities, f"Entities ({len(entities)})")
-        self.addTab(self.sources, f"Sources ({len(sources)})")
+        sources_page = QWidget()
+        layout = QVBoxLayout(sources_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sources, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_source_button)
+        buttons.addWidget(self.edit_source_button)
+        buttons.addWidget(QLabel("Recipients are linked on each processor sheet."))
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.addTab(sources_page, f"Sources ({len(sources)})")
         self.addTab(self.processors, f"Processors and recipients ({len(processors)})")
         self.setCurrentIndex(max(current, 0))
+
+    def _save(self, title: str, source: Source, *, adding: bool) -> None:
+        values = FieldsDialog.ask(
+            title, _source_fields(source), lambda v: _check_source(_source_from(v, ())), self, ok_text="Save"
+        )
+        if values is None:
+            return
+        edited = _source_from(values, source.recipients)
+        if adding and any(s.key == edited.key for s in self._register.sources()):
+            QMessageBox.warning(self, "Not saved", f"key: a source {edited.key!r} exists already")
+            return
+        try:
+            affected = self._register.save_source(edited)
+        except DeskError as error:
+            QMessageBox.warning(self, "Not saved", str(error))
+            return
+        self.refresh()
+        if affected:
+            QMessageBox.information(
+                self,
+                "Open cases affected",
+                f"{len(affected)} open case(s) have data from {edited.name}: {', '.join(affected)}. "
+                "Their access answers and Art. 19 recipients come from this source.",
+            )
+
+    @Slot()
+    def add_source(self) -> None:
+        blank = Source("", "", (), (), (), "", False)
+        self._save("New source of personal data", blank, adding=True)
+
+    @Slot()
+    def edit_source(self) -> None:
+        rows = self.sources.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, "Choose a source", "Select the source in the list first.")
+            return
+        source = self._register.sources()[rows[0].row()]
+        self._save(f"Source: {source.name}", source, adding=False)

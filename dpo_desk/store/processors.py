@@ -13,9 +13,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
-from dpo_desk.core.models import OPEN_STATUSES
 from dpo_desk.core.processors import COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
 from dpo_desk.store.db import write_transaction
+from dpo_desk.store.register import Register
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # checked before parsing: a register is kilobytes, not megabytes
 FORMATS = ("csv", "json")
@@ -64,7 +64,7 @@ class ProcessorStore:
             before = {s.key: s for s in self.sheets()}.get(sheet.key)
             self._write(sheet)
         changed_sources = set(sheet.sources) ^ set(before.sources if before else ())
-        return self.open_cases_from(changed_sources)
+        return Register(self._db).open_cases_from(changed_sources)
 
     def _write(self, sheet: ProcessorSheet) -> None:
         record: dict[str, Any] = to_row(sheet)
@@ -80,21 +80,6 @@ class ProcessorStore:
                 "INSERT INTO source_recipients (source_id, processor_id) SELECT id, ? FROM sources WHERE key = ?",
                 (processor_id, key),
             )
-
-    def open_cases_from(self, source_keys: set[str] | list[str]) -> list[str]:
-        """References of open cases whose subject's data came from any of these sources."""
-        keys = sorted(source_keys)
-        if not keys:
-            return []
-        rows = self._db.execute(
-            f"""SELECT DISTINCT c.reference FROM cases c
-                JOIN case_sources cs ON cs.case_id = c.id JOIN sources s ON s.id = cs.source_id
-                WHERE s.key IN ({", ".join("?" * len(keys))})
-                  AND c.status IN ({", ".join("?" * len(OPEN_STATUSES))})
-                ORDER BY c.reference""",
-            [*keys, *(status.value for status in OPEN_STATUSES)],
-        )
-        return [row[0] for row in rows]
 
     # --- export and import ------------------------------------------------------------------
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from dpo_desk.core.calendars import check_calendar
-from dpo_desk.core.errors import NotFoundError
-from dpo_desk.core.models import Address, Entity
+from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
+from dpo_desk.store.db import write_transaction
 
 _ENTITY_COLUMNS = (
     "id, key, name, also_known_as, country, time_zone, calendar, street, postal_code, city, "
@@ -27,7 +30,10 @@ class Source:
     legal_bases: tuple[str, ...]
     retention: str
     portable: bool
-    recipients: tuple[str, ...]  # service names
+    recipients: tuple[str, ...] = ()  # service names; the links are kept on the processor sheets
+    description: str = ""
+    retention_years: int = 6
+    retention_from: str = "collection"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +94,48 @@ class Register:
                 retention=row["retention"],
                 portable=bool(row["portable"]),
                 recipients=tuple(sorted(_tuple(row["recipient_names"]), key=str.casefold)),
+                description=row["description"],
+                retention_years=row["retention_years"],
+                retention_from=row["retention_from"],
             )
             for row in rows
         ]
+
+    def save_source(self, source: Source) -> list[str]:
+        """Add or change a source of personal data; returns the open cases whose data came from it."""
+        problems = source_problems(source)
+        if problems:
+            raise InputError("; ".join(problems))
+        record = {
+            "key": source.key,
+            "name": source.name.strip(),
+            "description": source.description.strip(),
+            "data_categories": json.dumps(list(source.data_categories), ensure_ascii=False),
+            "purposes": json.dumps(list(source.purposes), ensure_ascii=False),
+            "legal_bases": json.dumps(list(source.legal_bases), ensure_ascii=False),
+            "retention": source.retention.strip(),
+            "retention_years": source.retention_years,
+            "retention_from": source.retention_from.strip(),
+            "portable": int(source.portable),
+        }
+        with write_transaction(self._db):
+            self._db.table("sources").upsert(record, pk="key")
+        return self.open_cases_from([source.key])
+
+    def open_cases_from(self, source_keys: Iterable[str]) -> list[str]:
+        """References of open cases whose subject's data came from any of these sources."""
+        keys = sorted(set(source_keys))
+        if not keys:
+            return []
+        rows = self._db.execute(
+            f"""SELECT DISTINCT c.reference FROM cases c
+                JOIN case_sources cs ON cs.case_id = c.id JOIN sources s ON s.id = cs.source_id
+                WHERE s.key IN ({", ".join("?" * len(keys))})
+                  AND c.status IN ({", ".join("?" * len(OPEN_STATUSES))})
+                ORDER BY c.reference""",
+            [*keys, *(status.value for status in OPEN_STATUSES)],
+        )
+        return [row[0] for row in rows]
 
     def processors(self) -> list[ProcessorRow]:
         rows = self._db.query(
@@ -112,6 +157,28 @@ class Register:
             )
             for row in rows
         ]
+
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def source_problems(source: Source) -> list[str]:
+    """Every problem of a source, each naming its field."""
+    found = []
+    if not _KEY.match(source.key):
+        found.append(f"key: {source.key!r} must be lower-case letters, digits and dashes")
+    if not source.name.strip():
+        found.append("name: missing")
+    for name in ("data_categories", "purposes", "legal_bases"):
+        if not getattr(source, name):
+            found.append(f"{name}: give at least one")
+    if not source.retention.strip():
+        found.append("retention: say how long the data is kept, as the policy words it")
+    if not 1 <= source.retention_years <= 100:
+        found.append("retention_years: between 1 and 100")
+    if not source.retention_from.strip():
+        found.append("retention_from: the event the period runs from (e.g. collection, last service delivery)")
+    return found
 
 
 def entity_from_row(row: dict[str, Any]) -> Entity:

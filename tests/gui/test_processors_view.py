@@ -105,3 +105,25 @@ def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest
     )
     assert (pages >= 48) if booklet else (pages == 1)
     assert f"Page 1 of {pages}" in text
+
+
+def test_a_source_is_added_in_the_register_view(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
+        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+        qtbot.addWidget(dialog)
+        dialog.inputs["key"].setText("webinars")
+        dialog.inputs["name"].setText("Webinar attendees")
+        assert dialog.problem.text().startswith("data_categories: give at least one")
+        dialog.inputs["data_categories"].setText("name, e-mail")
+        dialog.inputs["purposes"].setText("running the webinar")
+        dialog.inputs["legal_bases"].setText("Art. 6(1)(b) contract")
+        dialog.inputs["retention"].setText("6 years")
+        assert dialog.ok.isEnabled(), dialog.problem.text()
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    window.register_view.add_source_button.click()
+    assert window.register_view.sources.rowCount() == 7
+    assert window.register_view.sources.item(6, 0).text() == "Webinar attendees"

@@ -128,3 +128,17 @@ def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, 
     affected = store.save(replace(store.sheet("zoom"), sources=("customers", "chatbot")))
     assert affected == ["DSR-2026-0001"]
     assert store.save(replace(store.sheet("zoom"), notes="reviewed")) == []
+
+
+def test_sources_are_validated_and_name_the_open_cases_they_feed(db: Database) -> None:
+    register = Outcomes(db).cases.register
+    chatbot = next(s for s in register.sources() if s.key == "chatbot")
+    with pytest.raises(InputError, match="retention_years: between 1 and 100"):
+        register.save_source(replace(chatbot, retention_years=0))
+    outcomes = Outcomes(db)
+    case_id = outcomes.cases.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
+    outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
+    assert register.save_source(replace(chatbot, retention="5 years", retention_years=5)) == ["DSR-2026-0001"]
+    webinars = replace(chatbot, key="webinars", name="Webinar attendees", recipients=())
+    assert register.save_source(webinars) == []
+    assert [s.key for s in register.sources()][-1] == "webinars"
