@@ -36,7 +36,7 @@ from dpo_desk.core.processors import (
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.pdf import write_pdf
 from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
-from dpo_desk.store.processors import ProcessorStore
+from dpo_desk.store.processors import ImportPreview, ProcessorStore
 from dpo_desk.store.register import Register
 
 HEADERS = ("Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Last reviewed", "Review")
@@ -48,6 +48,34 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     """The native save dialog; tests replace this one function."""
     chosen, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
     return Path(chosen) if chosen else None
+
+
+def ask_sheets_path(parent: QWidget, *, saving: bool) -> Path | None:
+    """The native file dialog for CSV or JSON sheets; tests replace this one function."""
+    kinds = "Sheets (*.csv *.json);;CSV (*.csv);;JSON (*.json)"
+    if saving:
+        chosen, _ = QFileDialog.getSaveFileName(parent, "Export sheets", "processor-sheets.csv", kinds)
+    else:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "Import sheets", "", kinds)
+    return Path(chosen) if chosen else None
+
+
+def confirm_import(parent: QWidget, preview: ImportPreview) -> bool:
+    """Shows what the import would change; nothing is written unless the DPO says so."""
+    lines = [f"added: {s.service}" for s in preview.added] + [f"changed: {s.service}" for s in preview.changed]
+    box = QMessageBox(parent)
+    box.setWindowTitle("Import processor sheets")
+    box.setText(preview.summary().capitalize() + ".")
+    box.setDetailedText("\n".join(lines + [f"rejected: {e}" for e in preview.errors]))
+    if preview.errors:
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setInformativeText("Fix the rejected rows and import again; nothing was changed.")
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.exec()
+        return False
+    box.setInformativeText("Apply these changes?" if lines else "Nothing to change.")
+    box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
+    return bool(lines) and box.exec() == QMessageBox.StandardButton.Apply
 
 
 def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], today: date) -> list[Field]:
@@ -149,6 +177,8 @@ class ProcessorsView(QWidget):
         self.reviewed_button = QPushButton("Mark &reviewed today")
         self.print_button = QPushButton("&Print sheet…")
         self.booklet_button = QPushButton("Print &booklet…")
+        self.import_button = QPushButton("&Import…")
+        self.export_button = QPushButton("E&xport…")
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
@@ -167,6 +197,8 @@ class ProcessorsView(QWidget):
         self.reviewed_button.clicked.connect(self.mark_reviewed)
         self.print_button.clicked.connect(self.print_sheet)
         self.booklet_button.clicked.connect(self.print_booklet)
+        self.import_button.clicked.connect(self.import_sheets)
+        self.export_button.clicked.connect(self.export_sheets)
         self.refresh()
 
     def refresh(self) -> None:
@@ -305,3 +337,26 @@ class ProcessorsView(QWidget):
             target,
             title="Processor and recipient contact sheets",
         )
+
+    @Slot()
+    def export_sheets(self) -> None:
+        target = ask_sheets_path(self, saving=True)
+        if target is not None:
+            fmt = "json" if target.suffix.lower() == ".json" else "csv"
+            count = self._store.export(fmt, target)
+            QMessageBox.information(self, "Exported", f"{count} sheets written to {target.name} ({fmt.upper()}).")
+
+    @Slot()
+    def import_sheets(self) -> None:
+        source = ask_sheets_path(self, saving=False)
+        if source is None:
+            return
+        try:
+            preview = self._store.preview_import(source)
+        except (DeskError, OSError) as error:
+            QMessageBox.warning(self, "Not imported", f"{source.name}: {error}")
+            return
+        if confirm_import(self, preview):
+            self._store.apply_import(preview)
+            self.refresh()
+            self.changed.emit()

@@ -127,3 +127,27 @@ def test_a_source_is_added_in_the_register_view(
     window.register_view.add_source_button.click()
     assert window.register_view.sources.rowCount() == 7
     assert window.register_view.sources.item(6, 0).text() == "Webinar attendees"
+
+
+def test_import_previews_then_applies_only_when_confirmed(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = window.processors_view
+    exported = tmp_path / "sheets.json"
+    monkeypatch.setattr(processors_view, "ask_sheets_path", lambda parent, saving: exported)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    view.export_button.click()
+    exported.write_text(exported.read_text().replace('"Hotjar Ltd."', '"Hotjar Limited"'))
+    answers = iter([False, True])
+    seen: list[str] = []
+
+    def confirm(parent, preview):
+        seen.append(preview.summary())
+        return next(answers)
+
+    monkeypatch.setattr(processors_view, "confirm_import", confirm)
+    view.import_button.click()  # declined: nothing changes
+    assert ProcessorStore(window._repo.db).sheet("hotjar").legal_entity == "Hotjar Ltd."
+    view.import_button.click()  # confirmed
+    assert seen == ["0 added, 1 changed, 46 unchanged"] * 2
+    assert ProcessorStore(window._repo.db).sheet("hotjar").legal_entity == "Hotjar Limited"
