@@ -50,6 +50,7 @@ class ProcessorSheet:
 
 COLUMNS = tuple(field.name for field in fields(ProcessorSheet))
 LIST_COLUMNS = ("data_categories", "identifiers", "sources")
+TEXT_COLUMNS = tuple(name for name in COLUMNS if name not in LIST_COLUMNS and name != "last_reviewed")
 
 
 def problems(sheet: ProcessorSheet, known_sources: Iterable[str] = ()) -> list[str]:

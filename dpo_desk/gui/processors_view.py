@@ -27,6 +27,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.processors import (
     IDENTIFIERS,
     ROLES,
+    TEXT_COLUMNS,
     TRANSFER_MECHANISMS,
     ProcessorSheet,
     check,
@@ -114,28 +115,10 @@ def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], tod
     ]
 
 
-_TEXT_FIELDS = (
-    "key",
-    "service",
-    "legal_entity",
-    "role",
-    "category",
-    "privacy_email",
-    "postal_address",
-    "web_form_url",
-    "privacy_policy_url",
-    "dpa_url",
-    "transfer_mechanism",
-    "procedure",
-    "turnaround",
-    "notes",
-)
-
-
 def _sheet_from(values: dict[str, Any], original: ProcessorSheet) -> ProcessorSheet:
     return replace(
         original,
-        **{name: values[name] for name in _TEXT_FIELDS},
+        **{name: values[name] for name in TEXT_COLUMNS if name not in ("country", "policy_mention")},
         country=values["country"].upper(),
         data_categories=tuple(values["data_categories"]),
         identifiers=tuple(values["identifiers"]),

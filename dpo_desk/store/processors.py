@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
-from dpo_desk.core.processors import COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
+from dpo_desk.core.processors import COLUMNS, TEXT_COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
 
@@ -142,27 +142,7 @@ class ProcessorStore:
 
 def _sheet(row: dict[str, Any], sources: list[str]) -> ProcessorSheet:
     return ProcessorSheet(
-        **{
-            name: row[name]
-            for name in (
-                "key",
-                "service",
-                "legal_entity",
-                "role",
-                "category",
-                "privacy_email",
-                "postal_address",
-                "web_form_url",
-                "privacy_policy_url",
-                "dpa_url",
-                "country",
-                "transfer_mechanism",
-                "procedure",
-                "turnaround",
-                "notes",
-                "policy_mention",
-            )
-        },
+        **{name: row[name] for name in TEXT_COLUMNS},
         data_categories=tuple(json.loads(row["data_categories"])),
         identifiers=tuple(json.loads(row["identifiers"])),
         last_reviewed=date.fromisoformat(row["last_reviewed"]) if row["last_reviewed"] else None,
