@@ -24,10 +24,12 @@ from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.core.intake import new_case_from_json
 from dpo_desk.core.models import Case, CaseQuery
+from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
+from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import FORMATS, ProcessorStore
 from dpo_desk.store.workflow import Workflow
@@ -102,6 +104,20 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
     load.set_defaults(run=_processors_import)
+
+    letter = commands.add_parser("letter", help="write a letter of a case to PDF; prints the letter id")
+    letter.add_argument("reference", nargs="?", metavar="REF")
+    letter.add_argument("kind", nargs="?", metavar="KIND", help="see --list-kinds")
+    letter.add_argument("--out", type=Path, metavar="FILE.pdf")
+    letter.add_argument("--lang", default="en", help="letter language (default en)")
+    letter.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="also write a protected letter's password here (mode 0600), for scripts",
+    )
+    letter.add_argument("--list-kinds", action="store_true", help="list the letter kinds and exit")
+    letter.set_defaults(run=_letter)
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
@@ -312,6 +328,35 @@ def case_json(case: Case) -> dict[str, Any]:
         "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
         "target": case.deadlines.target.isoformat(),
     }
+
+
+def _letter(args: argparse.Namespace) -> int:
+    if args.list_kinds:
+        for kind in LetterKind:
+            print(f"{kind.value:<24} {kind.heading}")
+        return 0
+    if not (args.reference and args.kind and args.out):
+        raise InputError("letter: give REF, KIND and --out FILE.pdf (or --list-kinds)")
+    try:
+        kind = LetterKind(args.kind)
+    except ValueError:
+        raise InputError(f"unknown letter kind {args.kind!r}; see dpo-desk letter --list-kinds") from None
+    from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
+
+    render = headless_renderer()
+    with open_store(_store_path(args), create=False) as db:
+        letters = LetterStore(db)
+        case = letters.workflow.cases.get(args.reference)
+        made = letters.generate(case.id, kind, args.out, render, actor=_actor(), now=_now(), lang=args.lang)
+    print(made.record.id)
+    if made.password is not None:
+        if args.password_file is not None:
+            descriptor = os.open(args.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(made.password + "\n")
+        elif not made.in_keyring:
+            print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
+    return 0
 
 
 def _processors_export(args: argparse.Namespace) -> int:

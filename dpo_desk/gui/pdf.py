@@ -5,12 +5,18 @@ The one place that knows how Qt prints; letters and sheet booklets hand it HTML.
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFont,
+    QFontDatabase,
+    QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -23,8 +29,36 @@ MARGINS_MM = QMarginsF(20, 18, 20, 14)
 FOOTER_MM = 8
 
 
+@functools.cache
+def load_shipped_fonts() -> tuple[str, ...]:
+    """Register the fonts shipped in dpo_desk/resources/fonts, so letters look the same on every laptop."""
+    families: list[str] = []
+    for font in sorted(files("dpo_desk.resources").joinpath("fonts").iterdir(), key=lambda f: f.name):
+        if font.name.endswith(".ttf"):
+            with as_file(font) as path:
+                families += QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(path)))
+    return tuple(dict.fromkeys(families))
+
+
+def render(html: str, target: Path, title: str, paper: str) -> int:
+    """The renderer the letter store takes (see dpo_desk.store.letters.Renderer)."""
+    return write_pdf(html, target, title=title, page=paper)
+
+
+def headless_renderer() -> Callable[[str, Path, str, str], int]:
+    """For the command line: a Qt application that never opens a window, then :func:`render`."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if QGuiApplication.instance() is None:
+        _APPLICATIONS.append(QGuiApplication([]))
+    return render
+
+
+_APPLICATIONS: list[QGuiApplication] = []  # keeps the command line's application alive until exit
+
+
 def write_pdf(html: str, target: Path, *, title: str, author: str = "", page: str = "A4") -> int:
     """Render ``html`` to ``target``; returns the number of pages. A partial file never takes the name."""
+    load_shipped_fonts()
     partial = target.with_name(target.name + ".part")
     writer = QPdfWriter(str(partial))
     writer.setResolution(RESOLUTION)

@@ -36,3 +36,9 @@ def workflow(db: Database) -> None:
 def decisions_and_outcomes(db: Database) -> None:
     """Fee, refusal, per-right outcomes, Art. 19 recipients and the suppression list."""
     _run(db, "schema_0004.sql")
+
+
+@migrations(name="0005_letters")
+def letters(db: Database) -> None:
+    """The register of generated letters."""
+    _run(db, "schema_0005.sql")

@@ -1,0 +1,1 @@
+"""Files the app ships: the letter font."""
