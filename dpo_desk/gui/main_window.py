@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,7 +65,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.setWindowTitle(f"{APP_NAME} — {store_path.name}")
 
-        repo.refresh_open_pauses(today=self.today())
         entities = repo.register.entities()
         self.filters = FilterBar(entities)
         self.model = CaseTableModel(repo, self.today, repo.settings().due_soon_days, self)
@@ -73,6 +72,8 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The newest first; enabling sorting then runs the one SQL query of the start-up.
+        self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
@@ -126,10 +127,17 @@ class MainWindow(QMainWindow):
         self.filters.changed.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
+        self._after_reset()
         self.case_view.case_changed.connect(self._case_changed)
         self.case_view.open_case.connect(self.select_case)
-        self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
         self._restore_state()
+        # Open pauses move their due dates daily; bring them up to today once the window is on screen.
+        QTimer.singleShot(0, self._refresh_open_pauses)
+
+    @Slot()
+    def _refresh_open_pauses(self) -> None:
+        if self._repo.refresh_open_pauses(today=self.today()):
+            self.model.refresh()
 
     def today(self) -> date:
         return self._now().astimezone().date()
@@ -363,7 +371,6 @@ class MainWindow(QMainWindow):
         splitter = self._saved("window/splitter")
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([860, 460])
-        self.model.set_query(self.filters.query(self.model.query))
         for column, width in ((0, 108), (1, 140), (2, 110), (3, 132), (4, 80), (5, 80), (6, 90)):
             self.table.setColumnWidth(column, width)
         header = self._saved("window/case-columns")

@@ -181,9 +181,21 @@ class CaseRepository:
         return changed
 
     def refresh_open_pauses(self, *, today: date) -> int:
-        """An open pause moves the due date a day each day it lasts: bring those stored dates up to today."""
-        paused = [row[0] for row in self._db.execute("SELECT DISTINCT case_id FROM pauses WHERE end_date IS NULL")]
-        return self.recompute_deadlines(paused, today=today) if paused else 0
+        """An open pause moves the due date a day each day it lasts: bring those stored dates up to today.
+
+        Done at most once a day (the store remembers the day), so opening the app stays quick.
+        """
+        done = self._db.execute("SELECT value FROM settings WHERE key = 'open_pauses_counted_to'").fetchone()
+        if done is not None and done[0] == today.isoformat():
+            return 0
+        with write_transaction(self._db):
+            paused = [row[0] for row in self._db.execute("SELECT DISTINCT case_id FROM pauses WHERE end_date IS NULL")]
+            changed = self.recompute_deadlines(paused, today=today) if paused else 0
+            self._db.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('open_pauses_counted_to', ?)",
+                (today.isoformat(),),
+            )
+        return changed
 
     def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str], *, today: date) -> int:
         """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""

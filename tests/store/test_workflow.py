@@ -125,3 +125,4 @@ def test_stored_due_dates_of_open_pauses_catch_up_with_today(workflow: Workflow,
     assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 20)  # counted to 20 March
     assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 1
     assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 23)  # 2 Apr + 21 days paused
+    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 0  # once a day is enough
