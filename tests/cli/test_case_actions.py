@@ -210,3 +210,52 @@ def test_case_help_documents_every_action(capsys: pytest.CaptureFixture[str]) ->
     ):
         assert f"  {action}: " in text
     assert "JSON fields: reasons, notice_sent_on" in text
+
+
+def test_letter_command(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object) -> None:
+    import os
+    import stat
+
+    reference = f"DSR-{DAY.year}-0001"
+    assert main(["letter", "--list-kinds"]) == 0
+    assert "acknowledgement" in capsys.readouterr().out
+    out_file = tmp_path / "ack.pdf"
+    assert main(["--store", store, "letter", reference, "acknowledgement", "--out", str(out_file)]) == 0
+    assert capsys.readouterr().out.strip().isdigit() and out_file.exists()
+    for args, message in (
+        ([reference, "poem"], "unknown letter kind 'poem'"),
+        (["DSR-1999-0001", "acknowledgement"], "no case with reference"),
+        ([reference, "access-response"], "does not invoke access"),
+        ([reference, "recipients-list"], "no Art. 19 recipients"),
+    ):
+        code = main(["--store", store, "letter", *args, "--out", str(tmp_path / "x.pdf")])
+        assert code == 2 and message in capsys.readouterr().err
+    checked_at = (RECEIVED + timedelta(days=1)).isoformat()
+    for evidence, method in (("passport", "video-call"), ("account-login", "account-login")):
+        act(
+            capsys,
+            tmp_path,
+            store,
+            "identity-check",
+            {"evidence": evidence, "method": method, "checked_at": checked_at, "outcome": "passed"},
+        )
+    act(capsys, tmp_path, store, "sources", {"sources": ["web-forms"]})
+    password_file = tmp_path / "pw.txt"
+    assert (
+        main(
+            [
+                "--store",
+                store,
+                "letter",
+                reference,
+                "recipients-list",
+                "--out",
+                str(tmp_path / "list.pdf"),
+                "--password-file",
+                str(password_file),
+            ]
+        )
+        == 0
+    )
+    assert stat.S_IMODE(os.stat(password_file).st_mode) == 0o600
+    assert len(password_file.read_text().strip()) == 24
