@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -33,12 +34,14 @@ from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
+from dpo_desk.gui.letters_tab import LettersTab
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.rich_text import escape
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab, lock_if_settled
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.decisions import Decisions
+from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.workflow import Workflow
 
@@ -84,6 +87,7 @@ class CaseView(QWidget):
     def __init__(
         self,
         repo: CaseRepository,
+        store_path: Path,
         actor: str,
         now: Callable[[], datetime],
         today: Callable[[], date],
@@ -146,8 +150,10 @@ class CaseView(QWidget):
         self.tabs.addTab(self.fee_tab, "De&cisions")
         self.tabs.addTab(self.outcomes_tab, "O&utcomes")
         self.tabs.addTab(self.recipients_tab, "Reci&pients")
+        self.letters_tab = LettersTab(LetterStore(repo.db), store_path, actor, now)
+        self.tabs.addTab(self.letters_tab, "&Letters")
         self.tabs.addTab(self._history_tab(), "&History")
-        for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab):
+        for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab, self.letters_tab):
             tab.changed.connect(self._reshow)
 
         header = QHBoxLayout()
@@ -242,6 +248,7 @@ class CaseView(QWidget):
         for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab):
             tab.show_case(case)
             lock_if_settled(case, tab.action_buttons())
+        self.letters_tab.show_case(case)  # letters stay possible on a closed case (a copy, a late refusal)
         lock_if_settled(case, [self.pause_button, self.resume_button, self.extend_button])
         self._pages.setCurrentIndex(1)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -30,11 +31,15 @@ from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLef
 from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.filter_bar import FilterBar
+from dpo_desk.gui.letters_tab import letters_folder
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.pdf import render
 from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.settings_dialog import SettingsDialog
+from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.letters import LetterStore, letter_file_name
 from dpo_desk.store.processors import ProcessorStore
 from dpo_desk.store.settings import load_identity_policy, save_identity_policy
 
@@ -45,9 +50,11 @@ NOTHING_MATCHES = "No case matches these filters."
 class MainWindow(QMainWindow):
     """Signals:
     case_created(str): a case was created through the window; its reference.
+    batch_finished(int): a batch of acknowledgements ended; how many were written.
     """
 
     case_created = Signal(str)
+    batch_finished = Signal(int)
 
     def __init__(
         self,
@@ -71,7 +78,7 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # The newest first; enabling sorting then runs the one SQL query of the start-up.
         self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
@@ -91,7 +98,7 @@ class MainWindow(QMainWindow):
         cases_layout.setContentsMargins(6, 6, 6, 6)
         cases_layout.addWidget(self.filters)
         cases_layout.addWidget(self.table, 1)
-        self.case_view = CaseView(repo, actor, now, self.today)
+        self.case_view = CaseView(repo, store_path, actor, now, self.today)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(cases_panel)
         self.splitter.addWidget(self.case_view)
@@ -197,6 +204,9 @@ class MainWindow(QMainWindow):
             "Read the cases again from the store",
             pixmap.SP_BrowserReload,
         )
+        self.acknowledge_action = self._action(
+            "&Acknowledge selected cases…", "Ctrl+Shift+A", "Write the acknowledgement letter of every selected case"
+        )
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.new_case_action.triggered.connect(self.new_case)
@@ -208,6 +218,7 @@ class MainWindow(QMainWindow):
         self.identity_policy_action.triggered.connect(self.edit_identity_policy)
         self.refresh_action.triggered.connect(self.model.refresh)
         self.quit_action.triggered.connect(self.close)
+        self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.about_action.triggered.connect(self._about)
 
         menus = self.menuBar()
@@ -224,6 +235,8 @@ class MainWindow(QMainWindow):
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
         case_menu.addAction(self.correct_receipt_action)
+        case_menu.addSeparator()
+        case_menu.addAction(self.acknowledge_action)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.refresh_action)
         help_menu = menus.addMenu("&Help")
@@ -272,6 +285,51 @@ class MainWindow(QMainWindow):
         self.select_case(case_id, scroll=True)
         self.statusBar().showMessage(f"Created {reference}", 5000)
         self.case_created.emit(reference)
+
+    @Slot()
+    def acknowledge_selected(self) -> None:
+        """A batch of acknowledgements, one letter per timer tick: the window stays responsive and Cancel works."""
+        case_ids = [self.model.case_id(index.row()) for index in self.table.selectionModel().selectedRows()]
+        if not case_ids:
+            self.statusBar().showMessage("Select the cases to acknowledge first", 5000)
+            return
+        letters = LetterStore(self._repo.db)
+        progress = QProgressDialog("Writing acknowledgements…", "Cancel", 0, len(case_ids), self)
+        progress.setWindowTitle("Acknowledgements")
+        progress.setMinimumDuration(300)
+        self.batch_progress = progress
+        written: list[str] = []
+        problems: list[str] = []
+
+        def step() -> None:
+            done = len(written) + len(problems)
+            if progress.wasCanceled() or done == len(case_ids):
+                timer.stop()
+                progress.reset()
+                message = f"{len(written)} acknowledgement(s) written"
+                if problems:
+                    message += f"; not written: {'; '.join(problems)}"
+                self.statusBar().showMessage(message, 10000)
+                self.batch_finished.emit(len(written))
+                return
+            case = self._repo.get_by_id(case_ids[done])
+            folder = letters_folder(self._store_path, case)
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / letter_file_name(case, LetterKind.ACKNOWLEDGEMENT, len(letters.letters(case.id)) + 1)
+            try:
+                letters.generate(
+                    case.id, LetterKind.ACKNOWLEDGEMENT, target, render, actor=self._actor, now=self._now()
+                )
+            except DeskError as error:
+                problems.append(f"{case.reference}: {error}")
+            else:
+                written.append(case.reference)
+            progress.setValue(done + 1)
+
+        timer = QTimer(self)
+        timer.timeout.connect(step)
+        self.batch_timer = timer
+        timer.start(0)
 
     @Slot()
     def edit_settings(self) -> None:
@@ -324,9 +382,11 @@ class MainWindow(QMainWindow):
 
     @Slot(QItemSelection, QItemSelection)
     def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        rows = self.table.selectionModel().selectedRows()
+        # With several rows selected (for a batch), the view shows the one the DPO clicked last.
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
         if rows:
-            self.case_view.show_case(self.model.case_id(rows[0].row()))
+            current = self.table.currentIndex().row()
+            self.case_view.show_case(self.model.case_id(current if current in rows else min(rows)))
         self._update_case_actions()
 
     @Slot(int)

@@ -59,7 +59,7 @@ def lock_if_settled(case: Case, buttons: Sequence[QPushButton]) -> None:
             button.setToolTip(f"The case is {case.status.label.lower()}: reopen it (Change status) to change it")
 
 
-def _table(headers: Sequence[str]) -> QTableWidget:
+def data_table(headers: Sequence[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.verticalHeader().hide()
@@ -69,7 +69,7 @@ def _table(headers: Sequence[str]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     table.setRowCount(len(rows))
     for row, values in enumerate(rows):
         for column, value in enumerate(values):
@@ -132,7 +132,7 @@ class IdentityTab(WorkflowTab):
     def __init__(self, workflow: Workflow, actor: str, now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(actor, now, parent)
         self._workflow = workflow
-        self.checks = _table(["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted"])
+        self.checks = data_table(["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted"])
         self.gate = QLabel()
         self.gate.setWordWrap(True)
         self.layout_.addWidget(self.checks, 1)
@@ -158,7 +158,7 @@ class IdentityTab(WorkflowTab):
                 "is not recorded as deleted: delete it and record the date.</span>"
             )
         self.summary.setText("<br>".join(lines))
-        _fill(
+        fill_table(
             self.checks,
             [
                 (
@@ -284,7 +284,7 @@ class FeeTab(WorkflowTab):
     def __init__(self, decisions: Decisions, actor: str, now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(actor, now, parent)
         self._decisions = decisions
-        self.items = _table(["Cost item", "Quantity", "Unit cost", "Amount"])
+        self.items = data_table(["Cost item", "Quantity", "Unit cost", "Amount"])
         self.refusal = QLabel()
         self.refusal.setWordWrap(True)
         self.layout_.addWidget(self.items, 1)
@@ -314,7 +314,7 @@ class FeeTab(WorkflowTab):
                 lines.append("Earlier cases: " + ", ".join(fee.earlier_cases))
         self.summary.setText("<br>".join(lines))
         currency = fee.currency if fee else ""
-        _fill(
+        fill_table(
             self.items,
             [
                 (i.description, str(i.quantity), f"{i.unit_cost} {currency}", f"{i.amount} {currency}")
@@ -474,7 +474,7 @@ class OutcomesTab(WorkflowTab):
     def __init__(self, outcomes: Outcomes, actor: str, now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(actor, now, parent)
         self._outcomes = outcomes
-        self.table = _table(["Right", "Outcome"])
+        self.table = data_table(["Right", "Outcome"])
         self.layout_.addWidget(self.table, 1)
         self.record_buttons: dict[str, QPushButton] = {}
         self._finish()
@@ -489,7 +489,7 @@ class OutcomesTab(WorkflowTab):
             if not missing
             else f"<b>{len(missing)} right(s) without an outcome:</b> {', '.join(missing)}"
         )
-        _fill(
+        fill_table(
             self.table,
             [
                 (
@@ -536,7 +536,7 @@ class RecipientsTab(WorkflowTab):
     def __init__(self, outcomes: Outcomes, actor: str, now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(actor, now, parent)
         self._outcomes = outcomes
-        self.table = _table(["Recipient", "State", "Notified", "Channel", "Confirmed", "Reason"])
+        self.table = data_table(["Recipient", "State", "Notified", "Channel", "Confirmed", "Reason"])
         self.layout_.addWidget(self.table, 1)
         self.sources_button = self._button("&Sources of the data…", self.choose_sources)
         self.notified_button = self._button("&Notified…", lambda: self.advance(NoticeState.NOTIFIED))
@@ -560,7 +560,7 @@ class RecipientsTab(WorkflowTab):
             if told:
                 text += f" The subject was told who the recipients are on {long_date(told)}."
         self.summary.setText(text)
-        _fill(
+        fill_table(
             self.table,
             [
                 (

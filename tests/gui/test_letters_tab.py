@@ -1,0 +1,97 @@
+"""The Letters tab and the batch of acknowledgements, driven offscreen."""
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtGui import QStandardItemModel
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
+from dpo_desk.core.models import Right
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.letters_tab import PasswordDialog
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.letters import LetterStore
+from dpo_desk.store.workflow import Workflow
+from tests.conftest import NOW, new_case
+
+
+def kind_item(window: MainWindow, kind: LetterKind):
+    combo = window.case_view.letters_tab.kind
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    return model.item(combo.findData(kind.value))
+
+
+def test_kinds_that_do_not_fit_are_disabled_with_the_reason(window: MainWindow, repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    assert kind_item(window, LetterKind.ACKNOWLEDGEMENT).isEnabled()
+    access = kind_item(window, LetterKind.ACCESS_RESPONSE)
+    assert not access.isEnabled() and access.toolTip().startswith("Identity not verified")
+    assert kind_item(window, LetterKind.FEE_NOTICE).toolTip() == "Record the fee decision first"
+
+
+def test_a_protected_letter_shows_its_password_once(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = NOW - timedelta(days=3)
+    case_id = repo.add(new_case(received=received, rights=(Right.ACCESS,)), actor="d", now=NOW)
+    workflow = Workflow(repo.db)
+    for evidence, method in ((Evidence.PASSPORT, Method.VIDEO_CALL), (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN)):
+        check = IdentityCheck(evidence, method, "d", received + timedelta(hours=1), Outcome.PASSED)
+        workflow.record_check(case_id, check, actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    shown: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        PasswordDialog, "show_password", classmethod(lambda cls, p, k, parent=None: shown.append((p, k)))
+    )
+    tab = window.case_view.letters_tab
+    tab.kind.setCurrentIndex(tab.kind.findData(LetterKind.ACCESS_RESPONSE.value))
+    assert tab.generate_button.isEnabled()
+    tab.generate_button.click()
+    assert len(shown) == 1 and shown[0][1] is True
+    assert tab.table.rowCount() == 1 and tab.table.item(0, 3).text() == "yes"
+    record = LetterStore(repo.db).letters(case_id)[0]
+    assert record.file.parent.name == "DSR-2026-0001" and record.file.name.startswith("DSR-2026-0001-access")
+    text = subprocess.run(
+        ["pdftotext", "-upw", shown[0][0], str(record.file), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Article 15" in text
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(lambda cls, *a, **k: {"channel": "post"}))
+    tab.table.selectRow(0)
+    tab.sent_button.click()
+    assert "by post" in tab.table.item(0, 4).text()
+    tab.password_button.click()
+    assert shown[-1] == (shown[0][0], True)  # shown again from the keyring
+
+
+def test_acknowledgements_in_a_batch(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+    for offset in range(4):
+        repo.add(new_case(received=datetime(2026, 11, 20 + offset, 9, tzinfo=UTC)), actor="d", now=NOW)
+    window.model.refresh()
+    window.table.selectAll()
+    with qtbot.waitSignal(window.batch_finished, timeout=20000) as finished:
+        window.acknowledge_action.trigger()
+    assert finished.args == [4]
+    letters = LetterStore(repo.db)
+    assert all(len(letters.letters(case_id)) == 1 for case_id in range(1, 5))
+    assert "4 acknowledgement(s) written" in window.statusBar().currentMessage()
+
+
+def test_a_batch_can_be_cancelled(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+    for offset in range(6):
+        repo.add(new_case(received=datetime(2026, 11, 20 + offset, 9, tzinfo=UTC)), actor="d", now=NOW)
+    window.model.refresh()
+    window.table.selectAll()
+    window.acknowledge_action.trigger()
+    qtbot.waitUntil(lambda: window.batch_progress.value() >= 1, timeout=10000)
+    with qtbot.waitSignal(window.batch_finished, timeout=10000) as finished:
+        window.batch_progress.cancel()
+    assert 1 <= finished.args[0] < 6
