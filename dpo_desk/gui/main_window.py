@@ -41,7 +41,13 @@ from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import LetterStore, letter_file_name
 from dpo_desk.store.processors import ProcessorStore
-from dpo_desk.store.settings import load_identity_policy, save_identity_policy
+from dpo_desk.store.settings import (
+    LetterSettings,
+    load_identity_policy,
+    load_letter_settings,
+    save_identity_policy,
+    save_letter_settings,
+)
 
 EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
 NOTHING_MATCHES = "No case matches these filters."
@@ -193,6 +199,9 @@ class MainWindow(QMainWindow):
         self.identity_policy_action = self._action(
             "&Identity policy…", "", "How many trusted IDs, and which kinds, prove a requester's identity"
         )
+        self.letter_settings_action = self._action(
+            "&Letter settings…", "", "Paper size, and whether every letter gets a password"
+        )
         self.settings_action = self._action(
             "Deadline &settings…",
             QKeySequence.StandardKey.Preferences,
@@ -216,6 +225,7 @@ class MainWindow(QMainWindow):
         self.correct_receipt_action.triggered.connect(self.case_view.correct_receipt)
         self.settings_action.triggered.connect(self.edit_settings)
         self.identity_policy_action.triggered.connect(self.edit_identity_policy)
+        self.letter_settings_action.triggered.connect(self.edit_letter_settings)
         self.refresh_action.triggered.connect(self.model.refresh)
         self.quit_action.triggered.connect(self.close)
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
@@ -231,6 +241,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         edit_menu.addAction(self.identity_policy_action)
+        edit_menu.addAction(self.letter_settings_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
@@ -368,6 +379,31 @@ class MainWindow(QMainWindow):
             if self.case_view.case is not None:
                 self.case_view.show_case(self.case_view.case.id)
             self.statusBar().showMessage(f"Identity policy: {chosen(values).describe()}", 5000)
+
+    @Slot()
+    def edit_letter_settings(self) -> None:
+        current = load_letter_settings(self._repo.db)
+        fields = [
+            Field(
+                "paper",
+                "&Paper",
+                "choice",
+                [("auto", "A4; US Letter for the US entity"), ("A4", "A4 always"), ("Letter", "US Letter always")],
+                default=current.paper,
+            ),
+            Field(
+                "protect_all",
+                "&Passwords",
+                "bool",
+                default=current.protect_all,
+                hint="protect every letter, not only those carrying personal data",
+            ),
+        ]
+        values = FieldsDialog.ask("Letter settings", fields, lambda v: None, self, ok_text="Save")
+        if values is not None:
+            save_letter_settings(
+                self._repo.db, LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
+            )
 
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:

@@ -30,6 +30,7 @@ from dpo_desk.store.db import write_transaction
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import ProcessorStore
+from dpo_desk.store.settings import load_letter_settings
 from dpo_desk.store.workflow import Workflow
 
 # Renders HTML to a PDF file: (html, target, title, paper) -> pages. The GUI passes its Qt writer.
@@ -245,15 +246,15 @@ class LetterStore:
         actor: str,
         now: datetime,
         lang: str = "en",
-        protect_all: bool = False,
     ) -> GeneratedLetter:
         """Write the letter to ``target`` (PDF), protected when it discloses data, and register it."""
         case = self.workflow.cases.get_by_id(case_id)
         letter = compose(kind, self.context(case_id, kind, today=now.astimezone().date()), lang)
-        paper = "Letter" if case.entity.country == "US" else "A4"
+        settings = load_letter_settings(self._db)
+        paper = settings.paper_for(case.entity.country)
         partial = target.with_name(target.name + ".part")
         render(letter.html, partial, letter.title, paper)
-        password = protect.new_password() if (kind.discloses_data or protect_all) else None
+        password = protect.new_password() if (kind.discloses_data or settings.protect_all) else None
         protect.finish(
             partial,
             title=f"{letter.title} ({case.reference})",

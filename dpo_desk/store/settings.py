@@ -56,3 +56,31 @@ def save_identity_policy(db: Database, policy: IdentityPolicy) -> None:
     check_policy(policy)
     values = {"identity_required": str(policy.required), "identity_trusted": ",".join(policy.trusted)}
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+
+PAPER_SIZES = ("auto", "A4", "Letter")  # auto: US Letter for an entity in the US, A4 elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSettings:
+    protect_all: bool = False  # letters that disclose data are always protected; this adds every other one
+    paper: str = "auto"
+
+    def paper_for(self, entity_country: str) -> str:
+        if self.paper != "auto":
+            return self.paper
+        return "Letter" if entity_country == "US" else "A4"
+
+
+def load_letter_settings(db: Database) -> LetterSettings:
+    stored = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM settings")}
+    return LetterSettings(
+        protect_all=stored.get("letters_protect_all") == "1", paper=stored.get("letters_paper", "auto")
+    )
+
+
+def save_letter_settings(db: Database, settings: LetterSettings) -> None:
+    if settings.paper not in PAPER_SIZES:
+        raise InputError(f"paper: {settings.paper!r}; choose {', '.join(PAPER_SIZES)}")
+    values = {"letters_protect_all": "1" if settings.protect_all else "0", "letters_paper": settings.paper}
+    db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
