@@ -200,7 +200,7 @@ class LetterStore:
             }
             if refusal
             else None,
-            "outcome": outcomes.get(_DONE_KINDS[kind].value, {}) if kind in _DONE_KINDS else {},
+            "outcome": _readable(outcomes.get(_DONE_KINDS[kind].value, {})) if kind in _DONE_KINDS else {},
             "sources": self._sources(case_id),
             "transfers": TRANSFERS,
             "recipients": [
@@ -306,6 +306,16 @@ class LetterStore:
 def letter_file_name(case: Case, kind: LetterKind, sequence: int) -> str:
     """Built from ids only: a subject's name never becomes a file name."""
     return f"{case.reference}-{kind.value}-{sequence}.pdf"
+
+
+def _readable(details: dict[str, Any]) -> dict[str, Any]:
+    """Outcome dates as a letter writes them: '24 Nov 2026', not '2026-11-24'."""
+    readable = {}
+    for key, value in details.items():
+        if isinstance(value, str) and key.endswith("_on") and value:
+            value = day_month_year(date.fromisoformat(value))
+        readable[key] = value
+    return readable
 
 
 def _lines(text: str) -> list[str]:
