@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
@@ -30,7 +31,7 @@ def main() -> None:
         app.processEvents()
         window.grab().save(str(out / "main.png"))
         window.table.selectRow(int(sys.argv[3]) if len(sys.argv) > 3 else 3)
-        names = ("overview", "identity", "deadline", "fee", "outcomes", "recipients", "history")
+        names = ("overview", "identity", "deadline", "fee", "outcomes", "recipients", "letters", "history")
         for index, name in enumerate(names):
             window.case_view.tabs.setCurrentIndex(index)
             app.processEvents()
@@ -47,6 +48,7 @@ def main() -> None:
         dialogs = {
             "new-case": NewCaseDialog(repo.register.entities(), lambda: datetime.now(UTC), repo.cases_from_emails),
             "settings": SettingsDialog(repo.settings(), repo.register.entities()),
+            "password": PasswordDialog("k7dq-m2xp-9vwe-3hna-tt4r", False),
         }
         for name, dialog in dialogs.items():
             dialog.show()
