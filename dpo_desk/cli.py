@@ -22,14 +22,17 @@ from dpo_desk import __version__, case_actions, paths
 from dpo_desk.core import deadlines
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError, InputError
-from dpo_desk.core.intake import new_case_from_json
+from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.mail.draft import draft_from
+from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
 from dpo_desk.store.letters import LetterStore
+from dpo_desk.store.mail import MailStore, quarantine
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import FORMATS, ProcessorStore
 from dpo_desk.store.workflow import Workflow
@@ -79,7 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     actions = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a case; prints its reference")
-    add.add_argument("--json", required=True, metavar="FILE", help="the case as JSON ('-' reads stdin)")
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument("--json", metavar="FILE", help="the case as JSON ('-' reads stdin)")
+    source.add_argument("--eml", type=Path, metavar="FILE", help="an e-mail (.eml, or Outlook .msg) that asks")
+    add.add_argument("--entity", metavar="NAME", help="with --eml: the receiving entity (else guessed)")
+    add.add_argument("--rights", metavar="a,b", help="with --eml: the rights (else suggested from the text)")
     add.set_defaults(run=_case_add)
     listing = actions.add_parser("list", help="list every case, newest first")
     listing.add_argument("--json", action="store_true", help="a JSON array instead of a table")
@@ -195,6 +202,10 @@ def _read_json(source: str) -> Any:
 
 
 def _case_add(args: argparse.Namespace) -> int:
+    if args.eml is not None:
+        return _case_add_from_mail(args)
+    if args.entity or args.rights:
+        raise InputError("--entity and --rights go with --eml; put them in the JSON document")
     new = new_case_from_json(_read_json(args.json), now=_now())
     with open_store(_store_path(args)) as db:
         repo = CaseRepository(db)
@@ -204,6 +215,31 @@ def _case_add(args: argparse.Namespace) -> int:
     print(reference)
     if repeat:
         print(f"warning: {repeat}", file=sys.stderr)
+    return 0
+
+
+def _case_add_from_mail(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    try:
+        mail = read_mail(args.eml)
+    except MailError as error:
+        if args.eml.is_file():
+            quarantine(args.eml, str(error), store)
+        raise
+    with open_store(store) as db:
+        mails = MailStore(db)
+        draft = draft_from(mail, mails.cases.register.entities())
+        entity = mails.cases.register.entity(args.entity) if args.entity else draft.entity
+        if entity is None:
+            raise InputError(f"entity: cannot guess it ({draft.entity_note}); give --entity NAME")
+        rights = parse_rights(args.rights.split(",")) if args.rights else draft.rights
+        case_id, duplicates = mails.add_case(draft, entity_name=entity.name, rights=rights, actor=_actor(), now=_now())
+        reference = mails.cases.get_by_id(case_id).reference
+    print(reference)
+    for warning in mail.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if duplicates:
+        print(f"warning: the same Message-ID was imported before: {', '.join(duplicates)}", file=sys.stderr)
     return 0
 
 

@@ -86,12 +86,22 @@ class CaseRepository:
 
     # --- intake -----------------------------------------------------------------------------
 
-    def add(self, new: NewCase, *, actor: str, now: datetime) -> int:
-        """Store a new case, its subject and its first history entry as one transaction; returns its id."""
+    def add(self, new: NewCase, *, actor: str, now: datetime, same_subject_as: int | None = None) -> int:
+        """Store a new case, its subject and its first history entry as one transaction; returns its id.
+
+        ``same_subject_as`` links the case to the subject of that earlier case: only when the DPO chose
+        it, never because the e-mail matched (a From: line can be forged).
+        """
         with write_transaction(self._db):
             entity = self.register.entity(new.entity_name)
             received_date = new.received.astimezone(ZoneInfo(entity.time_zone)).date()
-            subject_id = self._insert_subject(new.subject, now)
+            if same_subject_as is None:
+                subject_id = self._insert_subject(new.subject, now)
+            else:
+                row = self._db.execute("SELECT subject_id FROM cases WHERE id = ?", (same_subject_as,)).fetchone()
+                if row is None:
+                    raise NotFoundError(f"no case with id {same_subject_as} to link the subject to")
+                subject_id = row[0]
             year = received_date.year
             seq = self._next_seq(year)
             deadlines = self._deadlines(received_date, entity)
@@ -108,7 +118,7 @@ class CaseRepository:
                     seq,
                     entity.id,
                     subject_id,
-                    new.subject.name,
+                    self._subject_name(subject_id),
                     new.channel.value,
                     utc_text(new.received),
                     entity.time_zone,
@@ -129,6 +139,9 @@ class CaseRepository:
             )
             self._record(case_id, now, actor, "created", None, Status.RECEIVED, "")
         return case_id
+
+    def _subject_name(self, subject_id: int) -> str:
+        return str(self._db.execute("SELECT name FROM subjects WHERE id = ?", (subject_id,)).fetchone()[0])
 
     def _insert_subject(self, subject: SubjectDetails, now: datetime) -> int:
         subject_id = self._db.execute(

@@ -42,3 +42,9 @@ def decisions_and_outcomes(db: Database) -> None:
 def letters(db: Database) -> None:
     """The register of generated letters."""
     _run(db, "schema_0005.sql")
+
+
+@migrations(name="0006_mail")
+def mail(db: Database) -> None:
+    """Attachments and Message-IDs of requests imported from e-mail."""
+    _run(db, "schema_0006.sql")

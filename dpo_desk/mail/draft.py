@@ -1,0 +1,48 @@
+"""From a parsed e-mail to the new-case form, prefilled: what the DPO then confirms or corrects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dpo_desk.core.models import Entity, Right
+from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.mail.rights import Suggestion, suggest_rights
+
+
+@dataclass(frozen=True, slots=True)
+class MailDraft:
+    mail: ParsedMail
+    entity: Entity | None  # guessed from the receiving address, when exactly one entity owns it
+    entity_note: str
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def rights(self) -> tuple[Right, ...]:
+        return tuple(s.right for s in self.suggestions)
+
+    @property
+    def text(self) -> str:
+        """The request as the case keeps it: the subject line, then the body."""
+        return f"{self.mail.subject}\n\n{self.mail.body}".strip()
+
+
+def guess_entity(receiving: Sequence[str], entities: Sequence[Entity]) -> tuple[Entity | None, str]:
+    """The entity whose contact address received the mail, if exactly one does; else why not."""
+    wanted = {address.casefold() for address in receiving}
+    owners = [e for e in entities if {e.email.casefold(), e.dpo_email.casefold()} & wanted]
+    if len(owners) == 1:
+        return owners[0], f"received at {owners[0].email or owners[0].dpo_email}"
+    if not owners:
+        shown = ", ".join(receiving) or "no receiving address"
+        return None, f"{shown} belongs to no entity: choose the entity"
+    return (
+        None,
+        f"{', '.join(sorted(wanted & {e.email.casefold() for e in owners}))} is shared by "
+        f"{len(owners)} entities: choose the entity",
+    )
+
+
+def draft_from(mail: ParsedMail, entities: Sequence[Entity]) -> MailDraft:
+    entity, note = guess_entity(mail.receiving, entities)
+    return MailDraft(mail, entity, note, tuple(suggest_rights(f"{mail.subject}\n{mail.body}")))

@@ -1,0 +1,300 @@
+"""Reading one e-mail file (.eml or Outlook .msg) into what a new case needs, or a clear, typed error.
+
+Mail is hostile input: the size is checked before anything is parsed, every failure of the parsers
+becomes a :class:`MailError` naming the file and the problem, and defects the parser tolerated are
+reported so the DPO sees them. ``From:`` can be forged: it is only ever offered, never trusted.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import inspect
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from dpo_desk.core.errors import InputError
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ATTACHMENTS = 100
+# A Date: header more than this far from the file's own time is not believed.
+PLAUSIBLE_SKEW = timedelta(days=366)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+class MailError(InputError):
+    """A file that cannot be read as an e-mail; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    content: bytes
+    content_type: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMail:
+    sender_name: str
+    sender_address: str
+    receiving: tuple[str, ...]  # To, Cc and Delivered-To addresses
+    received: datetime  # timezone-aware
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = ()
+    warnings: tuple[str, ...] = field(default=())  # what the DPO should see: defects, a date taken from the file
+
+
+def read_mail(path: Path) -> ParsedMail:
+    """Parse ``path``; any failure is a :class:`MailError`, never another exception."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise MailError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if size > MAX_BYTES:
+        raise MailError(
+            f"{path.name}: {size // (1024 * 1024)} MB is larger than the {MAX_BYTES // (1024 * 1024)} MB "
+            "limit for an e-mail; not opened"
+        )
+    if size == 0:
+        raise MailError(f"{path.name}: the file is empty")
+    try:
+        data = path.read_bytes()
+        file_time = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: Outlook .msg
+            return _read_msg(path, file_time)
+        return _read_eml(data, path.name, file_time)
+    except MailError:
+        raise
+    except Exception as error:
+        raise MailError(f"{path.name}: not a readable e-mail ({type(error).__name__}: {error})"[:300]) from None
+
+
+def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
+    if b":" not in data[:4096]:
+        raise MailError(f"{name}: no e-mail headers found")
+    message = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    if not any(message.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID")):
+        raise MailError(f"{name}: no From, To, Subject or Date header; this is not an e-mail")
+    warnings: list[str] = []
+    sender_name, sender_address = _sender(message.get_all("From") or [], name)
+    receiving = _addresses(message, ("To", "Cc", "Delivered-To"))
+    received, date_note = _date(str(message.get("Date", "") or ""), file_time)
+    if date_note:
+        warnings.append(date_note)
+    body, body_note = _body(message)
+    if body_note:
+        warnings.append(body_note)
+    attachments = _attachments(message)
+    defects = _defects(message)
+    if defects:
+        warnings.append("the message has defects the parser worked around: " + "; ".join(defects[:5]))
+    return ParsedMail(
+        sender_name=sender_name,
+        sender_address=sender_address,
+        receiving=receiving,
+        received=received,
+        subject=_clean(str(message.get("Subject", "") or "")),
+        body=body,
+        message_id=str(message.get("Message-ID", "") or "").strip(),
+        attachments=attachments,
+        warnings=tuple(warnings),
+    )
+
+
+# getaddresses(strict=True) refuses the ambiguous addresses of CVE-2023-27043; Pythons before 3.11.10
+# and 3.12.6 lack it, and there the header registry's parser (as strict) does the work.
+_STRICT_GETADDRESSES = "strict" in inspect.signature(getaddresses).parameters
+
+
+def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
+    """(display name, address) pairs of address headers, parsed strictly."""
+    if _STRICT_GETADDRESSES:
+        return getaddresses(values, strict=True)  # type: ignore[call-arg, unused-ignore]
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        header = policy.default.header_factory("To", value)
+        pairs += [(address.display_name, address.addr_spec) for address in getattr(header, "addresses", ())]
+    return pairs
+
+
+def _sender(values: list[object], name: str) -> tuple[str, str]:
+    pairs = [(n, a) for n, a in parse_addresses([str(v) for v in values]) if a]
+    if not pairs:
+        return "", ""
+    display, address = pairs[0]
+    return _clean(display), address.strip()
+
+
+def _addresses(message: Message, headers: tuple[str, ...]) -> tuple[str, ...]:
+    values: list[str] = []
+    for header in headers:
+        values += [str(v) for v in message.get_all(header) or []]
+    found = [address.strip() for _, address in parse_addresses(values) if "@" in address]
+    return tuple(dict.fromkeys(found))
+
+
+def _date(header: str, file_time: datetime) -> tuple[datetime, str]:
+    """The Date: header, or the file's time when it is missing or absurd (and a note saying so)."""
+    if not header.strip():
+        return file_time, "no Date: header; the received time is the file's time: check it"
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return file_time, f"the Date: header {header[:40]!r} is not a date; the received time is the file's time"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment < EARLIEST or abs(moment - file_time) > PLAUSIBLE_SKEW:
+        return file_time, f"the Date: header {header[:40]!r} is implausible; the received time is the file's time"
+    return moment, ""
+
+
+def _body(message: EmailMessage) -> tuple[str, str]:
+    """The plain-text body (HTML-only mail turned into text), and a note when its charset was unknown."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return "", ""
+    note = ""
+    try:
+        content = part.get_content()
+    except LookupError:  # a charset Python does not know: keep the text, mark what could not be decoded
+        raw = part.get_payload(decode=True)
+        content = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
+        note = f"unknown charset {part.get_content_charset()!r}: the text was read as UTF-8; check odd characters"
+    text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+    if part.get_content_subtype() == "html":
+        text = html_to_text(text)
+    return _clean_body(text), note
+
+
+def _attachments(message: EmailMessage) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    for part in message.iter_attachments():
+        if len(found) >= MAX_ATTACHMENTS:
+            break
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_content()
+            payload = inner.as_bytes() if isinstance(inner, Message) else bytes(inner)
+            name = part.get_filename() or "forwarded message.eml"
+        else:
+            content = part.get_content()
+            payload = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            name = part.get_filename() or "attachment"
+        found.append(Attachment(_clean(name) or "attachment", payload, part.get_content_type()))
+    return tuple(found)
+
+
+def _defects(message: Message) -> list[str]:
+    defects = [type(defect).__name__ for defect in message.defects]
+    for part in message.walk():
+        defects += [type(defect).__name__ for defect in getattr(part, "defects", [])]
+    return list(dict.fromkeys(defects))
+
+
+def _read_msg(path: Path, file_time: datetime) -> ParsedMail:
+    import extract_msg  # loaded only for Outlook files
+
+    with extract_msg.openMsg(str(path)) as outlook:
+        if not isinstance(outlook, extract_msg.Message):
+            raise MailError(f"{path.name}: an Outlook file, but not an e-mail ({type(outlook).__name__})")
+        sender_name = _clean(str(outlook.sender or ""))
+        sender_address = ""
+        for stream in ("__substg1.0_0C1F", "__substg1.0_0065", "__substg1.0_5D01"):
+            value = outlook.getStringStream(stream)
+            if value and "@" in value:
+                sender_address = value.strip()
+                break
+        if not sender_address:
+            sender_name, sender_address = _sender([outlook.sender or ""], path.name)
+        header_values = [str(outlook.to or ""), str(outlook.cc or "")]
+        receiving = tuple(dict.fromkeys(a for _, a in parse_addresses(header_values) if "@" in a))
+        warnings: list[str] = []
+        moment = outlook.date if isinstance(outlook.date, datetime) else None
+        if moment is None:
+            moment, note = file_time, "no sent date in the Outlook file; the received time is the file's time: check it"
+            warnings.append(note)
+        body = outlook.body or ""
+        if not body.strip() and outlook.htmlBody:
+            body = html_to_text(outlook.htmlBody.decode("utf-8", "replace"))
+        attachments = tuple(
+            Attachment(
+                _clean(str(a.longFilename or a.shortFilename or "attachment")),
+                a.data,
+                str(getattr(a, "mimetype", "") or "application/octet-stream"),
+            )
+            for a in outlook.attachments[:MAX_ATTACHMENTS]
+            if isinstance(a.data, bytes)  # embedded messages and OLE objects are not files
+        )
+        return ParsedMail(
+            sender_name=sender_name,
+            sender_address=sender_address,
+            receiving=receiving,
+            received=moment,
+            subject=_clean(str(outlook.subject or "")),
+            body=_clean_body(body),
+            message_id=str(outlook.messageId or "").strip(),
+            attachments=attachments,
+            warnings=tuple(warnings),
+        )
+
+
+_BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"})
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head"):
+            self._skip += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    return _clean_body("".join(parser.parts))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _clean(text: str) -> str:
+    """One line, no control or bidi characters (a name or subject must not reorder what the DPO reads)."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def _clean_body(text: str) -> str:
+    lines = [_CONTROL.sub("", line).rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,104 @@
+"""E-mail imports in the store: attachments kept inside it, Message-IDs for duplicates, quarantine for the rest."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError
+from dpo_desk.core.intake import check_not_future, subject_details
+from dpo_desk.core.models import CaseSummary, Channel, NewCase, Right
+from dpo_desk.mail.draft import MailDraft
+from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.store.cases import CaseRepository, utc_text
+from dpo_desk.store.db import write_transaction
+
+QUARANTINE_DIR = "quarantine"
+
+
+class MailStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.cases = CaseRepository(db)
+
+    def duplicates(self, message_id: str) -> list[str]:
+        """References of cases already imported from a message with this Message-ID."""
+        if not message_id.strip():
+            return []
+        rows = self._db.execute(
+            "SELECT c.reference FROM mail_imports m JOIN cases c ON c.id = m.case_id WHERE m.message_id = ?"
+            " ORDER BY c.id",
+            (message_id.strip(),),
+        )
+        return [row[0] for row in rows]
+
+    def same_sender(self, mail: ParsedMail) -> list[CaseSummary]:
+        """Cases of a subject with the sender's address: offered for linking, never linked on their own."""
+        return self.cases.cases_from_emails([mail.sender_address]) if mail.sender_address else []
+
+    def add_case(
+        self,
+        draft: MailDraft,
+        *,
+        entity_name: str,
+        rights: tuple[Right, ...],
+        actor: str,
+        now: datetime,
+        same_subject_as: int | None = None,
+    ) -> tuple[int, list[str]]:
+        """Create the case a mail asks for, keep its attachments; returns the id and earlier imports of it."""
+        mail = draft.mail
+        if not rights:
+            raise InputError("rights: the text asks for no right I recognise; choose the rights")
+        subject = subject_details(
+            mail.sender_name or mail.sender_address, [mail.sender_address] if mail.sender_address else [], [], ""
+        )
+        new = NewCase(entity_name, Channel.EMAIL, check_not_future(mail.received, now=now), rights, subject, draft.text)
+        duplicates = self.duplicates(mail.message_id)
+        with write_transaction(self._db):
+            case_id = self.cases.add(new, actor=actor, now=now, same_subject_as=same_subject_as)
+            self.attach(case_id, mail, actor=actor, now=now)
+        return case_id, duplicates
+
+    def attach(self, case_id: int, mail: ParsedMail, *, actor: str, now: datetime) -> None:
+        """Keep the mail's attachments inside the store and remember its Message-ID."""
+        with write_transaction(self._db):
+            for attachment in mail.attachments:
+                self._db.execute(
+                    "INSERT INTO attachments (case_id, name, content_type, size, sha256, content)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        case_id,
+                        attachment.name,
+                        attachment.content_type,
+                        attachment.size,
+                        attachment.sha256,
+                        attachment.content,
+                    ),
+                )
+            self._db.execute(
+                "INSERT INTO mail_imports (case_id, message_id, sender, imported_at) VALUES (?, ?, ?, ?)",
+                (case_id, mail.message_id, mail.sender_address, utc_text(now)),
+            )
+            self.cases.record_event(case_id, now, actor, "mail", f"imported with {len(mail.attachments)} attachment(s)")
+
+    def attachments(self, case_id: int) -> list[tuple[str, int, str]]:
+        """Name, size and SHA-256 of each attachment of the case."""
+        rows = self._db.execute("SELECT name, size, sha256 FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
+        return [(row[0], row[1], row[2]) for row in rows]
+
+
+def quarantine(source: Path, reason: str, store_path: Path) -> Path:
+    """Keep a copy of a rejected file beside the store, with the reason; its name comes from its hash."""
+    data = source.read_bytes() if source.stat().st_size <= 200 * 1024 * 1024 else b""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = store_path.parent / QUARANTINE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stamp}-{digest}.mail"
+    target.write_bytes(data)
+    target.with_suffix(".reason.txt").write_text(reason + "\n", encoding="utf-8")
+    return target

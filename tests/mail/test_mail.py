@@ -1,0 +1,175 @@
+"""E-mail intake: the corpus (four languages, several mail programs, the awkward parts of real mail),
+suggested rights with their trigger words, the entity guess, and a case with its attachments."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.core.models import Right
+from dpo_desk.mail.draft import draft_from, guess_entity
+from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail
+from dpo_desk.mail.rights import suggest_rights
+from dpo_desk.store.mail import MailStore, quarantine
+
+CORPUS = Path(__file__).parents[1] / "data" / "mail"
+FILES = sorted(CORPUS.iterdir())
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+def test_the_corpus_is_big_enough_and_varied() -> None:
+    assert len(FILES) >= 30
+    assert {f.name.split("-")[1] for f in FILES} == {"en", "nb", "fi", "pl"}
+    assert any(f.suffix == ".msg" for f in FILES)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_every_corpus_mail_reads_and_asks_for_a_right(path: Path) -> None:
+    mail = read_mail(path)
+    assert "@" in mail.sender_address
+    assert mail.subject and mail.body
+    assert suggest_rights(f"{mail.subject}\n{mail.body}"), path.name
+
+
+def test_encodings_and_headers_are_decoded() -> None:
+    polish = read_mail(CORPUS / "16-pl-mozilla.eml")
+    assert polish.subject == "Żądanie usunięcia danych"  # RFC 2047
+    assert "usunięcie moich danych" in polish.body
+    assert read_mail(CORPUS / "11-fi-mozilla.eml").sender_name == "Matti Meikäläinen"
+    assert "Zażółć gęślą jaźń" in read_mail(CORPUS / "25-pl-windows-1250.eml").body
+    assert read_mail(CORPUS / "03-en-gmail.eml").received == datetime(2026, 6, 4, 7, 3, tzinfo=UTC)
+
+
+def test_forward_as_attachment_keeps_the_message_and_the_rfc2231_name() -> None:
+    mail = read_mail(CORPUS / "23-pl-forward-as-attachment.eml")
+    names = [a.name for a in mail.attachments]
+    assert names == ["request.eml", "wniosek o usunięcie.pdf"]
+    assert b"Subject:" in mail.attachments[0].content
+    assert mail.attachments[1].content.startswith(b"%PDF") and len(mail.attachments[1].sha256) == 64
+
+
+def test_html_only_mail_becomes_text_without_scripts() -> None:
+    mail = read_mail(CORPUS / "22-nb-html-only.eml")
+    assert "Jeg ber om innsyn i mine opplysninger." in mail.body
+    assert "x()" not in mail.body and "<p>" not in mail.body
+
+
+@pytest.mark.parametrize(
+    ("name", "words"), [("20-en-missing-date.eml", "no Date: header"), ("21-en-absurd-date.eml", "is implausible")]
+)
+def test_a_missing_or_absurd_date_falls_back_to_the_file_time(name: str, words: str) -> None:
+    mail = read_mail(CORPUS / name)
+    assert abs((mail.received - datetime.fromtimestamp((CORPUS / name).stat().st_mtime, UTC)).total_seconds()) < 1
+    assert any(words in w for w in mail.warnings)
+
+
+def test_defects_and_unknown_charsets_are_reported() -> None:
+    assert any("defects" in w for w in read_mail(CORPUS / "26-en-defective-multipart.eml").warnings)
+    assert any("unknown charset" in w for w in read_mail(CORPUS / "27-nb-unknown-charset.eml").warnings)
+
+
+def test_bidi_controls_never_reach_the_name() -> None:
+    assert read_mail(CORPUS / "28-en-bidi-name.eml").sender_name == "Annfdp.exe Example"
+
+
+def test_receiving_addresses_include_cc_and_delivered_to() -> None:
+    mail = read_mail(CORPUS / "29-en-cc-and-delivered-to.eml")
+    assert set(mail.receiving) == {"sales@altoros.com", "dpo@altoros.com"}
+
+
+def test_outlook_msg() -> None:
+    mail = read_mail(CORPUS / "31-pl-outlook.msg")
+    assert (mail.sender_name, mail.sender_address) == ("Jan Kowalski", "jan.kowalski.31@example.com")
+    assert mail.receiving == ("dpo@altoros.com",) and mail.subject == "Żądanie usunięcia danych"
+    assert [a.name for a in mail.attachments] == ["dowód skan zaczerniony.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please send me a copy of my data.", {Right.ACCESS: ("a copy",)}),
+        ("Jeg ber om innsyn og sletting.", {Right.ACCESS: ("innsyn",), Right.ERASURE: ("sletting",)}),
+        ("Kiellän suoramarkkinoinnin.", {Right.OBJECTION: ("kiellän", "suoramarkkinoinnin")}),
+        ("Wycofuję zgodę na przetwarzanie.", {Right.CONSENT_WITHDRAWAL: ("wycofuję zgodę",)}),
+        ("Thank you for the nice webinar.", {}),
+    ],
+)
+def test_suggested_rights_name_their_trigger_words(text: str, expected: dict[Right, tuple[str, ...]]) -> None:
+    assert {s.right: s.triggers for s in suggest_rights(text)} == expected
+
+
+def test_the_entity_is_guessed_only_when_one_owns_the_address(db: Database) -> None:
+    entities = MailStore(db).cases.register.entities()
+    entity, note = guess_entity(["dpo@altoros.com"], entities)
+    assert entity is None and "shared by 5 entities" in note
+    db.execute("UPDATE entities SET email = 'personvern@altoros.no' WHERE key = 'altoros-norge'")
+    entities = MailStore(db).cases.register.entities()
+    entity, _ = guess_entity(["Personvern@Altoros.no"], entities)
+    assert entity is not None and entity.name == "Altoros Norge AS"
+
+
+def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(db: Database) -> None:
+    mails = MailStore(db)
+    draft = draft_from(read_mail(CORPUS / "31-pl-outlook.msg"), mails.cases.register.entities())
+    case_id, duplicates = mails.add_case(draft, entity_name="Altoros Poland", rights=draft.rights, actor="d", now=NOW)
+    assert duplicates == []
+    case = mails.cases.get_by_id(case_id)
+    assert case.subject.emails == ("jan.kowalski.31@example.com",) and case.rights == (Right.ERASURE,)
+    assert "Żądanie usunięcia danych" in case.text
+    assert [(name, size) for name, size, _ in mails.attachments(case_id)] == [("dowód skan zaczerniony.pdf", 28)]
+    first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
+    mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
+    again = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
+    _, duplicates = mails.add_case(again, entity_name="Altoros Norge AS", rights=again.rights, actor="d", now=NOW)
+    assert duplicates == ["DSR-2026-0002"]
+
+
+def test_a_known_sender_is_offered_never_linked(db: Database) -> None:
+    mails = MailStore(db)
+    first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
+    first_id, _ = mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
+    forged = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
+    assert [s.id for s in mails.same_sender(forged.mail)] == [first_id]
+    second_id, _ = mails.add_case(forged, entity_name="Altoros Norge AS", rights=forged.rights, actor="d", now=NOW)
+    subjects = {row[0] for row in db.execute("SELECT subject_id FROM cases")}
+    assert len(subjects) == 2  # not linked on its own
+    linked_id, _ = mails.add_case(
+        forged, entity_name="Altoros Norge AS", rights=forged.rights, actor="d", now=NOW, same_subject_as=first_id
+    )
+    assert mails.cases.get_by_id(linked_id).subject == mails.cases.get_by_id(first_id).subject
+    assert second_id != linked_id
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01binary junk" * 50, "no e-mail headers"),
+        (b"Just some text: with a colon\n\nbody", "not an e-mail"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "not a readable"),
+    ],
+)
+def test_what_is_not_mail_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "strange.eml"
+    path.write_bytes(content)
+    with pytest.raises(MailError, match=message) as caught:
+        read_mail(path)
+    assert str(caught.value).startswith("strange.eml: ")
+
+
+def test_the_size_limit_is_checked_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.eml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    with pytest.raises(MailError, match="larger than the 50 MB limit"):
+        read_mail(path)
+
+
+def test_rejected_files_are_quarantined_with_their_reason(tmp_path: Path) -> None:
+    source = tmp_path / "bad.eml"
+    source.write_bytes(b"garbage")
+    kept = quarantine(source, "bad.eml: no e-mail headers found", tmp_path / "store.sqlite")
+    assert kept.parent.name == "quarantine" and kept.read_bytes() == b"garbage"
+    assert "bad" not in kept.name  # named from its hash, not from the sender's file name
+    assert kept.with_suffix(".reason.txt").read_text().startswith("bad.eml: no e-mail headers")
