@@ -36,7 +36,7 @@ from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.letters_tab import LettersTab
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
-from dpo_desk.gui.rich_text import escape
+from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab, lock_if_settled
 from dpo_desk.store.cases import CaseRepository
@@ -389,7 +389,7 @@ class CaseView(QWidget):
             )
         )
         if warnings:
-            QMessageBox.warning(self, "About this pause", "\n\n".join(w.capitalize() for w in warnings))
+            QMessageBox.warning(self, "About this pause", "\n\n".join(sentence(w) for w in warnings))
 
     @Slot()
     def resume_clock(self) -> None:

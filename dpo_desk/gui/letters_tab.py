@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.core.models import Case
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import WorkflowTab, data_table, fill_table
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
@@ -104,7 +105,7 @@ class LettersTab(WorkflowTab):
         for row, (kind, reason) in enumerate(self._letters.available(case.id).items()):
             item = model.item(row)
             item.setEnabled(not reason)
-            item.setToolTip(reason.capitalize() if reason else kind.heading)
+            item.setToolTip(sentence(reason) if reason else kind.heading)
         records = self._letters.letters(case.id)
         self._records = records
         fill_table(
@@ -133,7 +134,7 @@ class LettersTab(WorkflowTab):
         self.summary.setText(f"<b>{self._selected_kind().heading}</b>" + (f" — not now: {reason}" if reason else ""))
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
-            button.setToolTip(reason.capitalize())
+            button.setToolTip(sentence(reason))
         has_letters = bool(self._records)
         for button in (self.open_button, self.sent_button, self.password_button):
             button.setEnabled(has_letters)

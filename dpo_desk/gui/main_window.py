@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,8 +39,11 @@ from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.mail.draft import draft_from
+from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import LetterStore, letter_file_name
+from dpo_desk.store.mail import MailStore, quarantine
 from dpo_desk.store.processors import ProcessorStore
 from dpo_desk.store.settings import (
     LetterSettings,
@@ -49,8 +53,23 @@ from dpo_desk.store.settings import (
     save_letter_settings,
 )
 
-EMPTY_STORE = "No cases yet — create one with New case (Ctrl+N)."
+EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
+MAIL_SUFFIXES = (".eml", ".msg")
+
+
+def ask_mail_path(parent: QWidget) -> Path | None:
+    """The native open dialog; tests replace this one function."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, "Import e-mail", "", "E-mail (*.eml *.msg)")
+    return Path(chosen) if chosen else None
+
+
+def _mail_paths(data: QMimeData) -> list[Path]:
+    return [
+        Path(url.toLocalFile())
+        for url in data.urls()
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(MAIL_SUFFIXES)
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +96,7 @@ class MainWindow(QMainWindow):
         self._now = now
         self._settings = settings
         self.setWindowTitle(f"{APP_NAME} — {store_path.name}")
+        self.setAcceptDrops(True)
 
         entities = repo.register.entities()
         self.filters = FilterBar(entities)
@@ -178,6 +198,12 @@ class MainWindow(QMainWindow):
             "Register a new data-subject request",
             pixmap.SP_FileIcon,
         )
+        self.import_mail_action = self._action(
+            "&Import e-mail…",
+            "Ctrl+I",
+            "Create a case from an .eml or Outlook .msg file (or drop it on the window)",
+            pixmap.SP_DialogOpenButton,
+        )
         self.find_action = self._action(
             "&Find",
             QKeySequence.StandardKey.Find,
@@ -219,6 +245,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.new_case_action.triggered.connect(self.new_case)
+        self.import_mail_action.triggered.connect(self.choose_mail)
         self.find_action.triggered.connect(self.focus_search)
         self.change_status_action.triggered.connect(self.case_view.change_status)
         self.add_note_action.triggered.connect(self.case_view.add_note)
@@ -234,6 +261,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.new_case_action)
+        file_menu.addAction(self.import_mail_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -257,6 +285,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_case_action)
+        toolbar.addAction(self.import_mail_action)
         toolbar.addAction(self.find_action)
         toolbar.addAction(self.change_status_action)
         toolbar.addAction(self.refresh_action)
@@ -290,6 +319,9 @@ class MainWindow(QMainWindow):
         except DeskError as error:
             QMessageBox.warning(self, "Case not created", str(error))
             return
+        self._created(case_id)
+
+    def _created(self, case_id: int) -> None:
         reference = self._repo.get_by_id(case_id).reference
         self.navigation.setCurrentRow(0)
         self.model.refresh()
@@ -404,6 +436,53 @@ class MainWindow(QMainWindow):
             save_letter_settings(
                 self._repo.db, LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
             )
+
+    @Slot()
+    def choose_mail(self) -> None:
+        path = ask_mail_path(self)
+        if path is not None:
+            self.import_mail(path)
+
+    def import_mail(self, path: Path) -> None:
+        """An e-mail file becomes a prefilled new-case dialog; a file that is not mail is quarantined."""
+        try:
+            mail = read_mail(path)
+        except MailError as error:
+            kept = quarantine(path, str(error), self._store_path) if path.is_file() else None
+            note = f"\n\nA copy is kept in {kept.parent} for inspection." if kept else ""
+            QMessageBox.warning(self, "Not an e-mail DPO Desk can read", f"{error}{note}")
+            return
+        mails = MailStore(self._repo.db)
+        draft = draft_from(mail, self._repo.register.entities())
+        answer = NewCaseDialog.ask_for_mail(
+            self._repo.register.entities(),
+            self._now,
+            lambda emails: self._repo.cases_from_emails(emails),
+            draft,
+            mails.same_sender(mail),
+            mails.duplicates(mail.message_id),
+            self,
+        )
+        if answer is None:
+            return
+        new, linked = answer
+        try:
+            case_id, _ = mails.add_reviewed(new, mail, actor=self._actor, now=self._now(), same_subject_as=linked)
+        except DeskError as error:
+            QMessageBox.warning(self, "Case not created", str(error))
+            return
+        self._created(case_id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _mail_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _mail_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            # After the drop returns: the mail program that started the drag must not wait on our dialog.
+            QTimer.singleShot(0, lambda: self.import_mail(paths[0]))
 
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:

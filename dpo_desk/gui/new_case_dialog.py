@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtCore import QDateTime, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,8 @@ from dpo_desk.core.fees import repeat_warning
 from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
 from dpo_desk.core.models import CaseSummary, Channel, Entity, NewCase, Right
 from dpo_desk.gui.form_dialog import FormDialog
+from dpo_desk.gui.rich_text import escape, sentence
+from dpo_desk.mail.draft import MailDraft
 
 FIELD_LABELS = {
     "subject.name": "Name",
@@ -78,6 +80,14 @@ class NewCaseDialog(FormDialog):
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
         self.earlier.setStyleSheet("color: #8a5a00;")
+        self.mail_info = QLabel()  # what the e-mail said, when the case comes from one
+        self.mail_info.setWordWrap(True)
+        self.mail_info.setTextFormat(Qt.TextFormat.RichText)
+        self.mail_info.hide()
+        self.link_subject = QCheckBox()  # offered when the sender's address is known; never ticked for the DPO
+        self.link_subject.hide()
+        self._link_case_id: int | None = None
+        self._instant: datetime | None = None  # the exact moment of receipt, when an e-mail gives it
 
         form = self.form
         form.addRow("&Entity", self.entity)
@@ -90,13 +100,15 @@ class NewCaseDialog(FormDialog):
         form.addRow("&Phones", self.phones)
         form.addRow("&Address", self.address)
         form.addRow("Re&quest", self.text)
+        self.below.addWidget(self.mail_info)
+        self.below.addWidget(self.link_subject)
         self.below.addWidget(self.earlier)
 
         self.entity.currentIndexChanged.connect(self._entity_changed)
         for line in (self.name, self.emails, self.phones):
             line.textChanged.connect(self._validate)
         self.address.textChanged.connect(self._validate)
-        self.received.dateTimeChanged.connect(self._validate)
+        self.received.dateTimeChanged.connect(self._time_typed)
         for box in self.rights.values():
             box.toggled.connect(self._validate)
         self.emails.editingFinished.connect(self._show_earlier_cases)
@@ -116,6 +128,71 @@ class NewCaseDialog(FormDialog):
         dialog = cls(entities, now, earlier_cases, parent)
         return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    @classmethod
+    def ask_for_mail(
+        cls,
+        entities: Sequence[Entity],
+        now: Callable[[], datetime],
+        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        draft: MailDraft,
+        same_sender: list[CaseSummary],
+        duplicates: list[str],
+        parent: QWidget | None = None,
+    ) -> tuple[NewCase, int | None] | None:
+        """The dialog prefilled from an e-mail; returns the confirmed case and the case to share a subject with."""
+        dialog = cls(entities, now, earlier_cases, parent)
+        dialog.prefill(draft, same_sender, duplicates)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.value() is None:
+            return None
+        value = dialog.value()
+        assert value is not None
+        return value, dialog.linked_case()
+
+    def prefill(self, draft: MailDraft, same_sender: list[CaseSummary], duplicates: list[str]) -> None:
+        """Fill the form from the mail; the DPO confirms or corrects every field before the case exists."""
+        mail = draft.mail
+        self.setWindowTitle("New case from e-mail")
+        self._instant = mail.received
+        if draft.entity is not None:
+            self.entity.setCurrentIndex(self.entity.findText(draft.entity.name))
+        self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL))
+        self._show_instant(mail.received)
+        self.name.setText(mail.sender_name or mail.sender_address)
+        self.emails.setText(mail.sender_address)
+        for right, box in self.rights.items():
+            box.setChecked(right in draft.rights)
+        self.text.setPlainText(draft.text)
+        lines = [
+            f"<b>From the e-mail</b> of {escape(mail.sender_address or 'an unknown sender')}: "
+            f"{escape(draft.entity_note)}."
+        ]
+        if draft.suggestions:
+            lines.append("Rights suggested by the words: " + "; ".join(escape(s.explain()) for s in draft.suggestions))
+        else:
+            lines.append("No right recognised in the text: choose them.")
+        if mail.attachments:
+            lines.append(f"{len(mail.attachments)} attachment(s) will be kept with the case.")
+        warnings = list(mail.warnings)
+        if duplicates:
+            warnings.append(f"this message (same Message-ID) was imported before: {', '.join(duplicates)}")
+        lines += [f"<span style='color:#c62828'>⚠ {escape(sentence(w))}</span>" for w in warnings]
+        self.mail_info.setText("<br>".join(lines))
+        self.mail_info.show()
+        if same_sender:
+            earlier = same_sender[0]
+            self._link_case_id = earlier.id
+            self.link_subject.setText(
+                f"Same person as in {earlier.reference} ({earlier.subject_name}): link the cases. "
+                "Tick only if you are sure: the From: line can be forged."
+            )
+            self.link_subject.setChecked(False)
+            self.link_subject.show()
+        self._show_earlier_cases()
+        self._validate()
+
+    def linked_case(self) -> int | None:
+        return self._link_case_id if self.link_subject.isChecked() else None
+
     def value(self) -> NewCase | None:
         return self._value
 
@@ -132,6 +209,19 @@ class NewCaseDialog(FormDialog):
         entity: Entity = self.entity.currentData()
         self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
         self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
+        if self._instant is not None:  # a mail's moment is known: show it in the chosen entity's time
+            self._show_instant(self._instant)
+        self._validate()
+
+    def _show_instant(self, moment: datetime) -> None:
+        local = moment.astimezone(self._zone())
+        self.received.blockSignals(True)
+        self.received.setDateTime(QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0))
+        self.received.blockSignals(False)
+
+    @Slot()
+    def _time_typed(self) -> None:
+        self._instant = None  # the DPO set the time by hand: it is wall-clock time at the entity from now on
         self._validate()
 
     def _received(self) -> datetime:

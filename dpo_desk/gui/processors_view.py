@@ -36,6 +36,7 @@ from dpo_desk.core.processors import (
 )
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.pdf import write_pdf
+from dpo_desk.gui.rich_text import sentence
 from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
 from dpo_desk.store.processors import ImportPreview, ProcessorStore
 from dpo_desk.store.register import Register
@@ -66,7 +67,7 @@ def confirm_import(parent: QWidget, preview: ImportPreview) -> bool:
     lines = [f"added: {s.service}" for s in preview.added] + [f"changed: {s.service}" for s in preview.changed]
     box = QMessageBox(parent)
     box.setWindowTitle("Import processor sheets")
-    box.setText(preview.summary().capitalize() + ".")
+    box.setText(sentence(preview.summary()) + ".")
     box.setDetailedText("\n".join(lines + [f"rejected: {e}" for e in preview.errors]))
     if preview.errors:
         box.setIcon(QMessageBox.Icon.Warning)

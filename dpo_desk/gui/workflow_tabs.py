@@ -42,7 +42,7 @@ from dpo_desk.core.outcomes import CHILD, ERASURE_EXCEPTIONS, ERASURE_GROUNDS, v
 from dpo_desk.core.recipients import NoticeState, needs_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround, validate_refusal
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
-from dpo_desk.gui.rich_text import escape
+from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.workflow import Workflow
@@ -300,7 +300,7 @@ class FeeTab(WorkflowTab):
         lines = []
         warning = self._decisions.repeat_warning(case.id)
         if warning:
-            lines.append(f"<span style='color:#8a5a00'>⚠ {escape(warning.capitalize())}.</span>")
+            lines.append(f"<span style='color:#8a5a00'>⚠ {escape(sentence(warning))}.</span>")
         if fee is None:
             lines.append("No fee: the answer is free of charge (Art. 12(5)).")
         else:
@@ -421,7 +421,7 @@ class FeeTab(WorkflowTab):
                 lambda: self._decisions.refuse(case_id, self._refusal_from(values), actor=self._actor, now=self._now())
             )
             if warning:
-                QMessageBox.warning(self, "Late refusal", str(warning).capitalize())
+                QMessageBox.warning(self, "Late refusal", sentence(str(warning)))
 
 
 # The form of each outcome; the core checks what is entered (dpo_desk.core.outcomes).

@@ -49,7 +49,7 @@ class MailStore:
         now: datetime,
         same_subject_as: int | None = None,
     ) -> tuple[int, list[str]]:
-        """Create the case a mail asks for, keep its attachments; returns the id and earlier imports of it."""
+        """Create the case a mail asks for as it stands (the command line); returns the id and earlier imports."""
         mail = draft.mail
         if not rights:
             raise InputError("rights: the text asks for no right I recognise; choose the rights")
@@ -57,6 +57,12 @@ class MailStore:
             mail.sender_name or mail.sender_address, [mail.sender_address] if mail.sender_address else [], [], ""
         )
         new = NewCase(entity_name, Channel.EMAIL, check_not_future(mail.received, now=now), rights, subject, draft.text)
+        return self.add_reviewed(new, mail, actor=actor, now=now, same_subject_as=same_subject_as)
+
+    def add_reviewed(
+        self, new: NewCase, mail: ParsedMail, *, actor: str, now: datetime, same_subject_as: int | None = None
+    ) -> tuple[int, list[str]]:
+        """Create the case as the DPO confirmed it, keep the mail's attachments; returns the id and earlier imports."""
         duplicates = self.duplicates(mail.message_id)
         with write_transaction(self._db):
             case_id = self.cases.add(new, actor=actor, now=now, same_subject_as=same_subject_as)

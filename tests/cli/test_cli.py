@@ -263,3 +263,68 @@ def test_processors_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "--store", store, "processors", "import", str(tmp_path / "bad.json"), "--apply")
     assert code == 2 and "rejected: item 1: country: 'ZZ' is not an ISO 3166 country code" in err
     assert "applied" not in out
+
+
+MAIL = Path(__file__).parents[1] / "data" / "mail"
+
+
+def test_case_add_from_mail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store.sqlite")
+    code, out, err = run(capsys, "--store", store, "case", "add", "--eml", str(MAIL / "31-pl-outlook.msg"))
+    assert code == 2 and "cannot guess it (dpo@altoros.com is shared by 5 entities" in err
+    code, out, err = run(
+        capsys, "--store", store, "case", "add", "--eml", str(MAIL / "31-pl-outlook.msg"), "--entity", "Altoros Poland"
+    )
+    assert (code, out) == (0, "DSR-2026-0001\n")
+    code, out, _ = run(capsys, "--store", store, "case", "show", "DSR-2026-0001", "--json")
+    shown = json.loads(out)
+    assert shown["rights"] == ["erasure"] and shown["channel"] == "email"
+    assert shown["subject"]["emails"] == ["jan.kowalski.31@example.com"]
+    assert shown["received"].startswith("2026-06-10T10:31:00+02:00")
+    code, out, err = run(
+        capsys,
+        "--store",
+        store,
+        "case",
+        "add",
+        "--eml",
+        str(MAIL / "01-en-mozilla.eml"),
+        "--entity",
+        "Altoros Norge AS",
+        "--rights",
+        "access,erasure",
+    )
+    assert code == 0
+    code, out, err = run(
+        capsys,
+        "--store",
+        store,
+        "case",
+        "add",
+        "--eml",
+        str(MAIL / "30-en-duplicate-of-01.eml"),
+        "--entity",
+        "Altoros Norge AS",
+    )
+    assert code == 0 and "the same Message-ID was imported before: DSR-2026-0002" in err
+    code, out, _ = run(capsys, "--store", store, "case", "show", "DSR-2026-0002", "--json")
+    assert json.loads(out)["rights"] == ["access", "erasure"]
+
+
+def test_case_add_from_a_file_that_is_not_mail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "invoice.eml"
+    bad.write_bytes(b"%PDF-1.7 binary\x00\x01")
+    code, out, err = run(
+        capsys,
+        "--store",
+        str(tmp_path / "store.sqlite"),
+        "case",
+        "add",
+        "--eml",
+        str(bad),
+        "--entity",
+        "Altoros Norge AS",
+    )
+    assert code == 2 and out == "" and err.startswith("dpo-desk: invoice.eml: ") and err.count("\n") == 1
+    quarantined = list((tmp_path / "quarantine").glob("*.mail"))
+    assert len(quarantined) == 1 and quarantined[0].read_bytes() == bad.read_bytes()

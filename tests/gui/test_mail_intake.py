@@ -1,0 +1,96 @@
+"""Dropping an e-mail on the window opens the new-case dialog filled in from it; nothing is created unconfirmed."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.core.models import Right
+from dpo_desk.gui import main_window as main_window_module
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.mail import MailStore
+
+MAIL = Path(__file__).parents[1] / "data" / "mail"
+
+
+def drop(window: MainWindow, path: Path) -> None:
+    """What a mail program's drag ends in: enter, then drop (delivered to the handlers, as Qt would)."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data, buttons, modifiers)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, buttons, modifiers)
+    window.dropEvent(event)
+    assert event.isAccepted()
+
+
+@pytest.fixture
+def dialogs(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> list[NewCaseDialog]:
+    """Every prefilled dialog, looked at and then accepted as the DPO would."""
+    seen: list[NewCaseDialog] = []
+
+    def ask(cls, entities, now, earlier, draft, same_sender, duplicates, parent=None):
+        dialog = cls(entities, now, earlier, parent)
+        qtbot.addWidget(dialog)
+        dialog.prefill(draft, same_sender, duplicates)
+        seen.append(dialog)
+        dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Poland"))  # shared address: the DPO chooses
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        return dialog.value(), dialog.linked_case()
+
+    monkeypatch.setattr(NewCaseDialog, "ask_for_mail", classmethod(ask))
+    return seen
+
+
+def test_dropping_an_outlook_msg_opens_the_prefilled_dialog(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog]
+) -> None:
+    with qtbot.waitSignal(window.case_created) as created:
+        drop(window, MAIL / "31-pl-outlook.msg")
+    dialog = dialogs[0]
+    assert dialog.windowTitle() == "New case from e-mail"
+    assert dialog.name.text() == "Jan Kowalski" and dialog.emails.text() == "jan.kowalski.31@example.com"
+    assert dialog.rights[Right.ERASURE].isChecked() and not dialog.rights[Right.ACCESS].isChecked()
+    assert "Żądanie usunięcia danych" in dialog.text.toPlainText()
+    assert "Erasure: \u201cusunięcia\u201d" in dialog.mail_info.text()
+    assert "1 attachment(s)" in dialog.mail_info.text()
+    assert dialog.received.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-06-10 10:31"  # Warsaw time
+    case = repo.get(created.args[0])
+    assert case.subject.emails == ("jan.kowalski.31@example.com",)
+    assert MailStore(repo.db).attachments(case.id)[0][0] == "dowód skan zaczerniony.pdf"
+
+
+def test_a_known_sender_is_offered_and_a_repeat_message_flagged(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog]
+) -> None:
+    with qtbot.waitSignal(window.case_created):
+        window.import_mail(MAIL / "01-en-mozilla.eml")
+    with qtbot.waitSignal(window.case_created):
+        window.import_mail(MAIL / "30-en-duplicate-of-01.eml")
+    second = dialogs[1]
+    assert second.link_subject.isVisibleTo(second) and not second.link_subject.isChecked()
+    assert "DSR-2026-0001" in second.link_subject.text() and "can be forged" in second.link_subject.text()
+    assert "was imported before: DSR-2026-0001" in second.mail_info.text()
+    subjects = {row[0] for row in repo.db.execute("SELECT subject_id FROM cases")}
+    assert len(subjects) == 2  # not linked unless the DPO ticks it
+
+
+def test_a_file_that_is_not_mail_is_refused_and_quarantined(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_path: Path
+) -> None:
+    bad = tmp_path / "photo.eml"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    monkeypatch.setattr(main_window_module, "ask_mail_path", lambda parent: bad)
+    window.import_mail_action.trigger()
+    assert warnings and warnings[0].startswith("photo.eml: ")
+    assert list((store_path.parent / "quarantine").glob("*.mail"))
+    assert window.model.rowCount() == 0
