@@ -29,6 +29,7 @@ from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.mail.draft import MailDraft
 
 FIELD_LABELS = {
+    "entity": "Entity",
     "subject.name": "Name",
     "subject.emails": "E-mails",
     "subject": "Contact",
@@ -155,6 +156,9 @@ class NewCaseDialog(FormDialog):
         self._instant = mail.received
         if draft.entity is not None:
             self.entity.setCurrentIndex(self.entity.findText(draft.entity.name))
+        else:  # never a silent default: the deadline depends on the entity's calendar and time zone
+            self.entity.insertItem(0, "Choose the receiving entity…", None)
+            self.entity.setCurrentIndex(0)
         self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL))
         self._show_instant(mail.received)
         self.name.setText(mail.sender_name or mail.sender_address)
@@ -197,8 +201,8 @@ class NewCaseDialog(FormDialog):
         return self._value
 
     def _zone(self) -> ZoneInfo:
-        entity: Entity = self.entity.currentData()
-        return ZoneInfo(entity.time_zone)
+        entity: Entity | None = self.entity.currentData()
+        return ZoneInfo(entity.time_zone if entity is not None else "UTC")
 
     def _local_now(self) -> QDateTime:
         local = self._now().astimezone(self._zone())
@@ -206,8 +210,11 @@ class NewCaseDialog(FormDialog):
 
     @Slot()
     def _entity_changed(self) -> None:
-        entity: Entity = self.entity.currentData()
-        self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
+        entity: Entity | None = self.entity.currentData()
+        if entity is None:
+            self.zone_hint.setText("UTC, until you choose the receiving entity")
+        else:
+            self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
         self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
         if self._instant is not None:  # a mail's moment is known: show it in the chosen entity's time
             self._show_instant(self._instant)
@@ -249,7 +256,9 @@ class NewCaseDialog(FormDialog):
             self.address.toPlainText(),
         )
         rights = parse_rights([right.value for right, box in self.rights.items() if box.isChecked()])
-        entity: Entity = self.entity.currentData()
+        entity: Entity | None = self.entity.currentData()
+        if entity is None:
+            raise InputError("entity: choose the entity that received the request")
         return NewCase(
             entity_name=entity.name,
             channel=Channel(self.channel.currentData()),  # Qt hands string enums back as str

@@ -1,5 +1,6 @@
 """Dropping an e-mail on the window opens the new-case dialog filled in from it; nothing is created unconfirmed."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.mail import MailStore
 
 MAIL = Path(__file__).parents[1] / "data" / "mail"
+NOW_TEST = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
 def drop(window: MainWindow, path: Path) -> None:
@@ -94,3 +96,18 @@ def test_a_file_that_is_not_mail_is_refused_and_quarantined(
     assert warnings and warnings[0].startswith("photo.eml: ")
     assert list((store_path.parent / "quarantine").glob("*.mail"))
     assert window.model.rowCount() == 0
+
+
+def test_without_a_guess_the_dpo_must_choose_the_entity(qtbot: QtBot, window: MainWindow) -> None:
+    from dpo_desk.mail.draft import draft_from
+    from dpo_desk.mail.parse import read_mail
+
+    draft = draft_from(read_mail(MAIL / "12-fi-apple.eml"), window._repo.register.entities())
+    dialog = NewCaseDialog(window._repo.register.entities(), lambda: NOW_TEST, lambda emails: [])
+    qtbot.addWidget(dialog)
+    dialog.prefill(draft, [], [])
+    assert dialog.entity.currentText() == "Choose the receiving entity…"
+    assert not dialog.ok.isEnabled() and dialog.problem.text().startswith("Entity: choose the entity")
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
+    assert dialog.ok.isEnabled()
+    assert dialog.received.dateTime().toString("HH:mm") == "10:12"  # 09:12 +02:00 is 10:12 in Helsinki
