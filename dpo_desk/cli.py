@@ -27,6 +27,7 @@ from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
+from dpo_desk.store.audit import Anchor
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.decisions import Decisions
@@ -35,6 +36,7 @@ from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.mail import MailStore, quarantine
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import FORMATS, ProcessorStore
+from dpo_desk.store.verify import verify
 from dpo_desk.store.workflow import Workflow
 
 EXIT_REFUSED = 2
@@ -111,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
     load.set_defaults(run=_processors_import)
+
+    check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
+    check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
+    check.add_argument("--export-anchor", type=Path, metavar="FILE", help="write the audit head (SEQ:SHA256) here")
+    check.set_defaults(run=_verify)
 
     letter = commands.add_parser("letter", help="write a letter of a case to PDF; prints the letter id")
     letter.add_argument("reference", nargs="?", metavar="REF")
@@ -366,6 +373,22 @@ def case_json(case: Case) -> dict[str, Any]:
     }
 
 
+def _verify(args: argparse.Namespace) -> int:
+    anchor = None
+    if args.anchor is not None:
+        try:
+            anchor = Anchor.parse(args.anchor.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise InputError(f"{args.anchor}: cannot read the anchor ({error.strerror})") from None
+    with open_store(_store_path(args), create=False) as db:
+        report = verify(db, anchor)
+    for line in report.lines():
+        print(line)
+    if args.export_anchor is not None:
+        args.export_anchor.write_text(report.head.text() + "\n", encoding="utf-8")
+    return 0 if report.ok else 1
+
+
 def _letter(args: argparse.Namespace) -> int:
     if args.list_kinds:
         for kind in LetterKind:
@@ -417,7 +440,7 @@ def _processors_import(args: argparse.Namespace) -> int:
         if preview.errors:
             return EXIT_REFUSED
         if args.apply:
-            store.apply_import(preview)
+            store.apply_import(preview, actor=_actor(), now=_now())
             print("applied")
     return 0
 

@@ -163,7 +163,7 @@ class LettersTab(WorkflowTab):
             document.print_(printer)
             latest = self._latest(self._selected_kind())
             if latest is not None:
-                self._letters.mark_printed(latest, now=self._now())
+                self._letters.mark_printed(latest, actor=self._actor, now=self._now())
 
     def _latest(self, kind: LetterKind) -> int | None:
         found = [r.id for r in self._records if r.kind is kind]

@@ -131,8 +131,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.processors_view = ProcessorsView(ProcessorStore(repo.db), repo.register, self.today)
-        self.register_view = RegisterView(repo.register)
+        self.processors_view = ProcessorsView(ProcessorStore(repo.db), repo.register, actor, now)
+        self.register_view = RegisterView(repo.register, actor, now)
         self.processors_view.changed.connect(self.register_view.refresh)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.splitter)
@@ -380,7 +380,9 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         settings, calendars = answer
-        changed = self._repo.apply_deadline_settings(settings, calendars, today=self.today())
+        changed = self._repo.apply_deadline_settings(
+            settings, calendars, today=self.today(), actor=self._actor, now=self._now()
+        )
         self.model.set_due_soon_days(settings.due_soon_days)
         self.model.refresh()
         if self.case_view.case is not None:
@@ -407,7 +409,7 @@ class MainWindow(QMainWindow):
 
         values = FieldsDialog.ask("Identity policy", fields, chosen, self, ok_text="Save")
         if values is not None:
-            save_identity_policy(self._repo.db, chosen(values))
+            save_identity_policy(self._repo.db, chosen(values), actor=self._actor, now=self._now())
             if self.case_view.case is not None:
                 self.case_view.show_case(self.case_view.case.id)
             self.statusBar().showMessage(f"Identity policy: {chosen(values).describe()}", 5000)
@@ -433,9 +435,8 @@ class MainWindow(QMainWindow):
         ]
         values = FieldsDialog.ask("Letter settings", fields, lambda v: None, self, ok_text="Save")
         if values is not None:
-            save_letter_settings(
-                self._repo.db, LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
-            )
+            chosen = LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
+            save_letter_settings(self._repo.db, chosen, actor=self._actor, now=self._now())
 
     @Slot()
     def choose_mail(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +136,18 @@ class ProcessorsView(QWidget):
     changed = Signal()
 
     def __init__(
-        self, store: ProcessorStore, register: Register, today: Callable[[], date], parent: QWidget | None = None
+        self,
+        store: ProcessorStore,
+        register: Register,
+        actor: str,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._actor = actor
+        self._now = now
         self._register = register
-        self._today = today
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search service, entity or category…")
         self.search.setClearButtonEnabled(True)
@@ -239,6 +245,9 @@ class ProcessorsView(QWidget):
         item = self.table.item(row, column)
         return item.text() if item is not None else ""
 
+    def _today(self) -> date:
+        return self._now().astimezone().date()
+
     def _edit(self, sheet: ProcessorSheet, title: str, *, adding: bool) -> None:
         sources = [(s.key, s.name) for s in self._register.sources()]
         known = [key for key, _ in sources]
@@ -263,7 +272,7 @@ class ProcessorsView(QWidget):
         ):
             return
         try:
-            affected = self._store.save(edited)
+            affected = self._store.save(edited, actor=self._actor, now=self._now())
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", str(error))
             return
@@ -291,7 +300,7 @@ class ProcessorsView(QWidget):
     def mark_reviewed(self) -> None:
         sheet = self.selected()
         if sheet is not None:
-            self._store.save(replace(sheet, last_reviewed=self._today()))
+            self._store.save(replace(sheet, last_reviewed=self._today()), actor=self._actor, now=self._now())
             self.refresh()
             self.changed.emit()
 
@@ -341,6 +350,6 @@ class ProcessorsView(QWidget):
             QMessageBox.warning(self, "Not imported", f"{source.name}: {error}")
             return
         if confirm_import(self, preview):
-            self._store.apply_import(preview)
+            self._store.apply_import(preview, actor=self._actor, now=self._now())
             self.refresh()
             self.changed.emit()

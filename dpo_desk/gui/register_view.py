@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -105,9 +106,13 @@ class RegisterView(QTabWidget):
     Recipients are linked to a source on each processor sheet (Processors view).
     """
 
-    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, register: Register, actor: str, now: Callable[[], datetime], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._register = register
+        self._actor = actor
+        self._now = now
         self.add_source_button = QPushButton("&Add source…")
         self.edit_source_button = QPushButton("&Edit source…")
         self.add_source_button.clicked.connect(self.add_source)
@@ -177,7 +182,7 @@ class RegisterView(QTabWidget):
             QMessageBox.warning(self, "Not saved", f"key: a source {edited.key!r} exists already")
             return
         try:
-            affected = self._register.save_source(edited)
+            affected = self._register.save_source(edited, actor=self._actor, now=self._now())
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", str(error))
             return

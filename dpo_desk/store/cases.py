@@ -37,6 +37,7 @@ from dpo_desk.core.models import (
     Status,
     SubjectDetails,
 )
+from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
 from dpo_desk.store.settings import DeskSettings, load_settings, save_settings
@@ -210,13 +211,31 @@ class CaseRepository:
             )
         return changed
 
-    def apply_deadline_settings(self, settings: DeskSettings, calendars: dict[int, str], *, today: date) -> int:
+    def apply_deadline_settings(
+        self, settings: DeskSettings, calendars: dict[int, str], *, today: date, actor: str, now: datetime
+    ) -> int:
         """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""
         with write_transaction(self._db):
             save_settings(self._db, settings)
             for entity_id, calendar in calendars.items():
                 self.register.set_calendar(entity_id, calendar)
-            return self.recompute_deadlines(today=today)
+            changed = self.recompute_deadlines(today=today)
+            details = {
+                "rules": settings.rules.value,
+                "target_days": settings.target_days,
+                "calendars": {str(k): v for k, v in sorted(calendars.items())},
+                "due_dates_changed": changed,
+            }
+            audit.record(
+                self._db,
+                actor=actor,
+                action="deadline-settings",
+                entity="settings",
+                entity_id="deadlines",
+                details=details,
+                now=now,
+            )
+            return changed
 
     def correct_receipt(
         self, case_id: int, *, entity_name: str, received: datetime, actor: str, reason: str, now: datetime
@@ -423,10 +442,20 @@ class CaseRepository:
     def add_note(self, case_id: int, text: str, *, author: str, now: datetime) -> None:
         if not text.strip():
             raise InputError("note: the note is empty")
-        self._db.execute(
-            "INSERT INTO notes (case_id, at, author, text) VALUES (?, ?, ?, ?)",
-            (case_id, utc_text(now), author, text.strip()),
-        )
+        with write_transaction(self._db):
+            note_id = self._db.execute(
+                "INSERT INTO notes (case_id, at, author, text) VALUES (?, ?, ?, ?)",
+                (case_id, utc_text(now), author, text.strip()),
+            ).lastrowid
+            audit.record(
+                self._db,
+                actor=author,
+                action="note",
+                entity="case",
+                entity_id=case_id,
+                details={"note": note_id},
+                now=now,
+            )
 
     def notes(self, case_id: int) -> list[Note]:
         rows = self._db.query("SELECT at, author, text FROM notes WHERE case_id = ? ORDER BY at, id", [case_id])
@@ -473,6 +502,9 @@ class CaseRepository:
                 reason,
             ),
         )
+        # The audit keeps ids and statuses only: reasons and details are case content.
+        statuses = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
+        audit.record(self._db, actor=actor, action=action, entity="case", entity_id=case_id, details=statuses, now=now)
 
 
 def _deadline_input(case: Case, rules: Rules, today: date) -> DeadlineInput:

@@ -25,6 +25,7 @@ from dpo_desk.letters import passwords, protect
 from dpo_desk.letters.authorities import competent_authority
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.store import audit
 from dpo_desk.store.cases import parse_utc, utc_text
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.decisions import Decisions
@@ -296,8 +297,19 @@ class LetterStore:
             case_id = self._db.execute("SELECT case_id FROM letters WHERE id = ?", (letter_id,)).fetchone()[0]
             self.workflow.cases.record_event(case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}")
 
-    def mark_printed(self, letter_id: int, *, now: datetime) -> None:
-        self._db.execute("UPDATE letters SET printed_at = ? WHERE id = ?", (utc_text(now), letter_id))
+    def mark_printed(self, letter_id: int, *, actor: str, now: datetime) -> None:
+        """A printed copy is a disclosure too: it goes into the audit."""
+        with write_transaction(self._db):
+            self._db.execute("UPDATE letters SET printed_at = ? WHERE id = ?", (utc_text(now), letter_id))
+            audit.record(
+                self._db,
+                actor=actor,
+                action="letter-printed",
+                entity="letter",
+                entity_id=letter_id,
+                details={},
+                now=now,
+            )
 
     def password(self, letter_id: int) -> str | None:
         return passwords.recall(self.store_id(), letter_id)

@@ -48,3 +48,9 @@ def letters(db: Database) -> None:
 def mail(db: Database) -> None:
     """Attachments and Message-IDs of requests imported from e-mail."""
     _run(db, "schema_0006.sql")
+
+
+@migrations(name="0007_audit")
+def audit_log(db: Database) -> None:
+    """The append-only, hash-chained audit log."""
+    _run(db, "schema_0007.sql")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.processors import COLUMNS, TEXT_COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
+from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
 
@@ -57,12 +58,21 @@ class ProcessorStore:
                 return sheet
         raise NotFoundError(f"no processor sheet {key!r}")
 
-    def save(self, sheet: ProcessorSheet) -> list[str]:
+    def save(self, sheet: ProcessorSheet, *, actor: str, now: datetime) -> list[str]:
         """Add or update a sheet and its sources; returns the open cases whose recipients this changes."""
         check(sheet, self.source_keys())
         with write_transaction(self._db):
             before = {s.key: s for s in self.sheets()}.get(sheet.key)
             self._write(sheet)
+            audit.record(
+                self._db,
+                actor=actor,
+                action="processor-saved",
+                entity="processor",
+                entity_id=sheet.key,
+                details={"sources": list(sheet.sources)},
+                now=now,
+            )
         changed_sources = set(sheet.sources) ^ set(before.sources if before else ())
         return Register(self._db).open_cases_from(changed_sources)
 
@@ -131,13 +141,23 @@ class ProcessorStore:
             (preview.added if old is None else preview.unchanged if old == sheet else preview.changed).append(sheet)
         return preview
 
-    def apply_import(self, preview: ImportPreview) -> None:
+    def apply_import(self, preview: ImportPreview, *, actor: str, now: datetime) -> None:
         """Write the added and changed sheets of a preview, all or nothing; refuses one with errors."""
         if preview.errors:
             raise InputError(f"the import has {len(preview.errors)} rejected row(s); fix them first")
         with write_transaction(self._db):
             for sheet in preview.added + preview.changed:
                 self._write(sheet)
+            keys = sorted(s.key for s in preview.added + preview.changed)
+            audit.record(
+                self._db,
+                actor=actor,
+                action="processors-imported",
+                entity="processor",
+                entity_id="*",
+                details={"keys": keys},
+                now=now,
+            )
 
 
 def _sheet(row: dict[str, Any], sources: list[str]) -> ProcessorSheet:

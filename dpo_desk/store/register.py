@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -13,6 +14,7 @@ from sqlite_utils import Database
 from dpo_desk.core.calendars import check_calendar
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
+from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 
 _ENTITY_COLUMNS = (
@@ -101,7 +103,7 @@ class Register:
             for row in rows
         ]
 
-    def save_source(self, source: Source) -> list[str]:
+    def save_source(self, source: Source, *, actor: str, now: datetime) -> list[str]:
         """Add or change a source of personal data; returns the open cases whose data came from it."""
         problems = source_problems(source)
         if problems:
@@ -120,6 +122,9 @@ class Register:
         }
         with write_transaction(self._db):
             self._db.table("sources").upsert(record, pk="key")
+            audit.record(
+                self._db, actor=actor, action="source-saved", entity="source", entity_id=source.key, details={}, now=now
+            )
         return self.open_cases_from([source.key])
 
     def open_cases_from(self, source_keys: Iterable[str]) -> list[str]:

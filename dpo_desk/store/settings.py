@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from dpo_desk.core.deadlines import DEFAULT_TARGET_DAYS, Rules
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
+from dpo_desk.store import audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,17 @@ def load_identity_policy(db: Database) -> IdentityPolicy:
     )
 
 
-def save_identity_policy(db: Database, policy: IdentityPolicy) -> None:
+def save_identity_policy(db: Database, policy: IdentityPolicy, *, actor: str, now: datetime) -> None:
     check_policy(policy)
+    audit.record(
+        db,
+        actor=actor,
+        action="identity-policy",
+        entity="settings",
+        entity_id="identity",
+        details={"required": policy.required, "trusted": list(policy.trusted)},
+        now=now,
+    )
     values = {"identity_required": str(policy.required), "identity_trusted": ",".join(policy.trusted)}
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
@@ -79,8 +90,17 @@ def load_letter_settings(db: Database) -> LetterSettings:
     )
 
 
-def save_letter_settings(db: Database, settings: LetterSettings) -> None:
+def save_letter_settings(db: Database, settings: LetterSettings, *, actor: str, now: datetime) -> None:
     if settings.paper not in PAPER_SIZES:
         raise InputError(f"paper: {settings.paper!r}; choose {', '.join(PAPER_SIZES)}")
+    audit.record(
+        db,
+        actor=actor,
+        action="letter-settings",
+        entity="settings",
+        entity_id="letters",
+        details={"protect_all": settings.protect_all, "paper": settings.paper},
+        now=now,
+    )
     values = {"letters_protect_all": "1" if settings.protect_all else "0", "letters_paper": settings.paper}
     db.table("settings").upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")

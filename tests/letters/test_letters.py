@@ -204,7 +204,7 @@ def test_a_template_naming_an_unknown_field_fails(letters: LetterStore, full_cas
 def test_paper_and_protection_are_settings(letters: LetterStore, full_case: int, tmp_path: Path, db: Database) -> None:
     from dpo_desk.store.settings import LetterSettings, save_letter_settings
 
-    save_letter_settings(db, LetterSettings(protect_all=True, paper="Letter"))
+    save_letter_settings(db, LetterSettings(protect_all=True, paper="Letter"), actor="dpo", now=NOW)
     made = letters.generate(full_case, LetterKind.ACKNOWLEDGEMENT, tmp_path / "a.pdf", render, actor="d", now=NOW)
     assert made.password is not None and made.record.protected
     with pikepdf.open(made.record.file, password=made.password) as pdf:

@@ -265,12 +265,14 @@ def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseReposito
     )
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 14)  # weekends only: Thursday 14 May
     changed = repo.apply_deadline_settings(
-        DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"}, today=TODAY
+        DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW
     )
     assert changed == 1
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 15)  # NO: 14 May is Ascension Day
-    repo.apply_deadline_settings(DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"}, today=TODAY)
+    repo.apply_deadline_settings(
+        DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW
+    )
     assert repo.get_by_id(case_id).deadlines.target == date(2026, 4, 24)
     with pytest.raises(InputError, match="unknown calendar"):
-        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"}, today=TODAY)
+        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"}, today=TODAY, actor="dpo", now=NOW)
     assert repo.register.entity(americas.name).calendar == "NO"  # nothing half-applied

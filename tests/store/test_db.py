@@ -23,6 +23,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0004_decisions_and_outcomes",
         "0005_letters",
         "0006_mail",
+        "0007_audit",
     ]
 
 

@@ -85,13 +85,13 @@ def test_export_import_export_is_identical(store: ProcessorStore, tmp_path: Path
         notes="=1+1 is not a formula",
         last_reviewed=date(2026, 11, 1),
     )
-    store.save(drift)
+    store.save(drift, actor="dpo", now=NOW)
     first = tmp_path / f"first.{fmt}"
     store.export(fmt, first)
     preview = store.preview_import(first)
     assert (len(preview.added), len(preview.changed), preview.errors) == (0, 0, [])
     assert len(preview.unchanged) == len(store.sheets())
-    store.apply_import(preview)
+    store.apply_import(preview, actor="dpo", now=NOW)
     second = tmp_path / f"second.{fmt}"
     store.export(fmt, second)
     assert first.read_bytes() == second.read_bytes()
@@ -115,7 +115,7 @@ def test_import_previews_and_rejects_bad_rows_with_line_numbers(store: Processor
     assert preview.errors == ["line 3: role: 'boss' is not one of processor, independent-controller, joint-controller"]
     assert store.sheets() == before  # a preview changes nothing
     with pytest.raises(InputError, match="1 rejected row"):
-        store.apply_import(preview)
+        store.apply_import(preview, actor="dpo", now=NOW)
 
 
 def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, db: Database) -> None:
@@ -125,20 +125,22 @@ def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, 
     closed_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
     outcomes.set_sources(closed_id, ["chatbot"], actor="d", now=NOW)
     outcomes.cases.change_status(closed_id, Status.WITHDRAWN, actor="d", reason="withdrawn", now=NOW)
-    affected = store.save(replace(store.sheet("zoom"), sources=("customers", "chatbot")))
+    affected = store.save(replace(store.sheet("zoom"), sources=("customers", "chatbot")), actor="dpo", now=NOW)
     assert affected == ["DSR-2026-0001"]
-    assert store.save(replace(store.sheet("zoom"), notes="reviewed")) == []
+    assert store.save(replace(store.sheet("zoom"), notes="reviewed"), actor="dpo", now=NOW) == []
 
 
 def test_sources_are_validated_and_name_the_open_cases_they_feed(db: Database) -> None:
     register = Outcomes(db).cases.register
     chatbot = next(s for s in register.sources() if s.key == "chatbot")
     with pytest.raises(InputError, match="retention_years: between 1 and 100"):
-        register.save_source(replace(chatbot, retention_years=0))
+        register.save_source(replace(chatbot, retention_years=0), actor="dpo", now=NOW)
     outcomes = Outcomes(db)
     case_id = outcomes.cases.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
     outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
-    assert register.save_source(replace(chatbot, retention="5 years", retention_years=5)) == ["DSR-2026-0001"]
+    assert register.save_source(replace(chatbot, retention="5 years", retention_years=5), actor="dpo", now=NOW) == [
+        "DSR-2026-0001"
+    ]
     webinars = replace(chatbot, key="webinars", name="Webinar attendees", recipients=())
-    assert register.save_source(webinars) == []
+    assert register.save_source(webinars, actor="dpo", now=NOW) == []
     assert [s.key for s in register.sources()][-1] == "webinars"

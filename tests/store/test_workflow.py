@@ -107,10 +107,10 @@ def test_extension_after_the_notice_deadline_is_refused_naming_it(workflow: Work
 
 def test_identity_policy_is_stored(db: Database) -> None:
     assert load_identity_policy(db) == IdentityPolicy()
-    save_identity_policy(db, IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,)))
+    save_identity_policy(db, IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,)), actor="d", now=DURING)
     assert load_identity_policy(db) == IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,))
     with pytest.raises(InputError, match="between 1 and 1"):
-        save_identity_policy(db, IdentityPolicy(required=2, trusted=(Evidence.PASSPORT,)))
+        save_identity_policy(db, IdentityPolicy(required=2, trusted=(Evidence.PASSPORT,)), actor="d", now=DURING)
 
 
 def test_a_late_extension_notice_is_refused_naming_the_notice_deadline(workflow: Workflow, case_id: int) -> None:

@@ -1,0 +1,123 @@
+"""The tamper-evident audit log: every change and every disclosure, written in the change's own transaction.
+
+An entry's hash is SHA-256 over the previous entry's hash and the canonical JSON of the entry, so editing,
+deleting, swapping or re-hashing entries breaks the chain from that point; an exported anchor (the head's
+seq and hash) catches even a chain rebuilt from scratch. Entries hold ids, never case content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import InputError
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    seq: int
+    hash: str
+
+    def text(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        seq, _, digest = text.strip().partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise InputError(f"anchor: {text.strip()[:80]!r} is not SEQ:SHA256")
+        return cls(int(seq), digest)
+
+
+def canonical(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
+
+
+def record(
+    db: Database, *, actor: str, action: str, entity: str, entity_id: object, details: dict[str, Any], now: datetime
+) -> None:
+    """Append one entry; call it inside the transaction of the change it records."""
+    head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    entry = {
+        "seq": seq,
+        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ") if now.utcoffset() is not None else now.isoformat(),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "id": str(entity_id),
+        "details": details,
+    }
+    db.execute(
+        "INSERT INTO audit (seq, at, actor, action, entity, entity_id, details, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq,
+            entry["at"],
+            actor,
+            action,
+            entity,
+            entry["id"],
+            canonical(details),
+            prev_hash,
+            entry_hash(prev_hash, entry),
+        ),
+    )
+
+
+def head(db: Database) -> Anchor:
+    row = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return Anchor(row[0], row[1]) if row else Anchor(0, GENESIS)
+
+
+def verify_chain(db: Database, anchor: Anchor | None = None) -> list[str]:
+    """Every break of the chain (and of the anchor, when given); empty when the log is intact."""
+    problems: list[str] = []
+    prev_hash, expected_seq = GENESIS, 1
+    anchored = anchor is None or anchor.seq == 0
+    for row in db.execute(
+        "SELECT seq, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit ORDER BY seq"
+    ):
+        seq, at, actor, action, entity, entity_id, details, stored_prev, stored_hash = row
+        if seq != expected_seq:
+            problems.append(f"audit entry {expected_seq} is missing (the next is {seq})")
+        if stored_prev != prev_hash:
+            problems.append(f"audit entry {seq} does not follow the entry before it")
+        try:
+            parsed = json.loads(details)
+        except ValueError:
+            problems.append(f"audit entry {seq} has unreadable details")
+            parsed = details
+        entry = {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "id": entity_id,
+            "details": parsed,
+        }
+        if entry_hash(stored_prev, entry) != stored_hash:
+            problems.append(f"audit entry {seq} was changed after it was written")
+        if anchor is not None and seq == anchor.seq:
+            anchored = True
+            if stored_hash != anchor.hash:
+                problems.append(f"audit entry {seq} differs from the exported anchor")
+        prev_hash, expected_seq = stored_hash, seq + 1
+        if len(problems) > 20:
+            problems.append("… more problems not listed")
+            break
+    if not anchored:
+        problems.append(f"the audit log ends before the exported anchor (entry {anchor.seq if anchor else 0})")
+    return problems

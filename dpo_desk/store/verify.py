@@ -1,0 +1,41 @@
+"""Checking a store: SQLite's own integrity and foreign-key checks, and the audit chain (against an anchor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from dpo_desk.store.audit import Anchor, head, verify_chain
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    integrity: list[str]
+    foreign_keys: list[str]
+    audit: list[str]
+    entries: int
+    head: Anchor
+
+    @property
+    def ok(self) -> bool:
+        return not (self.integrity or self.foreign_keys or self.audit)
+
+    def lines(self) -> list[str]:
+        return [
+            f"integrity: {'ok' if not self.integrity else '; '.join(self.integrity)}",
+            f"foreign keys: {'ok' if not self.foreign_keys else '; '.join(self.foreign_keys)}",
+            f"audit: {self.entries} entries, "
+            + ("chain intact" if not self.audit else f"{len(self.audit)} problem(s): " + "; ".join(self.audit)),
+            f"anchor: {self.head.text()}",
+        ]
+
+
+def verify(db: Database, anchor: Anchor | None = None) -> Report:
+    integrity = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    foreign_keys = [
+        f"{table} row {rowid} points to a missing {parent}"
+        for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
+    ]
+    entries = int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
+    return Report(integrity, foreign_keys, verify_chain(db, anchor), entries, head(db))

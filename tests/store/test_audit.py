@@ -1,0 +1,148 @@
+"""The audit log: one entry per change, in its transaction, ids only, append-only, and tampering detected."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from dpo_desk.cli import main
+from dpo_desk.core.errors import RefusedError
+from dpo_desk.core.models import Status
+from dpo_desk.store.audit import Anchor, entry_hash, head, verify_chain
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.verify import verify
+from tests.conftest import new_case
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+CANARY_NAME, CANARY_MAIL, CANARY_TEXT = "Canary Zqxjkw", "canary.zqxjkw@example.com", "ZQXJKW secret request"
+
+
+def entries(db: Database) -> list[dict]:
+    return list(db.query("SELECT * FROM audit ORDER BY seq"))
+
+
+def test_each_change_writes_one_entry_with_ids_only(repo: CaseRepository, db: Database) -> None:
+    case_id = repo.add(new_case(name=CANARY_NAME, emails=(CANARY_MAIL,), text=CANARY_TEXT), actor="alice", now=NOW)
+    repo.change_status(case_id, Status.IDENTITY_CHECK, actor="bob", reason=f"because {CANARY_TEXT}", now=NOW)
+    repo.add_note(case_id, f"called {CANARY_NAME}", author="alice", now=NOW)
+    rows = entries(db)
+    assert [(r["actor"], r["action"], r["entity"], r["entity_id"]) for r in rows] == [
+        ("alice", "created", "case", str(case_id)),
+        ("bob", "status", "case", str(case_id)),
+        ("alice", "note", "case", str(case_id)),
+    ]
+    assert json.loads(rows[1]["details"]) == {"from": "received", "to": "identity-check"}
+    assert all(r["at"] == "2026-11-29T12:00:00Z" for r in rows)
+    text = json.dumps(rows)
+    for canary in (CANARY_NAME, CANARY_MAIL, CANARY_TEXT, "Canary", "ZQXJKW"):
+        assert canary not in text
+    assert verify_chain(db) == []
+
+
+def test_a_refused_change_leaves_no_entry(repo: CaseRepository, db: Database) -> None:
+    case_id = repo.add(new_case(), actor="alice", now=NOW)
+    with pytest.raises(RefusedError):
+        repo.change_status(case_id, Status.CLOSED, actor="alice", reason="", now=NOW)
+    assert len(entries(db)) == 1
+
+
+def test_the_log_is_append_only(repo: CaseRepository, db: Database) -> None:
+    repo.add(new_case(), actor="alice", now=NOW)
+    for statement in ("UPDATE audit SET actor = 'mallory'", "DELETE FROM audit"):
+        with pytest.raises(Exception, match="append-only"):
+            db.execute(statement)
+    assert len(entries(db)) == 1
+
+
+def tamper(db: Database, sql: str, params: tuple = ()) -> None:
+    """What an attacker with the file can do: drop the guard, change rows."""
+    db.execute("DROP TRIGGER IF EXISTS audit_is_append_only_update")
+    db.execute("DROP TRIGGER IF EXISTS audit_is_append_only_delete")
+    db.execute(sql, params)
+
+
+@pytest.fixture
+def audited(repo: CaseRepository) -> CaseRepository:
+    for day in range(1, 6):
+        case_id = repo.add(new_case(received=datetime(2026, 10, day, tzinfo=UTC)), actor="alice", now=NOW)
+        repo.change_status(case_id, Status.IDENTITY_CHECK, actor="alice", reason="", now=NOW)
+    return repo
+
+
+def test_verify_catches_a_byte_changed_in_a_row(
+    audited: CaseRepository, store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = audited.db
+    tamper(db, "UPDATE audit SET actor = 'alicf' WHERE seq = 4")
+    assert verify_chain(db) == ["audit entry 4 was changed after it was written"]
+    assert main(["--store", str(store_path), "verify"]) == 1
+    assert "audit: 10 entries, 1 problem(s): audit entry 4 was changed" in capsys.readouterr().out
+
+
+def test_deleting_or_swapping_entries_breaks_the_chain(audited: CaseRepository) -> None:
+    db = audited.db
+    tamper(db, "DELETE FROM audit WHERE seq = 3")
+    problems = verify_chain(db)
+    assert "audit entry 3 is missing (the next is 4)" in problems
+    assert "audit entry 4 does not follow the entry before it" in problems
+
+
+def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository) -> None:
+    db = audited.db
+    anchor = head(db)
+    # Rewrite history completely and re-hash every entry: the chain alone looks intact…
+    tamper(db, "UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+    previous = "0" * 64
+    for row in entries(db):
+        entry = {
+            "seq": row["seq"],
+            "at": row["at"],
+            "actor": row["actor"],
+            "action": row["action"],
+            "entity": row["entity"],
+            "id": row["entity_id"],
+            "details": json.loads(row["details"]),
+        }
+        digest = entry_hash(previous, entry)
+        db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (previous, digest, row["seq"]))
+        previous = digest
+    assert verify_chain(db) == []
+    # …but not against the anchor exported before.
+    assert verify_chain(db, anchor) == [f"audit entry {anchor.seq} differs from the exported anchor"]
+    tamper(db, f"DELETE FROM audit WHERE seq = {anchor.seq}")
+    assert f"the audit log ends before the exported anchor (entry {anchor.seq})" in verify_chain(db, anchor)
+
+
+def test_verify_reports_a_healthy_store_and_exports_the_anchor(
+    audited: CaseRepository, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anchor_file = tmp_path / "anchor.txt"
+    assert main(["--store", str(store_path), "verify", "--export-anchor", str(anchor_file)]) == 0
+    out = capsys.readouterr().out
+    assert "integrity: ok" in out and "foreign keys: ok" in out and "10 entries, chain intact" in out
+    assert Anchor.parse(anchor_file.read_text()) == head(audited.db)
+    assert main(["--store", str(store_path), "verify", "--anchor", str(anchor_file)]) == 0
+    assert verify(audited.db).ok
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seq=st.integers(1, 10),
+    column=st.sampled_from(["at", "actor", "action", "entity", "entity_id", "details"]),
+    flip=st.integers(0, 7),
+)
+def test_any_single_change_is_detected(audited: CaseRepository, seq: int, column: str, flip: int) -> None:
+    db = audited.db
+    db.execute("SAVEPOINT tamper")
+    value = db.execute(f"SELECT {column} FROM audit WHERE seq = ?", (seq,)).fetchone()[0]
+    changed = value[:-1] + chr(ord(value[-1]) ^ (1 << (flip % 5) or 1))
+    if column == "details":
+        changed = json.dumps({"x": flip}) if value == "{}" else value.replace("}", ',"x":1}', 1)
+    tamper(db, f"UPDATE audit SET {column} = ? WHERE seq = ?", (changed, seq))
+    assert verify_chain(db), (column, value, changed)
+    db.execute("ROLLBACK TO tamper")
+    db.execute("RELEASE tamper")
