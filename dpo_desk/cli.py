@@ -28,6 +28,7 @@ from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.audit import Anchor
+from dpo_desk.store.backup import backup, restore
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.decisions import Decisions
@@ -113,6 +114,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
     load.set_defaults(run=_processors_import)
+
+    save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
+    save.add_argument("destination", type=Path, metavar="DEST")
+    save.set_defaults(run=_backup)
+    back = commands.add_parser("restore", help="check a backup, then copy it into a new store")
+    back.add_argument("backup", type=Path, metavar="BACKUP")
+    back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
+    back.set_defaults(run=_restore)
 
     check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
     check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
@@ -371,6 +380,19 @@ def case_json(case: Case) -> dict[str, Any]:
         "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
         "target": case.deadlines.target.isoformat(),
     }
+
+
+def _backup(args: argparse.Namespace) -> int:
+    with open_store(_store_path(args), create=False) as db:
+        made = backup(db, args.destination, actor=_actor(), now=_now())
+    print(f"backup written to {made}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    checked = restore(args.backup, args.to)
+    print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dpo_desk import APP_NAME, ORG_NAME
@@ -34,6 +34,12 @@ def run(store_path: Path, *, actor: str) -> int:
     try:
         window = MainWindow(CaseRepository(db), store_path, actor, now, QSettings())
         window.show()
+        # A backup beside the store once a day (the newest seven kept): soon after start, then checked hourly
+        # so a window left open over midnight still makes the next day's copy.
+        QTimer.singleShot(1000, window.daily_backup)
+        hourly = QTimer(window)
+        hourly.timeout.connect(window.daily_backup)
+        hourly.start(60 * 60 * 1000)
         return app.exec()
     finally:
         db.close()

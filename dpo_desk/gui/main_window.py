@@ -41,6 +41,7 @@ from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
+from dpo_desk.store.backup import DEFAULT_KEEP, daily_backup, latest_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import LetterStore, letter_file_name
 from dpo_desk.store.mail import MailStore, quarantine
@@ -153,8 +154,11 @@ class MainWindow(QMainWindow):
 
         self.store_label = QLabel(f"Store: {store_path}")
         self.count_label = QLabel()
+        latest = latest_backup(store_path)
+        self.backup_label = QLabel(f"Last backup: {latest.name}" if latest else "No backup yet")
         self.statusBar().addPermanentWidget(self.store_label)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.backup_label)
 
         self._make_actions()
         self.filters.changed.connect(self.apply_filters)
@@ -437,6 +441,20 @@ class MainWindow(QMainWindow):
         if values is not None:
             chosen = LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
             save_letter_settings(self._repo.db, chosen, actor=self._actor, now=self._now())
+
+    @Slot()
+    def daily_backup(self) -> None:
+        try:
+            made = daily_backup(
+                self._repo.db, self._store_path, today=self.today(), keep=DEFAULT_KEEP, actor=self._actor
+            )
+        except (DeskError, OSError) as error:
+            self.statusBar().showMessage(f"Daily backup failed: {error}", 15000)
+            return
+        latest = latest_backup(self._store_path)
+        self.backup_label.setText(f"Last backup: {latest.name}" if latest else "No backup yet")
+        if made is not None:
+            self.statusBar().showMessage(f"Backup written: {made.name}", 5000)
 
     @Slot()
     def choose_mail(self) -> None:

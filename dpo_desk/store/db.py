@@ -60,13 +60,25 @@ def open_store(path: Path, *, create: bool = True) -> Database:
 
 
 def backup_before_migration(db: Database, path: Path) -> Path:
-    """Copy the store with SQLite's online backup API (a file copy of a WAL store can lose data)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.parent / BACKUP_DIR_NAME / f"{path.stem}-before-migration-{stamp}.sqlite"
+    return copy_database(db.conn, path.parent / BACKUP_DIR_NAME / f"{path.stem}-before-migration-{stamp}.sqlite")
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> Path:
+    """Copy with SQLite's online backup API (a file copy of a WAL store can lose data), under a temporary
+    name first so that a crash mid-copy never leaves a half file that looks like a backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(sqlite3.connect(str(target))) as copy:
-        db.conn.backup(copy)
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(str(partial))) as copy:
+        source.backup(copy)
+    partial.replace(target)
     return target
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A bare read-only connection, for checking a backup without changing a byte of it."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 @contextlib.contextmanager

@@ -304,3 +304,11 @@ def test_identity_policy_is_edited_from_the_menu(
     policy = load_identity_policy(repo.db)
     assert policy.required == 3
     assert Evidence.DRIVING_LICENCE not in policy.trusted and Evidence.PASSPORT in policy.trusted
+
+
+def test_daily_backup_from_the_window_shows_in_the_status_bar(window: MainWindow, store_path: Path) -> None:
+    assert window.backup_label.text() == "No backup yet"
+    window.daily_backup()
+    expected = f"daily-{NOW.date().isoformat()}.sqlite"
+    assert (store_path.parent / "backups" / expected).is_file()
+    assert window.backup_label.text() == f"Last backup: {expected}"

@@ -1,0 +1,93 @@
+"""Backups through SQLite's online backup API (never a file copy, which can miss what is still in the WAL),
+and restores that check a backup before anything is written."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import DeskError
+from dpo_desk.store import audit
+from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only
+from dpo_desk.store.migrations import migrations
+
+DAILY_PREFIX = "daily-"
+DEFAULT_KEEP = 7
+
+
+class BackupError(DeskError):
+    """A backup that cannot be made, or one that must not be restored; the message names the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupCheck:
+    cases: int
+    migrations: int
+    audit_entries: int
+
+
+def backup(db: Database, target: Path, *, actor: str, now: datetime) -> Path:
+    """Copy the open store to ``target`` (which must not exist) and record it in the audit."""
+    if target.exists():
+        raise BackupError(f"{target} already exists; a backup never overwrites a file")
+    audit.record(
+        db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": target.name}, now=now
+    )
+    return copy_database(db.conn, target)
+
+
+def check_backup(path: Path) -> BackupCheck:
+    """Open the backup read-only and check it: an SQLite file, intact, a DPO Desk store, not from a newer version."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise BackupError(f"{path}: no backup there, or an empty file")
+    try:
+        with contextlib.closing(open_read_only(path)) as copy:
+            problems = [row[0] for row in copy.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            if problems:
+                raise BackupError(f"{path}: damaged ({'; '.join(problems[:3])})")
+            tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "_sqlite_migrations" not in tables or "cases" not in tables:
+                raise BackupError(f"{path}: an SQLite file, but not a DPO Desk store")
+            applied = {row[0] for row in copy.execute("SELECT name FROM _sqlite_migrations")}
+            known = {migration.name for migration in migrations._migrations}
+            newer = sorted(applied - known)
+            if newer:
+                raise BackupError(f"{path}: made by a newer DPO Desk (migrations {', '.join(newer)}); update first")
+            cases = copy.execute("SELECT count(*) FROM cases").fetchone()[0]
+            entries = copy.execute("SELECT count(*) FROM audit").fetchone()[0] if "audit" in tables else 0
+            return BackupCheck(cases, len(applied), entries)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path}: not a usable store ({error})") from None
+
+
+def restore(backup_path: Path, target: Path) -> BackupCheck:
+    """Check the backup, then copy it to a new store at ``target``; the current store is never touched."""
+    checked = check_backup(backup_path)
+    if target.exists():
+        raise BackupError(f"{target} already exists; restore into a new file and open that")
+    with contextlib.closing(open_read_only(backup_path)) as source:
+        copy_database(source, target)
+    return checked
+
+
+def daily_backup(db: Database, store_path: Path, *, today: date, keep: int, actor: str) -> Path | None:
+    """One backup a day beside the store, keeping the newest ``keep``; None when today's exists."""
+    folder = store_path.parent / BACKUP_DIR_NAME
+    target = folder / f"{DAILY_PREFIX}{today.isoformat()}.sqlite"
+    if target.exists():
+        return None
+    made = backup(db, target, actor=actor, now=datetime.now(UTC))
+    for old in sorted(folder.glob(f"{DAILY_PREFIX}*.sqlite"))[:-keep]:
+        old.unlink()
+    return made
+
+
+def latest_backup(store_path: Path) -> Path | None:
+    folder = store_path.parent / BACKUP_DIR_NAME
+    found = sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    return found[-1] if found else None
