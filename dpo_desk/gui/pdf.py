@@ -24,6 +24,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from dpo_desk.files import partial_path, publish
+
 RESOLUTION = 300
 MARGINS_MM = QMarginsF(20, 18, 20, 14)
 FOOTER_MM = 8
@@ -59,7 +61,7 @@ _APPLICATIONS: list[QGuiApplication] = []  # keeps the command line's applicatio
 def write_pdf(html: str, target: Path, *, title: str, author: str = "", page: str = "A4") -> int:
     """Render ``html`` to ``target``; returns the number of pages. A partial file never takes the name."""
     load_shipped_fonts()
-    partial = target.with_name(target.name + ".part")
+    partial = partial_path(target)
     writer = QPdfWriter(str(partial))
     writer.setResolution(RESOLUTION)
     writer.setTitle(title)
@@ -96,5 +98,5 @@ def write_pdf(html: str, target: Path, *, title: str, author: str = "", page: st
     finally:
         painter.end()
     del writer  # closes the file
-    partial.replace(target)
+    publish(partial, target)
     return pages

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
+from dpo_desk.files import partial_path, publish
 from dpo_desk.store.migrations import migrations
 
 BACKUP_DIR_NAME = "backups"
@@ -68,12 +69,11 @@ def copy_database(source: sqlite3.Connection, target: Path) -> Path:
     """Copy with SQLite's online backup API (a file copy of a WAL store can lose data), under a temporary
     name first so that a crash mid-copy never leaves a half file that looks like a backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = partial_path(target)
     partial.unlink(missing_ok=True)
     with contextlib.closing(sqlite3.connect(str(partial))) as copy:
         source.backup(copy)
-    partial.replace(target)
-    return target
+    return publish(partial, target)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:

@@ -21,6 +21,7 @@ from dpo_desk.core.errors import NotFoundError, RefusedError
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Case, Right
 from dpo_desk.core.recipients import NOTIFIABLE, NoticeState
+from dpo_desk.files import partial_path, publish
 from dpo_desk.letters import passwords, protect
 from dpo_desk.letters.authorities import competent_authority
 from dpo_desk.letters.compose import compose
@@ -253,7 +254,7 @@ class LetterStore:
         letter = compose(kind, self.context(case_id, kind, today=now.astimezone().date()), lang)
         settings = load_letter_settings(self._db)
         paper = settings.paper_for(case.entity.country)
-        partial = target.with_name(target.name + ".part")
+        partial = partial_path(target)
         render(letter.html, partial, letter.title, paper)
         password = protect.new_password() if (kind.discloses_data or settings.protect_all) else None
         protect.finish(
@@ -264,7 +265,7 @@ class LetterStore:
             password=password,
         )
         digest = hashlib.sha256(partial.read_bytes()).hexdigest()
-        partial.replace(target)
+        publish(partial, target)
         with write_transaction(self._db):
             letter_id = self._db.execute(
                 "INSERT INTO letters (case_id, kind, lang, created_by, created_at, sha256, protected, file)"

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.processors import COLUMNS, TEXT_COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
+from dpo_desk.files import partial_path, publish
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
@@ -109,9 +110,9 @@ class ProcessorStore:
     def export(self, fmt: str, target: Path) -> int:
         """Write every sheet to ``target``; a partial file never takes the real name."""
         text = self.export_text(fmt)
-        partial = target.with_name(target.name + ".part")
+        partial = partial_path(target)
         partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        publish(partial, target)
         return len(self.sheets())
 
     def preview_import(self, path: Path) -> ImportPreview:
