@@ -8,12 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlite_utils import Database
 
 from dpo_desk import APP_NAME, ORG_NAME
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.backup import latest_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import open_store
+from dpo_desk.store.db import DamagedStoreError, open_store
 
 
 def now() -> datetime:
@@ -26,10 +28,8 @@ def run(store_path: Path, *, actor: str) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("dpo-desk")
-    try:
-        db = open_store(store_path)
-    except DeskError as error:
-        QMessageBox.critical(None, f"{APP_NAME} cannot open the store", str(error))
+    db = open_or_recover(store_path)
+    if db is None:
         return 2
     try:
         window = MainWindow(CaseRepository(db), store_path, actor, now, QSettings())
@@ -43,3 +43,36 @@ def run(store_path: Path, *, actor: str) -> int:
         return app.exec()
     finally:
         db.close()
+
+
+def open_or_recover(store_path: Path) -> Database | None:
+    """Open the store; when it is damaged, offer the latest backup, keeping the damaged file aside."""
+    try:
+        return open_store(store_path)
+    except DamagedStoreError as error:
+        backup = latest_backup(store_path)
+        if backup is None:
+            QMessageBox.critical(None, f"{APP_NAME} cannot open the store", f"{error}\n\nNo backup was found.")
+            return None
+        answer = QMessageBox.question(
+            None,
+            f"{APP_NAME}: the store is damaged",
+            f"{error}\n\nRestore the latest backup, {backup.name} "
+            f"({datetime.fromtimestamp(backup.stat().st_mtime).strftime('%Y-%m-%d %H:%M')})? "
+            "Changes made after it are not in it. The damaged file is kept beside the store, renamed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            kept = recover_from_backup(store_path, backup, now=now())
+            db = open_store(store_path)
+        except (DeskError, OSError) as failure:
+            QMessageBox.critical(None, f"{APP_NAME} cannot restore the backup", str(failure))
+            return None
+        QMessageBox.information(None, APP_NAME, f"Restored {backup.name}. The damaged file is kept as {kept.name}.")
+        return db
+    except DeskError as error:
+        QMessageBox.critical(None, f"{APP_NAME} cannot open the store", str(error))
+        return None

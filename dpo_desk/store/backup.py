@@ -91,3 +91,17 @@ def latest_backup(store_path: Path) -> Path | None:
     folder = store_path.parent / BACKUP_DIR_NAME
     found = sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
     return found[-1] if found else None
+
+
+def recover_from_backup(store_path: Path, backup_path: Path, *, now: datetime) -> Path:
+    """Replace a damaged store by a checked backup. The damaged file (and its -wal and -shm) is renamed to
+    ``*.damaged-<UTC time>`` beside it, never changed or deleted; returns that name."""
+    check_backup(backup_path)
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = store_path.with_name(f"{store_path.name}.damaged-{stamp}")
+    for suffix in ("-wal", "-shm", ""):
+        companion = store_path.with_name(store_path.name + suffix)
+        if companion.exists():
+            companion.rename(kept.with_name(kept.name + suffix))
+    restore(backup_path, store_path)
+    return kept

@@ -21,6 +21,10 @@ class StoreError(DeskError):
     """The store file cannot be opened or is not a DPO Desk store."""
 
 
+class DamagedStoreError(StoreError):
+    """The file is a DPO Desk store, or meant to be one, but its content is damaged; a backup can replace it."""
+
+
 def open_store(path: Path, *, create: bool = True) -> Database:
     """Open (creating and seeding if new) and migrate the store at ``path``.
 
@@ -31,6 +35,9 @@ def open_store(path: Path, *, create: bool = True) -> Database:
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(f"no store at {path}")
+    if path.is_file() and path.stat().st_size == 0:
+        # SQLite would take an empty file as a new database; a store that lost its content must not be reseeded.
+        raise DamagedStoreError(f"{path} is empty (0 bytes): the store's content is lost; left as it is")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection = sqlite3.connect(str(path), timeout=5.0)
@@ -43,6 +50,9 @@ def open_store(path: Path, *, create: bool = True) -> Database:
         existing = "_sqlite_migrations" in tables
         if tables and not existing:
             raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
+        damage = [row[0] for row in connection.execute("PRAGMA quick_check(3)") if row[0] != "ok"]
+        if damage:
+            raise DamagedStoreError(f"{path} is damaged ({'; '.join(damage)}); left as it is")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("PRAGMA journal_mode = WAL")
@@ -50,7 +60,7 @@ def open_store(path: Path, *, create: bool = True) -> Database:
         db.execute("PRAGMA temp_store = MEMORY")
     except sqlite3.DatabaseError as error:
         connection.close()
-        raise StoreError(f"{path} cannot be opened as a store: {error}") from None
+        raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None
     except StoreError:
         connection.close()
         raise

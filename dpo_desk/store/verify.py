@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -32,6 +33,13 @@ class Report:
 
 
 def verify(db: Database, anchor: Anchor | None = None) -> Report:
+    try:
+        return _checks(db, anchor)
+    except sqlite3.DatabaseError as error:  # damage bad enough that a check cannot even finish
+        return Report([f"the check stopped: {error}"], [], ["not checked"], 0, Anchor(0, ""))
+
+
+def _checks(db: Database, anchor: Anchor | None) -> Report:
     integrity = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
     foreign_keys = [
         f"{table} row {rowid} points to a missing {parent}"

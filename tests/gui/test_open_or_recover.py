@@ -1,0 +1,64 @@
+"""Starting on a damaged store: the app offers the latest backup and keeps the damaged file."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.gui import app
+from dpo_desk.store.backup import daily_backup
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+from tests.conftest import NOW, new_case
+
+
+@pytest.fixture
+def damaged_store_with_backup(tmp_path: Path) -> Path:
+    path = tmp_path / "store.sqlite"
+    with open_store(path) as db:
+        CaseRepository(db).add(new_case(name="In The Backup"), actor="dpo", now=NOW)
+        daily_backup(db, path, today=NOW.date(), keep=7, actor="dpo")
+    path.write_bytes(path.read_bytes()[:6000])
+    return path
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: shown.append(args[2]) or button)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    return shown
+
+
+def test_yes_restores_the_latest_backup(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, damaged_store_with_backup: Path
+) -> None:
+    shown = answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    db = app.open_or_recover(damaged_store_with_backup)
+    assert db is not None
+    try:
+        assert [row[0] for row in db.execute("SELECT name FROM subjects")] == ["In The Backup"]
+    finally:
+        db.close()
+    assert "damaged" in shown[0] and "daily-2026-11-29.sqlite" in shown[0]
+    assert "kept as store.sqlite.damaged-" in shown[1]
+    assert len(list(damaged_store_with_backup.parent.glob("store.sqlite.damaged-*"))) == 1
+
+
+def test_no_leaves_everything_as_it_was(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, damaged_store_with_backup: Path
+) -> None:
+    before = damaged_store_with_backup.read_bytes()
+    answer(monkeypatch, QMessageBox.StandardButton.No)
+    assert app.open_or_recover(damaged_store_with_backup) is None
+    assert damaged_store_with_backup.read_bytes() == before
+    assert not list(damaged_store_with_backup.parent.glob("*.damaged-*"))
+
+
+def test_without_a_backup_the_message_says_so(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(b"")
+    shown = answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert app.open_or_recover(path) is None
+    assert "empty (0 bytes)" in shown[0] and "No backup was found" in shown[0]
