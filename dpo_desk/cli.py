@@ -28,9 +28,9 @@ from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.audit import Anchor
-from dpo_desk.store.backup import backup, restore
+from dpo_desk.store.backup import backup, latest_backup, restore
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import open_store
+from dpo_desk.store.db import DamagedStoreError, open_store
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
 from dpo_desk.store.letters import LetterStore
@@ -53,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_app(args)
         result: int = args.run(args)
         return result
+    except DamagedStoreError as error:
+        print(f"dpo-desk: {error}", file=sys.stderr)
+        latest = latest_backup(_store_path(args))
+        if latest is not None:
+            print(f"dpo-desk: the latest backup is {latest}; dpo-desk restore it --to a new file", file=sys.stderr)
+        return EXIT_REFUSED
     except DeskError as error:
         print(f"dpo-desk: {error}", file=sys.stderr)
         return EXIT_REFUSED

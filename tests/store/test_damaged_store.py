@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dpo_desk.store.backup import backup, recover_from_backup
+from dpo_desk.cli import main
+from dpo_desk.store.backup import backup, daily_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import DamagedStoreError, StoreError, open_store
 from dpo_desk.store.verify import verify
@@ -124,3 +125,17 @@ def test_recovery_restores_the_backup_and_keeps_the_damaged_file(tmp_path: Path)
     assert kept.read_bytes() == damaged
     with open_store(path, create=False) as db:
         assert [row[0] for row in db.execute("SELECT name FROM subjects")] == ["Backed Up"]
+
+
+def test_the_command_line_names_the_damage_and_the_latest_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "store.sqlite"
+    with open_store(path) as db:
+        CaseRepository(db).add(new_case(), actor="dpo", now=NOW)
+        daily_backup(db, path, today=NOW.date(), keep=7, actor="dpo")
+    path.write_bytes(path.read_bytes()[:6000])
+    assert main(["--store", str(path), "case", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "is damaged" in err or "cannot be opened as a store" in err
+    assert "latest backup is" in err and "daily-2026-11-29.sqlite" in err
