@@ -59,6 +59,12 @@ class CaseTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_query(self._query)
 
+    def clear(self) -> None:
+        """Forget every row (the window is locked); :meth:`refresh` reads them again."""
+        self.beginResetModel()
+        self._ids, self._rows = [], {}
+        self.endResetModel()
+
     def case_id(self, row: int) -> int:
         return self._ids[row]
 

@@ -10,8 +10,10 @@ from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QSettings, Qt,
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from dpo_desk import APP_NAME, __version__
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
+from dpo_desk.gui.auto_lock import DEFAULT_IDLE_MINUTES, IDLE_SETTING, IdleWatcher, LockScreen
 from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
@@ -150,7 +153,12 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.addWidget(self.navigation)
         body_layout.addWidget(self.pages, 1)
-        self.setCentralWidget(body)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(body)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
 
         self.store_label = QLabel(f"Store: {store_path}")
         self.count_label = QLabel()
@@ -168,6 +176,11 @@ class MainWindow(QMainWindow):
         self.case_view.case_changed.connect(self._case_changed)
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
+        self.idle_watcher = IdleWatcher(self.auto_lock_minutes(), self)
+        self.idle_watcher.idle.connect(self.lock)
+        application = QApplication.instance()
+        if application is not None:  # there is one whenever a window exists; the check is for the type
+            application.installEventFilter(self.idle_watcher)
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
         QTimer.singleShot(0, self._refresh_open_pauses)
 
@@ -187,6 +200,7 @@ class MainWindow(QMainWindow):
         icon: QStyle.StandardPixmap | None = None,
     ) -> QAction:
         action = QAction(text, self)
+        self._lockable_actions.append(action)
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
         action.setToolTip(tip)
@@ -195,6 +209,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_actions(self) -> None:
+        self._lockable_actions: list[QAction] = []
         pixmap = QStyle.StandardPixmap
         self.new_case_action = self._action(
             "&New case…",
@@ -246,7 +261,11 @@ class MainWindow(QMainWindow):
         self.acknowledge_action = self._action(
             "&Acknowledge selected cases…", "Ctrl+Shift+A", "Write the acknowledgement letter of every selected case"
         )
+        self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock")
+        self.auto_lock_action = self._action("Auto-&lock after…", "", "Lock by itself after this many idle minutes")
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
+        for stays_enabled in (self.lock_action, self.quit_action):
+            self._lockable_actions.remove(stays_enabled)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.new_case_action.triggered.connect(self.new_case)
         self.import_mail_action.triggered.connect(self.choose_mail)
@@ -259,6 +278,8 @@ class MainWindow(QMainWindow):
         self.letter_settings_action.triggered.connect(self.edit_letter_settings)
         self.refresh_action.triggered.connect(self.model.refresh)
         self.quit_action.triggered.connect(self.close)
+        self.lock_action.triggered.connect(self.lock)
+        self.auto_lock_action.triggered.connect(self.edit_auto_lock)
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.about_action.triggered.connect(self._about)
 
@@ -267,6 +288,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_case_action)
         file_menu.addAction(self.import_mail_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addAction(self.find_action)
@@ -274,6 +297,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.settings_action)
         edit_menu.addAction(self.identity_policy_action)
         edit_menu.addAction(self.letter_settings_action)
+        edit_menu.addAction(self.auto_lock_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
@@ -556,6 +580,52 @@ class MainWindow(QMainWindow):
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline.",
         )
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentWidget() is self.lock_screen
+
+    @Slot()
+    def lock(self) -> None:
+        """Hide and drop every case on screen; the store stays open (its encryption is not built yet)."""
+        if self.locked:
+            return
+        self.case_view.show_case(None)
+        self.model.clear()
+        for action in self._lockable_actions:
+            action.setEnabled(False)
+        self.screens.setCurrentWidget(self.lock_screen)
+        self.lock_screen.unlock_button.setFocus()
+
+    @Slot()
+    def unlock(self) -> None:
+        for action in self._lockable_actions:
+            action.setEnabled(True)
+        self.screens.setCurrentIndex(0)
+        self.model.refresh()
+        self._update_case_actions()
+        self.idle_watcher.timer.start()
+
+    def auto_lock_minutes(self) -> int:
+        value = self._settings.value(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
+        try:
+            return max(1, int(value))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return DEFAULT_IDLE_MINUTES
+
+    @Slot()
+    def edit_auto_lock(self) -> None:
+        minutes, chosen = QInputDialog.getInt(
+            self,
+            "Auto-lock",
+            "Lock after this many minutes without a key press or mouse move:",
+            self.auto_lock_minutes(),
+            1,
+            240,
+        )
+        if chosen:
+            self._settings.setValue(IDLE_SETTING, minutes)
+            self.idle_watcher.set_minutes(minutes)
 
     def _restore_state(self) -> None:
         geometry = self._saved("window/geometry")

@@ -1,0 +1,76 @@
+"""Locking hides every case: on Ctrl+L, after the idle time, and until Unlock."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.gui.auto_lock import IDLE_SETTING
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.cases import CaseRepository
+from tests.conftest import NOW, new_case
+
+
+@pytest.fixture
+def with_cases(repo: CaseRepository) -> CaseRepository:
+    for number in range(3):
+        repo.add(new_case(name=f"Visible Person {number}"), actor="dpo", now=NOW)
+    return repo
+
+
+def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
+    qtbot: QtBot, with_cases: CaseRepository, window: MainWindow
+) -> None:
+    window.model.refresh()
+    window.table.selectRow(0)
+    assert window.case_view.case is not None
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    assert window.model.rowCount() == 0 and window.case_view.case is None
+    assert not window.table.isVisible() and window.lock_screen.isVisible()
+    assert not window.new_case_action.isEnabled() and not window.find_action.isEnabled()
+    assert window.lock_action.isEnabled() and window.quit_action.isEnabled()
+
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not window.locked
+    assert window.model.rowCount() == 3 and window.table.isVisible()
+    assert window.new_case_action.isEnabled()
+
+
+def test_idle_time_locks_the_window(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
+    window.idle_watcher.timer.setInterval(30)
+    window.idle_watcher.timer.start()
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert window.model.rowCount() == 0
+
+
+def test_a_key_press_restarts_the_idle_clock(qtbot: QtBot, window: MainWindow) -> None:
+    window.idle_watcher.timer.stop()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    assert window.idle_watcher.timer.isActive()
+    window.idle_watcher.timer.stop()
+    QApplication.processEvents()  # repaints and timers are not activity
+    assert not window.idle_watcher.timer.isActive()
+
+
+def test_the_idle_minutes_are_a_setting(
+    qtbot: QtBot, window: MainWindow, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.idle_watcher.timer.interval() == 10 * 60 * 1000
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args: (3, True))
+    window.auto_lock_action.trigger()
+    assert window.idle_watcher.timer.interval() == 3 * 60 * 1000
+    assert int(settings.value(IDLE_SETTING)) == 3
+
+
+def test_the_setting_is_read_at_start_and_bad_values_fall_back(
+    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings
+) -> None:
+    settings.setValue(IDLE_SETTING, "five")
+    window = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+    qtbot.addWidget(window)
+    assert window.auto_lock_minutes() == 10
+    settings.setValue(IDLE_SETTING, 2)
+    assert window.auto_lock_minutes() == 2
