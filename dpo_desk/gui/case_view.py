@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -32,6 +33,7 @@ from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, expla
 from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
+from dpo_desk.gui.audit_view import AuditTable
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.letters_tab import LettersTab
@@ -39,6 +41,7 @@ from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.gui.status_dialog import ChangeStatusDialog
 from dpo_desk.gui.workflow_tabs import FeeTab, IdentityTab, OutcomesTab, RecipientsTab, lock_if_settled
+from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.letters import LetterStore
@@ -127,6 +130,7 @@ class CaseView(QWidget):
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.notes = QListWidget()
+        self.audit = AuditTable()
         self.notes.setWordWrap(True)
 
         self._workflow = Workflow(repo.db)
@@ -216,11 +220,21 @@ class CaseView(QWidget):
         return tab
 
     def _history_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.history, 2)
-        layout.addWidget(QLabel("<b>Notes</b>"))
-        layout.addWidget(self.notes, 1)
+        # A splitter, not a layout: three lists share the tab, and a short window must still fit them.
+        tab = QSplitter(Qt.Orientation.Vertical)
+        for title, widget, stretch in (
+            ("History", self.history, 2),
+            ("Notes", self.notes, 1),
+            ("Audit trail (ids only; the whole log is under Audit)", self.audit, 2),
+        ):
+            section = QWidget()
+            layout = QVBoxLayout(section)
+            layout.setContentsMargins(4, 4, 4, 0)
+            layout.addWidget(QLabel(f"<b>{title}</b>"))
+            layout.addWidget(widget, 1)
+            widget.setMinimumHeight(36)
+            tab.addWidget(section)
+            tab.setStretchFactor(tab.count() - 1, stretch)
         return tab
 
     def show_case(self, case_id: int | None) -> None:
@@ -347,6 +361,7 @@ class CaseView(QWidget):
         self.notes.clear()
         for note in self._repo.notes(case.id):
             self.notes.addItem(f"{note.at.astimezone(zone):%Y-%m-%d %H:%M} · {note.author}\n{note.text}")
+        self.audit.show_entries(audit.case_entries(self._repo.db, case.id))
 
     @Slot()
     def change_status(self) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from dpo_desk import APP_NAME, __version__
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
+from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.auto_lock import DEFAULT_IDLE_MINUTES, IDLE_SETTING, IdleWatcher, LockScreen
 from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
@@ -142,12 +143,15 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.processors_view)
         self.pages.addWidget(self.register_view)
+        self.audit_view = AuditView(repo.db)
+        self.pages.addWidget(self.audit_view)
         self.navigation = QListWidget()
-        self.navigation.addItems(["Cases", "Processors", "Register"])
+        self.navigation.addItems(["Cases", "Processors", "Register", "Audit"])
         self.navigation.setFixedWidth(120)
         self.navigation.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._page_shown)
         body = QWidget()
         body_layout = QHBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +187,11 @@ class MainWindow(QMainWindow):
             application.installEventFilter(self.idle_watcher)
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
         QTimer.singleShot(0, self._refresh_open_pauses)
+
+    @Slot(int)
+    def _page_shown(self, index: int) -> None:
+        if self.pages.widget(index) is self.audit_view:  # entries came in while another page was shown
+            self.audit_view.refresh()
 
     @Slot()
     def _refresh_open_pauses(self) -> None:

@@ -121,3 +121,42 @@ def verify_chain(db: Database, anchor: Anchor | None = None) -> list[str]:
     if not anchored:
         problems.append(f"the audit log ends before the exported anchor (entry {anchor.seq if anchor else 0})")
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    details: dict[str, Any]
+
+
+_COLUMNS = "seq, at, actor, action, entity, entity_id, details"
+
+
+def latest_entries(db: Database, limit: int) -> list[AuditEntry]:
+    """The newest ``limit`` entries, newest first."""
+    return [_entry(row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?", (limit,))]
+
+
+def case_entries(db: Database, case_id: int) -> list[AuditEntry]:
+    """What the audit holds about one case: its own entries and those of its letters, oldest first."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM audit WHERE entity = 'case' AND entity_id = ?1"
+        f" UNION ALL SELECT {_COLUMNS} FROM audit WHERE entity = 'letter'"
+        " AND entity_id IN (SELECT CAST(id AS TEXT) FROM letters WHERE case_id = ?1) ORDER BY seq",
+        (str(case_id),),
+    )
+    return [_entry(row) for row in rows]
+
+
+def entry_count(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
+
+
+def _entry(row: tuple[Any, ...]) -> AuditEntry:
+    seq, at, actor, action, entity, entity_id, details = row
+    return AuditEntry(seq, datetime.fromisoformat(at), actor, action, entity, entity_id, json.loads(details))

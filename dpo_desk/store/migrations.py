@@ -54,3 +54,9 @@ def mail(db: Database) -> None:
 def audit_log(db: Database) -> None:
     """The append-only, hash-chained audit log."""
     _run(db, "schema_0007.sql")
+
+
+@migrations(name="0008_audit_by_entity")
+def audit_by_entity(db: Database) -> None:
+    """The audit of one case (or letter) is read each time the case is shown."""
+    db.execute("CREATE INDEX audit_by_entity ON audit (entity, entity_id)")

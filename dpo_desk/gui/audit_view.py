@@ -1,0 +1,110 @@
+"""The audit log on screen: the whole log (newest first) with its check and anchor, and one case's part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from dpo_desk.store import audit
+from dpo_desk.store.verify import verify
+
+SHOWN = 1000  # the newest entries; verify reads them all
+
+
+class AuditTable(QTableWidget):
+    HEADERS = ("#", "When (UTC)", "Who", "Action", "What", "Details")
+
+    def __init__(self) -> None:
+        super().__init__(0, len(self.HEADERS))
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.verticalHeader().hide()
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_entries(self, entries: Sequence[audit.AuditEntry]) -> None:
+        self.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            details = ", ".join(f"{key}: {value}" for key, value in entry.details.items())
+            cells = (
+                str(entry.seq),
+                f"{entry.at:%Y-%m-%d %H:%M:%S}",
+                entry.actor,
+                entry.action,
+                f"{entry.entity} {entry.entity_id}",
+                details,
+            )
+            for column, text in enumerate(cells):
+                self.setItem(row, column, QTableWidgetItem(text))
+        self.resizeColumnsToContents()
+        self.horizontalHeader().setSectionResizeMode(len(self.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+
+
+def ask_anchor_path(parent: QWidget) -> Path | None:
+    """The native save dialog; tests replace this one function."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Export audit anchor", "audit-anchor.txt", "Text (*.txt)")
+    return Path(chosen) if chosen else None
+
+
+class AuditView(QWidget):
+    """Every change and disclosure, newest first; Verify checks the store and the whole chain."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self._db = db
+        self.summary = QLabel()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.verify_button = QPushButton("&Verify store and audit chain")
+        self.verify_button.clicked.connect(self.verify)
+        self.anchor_button = QPushButton("Export &anchor…")
+        self.anchor_button.setToolTip("Save the chain's head; verifying against it later shows any entry cut off")
+        self.anchor_button.clicked.connect(self.export_anchor)
+        self.table = AuditTable()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.anchor_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        total = audit.entry_count(self._db)
+        self.summary.setText(f"{total} entries" + (f"; the newest {SHOWN} shown" if total > SHOWN else ""))
+        self.table.show_entries(audit.latest_entries(self._db, SHOWN))
+
+    @Slot()
+    def verify(self) -> None:
+        report = verify(self._db)
+        colour = "#2e7d32" if report.ok else "#c62828"
+        heading = "All checks passed." if report.ok else "Problems found:"
+        self.result.setText(f"<span style='color:{colour}'><b>{heading}</b></span> " + " · ".join(report.lines()))
+        self.refresh()
+
+    @Slot()
+    def export_anchor(self) -> None:
+        target = ask_anchor_path(self)
+        if target is None:
+            return
+        anchor = audit.head(self._db)
+        target.write_text(anchor.text() + "\n", encoding="utf-8")
+        self.result.setText(f"Anchor {anchor.seq} written to {target}. Keep it somewhere else than this laptop.")

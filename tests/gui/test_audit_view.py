@@ -1,0 +1,77 @@
+"""The audit on screen: the case's own trail, the whole log, verify and the anchor."""
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.gui import audit_view as audit_view_module
+from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.store.audit import Anchor, case_entries
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.letters import LetterStore
+from dpo_desk.store.verify import verify
+from tests.conftest import NOW, new_case
+
+
+def column(table: audit_view_module.AuditTable, index: int) -> list[str]:
+    return [table.item(row, index).text() for row in range(table.rowCount())]
+
+
+def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepository, window: MainWindow) -> None:
+    first = repo.add(new_case(name="First Person"), actor="alice", now=NOW)
+    second = repo.add(new_case(name="Second Person"), actor="bob", now=NOW)
+    repo.add_note(first, "called back", author="alice", now=NOW)
+    window.model.refresh()
+    window.select_case(first)
+    trail = window.case_view.audit
+    assert column(trail, 3) == ["created", "note"]
+    assert set(column(trail, 4)) == {f"case {first}"}
+    assert column(trail, 2) == ["alice", "alice"]
+    assert "First Person" not in " ".join(column(trail, 5)) + " ".join(column(trail, 4))
+    window.select_case(second)
+    assert column(window.case_view.audit, 3) == ["created"]
+
+
+def test_the_audit_page_lists_verifies_and_exports_the_anchor(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.add(new_case(), actor="alice", now=NOW)
+    window.navigation.setCurrentRow(3)
+    page = window.audit_view
+    assert window.pages.currentWidget() is page
+    assert column(page.table, 0)[0] == "1" and page.summary.text() == "1 entries"
+
+    page.verify_button.click()
+    assert "All checks passed" in page.result.text() and "chain intact" in page.result.text()
+
+    target = tmp_path / "anchor.txt"
+    monkeypatch.setattr(audit_view_module, "ask_anchor_path", lambda parent: target)
+    page.anchor_button.click()
+    anchor = Anchor.parse(target.read_text(encoding="utf-8"))
+    assert anchor.seq == 1 and verify(repo.db, anchor).ok
+
+
+def test_a_broken_chain_shows_red(qtbot: QtBot, repo: CaseRepository, window: MainWindow) -> None:
+    repo.add(new_case(), actor="alice", now=NOW)
+    repo.db.execute("DROP TRIGGER audit_is_append_only_update")  # what someone editing the file could do
+    repo.db.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    window.audit_view.verify_button.click()
+    assert "Problems found" in window.audit_view.result.text()
+
+
+def test_case_entries_include_the_cases_letters_only(repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(), actor="alice", now=NOW)
+    other = repo.add(new_case(name="Other"), actor="alice", now=NOW)
+    for owner, letter_id in ((case_id, 1), (other, 2)):
+        repo.db.execute(
+            "INSERT INTO letters (id, case_id, kind, lang, created_by, created_at, sha256, protected, file)"
+            " VALUES (?, ?, 'acknowledgement', 'en', 'alice', '2026-11-29T12:00:00Z', 'x', 0, 'f.pdf')",
+            (letter_id, owner),
+        )
+    LetterStore(repo.db).mark_printed(1, actor="alice", now=NOW)
+    LetterStore(repo.db).mark_printed(2, actor="alice", now=NOW)
+    assert [(e.action, e.entity, e.entity_id) for e in case_entries(repo.db, case_id)] == [
+        ("created", "case", str(case_id)),
+        ("letter-printed", "letter", "1"),
+    ]
