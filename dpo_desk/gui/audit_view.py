@@ -46,7 +46,7 @@ class AuditTable(QTableWidget):
                 f"{entry.at:%Y-%m-%d %H:%M:%S}",
                 entry.actor,
                 entry.action,
-                f"{entry.entity} {entry.entity_id}",
+                f"case {entry.case_reference}" if entry.case_reference else f"{entry.entity} {entry.entity_id}",
                 details,
             )
             for column, text in enumerate(cells):

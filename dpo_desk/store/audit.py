@@ -132,22 +132,28 @@ class AuditEntry:
     entity: str
     entity_id: str
     details: dict[str, Any]
+    case_reference: str  # for a case's entries: what the DPO knows the case by; else empty
 
 
-_COLUMNS = "seq, at, actor, action, entity, entity_id, details"
+# The reference is looked up when shown, not stored: the entry itself keeps the id only.
+_SELECT = (
+    "SELECT audit.seq, audit.at, audit.actor, audit.action, audit.entity, audit.entity_id, audit.details,"
+    " coalesce(cases.reference, '') FROM audit"
+    " LEFT JOIN cases ON audit.entity = 'case' AND cases.id = CAST(audit.entity_id AS INTEGER)"
+)
 
 
 def latest_entries(db: Database, limit: int) -> list[AuditEntry]:
     """The newest ``limit`` entries, newest first."""
-    return [_entry(row) for row in db.execute(f"SELECT {_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?", (limit,))]
+    return [_entry(row) for row in db.execute(f"{_SELECT} ORDER BY audit.seq DESC LIMIT ?", (limit,))]
 
 
 def case_entries(db: Database, case_id: int) -> list[AuditEntry]:
     """What the audit holds about one case: its own entries and those of its letters, oldest first."""
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM audit WHERE entity = 'case' AND entity_id = ?1"
-        f" UNION ALL SELECT {_COLUMNS} FROM audit WHERE entity = 'letter'"
-        " AND entity_id IN (SELECT CAST(id AS TEXT) FROM letters WHERE case_id = ?1) ORDER BY seq",
+        f"{_SELECT} WHERE audit.entity = 'case' AND audit.entity_id = ?1"
+        f" UNION ALL {_SELECT} WHERE audit.entity = 'letter'"
+        " AND audit.entity_id IN (SELECT CAST(id AS TEXT) FROM letters WHERE case_id = ?1) ORDER BY 1",
         (str(case_id),),
     )
     return [_entry(row) for row in rows]
@@ -158,5 +164,5 @@ def entry_count(db: Database) -> int:
 
 
 def _entry(row: tuple[Any, ...]) -> AuditEntry:
-    seq, at, actor, action, entity, entity_id, details = row
-    return AuditEntry(seq, datetime.fromisoformat(at), actor, action, entity, entity_id, json.loads(details))
+    seq, at, actor, action, entity, entity_id, details, reference = row
+    return AuditEntry(seq, datetime.fromisoformat(at), actor, action, entity, entity_id, json.loads(details), reference)
