@@ -27,6 +27,7 @@ from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
+from dpo_desk.store import retention
 from dpo_desk.store.audit import Anchor
 from dpo_desk.store.backup import backup, latest_backup, restore
 from dpo_desk.store.cases import CaseRepository
@@ -129,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
     back.set_defaults(run=_restore)
 
+    keep = commands.add_parser("retention", help="list the cases past the retention period; --purge deletes them")
+    keep.add_argument("--months", type=int, metavar="N", help="the period (default: the store's setting)")
+    keep.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="count from this day")
+    keep.add_argument("--purge", action="store_true", help="delete the listed cases (audited)")
+    keep.set_defaults(run=_retention)
     check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
     check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
     check.add_argument("--export-anchor", type=Path, metavar="FILE", help="write the audit head (SEQ:SHA256) here")
@@ -398,6 +404,23 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     checked = restore(args.backup, args.to)
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    with open_store(_store_path(args), create=False) as db:
+        months = args.months if args.months is not None else retention.load_months(db)
+        today = args.today or _now().astimezone().date()
+        expired = retention.expired_cases(db, today=today, months=months)
+        if not args.purge:
+            for case in expired:
+                letters = f"; {case.letters} letter file(s) saved outside the store" if case.letters else ""
+                print(f"{case.reference}  {case.status} on {case.ended_on}{letters}")
+            print(f"{len(expired)} case(s) ended more than {months} months before {today}; --purge deletes them")
+            return 0
+        ids = [case.case_id for case in expired]
+        for reference in retention.purge(db, ids, today=today, months=months, actor=_actor(), now=_now()):
+            print(f"purged {reference}")
     return 0
 
 

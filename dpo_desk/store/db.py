@@ -58,6 +58,7 @@ def open_store(path: Path, *, create: bool = True) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("PRAGMA secure_delete = ON")  # deleted case text is zeroed, not left in free pages
     except sqlite3.DatabaseError as error:
         connection.close()
         raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None

@@ -14,6 +14,7 @@ from dpo_desk.store.migrations import migrations
 def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1  # on every build, not only Debian's default
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert migrations.pending(db) == []
     assert [m.name for m in migrations.applied(db)] == [

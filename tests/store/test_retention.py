@@ -1,0 +1,108 @@
+"""Retention: the DPO previews the expired cases, the purge removes exactly those, audited, leaving no trace."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from dpo_desk.cli import main
+from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.models import CaseQuery, Status
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import open_store
+from dpo_desk.store.retention import expired_cases, load_months, purge, save_months
+from dpo_desk.store.verify import verify
+from tests.conftest import NOW, new_case
+
+TODAY = date(2026, 11, 29)
+CANARY = "Canary Qzxwvj"
+
+
+def withdrawn_on(repo: CaseRepository, day: datetime, name: str, emails: tuple[str, ...] = ()) -> int:
+    case_id = repo.add(
+        new_case(name=name, emails=emails or (f"{name.split()[-1].lower()}@example.com",), received=day,
+                 text=f"please erase {name}"),
+        actor="dpo", now=day,
+    )  # fmt: skip
+    repo.change_status(case_id, Status.WITHDRAWN, actor="dpo", reason="subject withdrew", now=day)
+    return case_id
+
+
+@pytest.fixture
+def cases(repo: CaseRepository) -> dict[str, int]:
+    return {
+        "old": withdrawn_on(repo, datetime(2023, 5, 2, 10, tzinfo=UTC), CANARY),
+        "edge": withdrawn_on(repo, datetime(2023, 11, 29, 10, tzinfo=UTC), "Edge Case"),
+        "recent": withdrawn_on(repo, datetime(2026, 1, 10, 10, tzinfo=UTC), "Recent Person"),
+        "open": repo.add(new_case(name="Open Person", received=datetime(2022, 1, 3, tzinfo=UTC)), actor="d", now=NOW),
+    }
+
+
+def test_preview_lists_cases_ended_more_than_the_period_ago(repo: CaseRepository, cases: dict[str, int]) -> None:
+    expired = expired_cases(repo.db, today=TODAY, months=36)
+    assert [case.case_id for case in expired] == [cases["old"]]  # ended exactly 36 months ago: kept one more day
+    assert expired[0].status == "withdrawn" and expired[0].ended_on == date(2023, 5, 2)
+    assert {case.case_id for case in expired_cases(repo.db, today=date(2026, 11, 30), months=36)} == {
+        cases["old"],
+        cases["edge"],
+    }
+
+
+def test_purge_removes_the_case_everywhere_and_audits_it(
+    repo: CaseRepository, db: Database, cases: dict[str, int], store_path: Path
+) -> None:
+    old = repo.get_by_id(cases["old"]).reference
+    assert purge(db, [cases["old"]], today=TODAY, months=36, actor="dpo", now=NOW) == [old]
+    remaining = {row[0] for row in db.execute("SELECT id FROM cases")}
+    assert remaining == {cases["edge"], cases["recent"], cases["open"]}
+    assert db.execute("SELECT count(*) FROM subjects WHERE name = ?", (CANARY,)).fetchone()[0] == 0
+    assert repo.find_ids(CaseQuery(text="Qzxwvj"), today=TODAY) == []
+    last = db.execute("SELECT action, entity_id, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert last[0] == "retention-purge" and last[1] == str(cases["old"]) and old in last[2]
+    assert CANARY not in last[2]
+    assert verify(db).ok
+    db.close()
+    for path in store_path.parent.glob("store.sqlite*"):
+        assert CANARY.encode() not in path.read_bytes(), f"{path.name} still holds the purged name"
+        assert b"qzxwvj" not in path.read_bytes().lower(), f"{path.name} still holds a word of the purged name"
+
+
+def test_purge_refuses_a_case_not_past_retention_and_changes_nothing(
+    repo: CaseRepository, db: Database, cases: dict[str, int]
+) -> None:
+    with pytest.raises(RefusedError, match=f"cases {cases['recent']} are not past retention"):
+        purge(db, [cases["old"], cases["recent"]], today=TODAY, months=36, actor="dpo", now=NOW)
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+
+
+def test_a_subject_with_another_case_is_kept(repo: CaseRepository, db: Database) -> None:
+    first = withdrawn_on(repo, datetime(2020, 1, 6, tzinfo=UTC), "Same Person", ("same@example.com",))
+    second = repo.add(
+        new_case(name="Same Person", emails=("same@example.com",)), actor="dpo", now=NOW,
+        same_subject_as=first,
+    )  # fmt: skip
+    purge(db, [first], today=TODAY, months=36, actor="dpo", now=NOW)
+    assert repo.get_by_id(second).subject.emails == ("same@example.com",)
+
+
+def test_the_period_is_a_setting(db: Database) -> None:
+    assert load_months(db) == 36
+    save_months(db, 72, actor="dpo", now=NOW)
+    assert load_months(db) == 72
+    with pytest.raises(InputError, match="between 1 and 240"):
+        save_months(db, 0, actor="dpo", now=NOW)
+
+
+def test_cli_previews_then_purges(
+    repo: CaseRepository, cases: dict[str, int], store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = repo.get_by_id(cases["old"]).reference
+    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29"]) == 0
+    out = capsys.readouterr().out
+    assert old in out and "1 case" in out and "--purge" in out
+    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge"]) == 0
+    assert f"purged {old}" in capsys.readouterr().out
+    with open_store(store_path, create=False) as db:
+        assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 3
