@@ -41,6 +41,7 @@ from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.pdf import render
 from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
+from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
@@ -271,6 +272,9 @@ class MainWindow(QMainWindow):
             "&Acknowledge selected cases…", "Ctrl+Shift+A", "Write the acknowledgement letter of every selected case"
         )
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock")
+        self.retention_action = self._action(
+            "Re&tention…", "", "Purge cases that ended longer ago than the retention period"
+        )
         self.auto_lock_action = self._action("Auto-&lock after…", "", "Lock by itself after this many idle minutes")
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
         for stays_enabled in (self.lock_action, self.quit_action):
@@ -289,6 +293,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.lock_action.triggered.connect(self.lock)
         self.auto_lock_action.triggered.connect(self.edit_auto_lock)
+        self.retention_action.triggered.connect(self.review_retention)
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.about_action.triggered.connect(self._about)
 
@@ -307,6 +312,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.identity_policy_action)
         edit_menu.addAction(self.letter_settings_action)
         edit_menu.addAction(self.auto_lock_action)
+        edit_menu.addAction(self.retention_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
         case_menu.addAction(self.add_note_action)
@@ -621,6 +627,12 @@ class MainWindow(QMainWindow):
             return max(1, int(value))  # type: ignore[call-overload]
         except (TypeError, ValueError):
             return DEFAULT_IDLE_MINUTES
+
+    @Slot()
+    def review_retention(self) -> None:
+        RetentionDialog(self._repo.db, self._actor, self._now, self.today, self).exec()
+        self.case_view.show_case(None)
+        self.model.refresh()
 
     @Slot()
     def edit_auto_lock(self) -> None:

@@ -1,0 +1,107 @@
+"""Retention: choose the period, see which ended cases are past it, purge exactly those."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from dpo_desk.core.errors import DeskError
+from dpo_desk.store import retention
+
+
+def confirm_purge(parent: QWidget, count: int) -> bool:
+    """The one question before data is deleted; tests replace this function."""
+    answer = QMessageBox.warning(
+        parent,
+        "Purge cases",
+        f"Delete {count} case(s) with their subjects' details, notes, attachments and decisions? "
+        "This cannot be undone; the audit keeps their references. Backups made earlier still hold them "
+        "until they are rotated out.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class RetentionDialog(QDialog):
+    def __init__(
+        self, db: Database, actor: str, now: Callable[[], datetime], today: Callable[[], date], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Retention")
+        self.resize(640, 460)
+        self._db, self._actor, self._now, self._today = db, actor, now, today
+        self.months = QSpinBox()
+        self.months.setRange(*retention.MONTHS_RANGE)
+        self.months.setSuffix(" months")
+        self.months.setValue(retention.load_months(db))
+        self.months.valueChanged.connect(self.preview)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Reference", "Status", "Ended on", "Letter files outside the store"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.purge_button = QPushButton()
+        self.purge_button.clicked.connect(self.purge)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Keep ended cases for", self.months)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.preview()
+
+    @Slot()
+    def preview(self) -> None:
+        self._expired = retention.expired_cases(self._db, today=self._today(), months=self.months.value())
+        self.table.setRowCount(len(self._expired))
+        for row, case in enumerate(self._expired):
+            cells = (case.reference, case.status, case.ended_on.isoformat(), str(case.letters or ""))
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        count = len(self._expired)
+        self.summary.setText(
+            f"{count} case(s) closed, refused or withdrawn more than {self.months.value()} months ago."
+            if count
+            else "No case is past the retention period."
+        )
+        self.purge_button.setText(f"&Purge {count} case(s)…")
+        self.purge_button.setEnabled(bool(count))
+
+    @Slot()
+    def purge(self) -> None:
+        if not confirm_purge(self, len(self._expired)):
+            return
+        try:
+            if self.months.value() != retention.load_months(self._db):
+                retention.save_months(self._db, self.months.value(), actor=self._actor, now=self._now())
+            ids = [case.case_id for case in self._expired]
+            retention.purge(
+                self._db, ids, today=self._today(), months=self.months.value(), actor=self._actor, now=self._now()
+            )
+        except DeskError as error:
+            QMessageBox.warning(self, "Nothing was purged", str(error))
+        self.preview()
