@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except DeskError as error:
         print(f"dpo-desk: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except sqlite3.DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
+        print(f"dpo-desk: the store failed while in use ({error}); run dpo-desk verify", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:  # the reader (say `head`) stopped early; nothing went wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

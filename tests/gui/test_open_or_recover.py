@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.gui import app
+from dpo_desk.gui.store_check import StoreCheck
 from dpo_desk.store.backup import daily_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
@@ -62,3 +63,29 @@ def test_without_a_backup_the_message_says_so(qtbot: QtBot, monkeypatch: pytest.
     shown = answer(monkeypatch, QMessageBox.StandardButton.Yes)
     assert app.open_or_recover(path) is None
     assert "empty (0 bytes)" in shown[0] and "No backup was found" in shown[0]
+
+
+def test_the_background_check_reports_damage_the_open_did_not_see(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with open_store(path) as db:
+        for number in range(40):
+            CaseRepository(db).add(new_case(name=f"Subject {number}", text="x " * 300), actor="dpo", now=NOW)
+    data = bytearray(path.read_bytes())
+    data[-4096 * 3 : -4096 * 2] = bytes(4096)  # a page near the end, which opening does not read
+    path.write_bytes(bytes(data))
+    open_store(path, create=False).close()
+    check = StoreCheck(path)
+    with qtbot.waitSignal(check.damaged, timeout=10_000) as signal:
+        check.start()
+    assert signal.args and signal.args[0]
+
+
+def test_the_background_check_is_quiet_on_a_healthy_store(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    open_store(path).close()
+    check = StoreCheck(path)
+    damaged: list[str] = []
+    check.damaged.connect(damaged.append)
+    with qtbot.waitSignal(check.finished, timeout=10_000):
+        check.start()
+    assert damaged == []

@@ -16,7 +16,7 @@ CI_ROUNDS = 20
 def test_no_acknowledged_item_is_lost_or_torn_after_kill_9(tmp_path: Path) -> None:
     result = run(CI_ROUNDS, tmp_path, seed=7)
     assert result.rounds == CI_ROUNDS
-    assert sum(result.acked.values()) >= CI_ROUNDS // 2  # the kills landed while work was being done
+    assert sum(result.acked.values()) > 0  # work was done between the kills (how much depends on the load)
     assert result.ok, (result.lost, result.torn, result.broken_rounds, result.visible_partials)
     assert result.cases_in_store >= result.acked.get("case", 0)
 
