@@ -75,7 +75,7 @@ def open_store(path: Path, *, create: bool = True) -> Database:
 
 
 def _check_not_truncated(connection: sqlite3.Connection, path: Path) -> None:
-    """The cheap check every open can afford (a full check reads every page: 3 s at 100,000 cases)."""
+    """The cheap check every open can afford (a full check reads every page: seconds on a large store)."""
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return  # pages may live in the WAL, beyond the main file's end
