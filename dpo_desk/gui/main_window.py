@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -43,10 +44,11 @@ from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
+from dpo_desk.gui.store_check import Worker
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store.backup import DEFAULT_KEEP, daily_backup, latest_backup
+from dpo_desk.store.backup import DEFAULT_KEEP, copy_store_file, daily_target, finish_daily, latest_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import LetterStore, letter_file_name
 from dpo_desk.store.mail import MailStore, quarantine
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         latest = latest_backup(store_path)
         self.backup_label = QLabel(f"Last backup: {latest.name}" if latest else "No backup yet")
+        self.backup_worker: Worker | None = None
         self.statusBar().addPermanentWidget(self.store_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.backup_label)
@@ -483,17 +486,27 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def daily_backup(self) -> None:
-        try:
-            made = daily_backup(
-                self._repo.db, self._store_path, today=self.today(), keep=DEFAULT_KEEP, actor=self._actor
-            )
-        except (DeskError, OSError) as error:
-            self.statusBar().showMessage(f"Daily backup failed: {error}", 15000)
+        """Copy the store in a worker thread (a second or more on a large store); audit and rotate after."""
+        target = daily_target(self._store_path, self.today())
+        if target is None or self.backup_worker is not None:
             return
-        latest = latest_backup(self._store_path)
-        self.backup_label.setText(f"Last backup: {latest.name}" if latest else "No backup yet")
-        if made is not None:
-            self.statusBar().showMessage(f"Backup written: {made.name}", 5000)
+        worker = Worker(lambda: copy_store_file(self._store_path, target), (DeskError, OSError, sqlite3.Error), self)
+        worker.finished.connect(self._backup_written)
+        worker.failed.connect(self._backup_failed)
+        self.backup_worker = worker
+        worker.start()
+
+    @Slot(object)
+    def _backup_written(self, made: Path) -> None:
+        self.backup_worker = None
+        finish_daily(self._repo.db, self._store_path, made, keep=DEFAULT_KEEP, actor=self._actor, now=self._now())
+        self.backup_label.setText(f"Last backup: {made.name}")
+        self.statusBar().showMessage(f"Backup written: {made.name}", 5000)
+
+    @Slot(str)
+    def _backup_failed(self, error: str) -> None:
+        self.backup_worker = None
+        self.statusBar().showMessage(f"Daily backup failed: {error}", 15000)
 
     @Slot()
     def choose_mail(self) -> None:

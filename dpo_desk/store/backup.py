@@ -77,12 +77,34 @@ def restore(backup_path: Path, target: Path) -> BackupCheck:
 
 def daily_backup(db: Database, store_path: Path, *, today: date, keep: int, actor: str) -> Path | None:
     """One backup a day beside the store, keeping the newest ``keep``; None when today's exists."""
-    folder = store_path.parent / BACKUP_DIR_NAME
-    target = folder / f"{DAILY_PREFIX}{today.isoformat()}.sqlite"
-    if target.exists():
+    target = daily_target(store_path, today)
+    if target is None:
         return None
-    made = backup(db, target, actor=actor, now=datetime.now(UTC))
-    for old in sorted(folder.glob(f"{DAILY_PREFIX}*.sqlite"))[:-keep]:
+    copy_store_file(store_path, target)
+    return finish_daily(db, store_path, target, keep=keep, actor=actor, now=datetime.now(UTC))
+
+
+def daily_target(store_path: Path, today: date) -> Path | None:
+    """Where today's backup goes; None when it is already there."""
+    target = store_path.parent / BACKUP_DIR_NAME / f"{DAILY_PREFIX}{today.isoformat()}.sqlite"
+    return None if target.exists() else target
+
+
+def copy_store_file(store_path: Path, target: Path) -> Path:
+    """Copy the store's committed state on a read-only connection of its own, so that the copy can run in
+    a worker thread while the app goes on writing on its connection."""
+    if target.exists():
+        raise BackupError(f"{target} already exists; a backup never overwrites a file")
+    with contextlib.closing(open_read_only(store_path)) as source:
+        return copy_database(source, target)
+
+
+def finish_daily(db: Database, store_path: Path, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
+    """Record a finished daily backup in the audit and drop all but the newest ``keep``."""
+    audit.record(
+        db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": made.name}, now=now
+    )
+    for old in sorted(made.parent.glob(f"{DAILY_PREFIX}*.sqlite"))[:-keep]:
         old.unlink()
     return made
 

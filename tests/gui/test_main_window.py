@@ -306,9 +306,23 @@ def test_identity_policy_is_edited_from_the_menu(
     assert Evidence.DRIVING_LICENCE not in policy.trusted and Evidence.PASSPORT in policy.trusted
 
 
-def test_daily_backup_from_the_window_shows_in_the_status_bar(window: MainWindow, store_path: Path) -> None:
+def test_daily_backup_from_the_window_shows_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, store_path: Path
+) -> None:
     assert window.backup_label.text() == "No backup yet"
     window.daily_backup()
+    qtbot.waitUntil(lambda: window.backup_worker is None, timeout=10_000)  # the copy runs in a worker thread
     expected = f"daily-{NOW.date().isoformat()}.sqlite"
     assert (store_path.parent / "backups" / expected).is_file()
     assert window.backup_label.text() == f"Last backup: {expected}"
+
+
+def test_a_failed_daily_backup_is_said_and_audits_nothing(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, store_path: Path
+) -> None:
+    (store_path.parent / "backups").write_text("a file where the backups folder should be")
+    window.daily_backup()
+    qtbot.waitUntil(lambda: window.backup_worker is None, timeout=10_000)
+    assert window.statusBar().currentMessage().startswith("Daily backup failed:")
+    assert window.backup_label.text() == "No backup yet"
+    assert repo.db.execute("SELECT count(*) FROM audit WHERE action = 'backup'").fetchone()[0] == 0
