@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from dpo_desk import APP_NAME, ORG_NAME
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.background import StoreCheck
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.gui.store_check import StoreCheck
 from dpo_desk.store.backup import latest_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import DamagedStoreError, open_store

@@ -33,6 +33,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.auto_lock import DEFAULT_IDLE_MINUTES, IDLE_SETTING, IdleWatcher, LockScreen
+from dpo_desk.gui.background import Worker
 from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.fields_dialog import Field, FieldsDialog
@@ -44,7 +45,6 @@ from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
-from dpo_desk.gui.store_check import Worker
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail

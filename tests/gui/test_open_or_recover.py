@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.gui import app
-from dpo_desk.gui.store_check import StoreCheck
+from dpo_desk.gui.background import StoreCheck
 from dpo_desk.store.backup import daily_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
