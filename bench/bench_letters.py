@@ -14,6 +14,7 @@ from dpo_desk.gui.pdf import headless_renderer
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.db import open_store
 from dpo_desk.store.demo import create_demo_store
+from dpo_desk.store.keys import new_key
 from dpo_desk.store.letters import LetterStore
 
 BATCH = 100
@@ -23,8 +24,9 @@ def main() -> None:
     render = headless_renderer()
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "store.sqlite"
-        create_demo_store(store, cases=BATCH, seed=3, now=datetime.now(UTC))
-        with open_store(store) as db:
+        key = new_key()
+        create_demo_store(store, key, cases=BATCH, seed=3, now=datetime.now(UTC))
+        with open_store(store, key) as db:
             letters = LetterStore(db)
             ids = letters.workflow.cases.find_ids(CaseQuery(), today=datetime.now(UTC).date())
             singles = []

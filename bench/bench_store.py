@@ -19,6 +19,8 @@ from dpo_desk.store.demo import create_demo_store
 
 CASES = 100_000
 DEFAULT = Path("/tmp/dpo-desk-bench/store.sqlite")
+# Synthetic data only: a fixed key, so that the bench store needs no keyring or passphrase.
+BENCH_KEY = bytes(range(32))
 
 STARTUP = """
 import sys, time
@@ -31,9 +33,10 @@ from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 app = QApplication([])
-db = open_store(Path(sys.argv[1]))
+key = bytes.fromhex(sys.argv[3])
+db = open_store(Path(sys.argv[1]), key)
 window = MainWindow(CaseRepository(db), Path(sys.argv[1]), "bench", lambda: datetime.now(UTC),
-                    QSettings(sys.argv[2], QSettings.Format.IniFormat))
+                    QSettings(sys.argv[2], QSettings.Format.IniFormat), key)
 window.show()
 app.processEvents()
 window.model.index(0, 1).data()
@@ -55,14 +58,14 @@ def main() -> None:
     if not store.exists():
         store.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        create_demo_store(store, cases=CASES, seed=1, now=datetime.now(UTC))
+        create_demo_store(store, BENCH_KEY, cases=CASES, seed=1, now=datetime.now(UTC))
         print(f"store: created {CASES:,} demo cases in {time.perf_counter() - started:.1f} s")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     settings = str(store.parent / "bench-settings.ini")
     startups = [
         float(
             subprocess.run(
-                [sys.executable, "-c", STARTUP, str(store), settings],
+                [sys.executable, "-c", STARTUP, str(store), settings, BENCH_KEY.hex()],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -76,7 +79,7 @@ def main() -> None:
         "(median of 3, including Python and Qt imports)"
     )
     today = date.today()
-    with open_store(store) as db:
+    with open_store(store, BENCH_KEY) as db:
         repo = CaseRepository(db)
         print(f"cases in store: {repo.count():,}")
         queries = {

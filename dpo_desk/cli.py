@@ -10,12 +10,13 @@ import argparse
 import getpass
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from dpo_desk.store.driver import sqlite
 
 from sqlite_utils import Database
 
@@ -25,6 +26,7 @@ from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
+from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
@@ -32,9 +34,17 @@ from dpo_desk.store import retention
 from dpo_desk.store.audit import Anchor
 from dpo_desk.store.backup import backup, latest_backup, restore
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import DamagedStoreError, open_store
+from dpo_desk.store.db import DamagedStoreError, StoreError, is_unencrypted, open_store, refuse_unencrypted
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
+from dpo_desk.store.encryption import (
+    change_store_passphrase,
+    encrypt_store,
+    forget_unencrypted,
+    kept_copy_path,
+    unencrypted_leftovers,
+)
+from dpo_desk.store.keys import create_key, key_from_keyring, key_from_passphrase
 from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.mail import MailStore, quarantine
 from dpo_desk.store.outcomes import Outcomes
@@ -43,6 +53,8 @@ from dpo_desk.store.verify import verify
 from dpo_desk.store.workflow import Workflow
 
 EXIT_REFUSED = 2
+PASSPHRASE_VARIABLE = "DPO_DESK_PASSPHRASE"
+NEW_PASSPHRASE_VARIABLE = "DPO_DESK_NEW_PASSPHRASE"
 DEMO_CASES = 500
 DEMO_SEED = 1
 
@@ -64,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeskError as error:
         print(f"dpo-desk: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    except sqlite3.DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
+    except sqlite.DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
         print(f"dpo-desk: the store failed while in use ({error}); run dpo-desk verify", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:  # the reader (say `head`) stopped early; nothing went wrong here
@@ -134,6 +146,22 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
     back.set_defaults(run=_restore)
 
+    lock = commands.add_parser(
+        "encrypt",
+        help="encrypt a store made before encryption at rest (passphrase from DPO_DESK_PASSPHRASE or typed)",
+    )
+    lock.add_argument(
+        "--forget-unencrypted",
+        action="store_true",
+        help="after checking the encrypted store opens, delete the unencrypted copy and older plain backups",
+    )
+    lock.set_defaults(run=_encrypt)
+    rewrap = commands.add_parser(
+        "change-passphrase",
+        help="set a new recovery passphrase (from DPO_DESK_NEW_PASSPHRASE or typed); the store is not rewritten",
+    )
+    rewrap.set_defaults(run=_change_passphrase)
+
     keep = commands.add_parser("retention", help="list the cases past the retention period; --purge deletes them")
     keep.add_argument("--months", type=int, metavar="N", help="the period (default: the store's setting)")
     keep.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="count from this day")
@@ -191,6 +219,38 @@ def _store_path(args: argparse.Namespace) -> Path:
     return paths.demo_store() if args.demo else paths.default_store()
 
 
+def _open_store(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The store, unlocked by the keyring or else by the passphrase; a new one gets a key first."""
+    path = _store_path(args)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no store at {path}")
+        return open_store(path, create_key(path, _passphrase(new=True)))
+    return open_store(path, _unlock(path), create=False)
+
+
+def _unlock(path: Path) -> bytes:
+    if is_unencrypted(path):
+        refuse_unencrypted(path)
+    return key_from_keyring(path) or key_from_passphrase(path, _passphrase(new=False))
+
+
+def _passphrase(*, new: bool, variable: str = PASSPHRASE_VARIABLE) -> str:
+    """From the environment (for scripts) or typed at a terminal; never from an argument, which other
+    users can read in the process list."""
+    given = os.environ.get(variable)
+    if given is None:
+        if not sys.stdin.isatty():
+            what = "a new store needs a recovery passphrase" if new else "no keyring holds this store's key"
+            raise InputError(f"{what}: set {variable}, or run this at a terminal to type it")
+        given = getpass.getpass("Recovery passphrase: " if new else "Passphrase: ")
+        if new and getpass.getpass("The same again: ") != given:
+            raise InputError("passphrase: the two entries differ")
+    if new:
+        check_passphrase(given)
+    return given
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -204,17 +264,23 @@ def _actor() -> str:
 
 def _open_app(args: argparse.Namespace) -> int:
     store = _store_path(args)
-    if (args.demo or store == paths.demo_store()) and not store.exists():
-        create_demo_store(store, cases=DEMO_CASES, seed=DEMO_SEED, now=_now())
     from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
 
+    if args.demo or store == paths.demo_store():
+        return run(store, actor=_actor(), make_demo=_make_demo)
     return run(store, actor=_actor())
+
+
+def _make_demo(store: Path, key: bytes) -> None:
+    create_demo_store(store, key, cases=DEMO_CASES, seed=DEMO_SEED, now=_now())
 
 
 def _demo(args: argparse.Namespace) -> int:
     # Without --store the demo goes to the demo folder: never into the DPO's real store.
     store = Path(args.store) if args.store is not None else paths.demo_store()
-    create_demo_store(store, cases=args.cases, seed=args.seed, now=_now())
+    if store.exists():
+        raise StoreError(f"{store} already exists; the demo never overwrites a store")
+    create_demo_store(store, create_key(store, _passphrase(new=True)), cases=args.cases, seed=args.seed, now=_now())
     print(f"created {store} with {args.cases} demo cases")
     return 0
 
@@ -239,7 +305,7 @@ def _case_add(args: argparse.Namespace) -> int:
     if args.entity or args.rights:
         raise InputError("--entity and --rights go with --eml; put them in the JSON document")
     new = new_case_from_json(_read_json(args.json), now=_now())
-    with open_store(_store_path(args)) as db:
+    with _open_store(args, create=True) as db:
         repo = CaseRepository(db)
         case_id = repo.add(new, actor=_actor(), now=_now())
         reference = repo.get_by_id(case_id).reference
@@ -258,7 +324,7 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
         if args.eml.is_file():
             quarantine(args.eml, str(error), store)
         raise
-    with open_store(store) as db:
+    with _open_store(args, create=True) as db:
         mails = MailStore(db)
         draft = draft_from(mail, mails.cases.register.entities())
         entity = mails.cases.register.entity(args.entity) if args.entity else draft.entity
@@ -276,7 +342,7 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
 
 
 def _case_list(args: argparse.Namespace) -> int:
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         repo = CaseRepository(db)
         repo.refresh_open_pauses(today=date.today())
         cases = repo.cases(repo.find_ids(CaseQuery(sort="received", descending=True), today=date.today()))
@@ -292,7 +358,7 @@ def _case_list(args: argparse.Namespace) -> int:
 
 
 def _case_show(args: argparse.Namespace) -> int:
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         repo = CaseRepository(db)
         repo.refresh_open_pauses(today=date.today())
         case = repo.get(args.reference)
@@ -335,7 +401,7 @@ def _case_action(args: argparse.Namespace) -> int:
     data = _read_json(args.json)
     if not isinstance(data, dict):
         raise InputError(f"{args.json}: the action must be a JSON object")
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         case = CaseRepository(db).get(args.reference)
         context = case_actions.Context(db, case.id, _actor(), _now())
         message = case_actions.ACTIONS[args.action_name].run(data, context)
@@ -399,20 +465,53 @@ def case_json(case: Case) -> dict[str, Any]:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    with open_store(_store_path(args), create=False) as db:
-        made = backup(db, args.destination, actor=_actor(), now=_now())
+    store = _store_path(args)
+    key = _unlock(store)
+    with open_store(store, key, create=False) as db:
+        made = backup(db, store, key, args.destination, actor=_actor(), now=_now())
     print(f"backup written to {made}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    checked = restore(args.backup, args.to)
+    checked = restore(args.backup, _unlock(args.backup), args.to)
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
     return 0
 
 
+def _encrypt(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    if args.forget_unencrypted:
+        with _open_store(args):  # the encrypted store must open before its plain copies go
+            pass
+        gone = forget_unencrypted(store)
+        print(f"deleted {len(gone)} unencrypted copies" + "".join(f"\n  {path}" for path in gone))
+        return 0
+    encrypt_store(store, _passphrase(new=True))
+    leftovers = unencrypted_leftovers(store)
+    print(f"encrypted {store}; its key file is {store.name}.key (keep it with the store)")
+    print(f"the unencrypted copy is kept as {kept_copy_path(store)}", file=sys.stderr)
+    if leftovers:
+        print(
+            f"warning: {len(leftovers)} unencrypted files remain (that copy and older backups); once the store "
+            "opens, delete them with: dpo-desk encrypt --forget-unencrypted",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _change_passphrase(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    key = _unlock(store)
+    new_passphrase = _passphrase(new=True, variable=NEW_PASSPHRASE_VARIABLE)
+    with open_store(store, key, create=False) as db:
+        change_store_passphrase(db, store, key, new_passphrase, actor=_actor(), now=_now())
+    print("passphrase changed; backups made before keep the old one (or open with the keyring)")
+    return 0
+
+
 def _retention(args: argparse.Namespace) -> int:
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         months = args.months if args.months is not None else retention.load_months(db)
         today = args.today or _now().astimezone().date()
         expired = retention.expired_cases(db, today=today, months=months)
@@ -435,7 +534,7 @@ def _verify(args: argparse.Namespace) -> int:
             anchor = Anchor.parse(args.anchor.read_text(encoding="utf-8"))
         except OSError as error:
             raise InputError(f"{args.anchor}: cannot read the anchor ({error.strerror})") from None
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         report = verify(db, anchor)
     for line in report.lines():
         print(line)
@@ -458,7 +557,7 @@ def _letter(args: argparse.Namespace) -> int:
     from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
 
     render = headless_renderer()
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         letters = LetterStore(db)
         case = letters.workflow.cases.get(args.reference)
         made = letters.generate(case.id, kind, args.out, render, actor=_actor(), now=_now(), lang=args.lang)
@@ -474,7 +573,7 @@ def _letter(args: argparse.Namespace) -> int:
 
 
 def _processors_export(args: argparse.Namespace) -> int:
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         count = ProcessorStore(db).export(args.format, args.out)
     print(f"wrote {count} sheets to {args.out}")
     return 0
@@ -483,7 +582,7 @@ def _processors_export(args: argparse.Namespace) -> int:
 def _processors_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise InputError(f"{args.file}: no such file")
-    with open_store(_store_path(args), create=False) as db:
+    with _open_store(args) as db:
         store = ProcessorStore(db)
         preview = store.preview_import(args.file)
         for label, sheets in (("added", preview.added), ("changed", preview.changed)):

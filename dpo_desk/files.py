@@ -12,7 +12,9 @@ def partial_path(target: Path) -> Path:
 
 
 def publish(partial: Path, target: Path) -> Path:
-    """Make a written file durable under its final name: fsync it, rename it over, fsync the folder."""
+    """Make a written file durable under its final name: fsync it, rename it over, fsync the folder.
+    Readable by its owner only: every file DPO Desk writes holds personal data or a wrapped key."""
+    make_private(partial)
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     partial.replace(target)
@@ -23,3 +25,9 @@ def publish(partial: Path, target: Path) -> Path:
         finally:
             os.close(folder)
     return target
+
+
+def make_private(path: Path) -> None:
+    """Owner read and write only (0600); Windows keeps its own access lists, inherited from the folder."""
+    if os.name == "posix":
+        path.chmod(0o600)

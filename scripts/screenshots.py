@@ -1,9 +1,11 @@
 """Save screenshots of the main window for a human to look at: python scripts/screenshots.py STORE OUTDIR.
 
 Run under Xvfb (xvfb-run -a -s "-screen 0 1400x900x24") or offscreen; it selects a case,
-shows each of its tabs and the register, and writes one PNG per view.
+shows each of its tabs and the register, and writes one PNG per view. The store is unlocked by the
+keyring, else by DPO_DESK_PASSPHRASE.
 """
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
+from dpo_desk.store.keys import key_from_keyring, key_from_passphrase
 
 
 def main() -> None:
@@ -24,8 +27,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     settings = QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat)
-    with open_store(store) as db:
-        window = MainWindow(CaseRepository(db), store, "dpo", lambda: datetime.now(UTC), settings)
+    key = key_from_keyring(store) or key_from_passphrase(store, os.environ["DPO_DESK_PASSPHRASE"])
+    with open_store(store, key) as db:
+        window = MainWindow(CaseRepository(db), store, "dpo", lambda: datetime.now(UTC), settings, key)
         window.resize(1380, 860)
         window.show()
         app.processEvents()

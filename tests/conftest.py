@@ -13,10 +13,17 @@ from sqlite_utils import Database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
+from dpo_desk.store import keys
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
+from dpo_desk.store.keys import KdfCost, create_key
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+# Stores that tests open directly, without a key file; the ``store_key`` fixture makes a real one.
+TEST_KEY = bytes(range(32))
+TEST_PASSPHRASE = "violet tractor under a quiet harbour"
+# scrypt at the app's cost takes ~0.7 s; a key file records its own cost, so tests may choose a cheap one.
+CHEAP_KDF = KdfCost(n=2**10)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -55,14 +62,27 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+@pytest.fixture(autouse=True)
+def _passphrase_for_new_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a script sets for the command line; and new key files at a cheap cost (each records its own)."""
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", TEST_PASSPHRASE)
+    monkeypatch.setattr(keys, "DEFAULT_COST", CHEAP_KDF)
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store.sqlite"
 
 
 @pytest.fixture
-def db(store_path: Path) -> Iterator[Database]:
-    database = open_store(store_path)
+def store_key(store_path: Path, memory_keyring: MemoryKeyring) -> bytes:
+    """A real store key: key file beside the store, wrapped by TEST_PASSPHRASE, and in the (test) keyring."""
+    return create_key(store_path, TEST_PASSPHRASE, cost=CHEAP_KDF)
+
+
+@pytest.fixture
+def db(store_path: Path, store_key: bytes) -> Iterator[Database]:
+    database = open_store(store_path, store_key)
     yield database
     database.close()
 

@@ -92,6 +92,10 @@ class AuditView(QWidget):
         self.summary.setText(f"{total} entries" + (f"; the newest {SHOWN} shown" if total > SHOWN else ""))
         self.table.show_entries(audit.latest_entries(self._db, SHOWN))
 
+    def clear(self) -> None:
+        self.table.setRowCount(0)
+        self.result.clear()
+
     @Slot()
     def verify(self) -> None:
         report = verify(self._db)

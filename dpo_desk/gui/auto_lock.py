@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from dpo_desk.gui.passphrase import PassphraseEntry
 
 DEFAULT_IDLE_MINUTES = 10
 IDLE_SETTING = "security/auto-lock-minutes"
@@ -46,25 +48,24 @@ class IdleWatcher(QObject):
 
 
 class LockScreen(QWidget):
-    """What the window shows while locked: no case data, one button.
+    """What the window shows while locked: no case data, a passphrase field.
 
     Signals:
-    unlock_requested(): the DPO pressed Unlock.
+    unlock_requested(str): the DPO typed a passphrase and pressed Unlock.
     """
 
-    unlock_requested = Signal()
+    unlock_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
         title = QLabel("DPO Desk is locked")
         title.setStyleSheet("font-size: 18pt; font-weight: 600;")
-        explain = QLabel("Case data is hidden until you unlock.")
+        explain = QLabel("Case data is hidden until you unlock with the recovery passphrase.")
         explain.setStyleSheet("color: palette(placeholder-text); font-size: 11pt;")
-        self.unlock_button = QPushButton("&Unlock")
-        self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self.unlock_requested)
+        self.entry = PassphraseEntry()
+        self.entry.submitted.connect(self.unlock_requested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, explain, self.unlock_button):
+        for widget in (title, explain, self.entry):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)

@@ -55,8 +55,8 @@ class StoreCheck(Worker):
 
     damaged = Signal(str)
 
-    def __init__(self, store_path: Path, parent: QObject | None = None) -> None:
-        super().__init__(lambda: check_store(store_path), parent=parent)
+    def __init__(self, store_path: Path, key: bytes, parent: QObject | None = None) -> None:
+        super().__init__(lambda: check_store(store_path, key), parent=parent)
         self.finished.connect(self._report)
 
     @Slot(object)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from dpo_desk.store.driver import sqlite
+
 from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -40,6 +50,7 @@ from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.letters_tab import letters_folder
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.passphrase import NewPassphraseDialog
 from dpo_desk.gui.pdf import render
 from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.register_view import RegisterView
@@ -50,6 +61,8 @@ from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.backup import DEFAULT_KEEP, copy_store_file, daily_target, finish_daily, latest_backup
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.encryption import change_store_passphrase
+from dpo_desk.store.keys import key_from_passphrase
 from dpo_desk.store.letters import LetterStore, letter_file_name
 from dpo_desk.store.mail import MailStore, quarantine
 from dpo_desk.store.processors import ProcessorStore
@@ -96,10 +109,12 @@ class MainWindow(QMainWindow):
         actor: str,
         now: Callable[[], datetime],
         settings: QSettings,
+        key: bytes,
     ) -> None:
         super().__init__()
         self._repo = repo
         self._store_path = store_path
+        self._key = key  # SQLCipher holds it too; kept for the worker threads' own connections
         self._actor = actor
         self._now = now
         self._settings = settings
@@ -161,7 +176,7 @@ class MainWindow(QMainWindow):
         body_layout.addWidget(self.navigation)
         body_layout.addWidget(self.pages, 1)
         self.lock_screen = LockScreen()
-        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.lock_screen.unlock_requested.connect(self.try_unlock)
         self.screens = QStackedWidget()
         self.screens.addWidget(body)
         self.screens.addWidget(self.lock_screen)
@@ -279,6 +294,9 @@ class MainWindow(QMainWindow):
             "Re&tention…", "", "Purge cases that ended longer ago than the retention period"
         )
         self.auto_lock_action = self._action("Auto-&lock after…", "", "Lock by itself after this many idle minutes")
+        self.passphrase_action = self._action(
+            "Change recovery &passphrase…", "", "Choose a new passphrase for the store's key"
+        )
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
         for stays_enabled in (self.lock_action, self.quit_action):
             self._lockable_actions.remove(stays_enabled)
@@ -296,6 +314,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.lock_action.triggered.connect(self.lock)
         self.auto_lock_action.triggered.connect(self.edit_auto_lock)
+        self.passphrase_action.triggered.connect(self.change_passphrase)
         self.retention_action.triggered.connect(self.review_retention)
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.about_action.triggered.connect(self._about)
@@ -315,6 +334,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.identity_policy_action)
         edit_menu.addAction(self.letter_settings_action)
         edit_menu.addAction(self.auto_lock_action)
+        edit_menu.addAction(self.passphrase_action)
         edit_menu.addAction(self.retention_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
@@ -490,7 +510,9 @@ class MainWindow(QMainWindow):
         target = daily_target(self._store_path, self.today())
         if target is None or self.backup_worker is not None:
             return
-        worker = Worker(lambda: copy_store_file(self._store_path, target), (DeskError, OSError, sqlite3.Error), self)
+        worker = Worker(
+            lambda: copy_store_file(self._store_path, self._key, target), (DeskError, OSError, sqlite.Error), self
+        )
         worker.finished.connect(self._backup_written)
         worker.failed.connect(self._backup_failed)
         self.backup_worker = worker
@@ -615,15 +637,58 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def lock(self) -> None:
-        """Hide and drop every case on screen; the store stays open (its encryption is not built yet)."""
+        """Hide and drop every case on screen until the passphrase is typed. The store stays open, so that
+        work in progress (a backup, a batch of letters) finishes; its key stays in this process."""
         if self.locked:
             return
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()  # a dialog left open would show case data over the lock screen
         self.case_view.show_case(None)
         self.model.clear()
+        self.audit_view.clear()
         for action in self._lockable_actions:
             action.setEnabled(False)
         self.screens.setCurrentWidget(self.lock_screen)
-        self.lock_screen.unlock_button.setFocus()
+        self.lock_screen.entry.reset()
+        self.lock_screen.entry.field.setFocus()
+
+    @Slot(str)
+    def try_unlock(self, passphrase: str) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the key derivation takes about a second
+        try:
+            key = key_from_passphrase(self._store_path, passphrase)
+        except DeskError as error:  # a wrong passphrase, or the key file gone since the store was opened
+            self.lock_screen.entry.refuse(str(error).split(":")[0].capitalize())
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if key == self._key:
+            self.unlock()
+        else:
+            self.lock_screen.entry.refuse("That passphrase belongs to another store")
+
+    @Slot()
+    def change_passphrase(self) -> None:
+        def check_current(passphrase: str) -> None:
+            key_from_passphrase(self._store_path, passphrase)
+
+        chosen = NewPassphraseDialog.ask(
+            "Change the recovery passphrase",
+            "The store's key stays the same; only the passphrase that unlocks it changes. Backups made "
+            "before keep the old passphrase (the keyring opens them as well).",
+            check_current,
+            self,
+        )
+        if chosen is None:
+            return
+        try:
+            change_store_passphrase(
+                self._repo.db, self._store_path, self._key, chosen, actor=self._actor, now=self._now()
+            )
+        except (DeskError, OSError) as error:
+            QMessageBox.critical(self, "Passphrase not changed", str(error))
+            return
+        self.statusBar().showMessage("Recovery passphrase changed", 5000)
 
     @Slot()
     def unlock(self) -> None:
@@ -631,6 +696,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.screens.setCurrentIndex(0)
         self.model.refresh()
+        self._page_shown(self.pages.currentIndex())
         self._update_case_actions()
         self.idle_watcher.timer.start()
 

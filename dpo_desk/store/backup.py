@@ -1,19 +1,25 @@
 """Backups through SQLite's online backup API (never a file copy, which can miss what is still in the WAL),
-and restores that check a backup before anything is written."""
+and restores that check a backup before anything is written.
+
+A backup is encrypted with the store's key, and the store's key file goes beside it
+(``daily-….sqlite.key``): the keyring, or the passphrase current when the backup was made, opens it.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from dpo_desk.store.driver import is_unencrypted, sqlite
 
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
 from dpo_desk.store import audit
 from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only
+from dpo_desk.store.keys import copy_key_file, key_file_path
 from dpo_desk.store.migrations import migrations
 
 DAILY_PREFIX = "daily-"
@@ -31,23 +37,34 @@ class BackupCheck:
     audit_entries: int
 
 
-def backup(db: Database, target: Path, *, actor: str, now: datetime) -> Path:
-    """Copy the open store to ``target`` (which must not exist) and record it in the audit."""
+def backup(db: Database, store_path: Path, key: bytes, target: Path, *, actor: str, now: datetime) -> Path:
+    """Copy the open store to ``target`` (which must not exist), with its key file, and record it in the audit."""
     if target.exists():
         raise BackupError(f"{target} already exists; a backup never overwrites a file")
     audit.record(
         db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": target.name}, now=now
     )
-    return copy_database(db.conn, target)
+    copy_key_file(store_path, target)
+    return copy_database(db.conn, target, key)
 
 
-def check_backup(path: Path) -> BackupCheck:
-    """Open the backup read-only and check it: an SQLite file, intact, a DPO Desk store, not from a newer version."""
+def check_backup(path: Path, key: bytes) -> BackupCheck:
+    """Open the backup read-only with the key and check it: its pages' HMACs, SQLite's integrity, a DPO Desk
+    store, not from a newer version."""
     if not path.is_file() or path.stat().st_size == 0:
         raise BackupError(f"{path}: no backup there, or an empty file")
+    if is_unencrypted(path):
+        raise BackupError(f"{path}: an unencrypted file (a backup from before encryption?); restore an encrypted one")
     try:
-        with contextlib.closing(open_read_only(path)) as copy:
-            problems = [row[0] for row in copy.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        with contextlib.closing(open_read_only(path, key)) as copy:
+            try:
+                copy.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite.DatabaseError:
+                raise BackupError(
+                    f"{path}: this store's key does not open it (another store's backup, or damaged)"
+                ) from None
+            problems = [row[0] for row in copy.execute("PRAGMA cipher_integrity_check")]
+            problems += [row[0] for row in copy.execute("PRAGMA integrity_check") if row[0] != "ok"]
             if problems:
                 raise BackupError(f"{path}: damaged ({'; '.join(problems[:3])})")
             tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -61,26 +78,28 @@ def check_backup(path: Path) -> BackupCheck:
             cases = copy.execute("SELECT count(*) FROM cases").fetchone()[0]
             entries = copy.execute("SELECT count(*) FROM audit").fetchone()[0] if "audit" in tables else 0
             return BackupCheck(cases, len(applied), entries)
-    except sqlite3.DatabaseError as error:
+    except sqlite.DatabaseError as error:
         raise BackupError(f"{path}: not a usable store ({error})") from None
 
 
-def restore(backup_path: Path, target: Path) -> BackupCheck:
-    """Check the backup, then copy it to a new store at ``target``; the current store is never touched."""
-    checked = check_backup(backup_path)
+def restore(backup_path: Path, key: bytes, target: Path) -> BackupCheck:
+    """Check the backup, then copy it (and its key file) to a new store at ``target``; the current store is
+    never touched."""
+    checked = check_backup(backup_path, key)
     if target.exists():
         raise BackupError(f"{target} already exists; restore into a new file and open that")
-    with contextlib.closing(open_read_only(backup_path)) as source:
-        copy_database(source, target)
+    copy_key_file(backup_path, target)
+    with contextlib.closing(open_read_only(backup_path, key)) as source:
+        copy_database(source, target, key)
     return checked
 
 
-def daily_backup(db: Database, store_path: Path, *, today: date, keep: int, actor: str) -> Path | None:
+def daily_backup(db: Database, store_path: Path, key: bytes, *, today: date, keep: int, actor: str) -> Path | None:
     """One backup a day beside the store, keeping the newest ``keep``; None when today's exists."""
     target = daily_target(store_path, today)
     if target is None:
         return None
-    copy_store_file(store_path, target)
+    copy_store_file(store_path, key, target)
     return finish_daily(db, store_path, target, keep=keep, actor=actor, now=datetime.now(UTC))
 
 
@@ -90,13 +109,14 @@ def daily_target(store_path: Path, today: date) -> Path | None:
     return None if target.exists() else target
 
 
-def copy_store_file(store_path: Path, target: Path) -> Path:
+def copy_store_file(store_path: Path, key: bytes, target: Path) -> Path:
     """Copy the store's committed state on a read-only connection of its own, so that the copy can run in
     a worker thread while the app goes on writing on its connection."""
     if target.exists():
         raise BackupError(f"{target} already exists; a backup never overwrites a file")
-    with contextlib.closing(open_read_only(store_path)) as source:
-        return copy_database(source, target)
+    copy_key_file(store_path, target)
+    with contextlib.closing(open_read_only(store_path, key)) as source:
+        return copy_database(source, target, key)
 
 
 def finish_daily(db: Database, store_path: Path, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
@@ -106,6 +126,7 @@ def finish_daily(db: Database, store_path: Path, made: Path, *, keep: int, actor
     )
     for old in sorted(made.parent.glob(f"{DAILY_PREFIX}*.sqlite"))[:-keep]:
         old.unlink()
+        key_file_path(old).unlink(missing_ok=True)
     return made
 
 
@@ -115,15 +136,16 @@ def latest_backup(store_path: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def recover_from_backup(store_path: Path, backup_path: Path, *, now: datetime) -> Path:
+def recover_from_backup(store_path: Path, key: bytes, backup_path: Path, *, now: datetime) -> Path:
     """Replace a damaged store by a checked backup. The damaged file (and its -wal and -shm) is renamed to
-    ``*.damaged-<UTC time>`` beside it, never changed or deleted; returns that name."""
-    check_backup(backup_path)
+    ``*.damaged-<UTC time>`` beside it, never changed or deleted; returns that name. The key file stays."""
+    check_backup(backup_path, key)
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = store_path.with_name(f"{store_path.name}.damaged-{stamp}")
     for suffix in ("-wal", "-shm", ""):
         companion = store_path.with_name(store_path.name + suffix)
         if companion.exists():
             companion.rename(kept.with_name(kept.name + suffix))
-    restore(backup_path, store_path)
+    with contextlib.closing(open_read_only(backup_path, key)) as source:
+        copy_database(source, store_path, key)
     return kept

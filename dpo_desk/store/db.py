@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dpo_desk.store.driver import is_unencrypted, sqlite
+
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import make_private, partial_path, publish
+from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
 
 BACKUP_DIR_NAME = "backups"
@@ -25,12 +27,15 @@ class DamagedStoreError(StoreError):
     """The file is a DPO Desk store, or meant to be one, but its content is damaged; a backup can replace it."""
 
 
-def open_store(path: Path, *, create: bool = True) -> Database:
-    """Open (creating and seeding if new) and migrate the store at ``path``.
+class UnencryptedStoreError(StoreError):
+    """A DPO Desk store from before encryption at rest: it must be encrypted (``store.encryption``) first."""
 
-    This is the only place a store connection is made, so encryption at rest
-    can later wrap it. Call once per thread: a connection must not cross threads.
-    Before a migration upgrades an existing store, a copy goes to ``backups/``.
+
+def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
+    """Open (creating and seeding if new) and migrate the store at ``path``, encrypted with ``key``.
+
+    This is the only place a store connection is made. Call once per thread: a connection must not
+    cross threads. Before a migration upgrades an existing store, a copy goes to ``backups/``.
     """
     path = Path(path)
     if not create and not path.exists():
@@ -38,10 +43,12 @@ def open_store(path: Path, *, create: bool = True) -> Database:
     if path.is_file() and path.stat().st_size == 0:
         # SQLite would take an empty file as a new database; a store that lost its content must not be reseeded.
         raise DamagedStoreError(f"{path} is empty (0 bytes): the store's content is lost; left as it is")
+    if is_unencrypted(path):
+        refuse_unencrypted(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = sqlite3.connect(str(path), timeout=5.0)
-    except sqlite3.Error as error:
+        connection = _connect(str(path), key)
+    except sqlite.Error as error:
         raise StoreError(f"{path} cannot be opened as a store: {error}") from None
     try:
         db = Database(connection, execute_plugins=False)
@@ -59,63 +66,120 @@ def open_store(path: Path, *, create: bool = True) -> Database:
         db.execute("PRAGMA temp_store = MEMORY")
         db.execute("PRAGMA secure_delete = ON")  # deleted case text is zeroed, not left in free pages
         upgrade = existing and migrations.pending(db)
-    except sqlite3.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
+    except sqlite.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
         connection.close()
         raise StoreError(f"{path} cannot be opened now: {error}") from None
-    except sqlite3.DatabaseError as error:  # "malformed", "not a database": the content itself
+    except sqlite.DatabaseError as error:  # "malformed", "not a database" (a page failed its HMAC): the content
         connection.close()
         raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None
     except StoreError:
         connection.close()
         raise
     if upgrade:
-        backup_before_migration(db, path)
+        backup_before_migration(db, path, key)
     migrations.apply(db)
+    for companion in ("", "-wal", "-shm"):  # SQLite creates the WAL files with the store's mode
+        store_file = path.with_name(path.name + companion)
+        if store_file.exists():
+            make_private(store_file)
     return db
 
 
-def _check_not_truncated(connection: sqlite3.Connection, path: Path) -> None:
+def is_unencrypted_store(path: Path) -> bool:
+    """A plain SQLite file that is a DPO Desk store (from before encryption), looked at read-only."""
+    if not is_unencrypted(path):
+        return False
+    try:
+        with contextlib.closing(open_read_only(path, None)) as connection:
+            return (
+                connection.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+                is not None
+            )
+    except sqlite.DatabaseError:
+        return False
+
+
+def export_encrypted(plain_path: Path, target: Path, key: bytes) -> Path:
+    """Write an encrypted copy of the unencrypted store at ``plain_path`` to ``target`` (SQLCipher's
+    ``sqlcipher_export``), published whole. The plain store is left in rollback-journal mode, so that no
+    ``-wal`` of it is left beside the path for SQLite to apply to the encrypted file that replaces it."""
+    partial = partial_path(target)
+    partial.unlink(missing_ok=True)
+    with contextlib.closing(_connect(str(plain_path), None)) as plain:
+        plain.execute("PRAGMA journal_mode = DELETE")
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(partial),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute("DETACH DATABASE encrypted")
+    return publish(partial, target)
+
+
+def refuse_unencrypted(path: Path) -> None:
+    if is_unencrypted_store(path):
+        raise UnencryptedStoreError(
+            f"{path} is a DPO Desk store that is not encrypted yet: the app encrypts it when you choose a "
+            "recovery passphrase (or run dpo-desk encrypt)"
+        )
+    raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
+
+
+def _connect(target: str, key: bytes | None, *, uri: bool = False) -> sqlite.Connection:
+    connection = sqlite.connect(target, timeout=5.0, uri=uri)
+    # SQLCipher reports a failed page check on stderr too; the exception says it, in the app's words.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    if key is not None:
+        # PRAGMA takes no parameters; the key is 64 hex digits we made, never text from outside.
+        connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return connection
+
+
+def _check_not_truncated(connection: sqlite.Connection, path: Path) -> None:
     """The cheap check every open can afford (a full check reads every page: seconds on a large store)."""
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return  # pages may live in the WAL, beyond the main file's end
-    pages = connection.execute("PRAGMA page_count").fetchone()[0]
-    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
+    page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher answers in text
     if pages * page_size > path.stat().st_size:
         raise DamagedStoreError(
             f"{path} is damaged (cut short: {path.stat().st_size} of {pages * page_size} bytes); left as it is"
         )
 
 
-def check_store(path: Path) -> list[str]:
-    """SQLite's quick_check over every page, on a read-only connection of its own, so that it can run in
-    the background while the app works; the problems found, or an empty list."""
+def check_store(path: Path, key: bytes) -> list[str]:
+    """Every page's HMAC (which catches any changed byte) and SQLite's quick_check, on a read-only
+    connection of its own, so that it can run in the background while the app works; the problems found,
+    or an empty list."""
     try:
-        with contextlib.closing(open_read_only(path)) as connection:
-            return [row[0] for row in connection.execute("PRAGMA quick_check(5)") if row[0] != "ok"]
-    except sqlite3.DatabaseError as error:
+        with contextlib.closing(open_read_only(path, key)) as connection:
+            problems = [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")][:5]
+            return problems or [row[0] for row in connection.execute("PRAGMA quick_check(5)") if row[0] != "ok"]
+    except sqlite.DatabaseError as error:
         return [str(error)]
 
 
-def backup_before_migration(db: Database, path: Path) -> Path:
+def backup_before_migration(db: Database, path: Path, key: bytes) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return copy_database(db.conn, path.parent / BACKUP_DIR_NAME / f"{path.stem}-before-migration-{stamp}.sqlite")
+    target = path.parent / BACKUP_DIR_NAME / f"{path.stem}-before-migration-{stamp}.sqlite"
+    copy_key_file(path, target)
+    return copy_database(db.conn, target, key)
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> Path:
-    """Copy with SQLite's online backup API (a file copy of a WAL store can lose data), under a temporary
-    name first so that a crash mid-copy never leaves a half file that looks like a backup."""
+def copy_database(source: sqlite.Connection, target: Path, key: bytes | None) -> Path:
+    """Copy with SQLite's online backup API (a file copy of a WAL store can lose data), encrypted with
+    ``key`` like the source, under a temporary name first so that a crash mid-copy never leaves a half
+    file that looks like a backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(target)
     partial.unlink(missing_ok=True)
-    with contextlib.closing(sqlite3.connect(str(partial))) as copy:
+    with contextlib.closing(_connect(str(partial), key)) as copy:
         source.backup(copy)
     return publish(partial, target)
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A bare read-only connection, for checking a backup without changing a byte of it."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def open_read_only(path: Path, key: bytes | None) -> sqlite.Connection:
+    """A bare read-only connection, for checking a backup without changing a byte of it; ``key`` None
+    reads an unencrypted file."""
+    return _connect(f"{path.resolve().as_uri()}?mode=ro", key, uri=True)
 
 
 @contextlib.contextmanager

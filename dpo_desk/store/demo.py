@@ -37,6 +37,7 @@ SOURCES = ("web-forms", "chatbot", "email-messengers-phones", "customers", "even
 
 def create_demo_store(
     path: Path,
+    key: bytes,
     *,
     cases: int,
     seed: int,
@@ -46,7 +47,7 @@ def create_demo_store(
     """Create ``path`` with the register and ``cases`` synthetic cases; refuse if it exists."""
     if path.exists():
         raise StoreError(f"{path} already exists; the demo never overwrites a store")
-    db = open_store(path)
+    db = open_store(path, key)
     try:
         populate(db, cases=cases, seed=seed, now=now, progress=progress)
     finally:

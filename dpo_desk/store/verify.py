@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+
+from dpo_desk.store.driver import sqlite
 
 from sqlite_utils import Database
 
@@ -35,12 +36,14 @@ class Report:
 def verify(db: Database, anchor: Anchor | None = None) -> Report:
     try:
         return _checks(db, anchor)
-    except sqlite3.DatabaseError as error:  # damage bad enough that a check cannot even finish
+    except sqlite.DatabaseError as error:  # damage bad enough that a check cannot even finish
         return Report([f"the check stopped: {error}"], [], ["not checked"], 0, Anchor(0, ""))
 
 
 def _checks(db: Database, anchor: Anchor | None) -> Report:
-    integrity = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    # SQLCipher's check of every page's HMAC catches a changed byte anywhere, even in free pages.
+    integrity = [f"page check: {row[0]}" for row in db.execute("PRAGMA cipher_integrity_check")]
+    integrity += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
     foreign_keys = [
         f"{table} row {rowid} points to a missing {parent}"
         for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")

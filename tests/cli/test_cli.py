@@ -10,6 +10,7 @@ import pytest
 from dpo_desk import __version__
 from dpo_desk.cli import main
 from dpo_desk.paths import demo_store
+from tests.conftest import TEST_PASSPHRASE, MemoryKeyring
 
 CASE = {
     "entity": "Altoros Finland Oy",
@@ -328,3 +329,45 @@ def test_case_add_from_a_file_that_is_not_mail(tmp_path: Path, capsys: pytest.Ca
     assert code == 2 and out == "" and err.startswith("dpo-desk: invoice.eml: ") and err.count("\n") == 1
     quarantined = list((tmp_path / "quarantine").glob("*.mail"))
     assert len(quarantined) == 1 and quarantined[0].read_bytes() == bad.read_bytes()
+
+
+def test_the_passphrase_comes_from_the_environment_when_no_keyring_holds_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = str(tmp_path / "store.sqlite")
+    assert run(capsys, "--store", store, "case", "add", "--json", str(write_case(tmp_path, CASE)))[0] == 0
+    memory_keyring.secrets.clear()
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", "not the passphrase of this store")
+    code, out, err = run(capsys, "--store", store, "case", "list")
+    assert (code, out) == (2, "") and err == "dpo-desk: wrong passphrase: it does not open this store\n"
+    monkeypatch.delenv("DPO_DESK_PASSPHRASE")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, _, err = run(capsys, "--store", store, "case", "list")
+    assert code == 2 and "set DPO_DESK_PASSPHRASE" in err
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", TEST_PASSPHRASE)
+    code, out, _ = run(capsys, "--store", store, "case", "list")
+    assert code == 0 and "DSR-2026-0001" in out
+
+
+def test_a_new_store_refuses_a_weak_passphrase_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", "passwordpassword")
+    code, _, err = run(capsys, "--store", str(tmp_path / "store.sqlite"), "demo", "--cases", "1")
+    assert code == 2 and "common passwords" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_change_passphrase_takes_the_new_one_from_its_own_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store.sqlite"
+    assert run(capsys, "--store", str(store), "demo", "--cases", "2")[0] == 0
+    assert run(capsys, "--store", str(store), "change-passphrase")[0] == 2  # DPO_DESK_NEW_PASSPHRASE unset
+    monkeypatch.setenv("DPO_DESK_NEW_PASSPHRASE", "seven herons over the wet allotment")
+    code, out, _ = run(capsys, "--store", str(store), "change-passphrase")
+    assert code == 0 and "passphrase changed" in out
+    memory_keyring.secrets.clear()
+    assert run(capsys, "--store", str(store), "case", "list")[0] == 2  # the old passphrase no longer opens it
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", "seven herons over the wet allotment")
+    assert run(capsys, "--store", str(store), "case", "list")[0] == 0

@@ -22,8 +22,10 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings) -> Iterator[MainWindow]:
-    main = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+def window(
+    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings, store_key: bytes
+) -> Iterator[MainWindow]:
+    main = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
     qtbot.addWidget(main)
     main.show()
     yield main

@@ -1,4 +1,4 @@
-"""Locking hides every case: on Ctrl+L, after the idle time, and until Unlock."""
+"""Locking hides every case: on Ctrl+L, after the idle time, and until the passphrase is typed."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from dpo_desk.gui.auto_lock import IDLE_SETTING
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.cases import CaseRepository
-from tests.conftest import NOW, new_case
+from tests.conftest import NOW, TEST_PASSPHRASE, new_case
 
 
 @pytest.fixture
@@ -33,10 +33,38 @@ def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
     assert not window.new_case_action.isEnabled() and not window.find_action.isEnabled()
     assert window.lock_action.isEnabled() and window.quit_action.isEnabled()
 
-    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.lock_screen.entry.field, TEST_PASSPHRASE)
+    qtbot.mouseClick(window.lock_screen.entry.unlock_button, Qt.MouseButton.LeftButton)
     assert not window.locked
     assert window.model.rowCount() == 3 and window.table.isVisible()
     assert window.new_case_action.isEnabled()
+
+
+def test_a_wrong_passphrase_keeps_it_locked_and_each_failure_waits_longer(
+    qtbot: QtBot, with_cases: CaseRepository, window: MainWindow
+) -> None:
+    window.lock()
+    entry = window.lock_screen.entry
+    qtbot.keyClicks(entry.field, "not the passphrase at all")
+    qtbot.keyClick(entry.field, Qt.Key.Key_Return)
+    assert window.locked and window.model.rowCount() == 0
+    assert entry.field.text() == ""  # the typed text does not stay in the widget
+    assert "Wrong passphrase" in entry.message.text() and "1 s" in entry.message.text()
+    assert not entry.field.isEnabled() and not entry.unlock_button.isEnabled()
+    qtbot.waitUntil(lambda: entry.field.isEnabled(), timeout=3000)
+    qtbot.keyClicks(entry.field, "still not the passphrase")
+    qtbot.keyClick(entry.field, Qt.Key.Key_Return)
+    assert "2 s" in entry.message.text()
+    assert window.locked
+
+
+def test_an_open_dialog_is_closed_by_the_lock(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    dialog = QDialog(window)
+    dialog.show()
+    window.lock()
+    assert not dialog.isVisible()
 
 
 def test_idle_time_locks_the_window(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
@@ -66,10 +94,10 @@ def test_the_idle_minutes_are_a_setting(
 
 
 def test_the_setting_is_read_at_start_and_bad_values_fall_back(
-    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings
+    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings, store_key: bytes
 ) -> None:
     settings.setValue(IDLE_SETTING, "five")
-    window = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+    window = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
     qtbot.addWidget(window)
     assert window.auto_lock_minutes() == 10
     settings.setValue(IDLE_SETTING, 2)

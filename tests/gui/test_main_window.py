@@ -202,14 +202,16 @@ def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
     assert window.register_view.processors.rowCount() >= 40
 
 
-def test_window_geometry_is_remembered(qtbot: QtBot, repo: CaseRepository, store_path, settings: QSettings) -> None:
-    first = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+def test_window_geometry_is_remembered(
+    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings, store_key: bytes
+) -> None:
+    first = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
     qtbot.addWidget(first)
     first.show()
     first.resize(first.width(), 450)  # the offscreen screen is 800 x 600, narrower than the window
     first.close()
     assert settings.contains("window/geometry")
-    second = MainWindow(repo, store_path, "dpo", lambda: NOW, settings)
+    second = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
     qtbot.addWidget(second)
     assert second.height() == 450
 

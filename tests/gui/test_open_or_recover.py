@@ -11,15 +11,15 @@ from dpo_desk.gui.background import StoreCheck
 from dpo_desk.store.backup import daily_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
-from tests.conftest import NOW, new_case
+from tests.conftest import NOW, TEST_KEY, new_case
 
 
 @pytest.fixture
 def damaged_store_with_backup(tmp_path: Path) -> Path:
     path = tmp_path / "store.sqlite"
-    with open_store(path) as db:
+    with open_store(path, TEST_KEY) as db:
         CaseRepository(db).add(new_case(name="In The Backup"), actor="dpo", now=NOW)
-        daily_backup(db, path, today=NOW.date(), keep=7, actor="dpo")
+        daily_backup(db, path, TEST_KEY, today=NOW.date(), keep=7, actor="dpo")
     path.write_bytes(path.read_bytes()[:6000])
     return path
 
@@ -36,7 +36,7 @@ def test_yes_restores_the_latest_backup(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, damaged_store_with_backup: Path
 ) -> None:
     shown = answer(monkeypatch, QMessageBox.StandardButton.Yes)
-    db = app.open_or_recover(damaged_store_with_backup)
+    db = app.open_or_recover(damaged_store_with_backup, TEST_KEY)
     assert db is not None
     try:
         assert [row[0] for row in db.execute("SELECT name FROM subjects")] == ["In The Backup"]
@@ -52,7 +52,7 @@ def test_no_leaves_everything_as_it_was(
 ) -> None:
     before = damaged_store_with_backup.read_bytes()
     answer(monkeypatch, QMessageBox.StandardButton.No)
-    assert app.open_or_recover(damaged_store_with_backup) is None
+    assert app.open_or_recover(damaged_store_with_backup, TEST_KEY) is None
     assert damaged_store_with_backup.read_bytes() == before
     assert not list(damaged_store_with_backup.parent.glob("*.damaged-*"))
 
@@ -61,20 +61,20 @@ def test_without_a_backup_the_message_says_so(qtbot: QtBot, monkeypatch: pytest.
     path = tmp_path / "store.sqlite"
     path.write_bytes(b"")
     shown = answer(monkeypatch, QMessageBox.StandardButton.Yes)
-    assert app.open_or_recover(path) is None
+    assert app.open_or_recover(path, TEST_KEY) is None
     assert "empty (0 bytes)" in shown[0] and "No backup was found" in shown[0]
 
 
 def test_the_background_check_reports_damage_the_open_did_not_see(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
-    with open_store(path) as db:
+    with open_store(path, TEST_KEY) as db:
         for number in range(40):
             CaseRepository(db).add(new_case(name=f"Subject {number}", text="x " * 300), actor="dpo", now=NOW)
     data = bytearray(path.read_bytes())
     data[-4096 * 3 : -4096 * 2] = bytes(4096)  # a page near the end, which opening does not read
     path.write_bytes(bytes(data))
-    open_store(path, create=False).close()
-    check = StoreCheck(path)
+    open_store(path, TEST_KEY, create=False).close()
+    check = StoreCheck(path, TEST_KEY)
     with qtbot.waitSignal(check.damaged, timeout=10_000) as signal:
         check.start()
     assert signal.args and signal.args[0]
@@ -82,8 +82,8 @@ def test_the_background_check_reports_damage_the_open_did_not_see(qtbot: QtBot, 
 
 def test_the_background_check_is_quiet_on_a_healthy_store(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
-    open_store(path).close()
-    check = StoreCheck(path)
+    open_store(path, TEST_KEY).close()
+    check = StoreCheck(path, TEST_KEY)
     damaged: list[str] = []
     check.damaged.connect(damaged.append)
     with qtbot.waitSignal(check.finished, timeout=10_000):

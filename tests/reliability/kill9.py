@@ -36,6 +36,7 @@ from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.mail import MailStore
 from dpo_desk.store.verify import verify
+from tests.conftest import TEST_KEY
 
 MAIL_WITH_ATTACHMENTS = Path(__file__).parents[1] / "data" / "mail" / "23-pl-forward-as-attachment.eml"
 ENTITY = "Altoros Norge AS"
@@ -72,7 +73,7 @@ def child(store: Path, letters_dir: Path, seed: int) -> None:
 
     render = headless_renderer()
     rng = random.Random(seed)
-    db = open_store(store)
+    db = open_store(store, TEST_KEY)
     cases, mails, decisions, letters = CaseRepository(db), MailStore(db), Decisions(db), LetterStore(db)
     entities = cases.register.entities()
     mail = read_mail(MAIL_WITH_ATTACHMENTS)
@@ -150,7 +151,7 @@ def complete_lines(output: str) -> list[str]:
 def run(rounds: int, folder: Path, *, seed: int = 1) -> Result:
     store, letters_dir = folder / "store.sqlite", folder / "letters"
     letters_dir.mkdir(parents=True, exist_ok=True)
-    open_store(store).close()
+    open_store(store, TEST_KEY).close()
     rng = random.Random(seed)
     result = Result()
     promises: list[tuple[str, int, str]] = []
@@ -192,7 +193,7 @@ def check_round(
     store: Path, letters_dir: Path, promises: list[tuple[str, int, str]], result: Result, round_number: int
 ) -> None:
     try:
-        db = open_store(store, create=False)  # the app would open it just like this, without help
+        db = open_store(store, TEST_KEY, create=False)  # the app would open it just like this, without help
     except Exception as error:  # any failure to open is the finding
         result.broken_rounds.append(f"round {round_number}: the store does not open ({error})")
         return

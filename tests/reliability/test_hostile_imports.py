@@ -18,7 +18,7 @@ from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.letters import letter_file_name
 from dpo_desk.store.processors import ProcessorStore
-from tests.conftest import new_case
+from tests.conftest import TEST_KEY, new_case
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 json_values = st.recursive(
@@ -93,7 +93,7 @@ def test_arbitrary_case_json_is_refused_in_one_line(
 ) -> None:
     store = tmp_path / "store.sqlite"
     if not store.exists():
-        open_store(store).close()
+        open_store(store, TEST_KEY).close()
     path = tmp_path / "case.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     code = main(["--store", str(store), "case", "add", "--json", str(path)])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
-from tests.conftest import NOW, new_case
+from tests.conftest import NOW, TEST_KEY, new_case
 from tests.reliability.kill9 import case_digest, kept, run, stored_case_digest, torn_cases
 
 CI_ROUNDS = 20
@@ -22,7 +22,7 @@ def test_no_acknowledged_item_is_lost_or_torn_after_kill_9(tmp_path: Path) -> No
 
 
 def test_the_checks_see_a_changed_or_half_written_case(tmp_path: Path) -> None:
-    with open_store(tmp_path / "store.sqlite") as db:
+    with open_store(tmp_path / "store.sqlite", TEST_KEY) as db:
         case_id = CaseRepository(db).add(new_case(name="Kept Promise", text="hello"), actor="t", now=NOW)
         promised = stored_case_digest(db, case_id)
         assert promised is not None and kept(db, "case", case_id, promised)

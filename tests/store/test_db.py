@@ -1,14 +1,16 @@
 """Opening the store: pragmas, migrations, the copy before an upgrade, refusing what is not a store."""
 
-import sqlite3
 from pathlib import Path
+
+from dpo_desk.store.driver import sqlite
 
 import pytest
 from sqlite_utils import Database
 
 from dpo_desk.store import db as store_db
-from dpo_desk.store.db import StoreError, open_store, write_transaction
+from dpo_desk.store.db import StoreError, open_read_only, open_store, write_transaction
 from dpo_desk.store.migrations import migrations
+from tests.conftest import TEST_KEY
 
 
 def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None:
@@ -30,42 +32,42 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlite.IntegrityError):
         db.execute(
             "INSERT INTO case_events (case_id, at, actor, action) VALUES (999, '2026-01-01T00:00:00Z', 'x', 'y')"
         )
 
 
 def test_reopening_does_not_seed_twice(store_path: Path) -> None:
-    open_store(store_path).close()
-    with open_store(store_path) as again:
+    open_store(store_path, TEST_KEY).close()
+    with open_store(store_path, TEST_KEY) as again:
         assert again.execute("SELECT count(*) FROM entities").fetchone()[0] == 5
     assert not (store_path.parent / "backups").exists()
 
 
 def test_an_upgrade_copies_the_store_first(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(store_path) as first:
+    with open_store(store_path, TEST_KEY) as first:
         first.execute("INSERT INTO settings (key, value) VALUES ('marker', 'kept')")
     upgrade = migrations._Migration(
         "9999_test_upgrade", lambda db: db.execute("CREATE TABLE upgraded (id INTEGER)"), True
     )
     monkeypatch.setattr(migrations, "_migrations", [*migrations._migrations, upgrade])
-    with open_store(store_path) as upgraded:
+    with open_store(store_path, TEST_KEY) as upgraded:
         assert "upgraded" in upgraded.table_names()
     backups = list((store_path.parent / "backups").glob("*.sqlite"))
     assert len(backups) == 1
-    with sqlite3.connect(backups[0]) as copy:
+    with open_read_only(backups[0], TEST_KEY) as copy:  # encrypted with the store's key, like the store
         assert copy.execute("SELECT value FROM settings WHERE key = 'marker'").fetchone() == ("kept",)
         assert copy.execute("SELECT name FROM sqlite_master WHERE name = 'upgraded'").fetchone() is None
 
 
 def test_a_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
-    with sqlite3.connect(path) as other:
+    with sqlite.connect(path) as other:  # without a key: a plain SQLite file
         other.execute("CREATE TABLE photos (id INTEGER)")
     before = path.read_bytes()
     with pytest.raises(StoreError, match="not a DPO Desk store"):
-        open_store(path)
+        open_store(path, TEST_KEY)
     assert path.read_bytes() == before
 
 
@@ -73,12 +75,12 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_bytes(b"this is not a database, just text " * 100)
     with pytest.raises(StoreError, match="cannot be opened as a store"):
-        open_store(path)
+        open_store(path, TEST_KEY)
 
 
 def test_a_missing_store_is_not_created_when_asked_not_to(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at"):
-        open_store(tmp_path / "missing.sqlite", create=False)
+        open_store(tmp_path / "missing.sqlite", TEST_KEY, create=False)
     assert not (tmp_path / "missing.sqlite").exists()
 
 
@@ -93,11 +95,13 @@ def test_write_transaction_rolls_back_everything_on_error(db: Database) -> None:
 
 
 def test_store_is_opened_in_one_place_only() -> None:
-    """Encryption at rest will wrap that one function: no other module may connect."""
+    """The key is applied in that one module: no other module may connect."""
     package = Path(store_db.__file__).parents[1]
     connecting = sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")
-        if "sqlite3.connect(" in path.read_text(encoding="utf-8") or "Database(" in path.read_text(encoding="utf-8")
+        if any(
+            call in path.read_text(encoding="utf-8") for call in ("sqlite.connect(", "sqlite3.connect(", "Database(")
+        )
     )
     assert connecting == ["store/db.py"]

@@ -11,14 +11,15 @@ from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.demo import create_demo_store
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.workflow import Workflow
+from tests.conftest import TEST_KEY
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
 def test_demo_cases_are_coherent(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite"
-    create_demo_store(path, cases=160, seed=5, now=NOW)
-    with open_store(path) as db:
+    create_demo_store(path, TEST_KEY, cases=160, seed=5, now=NOW)
+    with open_store(path, TEST_KEY) as db:
         workflow, decisions, outcomes = Workflow(db), Decisions(db), Outcomes(db)
         cases = workflow.cases.cases(workflow.cases.find_ids(CaseQuery(), today=NOW.date()))
         assert len(cases) == 160 and {c.status for c in cases} == set(Status)

@@ -95,7 +95,11 @@ def test_the_period_is_a_setting(db: Database) -> None:
 
 
 def test_cli_previews_then_purges(
-    repo: CaseRepository, cases: dict[str, int], store_path: Path, capsys: pytest.CaptureFixture[str]
+    repo: CaseRepository,
+    cases: dict[str, int],
+    store_path: Path,
+    store_key: bytes,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     old = repo.get_by_id(cases["old"]).reference
     assert main(["--store", str(store_path), "retention", "--today", "2026-11-29"]) == 0
@@ -104,5 +108,5 @@ def test_cli_previews_then_purges(
     assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
     assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge"]) == 0
     assert f"purged {old}" in capsys.readouterr().out
-    with open_store(store_path, create=False) as db:
+    with open_store(store_path, store_key, create=False) as db:
         assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 3

@@ -1,0 +1,77 @@
+"""Encrypting a store made before encryption at rest, keeping the unencrypted copy until the DPO confirms.
+
+Crash safety: the copy is published first, the key file next, and the encrypted store replaces the plain
+one in a single rename. At every moment the store's path holds a whole store, plain or encrypted; an
+interrupted run is simply run again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dpo_desk.store import audit
+from dpo_desk.store.db import (
+    BACKUP_DIR_NAME,
+    StoreError,
+    copy_database,
+    export_encrypted,
+    is_unencrypted,
+    is_unencrypted_store,
+    open_read_only,
+    write_transaction,
+)
+from dpo_desk.store.keys import KdfCost, change_passphrase, create_key
+
+KEPT_SUFFIX = ".before-encryption"
+
+
+def kept_copy_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + KEPT_SUFFIX)
+
+
+def encrypt_store(store_path: Path, passphrase: str, *, cost: KdfCost | None = None) -> bytes:
+    """Encrypt the plain store at ``store_path`` in place under a new key wrapped by ``passphrase`` (and the
+    keyring); the plain copy stays as ``store.sqlite.before-encryption``. Returns the key."""
+    if not is_unencrypted_store(store_path):
+        raise StoreError(f"{store_path} is not an unencrypted DPO Desk store; nothing to encrypt")
+    with contextlib.closing(open_read_only(store_path, None)) as plain:
+        copy_database(plain, kept_copy_path(store_path), None)
+    key = create_key(store_path, passphrase, cost=cost)
+    export_encrypted(store_path, store_path, key)
+    return key
+
+
+def unencrypted_leftovers(store_path: Path) -> list[Path]:
+    """Plain copies of the store's data that encryption left behind: the kept copy and the backups made
+    before encryption. They are deleted only when the DPO confirms (``forget_unencrypted``)."""
+    candidates = [kept_copy_path(store_path)]
+    backups = store_path.parent / BACKUP_DIR_NAME
+    if backups.is_dir():
+        candidates += sorted(backups.glob("*.sqlite"))
+    return [path for path in candidates if path.is_file() and is_unencrypted(path)]
+
+
+def forget_unencrypted(store_path: Path) -> list[Path]:
+    """Delete the plain leftovers once the encrypted store is known to open; the paths deleted.
+
+    Deleting cannot promise the old blocks are gone from an SSD: full-disk encryption covers that."""
+    leftovers = unencrypted_leftovers(store_path)
+    for path in leftovers:
+        for suffix in ("-wal", "-shm", ""):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return leftovers
+
+
+def change_store_passphrase(
+    db: Database, store_path: Path, key: bytes, new_passphrase: str, *, actor: str, now: datetime
+) -> None:
+    """Rewrap the open store's key under a new passphrase, and say so in the audit (the passphrase never)."""
+    change_passphrase(store_path, key, new_passphrase)
+    with write_transaction(db):
+        audit.record(
+            db, actor=actor, action="passphrase-changed", entity="store", entity_id="store", details={}, now=now
+        )
