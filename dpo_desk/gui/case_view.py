@@ -239,8 +239,7 @@ class CaseView(QWidget):
 
     def show_case(self, case_id: int | None) -> None:
         if case_id is None:
-            self.case = None
-            self._pages.setCurrentIndex(0)
+            self._forget()
             return
         case = self._repo.get_by_id(case_id)
         self.case = case
@@ -265,6 +264,22 @@ class CaseView(QWidget):
         self.letters_tab.show_case(case)  # letters stay possible on a closed case (a copy, a late refusal)
         lock_if_settled(case, [self.pause_button, self.resume_button, self.extend_button])
         self._pages.setCurrentIndex(1)
+
+    def _forget(self) -> None:
+        """No case shown, and none kept in a hidden widget either: the lock screen relies on it."""
+        self.case = None
+        self._pages.setCurrentIndex(0)
+        for label in (self.reference, self.status, self.due_badge, self.subject, self.next_step, self.why):
+            label.clear()
+        _clear(self.details)
+        _clear(self.deadline)
+        self.request_text.clear()
+        for listing in (self.earlier, self.notes):
+            listing.clear()
+        for table in self.findChildren(QTableWidget):
+            table.setRowCount(0)
+        for tab in (self.identity_tab, self.fee_tab, self.outcomes_tab, self.recipients_tab, self.letters_tab):
+            tab.forget()
 
     def _fill_details(self, case: Case) -> None:
         _clear(self.details)

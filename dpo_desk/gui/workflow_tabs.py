@@ -110,6 +110,13 @@ class WorkflowTab(QWidget):
     def _finish(self) -> None:
         self.layout_.addLayout(self.buttons)
 
+    def forget(self) -> None:
+        """Drop the case shown: its texts and table rows (the tab is hidden, or locked away)."""
+        self.case = None
+        self.summary.clear()
+        for table in self.findChildren(QTableWidget):
+            table.setRowCount(0)
+
     def action_buttons(self) -> list[QPushButton]:
         items = (self.buttons.itemAt(i) for i in range(self.buttons.count()))
         widgets = (item.widget() for item in items if item is not None)
@@ -132,7 +139,9 @@ class IdentityTab(WorkflowTab):
     def __init__(self, workflow: Workflow, actor: str, now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(actor, now, parent)
         self._workflow = workflow
-        self.checks = data_table(["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted"])
+        self.checks = data_table(
+            ["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted", "Note"]
+        )
         self.gate = QLabel()
         self.gate.setWordWrap(True)
         self.layout_.addWidget(self.checks, 1)
@@ -143,6 +152,10 @@ class IdentityTab(WorkflowTab):
         self.waive_button = self._button("No check &needed…", lambda: self.decide(IdentityStatus.NOT_REQUIRED))
         self.fail_button = self._button("Cannot &identify…", lambda: self.decide(IdentityStatus.FAILED))
         self._finish()
+
+    def forget(self) -> None:
+        super().forget()
+        self.gate.clear()
 
     def show_case(self, case: Case) -> None:
         self.case = case
@@ -169,6 +182,7 @@ class IdentityTab(WorkflowTab):
                     c.outcome.value,
                     c.reference,
                     c.copy_deleted_on.isoformat() if c.copy_deleted_on else "",
+                    c.note,
                 )
                 for c in checks
             ],
@@ -293,6 +307,10 @@ class FeeTab(WorkflowTab):
         self.answer_button = self._button("Fee &answer…", self.fee_answer)
         self.refuse_button = self._button("&Refuse…", self.refuse)
         self._finish()
+
+    def forget(self) -> None:
+        super().forget()
+        self.refusal.clear()
 
     def show_case(self, case: Case) -> None:
         self.case = case

@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.gui.auto_lock import IDLE_SETTING
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.workflow import Workflow
 from tests.conftest import NOW, TEST_PASSPHRASE, new_case
 
 
@@ -102,3 +104,48 @@ def test_the_setting_is_read_at_start_and_bad_values_fall_back(
     assert window.auto_lock_minutes() == 10
     settings.setValue(IDLE_SETTING, 2)
     assert window.auto_lock_minutes() == 2
+
+
+def texts_on_screen(window: MainWindow) -> list[str]:
+    """Every text a widget or a model of the window holds: what someone at the locked screen could reach."""
+    from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QPlainTextEdit, QTextEdit
+
+    found: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
+            found.append(widget.text())
+        elif isinstance(widget, QTextEdit | QPlainTextEdit):
+            found.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractItemView) and isinstance(widget.model(), QAbstractItemModel):
+            model = widget.model()
+            root = QModelIndex()
+            columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(root)
+            found += [
+                str(model.index(row, column).data()) for row in range(model.rowCount(root)) for column in range(columns)
+            ]
+    return found
+
+
+def test_after_locking_no_widget_or_model_holds_case_data_and_settings_never_do(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow, settings: QSettings
+) -> None:
+    case_id = repo.add(
+        new_case(name="Canary Lockwood", emails=("canary.lockwood@example.org",), text="CANARY-REQUEST"),
+        actor="dpo",
+        now=NOW,
+    )
+    check = IdentityCheck(Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", NOW, Outcome.PASSED, note="CANARY-ID-NOTE")
+    Workflow(repo.db).record_check(case_id, check, actor="dpo", now=NOW)
+    repo.add_note(case_id, "CANARY-CASE-NOTE", author="dpo", now=NOW)
+    window.model.refresh()
+    window.table.selectRow(0)
+    shown = " ".join(texts_on_screen(window))
+    assert [c for c in ("Canary Lockwood", "CANARY-ID-NOTE", "CANARY-CASE-NOTE") if c not in shown] == []
+    window.lock()
+    leaks = [text for text in texts_on_screen(window) if "Canary" in text or "CANARY" in text or "lockwood" in text]
+    assert leaks == []
+    window.close()
+    settings.sync()
+    stored = Path(settings.fileName()).read_bytes()
+    assert b"Canary" not in stored and b"CANARY" not in stored and b"lockwood" not in stored
