@@ -46,7 +46,7 @@ from dpo_desk.store.encryption import (
 )
 from dpo_desk.store.keys import create_key, key_from_keyring, key_from_passphrase
 from dpo_desk.store.letters import LetterStore
-from dpo_desk.store.mail import MailStore, quarantine
+from dpo_desk.store.mail import MailStore, quarantine, quarantined, save_quarantined
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import FORMATS, ProcessorStore
 from dpo_desk.store.verify import verify
@@ -145,6 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("backup", type=Path, metavar="BACKUP")
     back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
     back.set_defaults(run=_restore)
+
+    refused = commands.add_parser("quarantine", help="files refused at import, kept inside the store")
+    kept = refused.add_subparsers(dest="action", metavar="ACTION", required=True)
+    kept.add_parser("list", help="id, time, file name, size and reason of each").set_defaults(run=_quarantine_list)
+    save_one = kept.add_parser("save", help="write one out for inspection (audited)")
+    save_one.add_argument("id", type=int, metavar="ID")
+    save_one.add_argument("--out", type=Path, required=True, metavar="FILE", help="a new file")
+    save_one.set_defaults(run=_quarantine_save)
 
     lock = commands.add_parser(
         "encrypt",
@@ -317,13 +325,14 @@ def _case_add(args: argparse.Namespace) -> int:
 
 
 def _case_add_from_mail(args: argparse.Namespace) -> int:
-    store = _store_path(args)
     try:
         mail = read_mail(args.eml)
     except MailError as error:
-        if args.eml.is_file():
-            quarantine(args.eml, str(error), store)
-        raise
+        if not args.eml.is_file():
+            raise
+        with _open_store(args, create=True) as db:
+            kept = quarantine(db, args.eml, str(error), actor=_actor(), now=_now())
+        raise MailError(f"{error} (kept in the store: dpo-desk quarantine save {kept} --out FILE)") from None
     with _open_store(args, create=True) as db:
         mails = MailStore(db)
         draft = draft_from(mail, mails.cases.register.entities())
@@ -476,6 +485,20 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     checked = restore(args.backup, _unlock(args.backup), args.to)
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
+    return 0
+
+
+def _quarantine_list(args: argparse.Namespace) -> int:
+    with _open_store(args) as db:
+        for item in quarantined(db):
+            print(f"{item.id}  {item.at}  {item.size:>10} bytes  {item.file_name}  {item.reason}")
+    return 0
+
+
+def _quarantine_save(args: argparse.Namespace) -> int:
+    with _open_store(args) as db:
+        written = save_quarantined(db, args.id, args.out, actor=_actor(), now=_now())
+    print(f"wrote {written}")
     return 0
 
 

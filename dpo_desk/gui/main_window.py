@@ -541,8 +541,17 @@ class MainWindow(QMainWindow):
         try:
             mail = read_mail(path)
         except MailError as error:
-            kept = quarantine(path, str(error), self._store_path) if path.is_file() else None
-            note = f"\n\nA copy is kept in {kept.parent} for inspection." if kept else ""
+            kept = (
+                quarantine(self._repo.db, path, str(error), actor=self._actor, now=self._now())
+                if path.is_file()
+                else None
+            )
+            note = (
+                f"\n\nA copy is kept inside the store as quarantined file {kept} "
+                f"(dpo-desk quarantine save {kept} --out FILE writes it out)."
+                if kept
+                else ""
+            )
             QMessageBox.warning(self, "Not an e-mail DPO Desk can read", f"{error}{note}")
             return
         mails = MailStore(self._repo.db)

@@ -27,6 +27,7 @@ from dpo_desk.store.db import (
 from dpo_desk.store.keys import KdfCost, change_passphrase, create_key
 
 KEPT_SUFFIX = ".before-encryption"
+OLD_QUARANTINE_DIR = "quarantine"
 
 
 def kept_copy_path(store_path: Path) -> Path:
@@ -46,13 +47,18 @@ def encrypt_store(store_path: Path, passphrase: str, *, cost: KdfCost | None = N
 
 
 def unencrypted_leftovers(store_path: Path) -> list[Path]:
-    """Plain copies of the store's data that encryption left behind: the kept copy and the backups made
-    before encryption. They are deleted only when the DPO confirms (``forget_unencrypted``)."""
+    """Plain copies of the store's data that encryption left behind: the kept copy, the backups made
+    before encryption, and refused import files that older versions kept in a folder beside the store
+    (now they go inside it). They are deleted only when the DPO confirms (``forget_unencrypted``)."""
     candidates = [kept_copy_path(store_path)]
     backups = store_path.parent / BACKUP_DIR_NAME
     if backups.is_dir():
         candidates += sorted(backups.glob("*.sqlite"))
-    return [path for path in candidates if path.is_file() and is_unencrypted(path)]
+    plain = [path for path in candidates if path.is_file() and is_unencrypted(path)]
+    old_quarantine = store_path.parent / OLD_QUARANTINE_DIR
+    if old_quarantine.is_dir():
+        plain += sorted(path for path in old_quarantine.iterdir() if path.is_file())
+    return plain
 
 
 def forget_unencrypted(store_path: Path) -> list[Path]:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from dpo_desk.core.errors import InputError
+from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future, subject_details
 from dpo_desk.core.models import CaseSummary, Channel, NewCase, Right
+from dpo_desk.files import partial_path, publish
 from dpo_desk.mail.draft import MailDraft
-from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
+from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.db import write_transaction
-
-QUARANTINE_DIR = "quarantine"
 
 
 class MailStore:
@@ -97,14 +98,60 @@ class MailStore:
         return [(row[0], row[1], row[2]) for row in rows]
 
 
-def quarantine(source: Path, reason: str, store_path: Path) -> Path:
-    """Keep a copy of a rejected file beside the store, with the reason; its name comes from its hash."""
-    data = source.read_bytes() if source.stat().st_size <= 200 * 1024 * 1024 else b""
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = store_path.parent / QUARANTINE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stamp}-{digest}.mail"
-    target.write_bytes(data)
-    target.with_suffix(".reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return target
+def quarantine(db: Database, source: Path, reason: str, *, actor: str, now: datetime) -> int:
+    """Keep a refused file inside the (encrypted) store with the reason, for the DPO to inspect; its id.
+
+    Files over the e-mail size limit keep their name, size and hash, not their content."""
+    size = source.stat().st_size
+    digest = hashlib.sha256()
+    blocks: list[bytes] = []
+    with source.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+            if size <= MAX_BYTES:
+                blocks.append(block)
+    with write_transaction(db):
+        row = db.execute(
+            "INSERT INTO quarantine (at, file_name, size, sha256, reason, content) VALUES (?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (utc_text(now), source.name, size, digest.hexdigest(), reason, b"".join(blocks)),
+        ).fetchone()
+        audit.record(db, actor=actor, action="quarantined", entity="quarantine", entity_id=row[0], details={}, now=now)
+    return int(row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    id: int
+    at: str
+    file_name: str
+    size: int
+    reason: str
+
+
+def quarantined(db: Database) -> list[Quarantined]:
+    """What was refused, newest first."""
+    rows = db.execute("SELECT id, at, file_name, size, reason FROM quarantine ORDER BY id DESC")
+    return [Quarantined(int(row[0]), str(row[1]), str(row[2]), int(row[3]), str(row[4])) for row in rows]
+
+
+def save_quarantined(db: Database, quarantine_id: int, target: Path, *, actor: str, now: datetime) -> Path:
+    """Write a refused file out for inspection, under a name the DPO chose (a disclosure: audited)."""
+    row = db.execute("SELECT content FROM quarantine WHERE id = ?", (quarantine_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no quarantined file {quarantine_id}")
+    if target.exists():
+        raise InputError(f"{target} already exists; choose a new file")
+    partial = partial_path(target)
+    partial.write_bytes(row[0])
+    with write_transaction(db):
+        audit.record(
+            db,
+            actor=actor,
+            action="quarantine-saved",
+            entity="quarantine",
+            entity_id=quarantine_id,
+            details={},
+            now=now,
+        )
+    return publish(partial, target)

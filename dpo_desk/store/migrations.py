@@ -60,3 +60,9 @@ def audit_log(db: Database) -> None:
 def audit_by_entity(db: Database) -> None:
     """The audit of one case (or letter) is read each time the case is shown."""
     db.execute("CREATE INDEX audit_by_entity ON audit (entity, entity_id)")
+
+
+@migrations(name="0009_quarantine")
+def quarantine(db: Database) -> None:
+    """Refused import files move from a folder beside the store into the encrypted store."""
+    _run(db, "schema_0009.sql")

@@ -327,8 +327,17 @@ def test_case_add_from_a_file_that_is_not_mail(tmp_path: Path, capsys: pytest.Ca
         "Altoros Norge AS",
     )
     assert code == 2 and out == "" and err.startswith("dpo-desk: invoice.eml: ") and err.count("\n") == 1
-    quarantined = list((tmp_path / "quarantine").glob("*.mail"))
-    assert len(quarantined) == 1 and quarantined[0].read_bytes() == bad.read_bytes()
+    assert "quarantine save 1" in err and not (tmp_path / "quarantine").exists()
+    code, out, _ = run(capsys, "--store", str(tmp_path / "store.sqlite"), "quarantine", "list")
+    assert code == 0 and out.startswith("1  ") and "invoice.eml" in out
+    saved = tmp_path / "inspect.bin"
+    assert (
+        run(capsys, "--store", str(tmp_path / "store.sqlite"), "quarantine", "save", "1", "--out", str(saved))[0] == 0
+    )
+    assert saved.read_bytes() == bad.read_bytes()
+    assert (
+        run(capsys, "--store", str(tmp_path / "store.sqlite"), "quarantine", "save", "1", "--out", str(saved))[0] == 2
+    )
 
 
 def test_the_passphrase_comes_from_the_environment_when_no_keyring_holds_the_key(

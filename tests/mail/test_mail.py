@@ -11,7 +11,8 @@ from dpo_desk.core.models import Right
 from dpo_desk.mail.draft import draft_from, guess_entity
 from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail
 from dpo_desk.mail.rights import suggest_rights
-from dpo_desk.store.mail import MailStore, quarantine
+from dpo_desk.store import audit
+from dpo_desk.store.mail import MailStore, quarantine, quarantined, save_quarantined
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 FILES = sorted(CORPUS.iterdir())
@@ -166,10 +167,25 @@ def test_the_size_limit_is_checked_before_parsing(tmp_path: Path) -> None:
         read_mail(path)
 
 
-def test_rejected_files_are_quarantined_with_their_reason(tmp_path: Path) -> None:
+def test_rejected_files_are_quarantined_inside_the_store_with_their_reason(tmp_path: Path, db: Database) -> None:
     source = tmp_path / "bad.eml"
     source.write_bytes(b"garbage")
-    kept = quarantine(source, "bad.eml: no e-mail headers found", tmp_path / "store.sqlite")
-    assert kept.parent.name == "quarantine" and kept.read_bytes() == b"garbage"
-    assert "bad" not in kept.name  # named from its hash, not from the sender's file name
-    assert kept.with_suffix(".reason.txt").read_text().startswith("bad.eml: no e-mail headers")
+    kept = quarantine(db, source, "bad.eml: no e-mail headers found", actor="dpo", now=NOW)
+    [item] = quarantined(db)
+    assert (item.id, item.file_name, item.size) == (kept, "bad.eml", 7)
+    assert item.reason.startswith("bad.eml: no e-mail headers")
+    assert [path.name for path in tmp_path.iterdir() if "quarantine" in path.name] == []  # nothing beside it
+    assert audit.latest_entries(db, 1)[0].action == "quarantined"
+    out = tmp_path / "inspect" / "copy.bin"
+    out.parent.mkdir()
+    save_quarantined(db, kept, out, actor="dpo", now=NOW)
+    assert out.read_bytes() == b"garbage" and audit.latest_entries(db, 1)[0].action == "quarantine-saved"
+
+
+def test_a_file_over_the_size_limit_is_quarantined_without_its_content(tmp_path: Path, db: Database) -> None:
+    source = tmp_path / "huge.eml"
+    with source.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    kept = quarantine(db, source, "huge.eml: larger than the 50 MB limit", actor="dpo", now=NOW)
+    row = db.execute("SELECT size, length(content), sha256 FROM quarantine WHERE id = ?", (kept,)).fetchone()
+    assert row[0] == MAX_BYTES + 1 and row[1] == 0 and len(row[2]) == 64

@@ -147,6 +147,16 @@ def legacy_store(store_path: Path) -> Path:
     return store_path
 
 
+def test_files_older_versions_quarantined_beside_the_store_are_leftovers_too(legacy_store: Path) -> None:
+    folder = legacy_store.parent / "quarantine"
+    folder.mkdir()
+    (folder / "20260101T000000Z-0123456789abcdef.mail").write_bytes(CANARY_BYTES)
+    encrypt_store(legacy_store, TEST_PASSPHRASE, cost=CHEAP_KDF)
+    assert folder / "20260101T000000Z-0123456789abcdef.mail" in unencrypted_leftovers(legacy_store)
+    forget_unencrypted(legacy_store)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_plain_store_is_refused_by_name_until_encrypted(legacy_store: Path) -> None:
     before = legacy_store.read_bytes()
     with pytest.raises(UnencryptedStoreError, match="not encrypted yet"):
