@@ -17,7 +17,7 @@ from dpo_desk import APP_NAME, ORG_NAME
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.background import StoreCheck
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.gui.passphrase import CHOOSE_EXPLANATION, NewPassphraseDialog, UnlockDialog
+from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.store.backup import latest_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import DamagedStoreError, is_unencrypted_store, open_store
@@ -92,7 +92,12 @@ def unlock(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
 
 def _create(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
     title = "Choose the demo store's recovery passphrase" if make_demo else "Choose a recovery passphrase"
-    passphrase = NewPassphraseDialog.ask(title, CHOOSE_EXPLANATION)
+    explanation = choose_explanation(keyring_works())
+    if make_demo:
+        explanation = (
+            f"This is the demo store, with fictitious cases; it is encrypted like a real one.\n\n{explanation}"
+        )
+    passphrase = NewPassphraseDialog.ask(title, explanation)
     if passphrase is None:
         return None
     key = create_key(store_path, passphrase)
@@ -110,7 +115,7 @@ def _encrypt(store_path: Path) -> bytes | None:
         "Encrypt the store",
         f"{store_path} was made before DPO Desk encrypted its stores. Choose a recovery passphrase to "
         f"encrypt it now. An unencrypted copy is kept as {kept_copy_path(store_path).name} until you confirm "
-        f"that the encrypted store works.\n\n{CHOOSE_EXPLANATION}",
+        f"that the encrypted store works.\n\n{choose_explanation(keyring_works())}",
     )
     return None if passphrase is None else encrypt_store(store_path, passphrase)
 

@@ -221,9 +221,17 @@ class NewPassphraseDialog(QDialog):
         return dialog.passphrase if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-CHOOSE_EXPLANATION = (
-    "DPO Desk encrypts its store. The key is kept in this computer's keyring, which opens the store by "
-    "itself while you are logged in, and it is also locked with a recovery passphrase that you choose now.\n\n"
-    "The passphrase opens the store on a new laptop, after a keyring reset, or where no keyring works. "
-    "Nobody can recover it for you: keep it where your company keeps such secrets."
-)
+def choose_explanation(keyring_available: bool) -> str:
+    """Why a passphrase is asked for, true to this computer: with a keyring or without one."""
+    where = (
+        "The key is kept in this computer's keyring, which opens the store by itself while you are logged "
+        "in; it is also locked with a recovery passphrase that you choose now."
+        if keyring_available
+        else "No keyring works on this computer, so the key is locked with a passphrase that you choose now "
+        "and that DPO Desk asks for at every start."
+    )
+    return (
+        f"DPO Desk encrypts its store. {where}\n\n"
+        "The passphrase opens the store on a new laptop, after a keyring reset, or where no keyring works. "
+        "Nobody can recover it for you: keep it where your company keeps such secrets."
+    )
