@@ -12,9 +12,11 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from dpo_desk.store.driver import is_unencrypted
+
 from dpo_desk.core.models import CaseQuery, Right, Status
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import open_store
+from dpo_desk.store.db import export_encrypted, open_store
 from dpo_desk.store.demo import create_demo_store
 
 CASES = 100_000
@@ -60,6 +62,11 @@ def main() -> None:
         started = time.perf_counter()
         create_demo_store(store, BENCH_KEY, cases=CASES, seed=1, now=datetime.now(UTC))
         print(f"store: created {CASES:,} demo cases in {time.perf_counter() - started:.1f} s")
+    elif is_unencrypted(store):  # a bench store from before encryption: the same conversion the app makes
+        started = time.perf_counter()
+        export_encrypted(store, store, BENCH_KEY)
+        size = store.stat().st_size / 1e6
+        print(f"store: encrypted the existing {size:.0f} MB bench store in {time.perf_counter() - started:.1f} s")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     settings = str(store.parent / "bench-settings.ini")
     startups = [

@@ -34,8 +34,8 @@ class UnencryptedStoreError(StoreError):
 def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
     """Open (creating and seeding if new) and migrate the store at ``path``, encrypted with ``key``.
 
-    This is the only place a store connection is made. Call once per thread: a connection must not
-    cross threads. Before a migration upgrades an existing store, a copy goes to ``backups/``.
+    This module is the only place a store connection is made (it applies the key). Call once per thread:
+    a connection must not cross threads. Before a migration upgrades an existing store, a copy goes to ``backups/``.
     """
     path = Path(path)
     if not create and not path.exists():
