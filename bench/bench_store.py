@@ -18,6 +18,7 @@ from dpo_desk.core.models import CaseQuery, Right, Status
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import export_encrypted, open_store
 from dpo_desk.store.demo import create_demo_store
+from dpo_desk.store.verify import verify
 
 CASES = 100_000
 DEFAULT = Path("/tmp/dpo-desk-bench/store.sqlite")
@@ -109,6 +110,12 @@ def main() -> None:
             )
         ids = repo.find_ids(CaseQuery(), today=today)
         print(f"rows: first batch of 200 rows fetched in {timed(lambda: repo.summaries(ids[:200])):.1f} ms")
+        started = time.perf_counter()
+        report = verify(db)
+        print(
+            f"verify: page check, integrity, foreign keys and the chain of {report.entries:,} audit entries "
+            f"in {time.perf_counter() - started:.1f} s ({'ok' if report.ok else 'PROBLEMS'})"
+        )
 
 
 if __name__ == "__main__":

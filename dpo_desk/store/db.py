@@ -45,6 +45,8 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         raise DamagedStoreError(f"{path} is empty (0 bytes): the store's content is lost; left as it is")
     if is_unencrypted(path):
         refuse_unencrypted(path)
+    if path.exists():
+        _look_read_only(path, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection = _connect(str(path), key)
@@ -52,13 +54,7 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         raise StoreError(f"{path} cannot be opened as a store: {error}") from None
     try:
         db = Database(connection, execute_plugins=False)
-        # Look before changing anything: a foreign file must be left exactly as it was.
-        tables = db.table_names()
-        existing = "_sqlite_migrations" in tables
-        if tables and not existing:
-            raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
-        if existing:
-            _check_not_truncated(connection, path)
+        existing = "_sqlite_migrations" in db.table_names()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("PRAGMA journal_mode = WAL")
@@ -69,12 +65,9 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
     except sqlite.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
         connection.close()
         raise StoreError(f"{path} cannot be opened now: {error}") from None
-    except sqlite.DatabaseError as error:  # "malformed", "not a database" (a page failed its HMAC): the content
+    except sqlite.DatabaseError as error:  # what the read-only look could not see (say, in a migration's pages)
         connection.close()
         raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None
-    except StoreError:
-        connection.close()
-        raise
     if upgrade:
         backup_before_migration(db, path, key)
     migrations.apply(db)
@@ -83,6 +76,25 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         if store_file.exists():
             make_private(store_file)
     return db
+
+
+def _look_read_only(path: Path, key: bytes) -> None:
+    """Check the file on a read-only connection before a writable one is made. When the last writable
+    connection closes, SQLite checkpoints the -wal into the file: a -wal from another store, or pages that
+    fail their HMAC, must be refused by a connection that cannot write, so the original stays as it was."""
+    # Without a -wal nothing else has the store open, and immutable=1 reads it without making -wal or -shm.
+    immutable = not path.with_name(path.name + "-wal").exists()
+    try:
+        with contextlib.closing(open_read_only(path, key, immutable=immutable)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "_sqlite_migrations" not in tables:
+                raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
+            if tables:
+                _check_not_truncated(connection, path)
+    except sqlite.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
+        raise StoreError(f"{path} cannot be opened now: {error}") from None
+    except sqlite.DatabaseError as error:  # "not a database" (page one failed its HMAC), "malformed"
+        raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None
 
 
 def is_unencrypted_store(path: Path) -> bool:
@@ -176,10 +188,10 @@ def copy_database(source: sqlite.Connection, target: Path, key: bytes | None) ->
     return publish(partial, target)
 
 
-def open_read_only(path: Path, key: bytes | None) -> sqlite.Connection:
+def open_read_only(path: Path, key: bytes | None, *, immutable: bool = False) -> sqlite.Connection:
     """A bare read-only connection, for checking a backup without changing a byte of it; ``key`` None
-    reads an unencrypted file."""
-    return _connect(f"{path.resolve().as_uri()}?mode=ro", key, uri=True)
+    reads an unencrypted file. ``immutable`` only for a file nothing else can be writing to."""
+    return _connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", key, uri=True)
 
 
 @contextlib.contextmanager

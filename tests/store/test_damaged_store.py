@@ -148,3 +148,17 @@ def test_the_command_line_names_the_damage_and_the_latest_backup(
     err = capsys.readouterr().err
     assert "is damaged" in err or "cannot be opened as a store" in err
     assert "latest backup is" in err and "daily-2026-11-29.sqlite" in err
+
+
+def test_a_wal_from_another_store_is_caught_at_open(tmp_path: Path) -> None:
+    """SQLite applies any -wal lying beside a database; one written under another key fails its pages' HMAC."""
+    ours, theirs = tmp_path / "store.sqlite", tmp_path / "other.sqlite"
+    open_store(ours, TEST_KEY).close()
+    before = ours.read_bytes()
+    with open_store(theirs, bytes(reversed(TEST_KEY))) as other:
+        other.execute("PRAGMA wal_autocheckpoint = 0")  # keep the change in the -wal
+        CaseRepository(other).add(new_case(name="Someone Else"), actor="dpo", now=NOW)
+        (tmp_path / "store.sqlite-wal").write_bytes((tmp_path / "other.sqlite-wal").read_bytes())
+    with pytest.raises(DamagedStoreError, match="cannot be opened as a store"):
+        open_store(ours, TEST_KEY, create=False)
+    assert ours.read_bytes() == before
