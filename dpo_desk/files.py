@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 
@@ -25,6 +26,25 @@ def publish(partial: Path, target: Path) -> Path:
         finally:
             os.close(folder)
     return target
+
+
+def remove_stale_partials(folder: Path, pattern: str, *, older_than_seconds: float = 3600) -> list[Path]:
+    """Delete the half-written files a crash left in ``folder`` (hidden ``.name.part`` files matching
+    ``pattern``, a glob); the young ones stay, since another DPO Desk may be writing them right now.
+    Returns what went."""
+    cutoff = time.time() - older_than_seconds
+    stale = [
+        path
+        for path in folder.glob(pattern)
+        if path.name.startswith(".")
+        and path.name.endswith(".part")
+        and path.is_file()
+        and not path.is_symlink()
+        and path.stat().st_mtime < cutoff
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def make_private(path: Path) -> None:

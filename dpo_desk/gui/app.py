@@ -15,12 +15,14 @@ from sqlite_utils import Database
 
 from dpo_desk import APP_NAME, ORG_NAME
 from dpo_desk.core.errors import DeskError
+from dpo_desk.files import remove_stale_partials
 from dpo_desk.gui.background import StoreCheck
+from dpo_desk.gui.letters_tab import LETTERS_DIR
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.store.backup import latest_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import DamagedStoreError, is_unencrypted_store, open_store
+from dpo_desk.store.db import BACKUP_DIR_NAME, DamagedStoreError, is_unencrypted_store, open_store
 from dpo_desk.store.encryption import encrypt_store, forget_unencrypted, kept_copy_path, unencrypted_leftovers
 from dpo_desk.store.keys import create_key, key_from_keyring, keyring_works
 
@@ -41,6 +43,7 @@ def run(store_path: Path, *, actor: str, make_demo: DemoMaker | None = None) -> 
     key = unlock(store_path, make_demo)
     if key is None:
         return 2
+    remove_crash_leftovers(store_path)
     while True:  # once more after the background check found damage and a backup was restored
         db = open_or_recover(store_path, key)
         if db is None:
@@ -66,6 +69,16 @@ def run(store_path: Path, *, actor: str, make_demo: DemoMaker | None = None) -> 
             return code
         if not restore_damaged(store_path, key, chosen_backup[0]):
             return 2
+
+
+def remove_crash_leftovers(store_path: Path) -> list[Path]:
+    """Half-written letters, backups and key files a crash left (hidden, so never mistaken for whole ones)."""
+    folder = store_path.parent
+    return [
+        *remove_stale_partials(folder, f".{store_path.name}*.part"),
+        *remove_stale_partials(folder / BACKUP_DIR_NAME, ".*.part"),
+        *remove_stale_partials(folder / LETTERS_DIR, "*/.*.part"),
+    ]
 
 
 def unlock(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:

@@ -30,10 +30,12 @@ from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.letters import GeneratedLetter, LetterStore, letter_file_name
 
+LETTERS_DIR = "letters"
+
 
 def letters_folder(store_path: Path, case: Case) -> Path:
     """Beside the store, one folder per case reference: names come from ids, never from subject input."""
-    return store_path.parent / "letters" / case.reference
+    return store_path.parent / LETTERS_DIR / case.reference
 
 
 class PasswordDialog(QDialog):

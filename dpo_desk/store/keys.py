@@ -34,6 +34,8 @@ from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.files import partial_path, publish
 
 SERVICE = "dpo-desk"
+# Backends that keep secrets in a file in the user's home: a key there is a key beside the store.
+WEAK_BACKENDS = ("keyrings.alt",)
 KEY_BYTES = 32
 KEY_FILE_FORMAT = "dpo-desk-store-key"
 KEY_FILE_VERSION = 1
@@ -233,7 +235,10 @@ def change_passphrase(store_path: Path, key: bytes, new_passphrase: str) -> None
 
 
 def keyring_save(store_id: str, key: bytes) -> bool:
-    """True when the keyring holds the key now; False when no keyring works here."""
+    """True when the keyring holds the key now; False when no keyring works here, or only one that would
+    write the key to a file (keyrings.alt), which is no better than the key beside the store."""
+    if not keyring_works():
+        return False
     try:
         keyring.set_password(SERVICE, _account(store_id), key.hex())
     except KeyringError:
@@ -253,6 +258,10 @@ def keyring_load(store_id: str) -> bytes | None:
 
 
 def keyring_works() -> bool:
+    """A keyring that keeps secrets out of plain files: the OS's (or, in tests, a stand-in)."""
+    backend = keyring.get_keyring()
+    if type(backend).__module__.startswith(WEAK_BACKENDS):
+        return False
     try:
         keyring.get_password(SERVICE, "probe")
     except KeyringError:

@@ -1,5 +1,7 @@
 """Starting on a damaged store: the app offers the latest backup and keeps the damaged file."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,29 @@ def test_the_background_check_is_quiet_on_a_healthy_store(qtbot: QtBot, tmp_path
     with qtbot.waitSignal(check.finished, timeout=10_000):
         check.start()
     assert damaged == []
+
+
+def test_half_written_files_a_crash_left_are_removed_at_start_when_old(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    old, young = time.time() - 2 * 3600, time.time() - 60
+    planted = {
+        tmp_path / "letters" / "DSR-2026-0001" / ".DSR-2026-0001-acknowledgement-1.pdf.part": old,
+        tmp_path / "backups" / ".daily-2026-11-28.sqlite.part": old,
+        tmp_path / ".store.sqlite.key.part": old,
+        tmp_path / "letters" / "DSR-2026-0002" / ".DSR-2026-0002-acknowledgement-1.pdf.part": young,
+        tmp_path / ".someone-elses-download.part": old,  # not DPO Desk's: left alone
+    }
+    for path, mtime in planted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
+        os.utime(path, (mtime, mtime))
+    removed = app.remove_crash_leftovers(store)
+    assert sorted(path.name for path in removed) == [
+        ".DSR-2026-0001-acknowledgement-1.pdf.part",
+        ".daily-2026-11-28.sqlite.part",
+        ".store.sqlite.key.part",
+    ]
+    assert sorted(path.name for path in planted if path.exists()) == [
+        ".DSR-2026-0002-acknowledgement-1.pdf.part",
+        ".someone-elses-download.part",
+    ]

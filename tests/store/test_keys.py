@@ -18,6 +18,7 @@ from dpo_desk.store.keys import (
     key_file_path,
     key_from_keyring,
     key_from_passphrase,
+    keyring_works,
     passphrase_bytes,
     read_key_file,
 )
@@ -149,3 +150,17 @@ def test_no_composition_rules_only_length_and_the_blocklist(passphrase: str) -> 
 
 def test_each_failure_doubles_the_wait_up_to_a_minute() -> None:
     assert [unlock_delay(n) for n in range(9)] == [0, 1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_a_keyring_that_writes_files_is_not_trusted_with_the_key(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class FileKeyring(MemoryKeyring):
+        pass
+
+    FileKeyring.__module__ = "keyrings.alt.file"  # how keyrings.alt's PlaintextKeyring presents itself
+    backend = FileKeyring()
+    monkeypatch.setattr("keyring.get_keyring", lambda: backend)
+    monkeypatch.setattr("keyring.set_password", backend.set_password)
+    create_key(store_path, TEST_PASSPHRASE, cost=CHEAP_KDF)
+    assert not keyring_works() and backend.secrets == {}
