@@ -60,6 +60,9 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA temp_store = MEMORY")
+        # SQLCipher decrypts a page each time SQLite reads it from the OS; a 64 MiB page cache keeps the
+        # case list's pages decrypted (a search at 100,000 cases: 155 ms with the 2 MiB default, 22 ms).
+        db.execute("PRAGMA cache_size = -65536")
         db.execute("PRAGMA secure_delete = ON")  # deleted case text is zeroed, not left in free pages
         upgrade = existing and migrations.pending(db)
     except sqlite.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
