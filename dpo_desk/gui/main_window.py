@@ -53,13 +53,22 @@ from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.passphrase import NewPassphraseDialog
 from dpo_desk.gui.pdf import render
 from dpo_desk.gui.processors_view import ProcessorsView
+from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store.backup import DEFAULT_KEEP, copy_store_file, daily_target, finish_daily, latest_backup
+from dpo_desk.store.backup import (
+    KEEP_RANGE,
+    copy_store_file,
+    daily_target,
+    finish_daily,
+    latest_backup,
+    load_keep,
+    save_keep,
+)
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.encryption import change_store_passphrase
 from dpo_desk.store.keys import key_from_passphrase
@@ -294,6 +303,10 @@ class MainWindow(QMainWindow):
             "Re&tention…", "", "Purge cases that ended longer ago than the retention period"
         )
         self.auto_lock_action = self._action("Auto-&lock after…", "", "Lock by itself after this many idle minutes")
+        self.backups_action = self._action("&Backups to keep…", "", "How many daily backups stay beside the store")
+        self.quarantine_action = self._action(
+            "&Quarantined files…", "", "Files refused at import, kept inside the store for inspection"
+        )
         self.passphrase_action = self._action(
             "Change recovery &passphrase…", "", "Choose a new passphrase for the store's key"
         )
@@ -315,6 +328,8 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock)
         self.auto_lock_action.triggered.connect(self.edit_auto_lock)
         self.passphrase_action.triggered.connect(self.change_passphrase)
+        self.backups_action.triggered.connect(self.edit_backups_kept)
+        self.quarantine_action.triggered.connect(self.show_quarantine)
         self.retention_action.triggered.connect(self.review_retention)
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.about_action.triggered.connect(self._about)
@@ -323,6 +338,7 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.new_case_action)
         file_menu.addAction(self.import_mail_action)
+        file_menu.addAction(self.quarantine_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
@@ -335,6 +351,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.letter_settings_action)
         edit_menu.addAction(self.auto_lock_action)
         edit_menu.addAction(self.passphrase_action)
+        edit_menu.addAction(self.backups_action)
         edit_menu.addAction(self.retention_action)
         case_menu = menus.addMenu("&Case")
         case_menu.addAction(self.change_status_action)
@@ -521,7 +538,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _backup_written(self, made: Path) -> None:
         self.backup_worker = None
-        finish_daily(self._repo.db, self._store_path, made, keep=DEFAULT_KEEP, actor=self._actor, now=self._now())
+        keep = load_keep(self._repo.db)
+        finish_daily(self._repo.db, self._store_path, made, keep=keep, actor=self._actor, now=self._now())
         self.backup_label.setText(f"Last backup: {made.name}")
         self.statusBar().showMessage(f"Backup written: {made.name}", 5000)
 
@@ -546,12 +564,7 @@ class MainWindow(QMainWindow):
                 if path.is_file()
                 else None
             )
-            note = (
-                f"\n\nA copy is kept inside the store as quarantined file {kept} "
-                f"(dpo-desk quarantine save {kept} --out FILE writes it out)."
-                if kept
-                else ""
-            )
+            note = "\n\nA copy is kept inside the store: File → Quarantined files…" if kept else ""
             QMessageBox.warning(self, "Not an e-mail DPO Desk can read", f"{error}{note}")
             return
         mails = MailStore(self._repo.db)
@@ -721,6 +734,22 @@ class MainWindow(QMainWindow):
         RetentionDialog(self._repo.db, self._actor, self._now, self.today, self).exec()
         self.case_view.show_case(None)
         self.model.refresh()
+
+    @Slot()
+    def edit_backups_kept(self) -> None:
+        keep, chosen = QInputDialog.getInt(
+            self,
+            "Backups to keep",
+            "Keep this many daily backups beside the store (the oldest go first):",
+            load_keep(self._repo.db),
+            *KEEP_RANGE,
+        )
+        if chosen:
+            save_keep(self._repo.db, keep, actor=self._actor, now=self._now())
+
+    @Slot()
+    def show_quarantine(self) -> None:
+        QuarantineDialog(self._repo.db, self._actor, self._now, self).exec()
 
     @Slot()
     def edit_auto_lock(self) -> None:

@@ -93,7 +93,7 @@ def test_a_file_that_is_not_mail_is_refused_and_quarantined(
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     monkeypatch.setattr(main_window_module, "ask_mail_path", lambda parent: bad)
     window.import_mail_action.trigger()
-    assert warnings and warnings[0].startswith("photo.eml: ") and "quarantine save 1" in warnings[0]
+    assert warnings and warnings[0].startswith("photo.eml: ") and "Quarantined files" in warnings[0]
     assert window._repo.db.execute("SELECT file_name FROM quarantine").fetchall() == [("photo.eml",)]
     assert window.model.rowCount() == 0
 

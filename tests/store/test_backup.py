@@ -9,7 +9,17 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.cli import main
-from dpo_desk.store.backup import BackupError, backup, check_backup, daily_backup, latest_backup, restore
+from dpo_desk.core.errors import InputError
+from dpo_desk.store.backup import (
+    BackupError,
+    backup,
+    check_backup,
+    daily_backup,
+    latest_backup,
+    load_keep,
+    restore,
+    save_keep,
+)
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import key_file_path, key_from_passphrase
@@ -190,3 +200,16 @@ def test_cli_backup_and_restore(
     assert main(["restore", str(target), "--to", str(restored)]) == 0
     assert "restored 1 cases" in capsys.readouterr().out
     assert check_backup(restored, store_key).cases == 1
+
+
+def test_how_many_daily_backups_are_kept_is_an_audited_setting(db: Database) -> None:
+    assert load_keep(db) == 7
+    save_keep(db, 14, actor="alice", now=NOW)
+    assert load_keep(db) == 14
+    assert db.execute("SELECT action, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == (
+        "backups-kept",
+        '{"keep":14}',
+    )
+    with pytest.raises(InputError, match="between 1 and 365"):
+        save_keep(db, 0, actor="alice", now=NOW)
+    assert load_keep(db) == 14
