@@ -170,10 +170,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     rewrap.set_defaults(run=_change_passphrase)
 
-    keep = commands.add_parser("retention", help="list the cases past the retention period; --purge deletes them")
+    keep = commands.add_parser(
+        "retention", help="list the cases past the retention period; --purge deletes them, --anonymise strips them"
+    )
     keep.add_argument("--months", type=int, metavar="N", help="the period (default: the store's setting)")
     keep.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="count from this day")
-    keep.add_argument("--purge", action="store_true", help="delete the listed cases (audited)")
+    what = keep.add_mutually_exclusive_group()
+    what.add_argument("--purge", action="store_true", help="delete the listed cases (audited)")
+    what.add_argument(
+        "--anonymise", action="store_true", help="keep the listed cases without subject or free text (audited)"
+    )
     keep.set_defaults(run=_retention)
     check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
     check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
@@ -538,15 +544,19 @@ def _retention(args: argparse.Namespace) -> int:
         months = args.months if args.months is not None else retention.load_months(db)
         today = args.today or _now().astimezone().date()
         expired = retention.expired_cases(db, today=today, months=months)
-        if not args.purge:
+        if not (args.purge or args.anonymise):
             for case in expired:
                 letters = f"; {case.letters} letter file(s) saved outside the store" if case.letters else ""
                 print(f"{case.reference}  {case.status} on {case.ended_on}{letters}")
-            print(f"{len(expired)} case(s) ended more than {months} months before {today}; --purge deletes them")
+            print(
+                f"{len(expired)} case(s) ended more than {months} months before {today}; "
+                "--purge deletes them, --anonymise keeps them without who asked or what they wrote"
+            )
             return 0
         ids = [case.case_id for case in expired]
-        for reference in retention.purge(db, ids, today=today, months=months, actor=_actor(), now=_now()):
-            print(f"purged {reference}")
+        act, done = (retention.purge, "purged") if args.purge else (retention.anonymise, "anonymised")
+        for reference in act(db, ids, today=today, months=months, actor=_actor(), now=_now()):
+            print(f"{done} {reference}")
     return 0
 
 

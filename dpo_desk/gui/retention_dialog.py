@@ -1,4 +1,4 @@
-"""Retention: choose the period, see which ended cases are past it, purge exactly those."""
+"""Retention: choose the period, see which ended cases are past it, purge or anonymise exactly those."""
 
 from __future__ import annotations
 
@@ -24,15 +24,27 @@ from sqlite_utils import Database
 from dpo_desk.core.errors import DeskError
 from dpo_desk.store import retention
 
+QUESTIONS = {
+    "purge": (
+        "Purge cases",
+        "Delete {count} case(s) with their subjects' details, notes, attachments and decisions?",
+    ),
+    "anonymise": (
+        "Anonymise cases",
+        "Keep {count} case(s) for the statistics (entity, rights, dates, status, outcomes) but remove who "
+        "asked, what they wrote, their notes, attachments and every other free text?",
+    ),
+}
 
-def confirm_purge(parent: QWidget, count: int) -> bool:
-    """The one question before data is deleted; tests replace this function."""
+
+def confirm(parent: QWidget, action: str, count: int) -> bool:
+    """The one question before data goes; tests replace this function."""
+    title, question = QUESTIONS[action]
     answer = QMessageBox.warning(
         parent,
-        "Purge cases",
-        f"Delete {count} case(s) with their subjects' details, notes, attachments and decisions? "
-        "This cannot be undone; the audit keeps their references. Backups made earlier still hold them "
-        "until they are rotated out.",
+        title,
+        question.format(count=count) + " This cannot be undone; the audit keeps their references. Backups "
+        "made earlier still hold them until they are rotated out.",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
@@ -60,8 +72,11 @@ class RetentionDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.purge_button = QPushButton()
-        self.purge_button.clicked.connect(self.purge)
+        self.purge_button.clicked.connect(lambda: self.apply("purge"))
+        self.anonymise_button = QPushButton()
+        self.anonymise_button.clicked.connect(lambda: self.apply("anonymise"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.anonymise_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -89,19 +104,20 @@ class RetentionDialog(QDialog):
             else "No case is past the retention period."
         )
         self.purge_button.setText(f"&Purge {count} case(s)…")
-        self.purge_button.setEnabled(bool(count))
+        self.anonymise_button.setText(f"&Anonymise {count} case(s)…")
+        for button in (self.purge_button, self.anonymise_button):
+            button.setEnabled(bool(count))
 
-    @Slot()
-    def purge(self) -> None:
-        if not confirm_purge(self, len(self._expired)):
+    def apply(self, action: str) -> None:
+        """``purge`` or ``anonymise`` the cases listed, after the one question."""
+        if not confirm(self, action, len(self._expired)):
             return
+        act = retention.purge if action == "purge" else retention.anonymise
         try:
             if self.months.value() != retention.load_months(self._db):
                 retention.save_months(self._db, self.months.value(), actor=self._actor, now=self._now())
             ids = [case.case_id for case in self._expired]
-            retention.purge(
-                self._db, ids, today=self._today(), months=self.months.value(), actor=self._actor, now=self._now()
-            )
+            act(self._db, ids, today=self._today(), months=self.months.value(), actor=self._actor, now=self._now())
         except DeskError as error:
-            QMessageBox.warning(self, "Nothing was purged", str(error))
+            QMessageBox.warning(self, "Nothing was changed", str(error))
         self.preview()
