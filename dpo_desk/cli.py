@@ -489,6 +489,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    if not args.backup.is_file():
+        raise InputError(f"{args.backup}: no backup there")
     checked = restore(args.backup, _unlock(args.backup), args.to)
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
     return 0

@@ -196,6 +196,8 @@ def test_cli_backup_and_restore(
     assert main(["--store", str(store_path), "backup", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
 
+    assert main(["restore", str(tmp_path / "missing.sqlite"), "--to", str(tmp_path / "x.sqlite")]) == 2
+    assert "missing.sqlite: no backup there" in capsys.readouterr().err
     restored = tmp_path / "restored.sqlite"
     assert main(["restore", str(target), "--to", str(restored)]) == 0
     assert "restored 1 cases" in capsys.readouterr().out
