@@ -61,7 +61,7 @@ from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.backup import (
-    KEEP_RANGE,
+    KEPT,
     copy_store_file,
     daily_target,
     finish_daily,
@@ -742,7 +742,8 @@ class MainWindow(QMainWindow):
             "Backups to keep",
             "Keep this many daily backups beside the store (the oldest go first):",
             load_keep(self._repo.db),
-            *KEEP_RANGE,
+            KEPT.low,
+            KEPT.high,
         )
         if chosen:
             save_keep(self._repo.db, keep, actor=self._actor, now=self._now())

@@ -60,7 +60,7 @@ class RetentionDialog(QDialog):
         self.resize(640, 460)
         self._db, self._actor, self._now, self._today = db, actor, now, today
         self.months = QSpinBox()
-        self.months.setRange(*retention.MONTHS_RANGE)
+        self.months.setRange(retention.PERIOD.low, retention.PERIOD.high)
         self.months.setSuffix(" months")
         self.months.setValue(retention.load_months(db))
         self.months.valueChanged.connect(self.preview)

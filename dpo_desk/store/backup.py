@@ -16,16 +16,15 @@ from dpo_desk.store.driver import is_unencrypted, sqlite
 
 from sqlite_utils import Database
 
-from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.core.errors import DeskError
 from dpo_desk.store import audit
-from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only, write_transaction
+from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only
 from dpo_desk.store.keys import copy_key_file, key_file_path
 from dpo_desk.store.migrations import migrations
+from dpo_desk.store.settings import NumberSetting
 
 DAILY_PREFIX = "daily-"
-DEFAULT_KEEP = 7
-KEEP_RANGE = (1, 365)
-KEEP_SETTING = "backups_kept"
+KEPT = NumberSetting("backups_kept", 7, 1, 365, "backups kept", "backups-kept")
 
 
 class BackupError(DeskError):
@@ -41,20 +40,11 @@ class BackupCheck:
 
 def load_keep(db: Database) -> int:
     """How many daily backups are kept (a store setting, so it travels with the store)."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (KEEP_SETTING,)).fetchone()
-    return int(row[0]) if row else DEFAULT_KEEP
+    return KEPT.load(db)
 
 
 def save_keep(db: Database, keep: int, *, actor: str, now: datetime) -> None:
-    low, high = KEEP_RANGE
-    if not low <= keep <= high:
-        raise InputError(f"backups kept: {keep}; choose between {low} and {high}")
-    with write_transaction(db):
-        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (KEEP_SETTING, str(keep)))
-        audit.record(
-            db, actor=actor, action="backups-kept", entity="settings", entity_id="backups",
-            details={"keep": keep}, now=now,
-        )  # fmt: skip
+    KEPT.save(db, keep, actor=actor, now=now)
 
 
 def backup(db: Database, store_path: Path, key: bytes, target: Path, *, actor: str, now: datetime) -> Path:

@@ -19,13 +19,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlite_utils import Database
 
-from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.errors import RefusedError
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
+from dpo_desk.store.settings import NumberSetting
 
-DEFAULT_MONTHS = 36
-MONTHS_RANGE = (1, 240)
-SETTING = "retention_months"
+PERIOD = NumberSetting("retention_months", 36, 1, 240, "retention", "retention-period", " months")
 FINAL_STATUSES = ("closed", "refused", "withdrawn")
 ANONYMISED = "(anonymised)"
 # Free text a case keeps besides its subject and request: (table, column, what replaces it). Columns that
@@ -59,20 +58,11 @@ class ExpiredCase:
 
 
 def load_months(db: Database) -> int:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
-    return int(row[0]) if row else DEFAULT_MONTHS
+    return PERIOD.load(db)
 
 
 def save_months(db: Database, months: int, *, actor: str, now: datetime) -> None:
-    low, high = MONTHS_RANGE
-    if not low <= months <= high:
-        raise InputError(f"retention: {months} months; choose between {low} and {high}")
-    with write_transaction(db):
-        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (SETTING, str(months)))
-        audit.record(
-            db, actor=actor, action="retention-period", entity="settings", entity_id="retention",
-            details={"months": months}, now=now,
-        )  # fmt: skip
+    PERIOD.save(db, months, actor=actor, now=now)
 
 
 def expired_cases(db: Database, *, today: date, months: int) -> list[ExpiredCase]:

@@ -11,6 +11,34 @@ from dpo_desk.core.deadlines import DEFAULT_TARGET_DAYS, Rules
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
 from dpo_desk.store import audit
+from dpo_desk.store.db import write_transaction
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSetting:
+    """A whole number kept in the settings table within bounds; each change is audited."""
+
+    key: str
+    default: int
+    low: int
+    high: int
+    label: str  # names the setting in a refusal and in the audit entry
+    action: str  # the audit action
+    unit: str = ""  # as it reads after the number: " months"
+
+    def load(self, db: Database) -> int:
+        row = db.execute("SELECT value FROM settings WHERE key = ?", (self.key,)).fetchone()
+        return int(row[0]) if row else self.default
+
+    def save(self, db: Database, value: int, *, actor: str, now: datetime) -> None:
+        if not self.low <= value <= self.high:
+            raise InputError(f"{self.label}: {value}{self.unit}; choose between {self.low} and {self.high}")
+        with write_transaction(db):
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (self.key, str(value)))
+            audit.record(
+                db, actor=actor, action=self.action, entity="settings", entity_id=self.label,
+                details={self.key: value}, now=now,
+            )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,7 +210,7 @@ def test_how_many_daily_backups_are_kept_is_an_audited_setting(db: Database) -> 
     assert load_keep(db) == 14
     assert db.execute("SELECT action, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == (
         "backups-kept",
-        '{"keep":14}',
+        '{"backups_kept":14}',
     )
     with pytest.raises(InputError, match="between 1 and 365"):
         save_keep(db, 0, actor="alice", now=NOW)
