@@ -148,8 +148,8 @@ def passphrase_bytes(passphrase: str) -> bytearray:
 def derive_wrapping_key(passphrase: bytearray, salt: bytes, cost: KdfCost) -> bytes:
     """scrypt over the passphrase; the buffer is zeroed afterwards, whatever happens."""
     try:
-        return hashlib.scrypt(
-            bytes(passphrase), salt=salt, n=cost.n, r=cost.r, p=cost.p, maxmem=256 * cost.n * cost.r, dklen=32
+        return hashlib.scrypt(  # the buffer itself, not a bytes copy that could not be wiped
+            passphrase, salt=salt, n=cost.n, r=cost.r, p=cost.p, maxmem=256 * cost.n * cost.r, dklen=32
         )
     finally:
         passphrase[:] = bytes(len(passphrase))
