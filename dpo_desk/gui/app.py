@@ -8,23 +8,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlite_utils import Database
 
-from dpo_desk import APP_NAME, ORG_NAME
+from dpo_desk import APP_NAME, ORG_NAME, os_keyring
 from dpo_desk.core.errors import DeskError
 from dpo_desk.files import remove_stale_partials
 from dpo_desk.gui.background import StoreCheck
 from dpo_desk.gui.letters_tab import LETTERS_DIR
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
+from dpo_desk.gui.wait_cursor import wait_cursor
 from dpo_desk.store.backup import latest_backup, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import BACKUP_DIR_NAME, DamagedStoreError, is_unencrypted_store, open_store
 from dpo_desk.store.encryption import encrypt_store, forget_unencrypted, kept_copy_path, unencrypted_leftovers
-from dpo_desk.store.keys import create_key, key_from_keyring, keyring_works
+from dpo_desk.store.keys import create_key, key_from_keyring
 
 # Fills a new store with demo cases (the CLI's --demo); None for the DPO's real store.
 DemoMaker = Callable[[Path, bytes], None]
@@ -97,7 +97,7 @@ def unlock(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
         return key
     reason = (
         "The keyring does not hold this store's key (a new computer, or the keyring was reset)."
-        if keyring_works()
+        if os_keyring.works()
         else "No keyring works on this computer, so the passphrase is asked at every start."
     )
     return UnlockDialog.ask(store_path, reason)
@@ -105,7 +105,7 @@ def unlock(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
 
 def _create(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
     title = "Choose the demo store's recovery passphrase" if make_demo else "Choose a recovery passphrase"
-    explanation = choose_explanation(keyring_works())
+    explanation = choose_explanation(os_keyring.works())
     if make_demo:
         explanation = (
             f"This is the demo store, with fictitious cases; it is encrypted like a real one.\n\n{explanation}"
@@ -113,13 +113,10 @@ def _create(store_path: Path, make_demo: DemoMaker | None) -> bytes | None:
     passphrase = NewPassphraseDialog.ask(title, explanation)
     if passphrase is None:
         return None
-    key = create_key(store_path, passphrase)
-    if make_demo is not None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+    with wait_cursor():  # the key derivation, and the demo cases (a few seconds)
+        key = create_key(store_path, passphrase)
+        if make_demo is not None:
             make_demo(store_path, key)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
     return key
 
 
@@ -128,9 +125,12 @@ def _encrypt(store_path: Path) -> bytes | None:
         "Encrypt the store",
         f"{store_path} was made before DPO Desk encrypted its stores. Choose a recovery passphrase to "
         f"encrypt it now. An unencrypted copy is kept as {kept_copy_path(store_path).name} until you confirm "
-        f"that the encrypted store works.\n\n{choose_explanation(keyring_works())}",
+        f"that the encrypted store works.\n\n{choose_explanation(os_keyring.works())}",
     )
-    return None if passphrase is None else encrypt_store(store_path, passphrase)
+    if passphrase is None:
+        return None
+    with wait_cursor():  # seconds on a large store
+        return encrypt_store(store_path, passphrase)
 
 
 def offer_to_forget_unencrypted(store_path: Path, parent: QWidget) -> None:

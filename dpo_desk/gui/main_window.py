@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
     QResizeEvent,
 )
@@ -57,6 +56,7 @@ from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.settings_dialog import SettingsDialog
+from dpo_desk.gui.wait_cursor import wait_cursor
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
@@ -676,14 +676,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def try_unlock(self, passphrase: str) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the key derivation takes about a second
         try:
-            key = key_from_passphrase(self._store_path, passphrase)
+            with wait_cursor():
+                key = key_from_passphrase(self._store_path, passphrase)
         except DeskError as error:  # a wrong passphrase, or the key file gone since the store was opened
             self.lock_screen.entry.refuse(str(error).split(":")[0].capitalize())
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         if key == self._key:
             self.unlock()
         else:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from dpo_desk import APP_NAME
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.passphrase import MIN_LENGTH, check_passphrase, unlock_delay
+from dpo_desk.gui.wait_cursor import wait_cursor
 from dpo_desk.store.keys import WrongPassphraseError, key_from_passphrase
 
 
@@ -137,14 +137,12 @@ class UnlockDialog(QDialog):
 
     @Slot(str)
     def _try(self, passphrase: str) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the key derivation takes about a second
         try:
-            self.key = key_from_passphrase(self._store_path, passphrase)
+            with wait_cursor():
+                self.key = key_from_passphrase(self._store_path, passphrase)
         except WrongPassphraseError:
             self.entry.refuse("Wrong passphrase")
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.accept()
 
     @classmethod

@@ -24,18 +24,14 @@ from typing import Any
 
 from dpo_desk.store.driver import is_unencrypted
 
-import keyring
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from keyring.errors import KeyringError
 
+from dpo_desk import os_keyring
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.files import partial_path, publish
 
-SERVICE = "dpo-desk"
-# Backends that keep secrets in a file in the user's home: a key there is a key beside the store.
-WEAK_BACKENDS = ("keyrings.alt",)
 KEY_BYTES = 32
 KEY_FILE_FORMAT = "dpo-desk-store-key"
 KEY_FILE_VERSION = 1
@@ -235,38 +231,16 @@ def change_passphrase(store_path: Path, key: bytes, new_passphrase: str) -> None
 
 
 def keyring_save(store_id: str, key: bytes) -> bool:
-    """True when the keyring holds the key now; False when no keyring works here, or only one that would
-    write the key to a file (keyrings.alt), which is no better than the key beside the store."""
-    if not keyring_works():
-        return False
-    try:
-        keyring.set_password(SERVICE, _account(store_id), key.hex())
-    except KeyringError:
-        return False
-    return True
+    """True when the keyring holds the key now; False when no keyring works here."""
+    return os_keyring.remember(_account(store_id), key.hex())
 
 
 def keyring_load(store_id: str) -> bytes | None:
-    try:
-        stored = keyring.get_password(SERVICE, _account(store_id))
-    except KeyringError:
-        return None
+    stored = os_keyring.recall(_account(store_id))
     try:
         return bytes.fromhex(stored) if stored else None
     except ValueError:
         return None  # something else wrote there; the passphrase still opens the store
-
-
-def keyring_works() -> bool:
-    """A keyring that keeps secrets out of plain files: the OS's (or, in tests, a stand-in)."""
-    backend = keyring.get_keyring()
-    if type(backend).__module__.startswith(WEAK_BACKENDS):
-        return False
-    try:
-        keyring.get_password(SERVICE, "probe")
-    except KeyringError:
-        return False
-    return True
 
 
 def _account(store_id: str) -> str:

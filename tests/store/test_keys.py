@@ -7,6 +7,7 @@ import pytest
 
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.passphrase import check_passphrase, unlock_delay
+from dpo_desk.os_keyring import works as keyring_works
 from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import (
     KdfCost,
@@ -18,7 +19,6 @@ from dpo_desk.store.keys import (
     key_file_path,
     key_from_keyring,
     key_from_passphrase,
-    keyring_works,
     passphrase_bytes,
     read_key_file,
 )
