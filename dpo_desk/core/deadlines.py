@@ -13,6 +13,7 @@ words, the "Why this date?" view keeps them.
 from __future__ import annotations
 
 import calendar as month_calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -166,6 +167,32 @@ def check_extension(request: DeadlineInput, extension: Extension, *, today: date
         )
     if today > notice_due:
         raise RefusedError(f"the case is past its due date ({long_date(notice_due)}): it can no longer be extended")
+
+
+def check_pause(
+    kind: PauseKind, start: date, reason: str, *, received: date, today: date, pauses: Sequence[RecordedPause]
+) -> None:
+    """A pause runs from the day more information was asked for, with what was asked and why."""
+    if not reason.strip():
+        raise InputError("reason: say what was asked for, and why (e.g. the concrete doubt about identity)")
+    if start > today:
+        raise InputError("start: the request for information cannot be in the future")
+    if start < received:
+        raise InputError(f"start: {start.isoformat()} is before the request was received ({received.isoformat()})")
+    if any(pause.kind is kind and pause.end is None for pause in pauses):
+        raise RefusedError(f"a {kind.value} pause is already open; resume it first")
+
+
+def check_resume(kind: PauseKind, end: date, *, today: date, pauses: Sequence[RecordedPause]) -> RecordedPause:
+    """The open pause of ``kind`` that the answer of ``end`` closes."""
+    if end > today:
+        raise InputError("end: the answer cannot arrive in the future")
+    open_pause = next((pause for pause in pauses if pause.kind is kind and pause.end is None), None)
+    if open_pause is None:
+        raise RefusedError(f"no {kind.value} pause is open")
+    if end < open_pause.start:
+        raise InputError(f"end: {end.isoformat()} is before the pause started ({open_pause.start})")
+    return open_pause
 
 
 def _replace_extended(request: DeadlineInput, extended: bool) -> DeadlineInput:

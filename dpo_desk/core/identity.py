@@ -108,8 +108,11 @@ class IdentityDecision:
     decided_at: datetime
 
 
-def validate_check(check: IdentityCheck) -> IdentityCheck:
-    """Refuse what must never be stored: a document number, a missing checker, a deletion before receipt."""
+def validate_check(
+    check: IdentityCheck, *, received_at: datetime | None = None, now: datetime | None = None
+) -> IdentityCheck:
+    """Refuse what must never be stored (a document number), a missing checker, a deletion before receipt,
+    and, given the case's receipt and the time now, a check before the request or in the future."""
     if len(check.reference.strip()) > MAX_REFERENCE:
         raise InputError(
             f"reference: keep at most {MAX_REFERENCE} characters (e.g. the last digits), never the document number"
@@ -123,7 +126,19 @@ def validate_check(check: IdentityCheck) -> IdentityCheck:
             raise InputError("copy_deleted_on: only a check on a received copy has a copy to delete")
         if check.copy_deleted_on < check.checked_at.date():
             raise InputError("copy_deleted_on: the copy cannot be deleted before it was checked")
+    if now is not None and check.checked_at > now:
+        raise InputError("checked_at: the check cannot be in the future")
+    if received_at is not None and check.checked_at < received_at:
+        raise InputError("checked_at: the check cannot predate the request")
     return check
+
+
+def check_decision(status: IdentityStatus, reason: str) -> None:
+    """A decision that ends the checks: no check needed, or identity cannot be established (Art. 11(2))."""
+    if status not in (IdentityStatus.NOT_REQUIRED, IdentityStatus.FAILED):
+        raise InputError("status: a decision is either not-required or failed")
+    if not reason.strip():
+        raise InputError("reason: say why; the decision must be demonstrable (Art. 5(2))")
 
 
 def independent_items(checks: Sequence[IdentityCheck], policy: IdentityPolicy) -> int:

@@ -39,8 +39,9 @@ def reason_needed(current: Status, target: Status) -> bool:
     return _RANK[target] != _RANK[current] + 1
 
 
-def check_move(current: Status, target: Status, reason: str) -> None:
-    """Refuse a move the lifecycle does not allow, or one that lacks its reason."""
+def check_move(current: Status, target: Status, reason: str, *, open_notices: int = 0) -> None:
+    """Refuse a move the lifecycle does not allow, or one that lacks its reason. A case with Art. 19
+    notifications still open closes only with a reason."""
     if target == current:
         raise RefusedError(f"the case is already {current.label.lower()}")
     if current in _ENDS and target is not Status.CLOSED:
@@ -50,6 +51,11 @@ def check_move(current: Status, target: Status, reason: str) -> None:
     if not reason.strip() and reason_needed(current, target):
         raise RefusedError(
             f"moving from {current.label.lower()} to {target.label.lower()} leaves the normal course: give a reason"
+        )
+    if target is Status.CLOSED and open_notices and not reason.strip():
+        raise RefusedError(
+            f"{open_notices} Art. 19 notification(s) still open: notify the recipients, "
+            "or give the reason for closing anyway"
         )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dpo_desk.core.deadlines import Deadlines, Extension, RecordedPause
+from dpo_desk.core.deadlines import DeadlineInput, Deadlines, Extension, RecordedPause, Rules
 
 
 class Right(StrEnum):
@@ -172,6 +172,17 @@ class Case:
     @property
     def received_local(self) -> datetime:
         return self.received_at.astimezone(ZoneInfo(self.entity.time_zone))
+
+    def deadline_input(self, rules: Rules, today: date) -> DeadlineInput:
+        """What the case's deadline is computed from (an open pause counts up to ``today``)."""
+        return DeadlineInput(
+            received=self.received_date,
+            calendar=self.entity.calendar,
+            rules=rules,
+            pauses=tuple(pause.as_of(today) for pause in self.pauses),
+            extended=self.extension is not None,
+            time_zone=self.entity.time_zone,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
+from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import day_month_year, short_date
 from dpo_desk.core.fees import FeeState
 from dpo_desk.core.identity import IdentityStatus
-from dpo_desk.core.models import Case, Status
+from dpo_desk.core.models import Status
 
 NOTICE_WARNING_DAYS = 7  # how early the extension-notice deadline is pointed out
 
@@ -23,22 +21,11 @@ _BY_STATUS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class WorkflowState:
-    """What the workflow records say about a case, gathered by the store."""
-
-    identity: IdentityStatus = IdentityStatus.PENDING
-    identity_progress: str = ""  # "Identity: 1 of 2 trusted IDs recorded"
-    fee: FeeState | None = None
-    missing_outcomes: tuple[str, ...] = ()
-    open_notices: int = 0
-
-
-def next_step(case: Case, today: date, state: WorkflowState | None = None) -> str:
-    if case.status in (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN):
+def next_step(state: CaseState) -> str:
+    case, today = state.case, state.today
+    if state.settled:
         return f"Nothing to do: the case is {case.status.label.lower()}"
-    state = state or WorkflowState()
-    step = _step(case, state)
+    step = _step(state)
     if not case.status.is_open:
         return step
     due = case.deadlines.due
@@ -50,12 +37,13 @@ def next_step(case: Case, today: date, state: WorkflowState | None = None) -> st
     return f"{step}; due by {short_date(due)}"
 
 
-def _step(case: Case, state: WorkflowState) -> str:
+def _step(state: CaseState) -> str:
+    case = state.case
     for pause in case.open_pauses:
         return f"Waiting on the subject's answer ({pause.kind.value}) since {short_date(pause.start)}"
     if state.identity is IdentityStatus.PENDING and case.status.is_open:
         return state.identity_progress or _BY_STATUS[Status.IDENTITY_CHECK]
-    if state.fee is FeeState.ANNOUNCED:
+    if state.fee is not None and state.fee.state is FeeState.ANNOUNCED:
         return "Waiting on the subject's decision about the fee"
     if state.missing_outcomes and case.status in (Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
         return f"Record the outcome for {', '.join(state.missing_outcomes)}"

@@ -39,7 +39,9 @@ class Refusal:
     other_ground: str = ""  # the ground in words when OTHER is chosen
 
 
-def validate_refusal(refusal: Refusal) -> Refusal:
+def validate_refusal(refusal: Refusal, *, received: date, today: date) -> Refusal:
+    if not received <= refusal.decided_on <= today:
+        raise InputError("decided_on: between the receipt and today")
     if not refusal.grounds:
         raise InputError("grounds: choose at least one legal ground")
     if RefusalGround.OTHER in refusal.grounds and not refusal.other_ground.strip():

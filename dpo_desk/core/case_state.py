@@ -1,0 +1,78 @@
+"""Everything the rules read about one case: the case itself and what its workflow has recorded.
+
+Gathered once each time a case is shown or changed (``Desk.state``), so the next step, each action's
+"allowed?" and each tab read the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dpo_desk.core import identity
+from dpo_desk.core.deadlines import DeadlineInput, Rules
+from dpo_desk.core.errors import RefusedError
+from dpo_desk.core.fees import FeeDecision
+from dpo_desk.core.identity import IdentityCheck, IdentityDecision, IdentityPolicy, IdentityStatus
+from dpo_desk.core.models import Case, CaseSummary, Status
+from dpo_desk.core.recipients import RecipientNotice
+from dpo_desk.core.refusal import Refusal
+
+SETTLED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
+_DEFAULT_POLICY = IdentityPolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseState:
+    case: Case
+    today: date
+    rules: Rules = Rules.EU
+    checks: tuple[IdentityCheck, ...] = ()
+    decision: IdentityDecision | None = None
+    policy: IdentityPolicy = _DEFAULT_POLICY
+    fee: FeeDecision | None = None
+    refusal: Refusal | None = None
+    outcomes: Mapping[str, Mapping[str, Any]] | None = None  # by outcome kind (a right, or child deletion)
+    notices: tuple[RecipientNotice, ...] = ()
+    sources: tuple[str, ...] = ()
+    recipients_told_on: date | None = None
+    earlier_cases: tuple[CaseSummary, ...] = ()  # of the same subject, received before (repeat requests)
+
+    @property
+    def settled(self) -> bool:
+        """A closed, refused or withdrawn case is a record: it changes only once reopened."""
+        return self.case.status in SETTLED
+
+    @property
+    def deadline_input(self) -> DeadlineInput:
+        return self.case.deadline_input(self.rules, self.today)
+
+    @property
+    def identity(self) -> IdentityStatus:
+        return identity.identity_status(self.checks, self.decision, self.policy)
+
+    @property
+    def identity_progress(self) -> str:
+        return identity.progress(self.checks, self.decision, self.policy)
+
+    @property
+    def recorded_outcomes(self) -> Mapping[str, Mapping[str, Any]]:
+        return self.outcomes or {}
+
+    @property
+    def missing_outcomes(self) -> tuple[str, ...]:
+        return tuple(right.value for right in self.case.rights if right.value not in self.recorded_outcomes)
+
+    @property
+    def open_notices(self) -> int:
+        return sum(1 for notice in self.notices if notice.state.is_open)
+
+    def disclosure_refused(self) -> str | None:
+        """Why personal data may not leave yet (the disclosure gate), or None."""
+        try:
+            identity.check_disclosure(self.checks, self.decision, self.policy)
+        except RefusedError as error:
+            return str(error)
+        return None
