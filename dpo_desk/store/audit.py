@@ -166,3 +166,22 @@ def entry_count(db: Database) -> int:
 def _entry(row: tuple[Any, ...]) -> AuditEntry:
     seq, at, actor, action, entity, entity_id, details, reference = row
     return AuditEntry(seq, datetime.fromisoformat(at), actor, action, entity, entity_id, json.loads(details), reference)
+
+
+class AuditLog:
+    """The log of one open store, as the screens and the command line read it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def latest(self, limit: int) -> list[AuditEntry]:
+        return latest_entries(self._db, limit)
+
+    def of_case(self, case_id: int) -> list[AuditEntry]:
+        return case_entries(self._db, case_id)
+
+    def count(self) -> int:
+        return entry_count(self._db)
+
+    def head(self) -> Anchor:
+        return head(self._db)

@@ -17,14 +17,14 @@ from dpo_desk.store.driver import is_unencrypted, sqlite
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
+from dpo_desk.core.settings import BACKUPS_KEPT
 from dpo_desk.store import audit
 from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only
 from dpo_desk.store.keys import copy_key_file, key_file_path
 from dpo_desk.store.migrations import migrations
-from dpo_desk.store.settings import NumberSetting
+from dpo_desk.store.settings import StoreSettings
 
 DAILY_PREFIX = "daily-"
-KEPT = NumberSetting("backups_kept", 7, 1, 365, "backups kept", "backups-kept")
 
 
 class BackupError(DeskError):
@@ -38,13 +38,33 @@ class BackupCheck:
     audit_entries: int
 
 
-def load_keep(db: Database) -> int:
-    """How many daily backups are kept (a store setting, so it travels with the store)."""
-    return KEPT.load(db)
+class Backups:
+    """Backups of one open store: on request, and one a day beside it (the newest few kept)."""
 
+    def __init__(self, db: Database, store_path: Path, key: bytes, settings: StoreSettings) -> None:
+        self._db = db
+        self._path = store_path
+        self._key = key
+        self._settings = settings
 
-def save_keep(db: Database, keep: int, *, actor: str, now: datetime) -> None:
-    KEPT.save(db, keep, actor=actor, now=now)
+    def backup(self, target: Path, *, actor: str, now: datetime) -> Path:
+        """Copy the store to ``target`` (which must not exist), with its key file; audited."""
+        return backup(self._db, self._path, self._key, target, actor=actor, now=now)
+
+    def daily_target(self, today: date) -> Path | None:
+        """Where today's backup goes; None when it is already there."""
+        return daily_target(self._path, today)
+
+    def copy_to(self, target: Path) -> Path:
+        """The copy itself, on a read-only connection of its own: safe in a worker thread."""
+        return copy_store_file(self._path, self._key, target)
+
+    def finish_daily(self, made: Path, *, actor: str, now: datetime) -> Path:
+        """Audit a finished daily backup and drop all but the newest (the number kept is a setting)."""
+        return finish_daily(self._db, made, keep=self._settings.get(BACKUPS_KEPT), actor=actor, now=now)
+
+    def latest(self) -> Path | None:
+        return latest_backup(self._path)
 
 
 def backup(db: Database, store_path: Path, key: bytes, target: Path, *, actor: str, now: datetime) -> Path:
@@ -104,15 +124,6 @@ def restore(backup_path: Path, key: bytes, target: Path) -> BackupCheck:
     return checked
 
 
-def daily_backup(db: Database, store_path: Path, key: bytes, *, today: date, keep: int, actor: str) -> Path | None:
-    """One backup a day beside the store, keeping the newest ``keep``; None when today's exists."""
-    target = daily_target(store_path, today)
-    if target is None:
-        return None
-    copy_store_file(store_path, key, target)
-    return finish_daily(db, store_path, target, keep=keep, actor=actor, now=datetime.now(UTC))
-
-
 def daily_target(store_path: Path, today: date) -> Path | None:
     """Where today's backup goes; None when it is already there."""
     target = store_path.parent / BACKUP_DIR_NAME / f"{DAILY_PREFIX}{today.isoformat()}.sqlite"
@@ -129,7 +140,7 @@ def copy_store_file(store_path: Path, key: bytes, target: Path) -> Path:
         return copy_database(source, target, key)
 
 
-def finish_daily(db: Database, store_path: Path, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
+def finish_daily(db: Database, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
     """Record a finished daily backup in the audit and drop all but the newest ``keep``."""
     audit.record(
         db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": made.name}, now=now

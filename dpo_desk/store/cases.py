@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,10 +18,9 @@ from dpo_desk.core.deadlines import (
     Extension,
     PauseKind,
     RecordedPause,
-    Rules,
     case_deadlines,
 )
-from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
+from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
@@ -37,10 +36,11 @@ from dpo_desk.core.models import (
     Status,
     SubjectDetails,
 )
+from dpo_desk.core.settings import RULES, TARGET_DAYS, Setting
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
-from dpo_desk.store.settings import DeskSettings, load_settings, save_settings
+from dpo_desk.store.settings import StoreSettings
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
 
@@ -76,14 +76,10 @@ def search_expression(text: str) -> str:
 
 
 class CaseRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, register: Register, settings: StoreSettings) -> None:
         self._db = db
-        self.register = Register(db)
-
-    @property
-    def db(self) -> Database:
-        """For the other services of the same store (workflow, decisions, outcomes)."""
-        return self._db
+        self.register = register
+        self._settings = settings
 
     # --- intake -----------------------------------------------------------------------------
 
@@ -165,18 +161,13 @@ class CaseRepository:
         return int(row.fetchone()[0])
 
     def _deadlines(self, received_date: date, entity: Entity) -> Deadlines:
-        settings = load_settings(self._db)
-        request = DeadlineInput(
-            received=received_date, calendar=entity.calendar, rules=settings.rules, time_zone=entity.time_zone
-        )
-        return case_deadlines(request, settings.target_days)
-
-    def settings(self) -> DeskSettings:
-        return load_settings(self._db)
+        rules = self._settings.get(RULES)
+        request = DeadlineInput(received_date, entity.calendar, rules, time_zone=entity.time_zone)
+        return case_deadlines(request, self._settings.get(TARGET_DAYS))
 
     def deadline_input(self, case: Case, *, today: date) -> DeadlineInput:
         """What the case's deadline is computed from, for the "Why this date?" view."""
-        return _deadline_input(case, load_settings(self._db).rules, today)
+        return case.deadline_input(self._settings.get(RULES), today)
 
     def recompute_deadlines(self, case_ids: Iterable[int] | None = None, *, today: date) -> int:
         """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed."""
@@ -184,11 +175,11 @@ class CaseRepository:
             ids = (
                 list(case_ids) if case_ids is not None else [row[0] for row in self._db.execute("SELECT id FROM cases")]
             )
-            settings = load_settings(self._db)
+            rules, target_days = self._settings.get(RULES), self._settings.get(TARGET_DAYS)
             changed = 0
             for start in range(0, len(ids), _BATCH):
                 for case in self.cases(ids[start : start + _BATCH]):
-                    fresh = case_deadlines(_deadline_input(case, settings.rules, today), settings.target_days)
+                    fresh = case_deadlines(case.deadline_input(rules, today), target_days)
                     if fresh != case.deadlines:
                         self._store_deadlines(case.id, fresh)
                         changed += 1
@@ -212,20 +203,24 @@ class CaseRepository:
         return changed
 
     def apply_deadline_settings(
-        self, settings: DeskSettings, calendars: dict[int, str], *, today: date, actor: str, now: datetime
+        self,
+        changes: Mapping[Setting[Any], Any],
+        calendars: Mapping[int, str],
+        *,
+        today: date,
+        actor: str,
+        now: datetime,
     ) -> int:
-        """Save the rules and the entities' calendars, and recompute every stored date, all or nothing."""
+        """Save the deadline settings and the entities' calendars, and recompute every stored date, all or
+        nothing; returns how many due dates changed."""
         with write_transaction(self._db):
-            save_settings(self._db, settings)
-            for entity_id, calendar in calendars.items():
+            self._settings.save(changes, actor=actor, now=now)
+            before = {entity.id: entity.calendar for entity in self.register.entities()}
+            moved = {entity_id: calendar for entity_id, calendar in calendars.items() if before[entity_id] != calendar}
+            for entity_id, calendar in moved.items():
                 self.register.set_calendar(entity_id, calendar)
             changed = self.recompute_deadlines(today=today)
-            details = {
-                "rules": settings.rules.value,
-                "target_days": settings.target_days,
-                "calendars": {str(k): v for k, v in sorted(calendars.items())},
-                "due_dates_changed": changed,
-            }
+            details = {"calendars": {str(k): v for k, v in sorted(moved.items())}, "due_dates_changed": changed}
             audit.record(
                 self._db,
                 actor=actor,
@@ -423,16 +418,11 @@ class CaseRepository:
             if row is None:
                 raise NotFoundError(f"no case with id {case_id}")
             current = Status(row[0])
-            lifecycle.check_move(current, target, reason)
             open_notices = self._db.execute(
                 "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'",
                 (case_id,),
             ).fetchone()[0]
-            if target is Status.CLOSED and open_notices and not reason.strip():
-                raise RefusedError(
-                    f"{open_notices} Art. 19 notification(s) still open: notify the recipients, "
-                    "or give the reason for closing anyway"
-                )
+            lifecycle.check_move(current, target, reason, open_notices=int(open_notices))
             self._db.execute(
                 "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?",
                 (target.value, utc_text(now), case_id),
@@ -505,17 +495,6 @@ class CaseRepository:
         # The audit keeps ids and statuses only: reasons and details are case content.
         statuses = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
         audit.record(self._db, actor=actor, action=action, entity="case", entity_id=case_id, details=statuses, now=now)
-
-
-def _deadline_input(case: Case, rules: Rules, today: date) -> DeadlineInput:
-    return DeadlineInput(
-        received=case.received_date,
-        calendar=case.entity.calendar,
-        rules=rules,
-        pauses=tuple(pause.as_of(today) for pause in case.pauses),
-        extended=case.extension is not None,
-        time_zone=case.entity.time_zone,
-    )
 
 
 def _rights(text: str) -> tuple[Right, ...]:

@@ -17,6 +17,8 @@ from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
 
 BACKUP_DIR_NAME = "backups"
+# What SQLite raises when a page it reads turns out damaged, for callers that report it (the command line).
+DatabaseError = sqlite.DatabaseError
 
 
 class StoreError(DeskError):

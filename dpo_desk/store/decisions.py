@@ -16,9 +16,9 @@ from dpo_desk.store.db import write_transaction
 
 
 class Decisions:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cases: CaseRepository) -> None:
         self._db = db
-        self.cases = CaseRepository(db)
+        self.cases = cases
 
     def repeat_warning(self, case_id: int) -> str:
         """Names the subject's requests of the 12 months before this one (fees and refusals weigh them)."""
@@ -105,11 +105,9 @@ class Decisions:
 
     def refuse(self, case_id: int, refusal: Refusal, *, actor: str, now: datetime) -> str:
         """Record a full or partial refusal; returns a warning when it comes after its deadline."""
-        validate_refusal(refusal)
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
-            if refusal.decided_on < case.received_date or refusal.decided_on > now.astimezone().date():
-                raise RefusedError("decided_on: between the receipt and today")
+            validate_refusal(refusal, received=case.received_date, today=now.astimezone().date())
             self._db.execute(
                 "INSERT OR REPLACE INTO refusals (case_id, partial, grounds, other_ground, reasons, decided_on)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

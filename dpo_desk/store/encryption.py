@@ -24,7 +24,7 @@ from dpo_desk.store.db import (
     open_read_only,
     write_transaction,
 )
-from dpo_desk.store.keys import KdfCost, change_passphrase, create_key
+from dpo_desk.store.keys import KdfCost, create_key
 
 KEPT_SUFFIX = ".before-encryption"
 OLD_QUARANTINE_DIR = "quarantine"
@@ -72,11 +72,8 @@ def forget_unencrypted(store_path: Path) -> list[Path]:
     return leftovers
 
 
-def change_store_passphrase(
-    db: Database, store_path: Path, key: bytes, new_passphrase: str, *, actor: str, now: datetime
-) -> None:
-    """Rewrap the open store's key under a new passphrase, and say so in the audit (the passphrase never)."""
-    change_passphrase(store_path, key, new_passphrase)
+def record_passphrase_change(db: Database, *, actor: str, now: datetime) -> None:
+    """The audit's word that the recovery passphrase changed (the passphrase itself is never recorded)."""
     with write_transaction(db):
         audit.record(
             db, actor=actor, action="passphrase-changed", entity="store", entity_id="store", details={}, now=now

@@ -21,22 +21,24 @@ from dpo_desk.core.errors import NotFoundError, RefusedError
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Case, Right
 from dpo_desk.core.recipients import NOTIFIABLE, NoticeState
+from dpo_desk.core.settings import LETTER_PAPER, PROTECT_ALL_LETTERS
 from dpo_desk.files import partial_path, publish
 from dpo_desk.letters import passwords, protect
 from dpo_desk.letters.authorities import competent_authority
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store import audit
-from dpo_desk.store.cases import parse_utc, utc_text
+from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import ProcessorStore
-from dpo_desk.store.settings import load_letter_settings
+from dpo_desk.store.settings import StoreSettings
 from dpo_desk.store.workflow import Workflow
 
 # Renders HTML to a PDF file: (html, target, title, paper) -> pages. The GUI passes its Qt writer.
 Renderer = Callable[[str, Path, str, str], int]
+LETTERS_DIR = "letters"  # beside the store, one folder per case reference
 LETTER_FONT = "DejaVu Sans"  # shipped with the app (dpo_desk/resources/fonts)
 TRANSFERS = (
     "Some of our service providers and group offices are outside the EEA. We transfer personal data to them "
@@ -76,11 +78,25 @@ class GeneratedLetter:
 
 
 class LetterStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cases: CaseRepository,
+        workflow: Workflow,
+        decisions: Decisions,
+        outcomes: Outcomes,
+        processors: ProcessorStore,
+        settings: StoreSettings,
+        store_path: Path,
+    ) -> None:
         self._db = db
-        self.workflow = Workflow(db)
-        self.decisions = Decisions(db)
-        self.outcomes = Outcomes(db)
+        self.cases = cases
+        self.workflow = workflow
+        self.decisions = decisions
+        self.outcomes = outcomes
+        self.processors = processors
+        self._settings = settings
+        self._folder = store_path.parent / LETTERS_DIR
 
     def store_id(self) -> str:
         """A random id of this store, so keyring entries of two stores never collide."""
@@ -95,7 +111,7 @@ class LetterStore:
 
     def why_not(self, case_id: int, kind: LetterKind) -> str:
         """'' when the letter fits the case's state, else the reason, in words for a tooltip."""
-        case = self.workflow.cases.get_by_id(case_id)
+        case = self.cases.get_by_id(case_id)
         outcomes = self.outcomes.outcomes(case_id)
         if kind is LetterKind.IDENTITY_REQUEST and self.workflow.identity_status(case_id) is not IdentityStatus.PENDING:
             return "identity is already settled"
@@ -134,7 +150,7 @@ class LetterStore:
         reason = self.why_not(case_id, kind)
         if reason:
             raise RefusedError(f"{kind.value}: {reason}")
-        case = self.workflow.cases.get_by_id(case_id)
+        case = self.cases.get_by_id(case_id)
         entity = case.entity
         subject = {
             "name": case.subject.name,
@@ -148,7 +164,7 @@ class LetterStore:
         authority = competent_authority(entity.country)
         letters = [{"addressee": subject, "recipient": None}]
         if kind is LetterKind.RECIPIENT_NOTICE:
-            sheets = {sheet.key: sheet for sheet in ProcessorStore(self._db).sheets()}
+            sheets = {sheet.key: sheet for sheet in self.processors.sheets()}
             letters = [
                 {
                     "addressee": {
@@ -215,13 +231,13 @@ class LetterStore:
         return self.outcomes.notices(case_id)
 
     def _notices_with_entities(self, case_id: int) -> list[tuple[Any, str]]:
-        sheets = {sheet.key: sheet for sheet in ProcessorStore(self._db).sheets()}
+        sheets = {sheet.key: sheet for sheet in self.processors.sheets()}
         return [(n, sheets[n.processor_key].legal_entity or "—") for n in self._notices(case_id)]
 
     def _sources(self, case_id: int) -> list[dict[str, Any]]:
         """The sources the subject's data came from; every source while the DPO has not said."""
         chosen = set(self.outcomes.sources(case_id))
-        register = self.workflow.cases.register
+        register = self.cases.register
         return [
             {
                 "name": s.name,
@@ -250,13 +266,12 @@ class LetterStore:
         lang: str = "en",
     ) -> GeneratedLetter:
         """Write the letter to ``target`` (PDF), protected when it discloses data, and register it."""
-        case = self.workflow.cases.get_by_id(case_id)
+        case = self.cases.get_by_id(case_id)
         letter = compose(kind, self.context(case_id, kind, today=now.astimezone().date()), lang)
-        settings = load_letter_settings(self._db)
-        paper = settings.paper_for(case.entity.country)
+        paper = self._settings.get(LETTER_PAPER).for_country(case.entity.country)
         partial = partial_path(target)
         render(letter.html, partial, letter.title, paper)
-        password = protect.new_password() if (kind.discloses_data or settings.protect_all) else None
+        password = protect.new_password() if (kind.discloses_data or self._settings.get(PROTECT_ALL_LETTERS)) else None
         protect.finish(
             partial,
             title=f"{letter.title} ({case.reference})",
@@ -273,9 +288,15 @@ class LetterStore:
                 (case_id, kind.value, lang, actor, utc_text(now), digest, int(password is not None), str(target)),
             ).lastrowid
             assert letter_id is not None
-            self.workflow.cases.record_event(case_id, now, actor, "letter", f"{kind.value} (letter {letter_id})")
+            self.cases.record_event(case_id, now, actor, "letter", f"{kind.value} (letter {letter_id})")
         in_keyring = password is not None and passwords.remember(self.store_id(), letter_id, password)
         return GeneratedLetter(self.letter(letter_id), password, in_keyring)
+
+    def next_file(self, case: Case, kind: LetterKind) -> Path:
+        """Where the next letter of the case goes: its folder beside the store, named from ids only."""
+        folder = self._folder / case.reference
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / letter_file_name(case, kind, len(self.letters(case.id)) + 1)
 
     def letter(self, letter_id: int) -> LetterRecord:
         rows = list(self._db.query("SELECT * FROM letters WHERE id = ?", [letter_id]))
@@ -296,7 +317,7 @@ class LetterStore:
                 (utc_text(now), channel.strip(), letter_id),
             )
             case_id = self._db.execute("SELECT case_id FROM letters WHERE id = ?", (letter_id,)).fetchone()[0]
-            self.workflow.cases.record_event(case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}")
+            self.cases.record_event(case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}")
 
     def mark_printed(self, letter_id: int, *, actor: str, now: datetime) -> None:
         """A printed copy is a disclosure too: it goes into the audit."""

@@ -21,9 +21,9 @@ from dpo_desk.store.db import write_transaction
 
 
 class MailStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cases: CaseRepository) -> None:
         self._db = db
-        self.cases = CaseRepository(db)
+        self.cases = cases
 
     def duplicates(self, message_id: str) -> list[str]:
         """References of cases already imported from a message with this Message-ID."""
@@ -97,27 +97,52 @@ class MailStore:
         rows = self._db.execute("SELECT name, size, sha256 FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
         return [(row[0], row[1], row[2]) for row in rows]
 
+    # --- quarantine: files refused at import, kept inside the encrypted store -------------------
 
-def quarantine(db: Database, source: Path, reason: str, *, actor: str, now: datetime) -> int:
-    """Keep a refused file inside the (encrypted) store with the reason, for the DPO to inspect; its id.
+    def quarantine(self, source: Path, reason: str, *, actor: str, now: datetime) -> int:
+        """Keep a refused file inside the (encrypted) store with the reason, for the DPO to inspect; its id.
 
-    Files over the e-mail size limit keep their name, size and hash, not their content."""
-    size = source.stat().st_size
-    digest = hashlib.sha256()
-    blocks: list[bytes] = []
-    with source.open("rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(block)
-            if size <= MAX_BYTES:
-                blocks.append(block)
-    with write_transaction(db):
-        row = db.execute(
-            "INSERT INTO quarantine (at, file_name, size, sha256, reason, content) VALUES (?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
-            (utc_text(now), source.name, size, digest.hexdigest(), reason, b"".join(blocks)),
-        ).fetchone()
-        audit.record(db, actor=actor, action="quarantined", entity="quarantine", entity_id=row[0], details={}, now=now)
-    return int(row[0])
+        Files over the e-mail size limit keep their name, size and hash, not their content."""
+        size = source.stat().st_size
+        digest = hashlib.sha256()
+        blocks: list[bytes] = []
+        with source.open("rb") as handle:
+            for block in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(block)
+                if size <= MAX_BYTES:
+                    blocks.append(block)
+        with write_transaction(self._db):
+            row = self._db.execute(
+                "INSERT INTO quarantine (at, file_name, size, sha256, reason, content) VALUES (?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (utc_text(now), source.name, size, digest.hexdigest(), reason, b"".join(blocks)),
+            ).fetchone()
+            audit.record(
+                self._db, actor=actor, action="quarantined", entity="quarantine", entity_id=row[0], details={},
+                now=now,
+            )  # fmt: skip
+        return int(row[0])
+
+    def quarantined(self) -> list[Quarantined]:
+        """What was refused, newest first."""
+        rows = self._db.execute("SELECT id, at, file_name, size, reason FROM quarantine ORDER BY id DESC")
+        return [Quarantined(int(row[0]), str(row[1]), str(row[2]), int(row[3]), str(row[4])) for row in rows]
+
+    def save_quarantined(self, quarantine_id: int, target: Path, *, actor: str, now: datetime) -> Path:
+        """Write a refused file out for inspection, under a name the DPO chose (a disclosure: audited)."""
+        row = self._db.execute("SELECT content FROM quarantine WHERE id = ?", (quarantine_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no quarantined file {quarantine_id}")
+        if target.exists():
+            raise InputError(f"{target} already exists; choose a new file")
+        partial = partial_path(target)
+        partial.write_bytes(row[0])
+        with write_transaction(self._db):
+            audit.record(
+                self._db, actor=actor, action="quarantine-saved", entity="quarantine", entity_id=quarantine_id,
+                details={}, now=now,
+            )  # fmt: skip
+        return publish(partial, target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,31 +152,3 @@ class Quarantined:
     file_name: str
     size: int
     reason: str
-
-
-def quarantined(db: Database) -> list[Quarantined]:
-    """What was refused, newest first."""
-    rows = db.execute("SELECT id, at, file_name, size, reason FROM quarantine ORDER BY id DESC")
-    return [Quarantined(int(row[0]), str(row[1]), str(row[2]), int(row[3]), str(row[4])) for row in rows]
-
-
-def save_quarantined(db: Database, quarantine_id: int, target: Path, *, actor: str, now: datetime) -> Path:
-    """Write a refused file out for inspection, under a name the DPO chose (a disclosure: audited)."""
-    row = db.execute("SELECT content FROM quarantine WHERE id = ?", (quarantine_id,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no quarantined file {quarantine_id}")
-    if target.exists():
-        raise InputError(f"{target} already exists; choose a new file")
-    partial = partial_path(target)
-    partial.write_bytes(row[0])
-    with write_transaction(db):
-        audit.record(
-            db,
-            actor=actor,
-            action="quarantine-saved",
-            entity="quarantine",
-            entity_id=quarantine_id,
-            details={},
-            now=now,
-        )
-    return publish(partial, target)

@@ -11,17 +11,17 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.models import Right
+from dpo_desk.core.outcomes import check_outcome
 from dpo_desk.core.outcomes import suppression_hash as hash_for_suppression
-from dpo_desk.core.outcomes import validate_outcome
 from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.db import write_transaction
 
 
 class Outcomes:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cases: CaseRepository) -> None:
         self._db = db
-        self.cases = CaseRepository(db)
+        self.cases = cases
 
     # --- outcomes ---------------------------------------------------------------------------
 
@@ -33,13 +33,13 @@ class Outcomes:
         """Record (or correct) what was done for one right; a direct-marketing objection suppresses the e-mails."""
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
-            clean = validate_outcome(kind, details, case.rights)
+            clean = check_outcome(kind, details, case.rights)
             self._db.execute(
                 "INSERT OR REPLACE INTO outcomes (case_id, kind, details, recorded_by, recorded_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (case_id, kind, json.dumps(clean, ensure_ascii=False), actor, utc_text(now)),
             )
-            if kind == Right.OBJECTION and clean["direct_marketing"]:
+            if kind == Right.OBJECTION and clean.get("direct_marketing"):
                 for email in case.subject.emails:
                     self._db.execute(
                         "INSERT OR IGNORE INTO suppression (email_hash, added_on) VALUES (?, ?)",

@@ -38,8 +38,9 @@ class ImportPreview:
 
 
 class ProcessorStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, register: Register) -> None:
         self._db = db
+        self._register = register
 
     def source_keys(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT key FROM sources ORDER BY id")]
@@ -75,7 +76,7 @@ class ProcessorStore:
                 now=now,
             )
         changed_sources = set(sheet.sources) ^ set(before.sources if before else ())
-        return Register(self._db).open_cases_from(changed_sources)
+        return self._register.open_cases_from(changed_sources)
 
     def _write(self, sheet: ProcessorSheet) -> None:
         record: dict[str, Any] = to_row(sheet)
@@ -117,13 +118,22 @@ class ProcessorStore:
 
     def preview_import(self, path: Path) -> ImportPreview:
         """Read ``path`` (CSV or JSON, by its content) and compare with the store; changes nothing."""
+        return self.preview(self.read_file(path))
+
+    @staticmethod
+    def read_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
+        """The records of a CSV or JSON sheet file (told apart by content), each with its line or item number.
+        Reads only the file, not the store, so it can run in a worker thread."""
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise InputError(f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; not read")
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise InputError(f"{path}: not UTF-8 text") from None
-        records = _json_records(text) if text.lstrip().startswith(("{", "[")) else _csv_records(text)
+        return _json_records(text) if text.lstrip().startswith(("{", "[")) else _csv_records(text)
+
+    def preview(self, records: list[tuple[str, dict[str, Any]]]) -> ImportPreview:
+        """What importing these records (from :meth:`read_file`) would change; changes nothing."""
         current = {s.key: s for s in self.sheets()}
         known = self.source_keys()
         preview = ImportPreview()

@@ -17,6 +17,7 @@ from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ENTITY_COLUMNS = (
     "id, key, name, also_known_as, country, time_zone, calendar, street, postal_code, city, "
     "address_country, phone, email, org_number, is_eea_representative, dpo_name, dpo_email, notes"
@@ -36,6 +37,24 @@ class Source:
     description: str = ""
     retention_years: int = 6
     retention_from: str = "collection"
+
+    def problems(self) -> list[str]:
+        """Every problem of the source, each naming its field; empty when it may be saved."""
+        found = []
+        if not _KEY.match(self.key):
+            found.append(f"key: {self.key!r} must be lower-case letters, digits and dashes")
+        if not self.name.strip():
+            found.append("name: missing")
+        for name in ("data_categories", "purposes", "legal_bases"):
+            if not getattr(self, name):
+                found.append(f"{name}: give at least one")
+        if not self.retention.strip():
+            found.append("retention: say how long the data is kept, as the policy words it")
+        if not 1 <= self.retention_years <= 100:
+            found.append("retention_years: between 1 and 100")
+        if not self.retention_from.strip():
+            found.append("retention_from: the event the period runs from (e.g. collection, last service delivery)")
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +124,7 @@ class Register:
 
     def save_source(self, source: Source, *, actor: str, now: datetime) -> list[str]:
         """Add or change a source of personal data; returns the open cases whose data came from it."""
-        problems = source_problems(source)
+        problems = source.problems()
         if problems:
             raise InputError("; ".join(problems))
         record = {
@@ -162,28 +181,6 @@ class Register:
             )
             for row in rows
         ]
-
-
-_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-def source_problems(source: Source) -> list[str]:
-    """Every problem of a source, each naming its field."""
-    found = []
-    if not _KEY.match(source.key):
-        found.append(f"key: {source.key!r} must be lower-case letters, digits and dashes")
-    if not source.name.strip():
-        found.append("name: missing")
-    for name in ("data_categories", "purposes", "legal_bases"):
-        if not getattr(source, name):
-            found.append(f"{name}: give at least one")
-    if not source.retention.strip():
-        found.append("retention: say how long the data is kept, as the policy words it")
-    if not 1 <= source.retention_years <= 100:
-        found.append("retention_years: between 1 and 100")
-    if not source.retention_from.strip():
-        found.append("retention_from: the event the period runs from (e.g. collection, last service delivery)")
-    return found
 
 
 def entity_from_row(row: dict[str, Any]) -> Entity:

@@ -22,9 +22,7 @@ from sqlite_utils import Database
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
-from dpo_desk.store.settings import NumberSetting
 
-PERIOD = NumberSetting("retention_months", 36, 1, 240, "retention", "retention-period", " months")
 FINAL_STATUSES = ("closed", "refused", "withdrawn")
 ANONYMISED = "(anonymised)"
 # Free text a case keeps besides its subject and request: (table, column, what replaces it). Columns that
@@ -57,12 +55,20 @@ class ExpiredCase:
     letters: int  # letter files saved outside the store, which the purge cannot reach
 
 
-def load_months(db: Database) -> int:
-    return PERIOD.load(db)
+class Retention:
+    """The ended cases past the retention period of one store, and purging or anonymising them."""
 
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-def save_months(db: Database, months: int, *, actor: str, now: datetime) -> None:
-    PERIOD.save(db, months, actor=actor, now=now)
+    def expired(self, *, today: date, months: int) -> list[ExpiredCase]:
+        return expired_cases(self._db, today=today, months=months)
+
+    def purge(self, case_ids: Sequence[int], *, today: date, months: int, actor: str, now: datetime) -> list[str]:
+        return purge(self._db, case_ids, today=today, months=months, actor=actor, now=now)
+
+    def anonymise(self, case_ids: Sequence[int], *, today: date, months: int, actor: str, now: datetime) -> list[str]:
+        return anonymise(self._db, case_ids, today=today, months=months, actor=actor, now=now)
 
 
 def expired_cases(db: Database, *, today: date, months: int) -> list[ExpiredCase]:

@@ -11,9 +11,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from dpo_desk.core import identity
-from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, explain
-from dpo_desk.core.errors import InputError, RefusedError
-from dpo_desk.core.fees import FeeState
+from dpo_desk.core.deadlines import Extension, PauseKind, check_extension, check_pause, check_resume, explain
 from dpo_desk.core.identity import (
     Evidence,
     IdentityCheck,
@@ -23,21 +21,21 @@ from dpo_desk.core.identity import (
     Method,
     Outcome,
 )
-from dpo_desk.core.next_step import WorkflowState
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.db import write_transaction
-from dpo_desk.store.settings import load_identity_policy
+from dpo_desk.store.settings import StoreSettings
 
 
 class Workflow:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cases: CaseRepository, settings: StoreSettings) -> None:
         self._db = db
-        self.cases = CaseRepository(db)
+        self.cases = cases
+        self._settings = settings
 
     # --- identity ---------------------------------------------------------------------------
 
     def policy(self) -> IdentityPolicy:
-        return load_identity_policy(self._db)
+        return self._settings.identity_policy()
 
     def checks(self, case_id: int) -> list[IdentityCheck]:
         rows = self._db.query("SELECT * FROM identity_checks WHERE case_id = ? ORDER BY checked_at, id", [case_id])
@@ -64,23 +62,6 @@ class Workflow:
             IdentityStatus(row["status"]), row["reason"], row["decided_by"], parse_utc(row["decided_at"])
         )
 
-    def state(self, case_id: int) -> WorkflowState:
-        """What the workflow records say, for the next-step line."""
-        case = self.cases.get_by_id(case_id)
-        checks, decision, policy = self.checks(case_id), self.decision(case_id), self.policy()
-        recorded = {row[0] for row in self._db.execute("SELECT kind FROM outcomes WHERE case_id = ?", (case_id,))}
-        fee = self._db.execute("SELECT state FROM fees WHERE case_id = ?", (case_id,)).fetchone()
-        open_notices = self._db.execute(
-            "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'", (case_id,)
-        ).fetchone()[0]
-        return WorkflowState(
-            identity=identity.identity_status(checks, decision, policy),
-            identity_progress=identity.progress(checks, decision, policy),
-            fee=FeeState(fee[0]) if fee else None,
-            missing_outcomes=tuple(r.value for r in case.rights if r.value not in recorded),
-            open_notices=int(open_notices),
-        )
-
     def identity_status(self, case_id: int) -> IdentityStatus:
         return identity.identity_status(self.checks(case_id), self.decision(case_id), self.policy())
 
@@ -89,13 +70,9 @@ class Workflow:
         identity.check_disclosure(self.checks(case_id), self.decision(case_id), self.policy())
 
     def record_check(self, case_id: int, check: IdentityCheck, *, actor: str, now: datetime) -> None:
-        identity.validate_check(check)
-        if check.checked_at > now:
-            raise InputError("checked_at: the check cannot be in the future")
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
-            if check.checked_at < case.received_at:
-                raise InputError("checked_at: the check cannot predate the request")
+            identity.validate_check(check, received_at=case.received_at, now=now)
             self._db.execute(
                 "INSERT INTO identity_checks (case_id, evidence, method, checked_by, checked_at, outcome,"
                 " reference, copy_deleted_on, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -121,10 +98,7 @@ class Workflow:
 
     def decide_identity(self, case_id: int, status: IdentityStatus, reason: str, *, actor: str, now: datetime) -> None:
         """Record that no check is needed, or that identity could not be established (Art. 11(2))."""
-        if status not in (IdentityStatus.NOT_REQUIRED, IdentityStatus.FAILED):
-            raise InputError("status: a decision is either not-required or failed")
-        if not reason.strip():
-            raise InputError("reason: say why; the decision must be demonstrable (Art. 5(2))")
+        identity.check_decision(status, reason)
         with write_transaction(self._db):
             self.cases.get_by_id(case_id)
             self._db.execute(
@@ -138,19 +112,10 @@ class Workflow:
 
     def pause(self, case_id: int, kind: PauseKind, start: date, reason: str, *, actor: str, now: datetime) -> list[str]:
         """Open a pause from the day more information was asked for; returns warnings for the DPO."""
-        if not reason.strip():
-            raise InputError("reason: say what was asked for, and why (e.g. the concrete doubt about identity)")
         today = now.astimezone().date()
-        if start > today:
-            raise InputError("start: the request for information cannot be in the future")
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
-            if start < case.received_date:
-                raise InputError(
-                    f"start: {start.isoformat()} is before the request was received ({case.received_date.isoformat()})"
-                )
-            if any(p.kind is kind for p in case.open_pauses):
-                raise RefusedError(f"a {kind.value} pause is already open; resume it first")
+            check_pause(kind, start, reason, received=case.received_date, today=today, pauses=case.pauses)
             self._db.execute(
                 "INSERT INTO pauses (case_id, kind, start_date, reason) VALUES (?, ?, ?, ?)",
                 (case_id, kind.value, start.isoformat(), reason.strip()),
@@ -163,15 +128,9 @@ class Workflow:
     def resume(self, case_id: int, kind: PauseKind, end: date, *, actor: str, now: datetime) -> None:
         """Close the open pause of ``kind`` on the day the answer arrived."""
         today = now.astimezone().date()
-        if end > today:
-            raise InputError("end: the answer cannot arrive in the future")
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
-            open_pause = next((p for p in case.open_pauses if p.kind is kind), None)
-            if open_pause is None:
-                raise RefusedError(f"no {kind.value} pause is open")
-            if end < open_pause.start:
-                raise InputError(f"end: {end.isoformat()} is before the pause started ({open_pause.start})")
+            check_resume(kind, end, today=today, pauses=case.pauses)
             self._db.execute(
                 "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = ? AND end_date IS NULL",
                 (end.isoformat(), case_id, kind.value),
