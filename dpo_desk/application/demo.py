@@ -16,8 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Extension, PauseKind
 from dpo_desk.core.demo import DemoCase, demo_cases
 from dpo_desk.core.errors import RefusedError
@@ -26,10 +25,7 @@ from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityStatus, Meth
 from dpo_desk.core.models import Right, Status
 from dpo_desk.core.recipients import NoticeState, needs_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround
-from dpo_desk.store.db import StoreError, open_store, write_transaction
-from dpo_desk.store.decisions import Decisions
-from dpo_desk.store.outcomes import Outcomes
-from dpo_desk.store.workflow import Workflow
+from dpo_desk.store.db import StoreError, open_store
 
 DEMO_ACTOR = "demo"
 SOURCES = ("web-forms", "chatbot", "email-messengers-phones", "customers", "event-attendees")
@@ -47,36 +43,26 @@ def create_demo_store(
     """Create ``path`` with the register and ``cases`` synthetic cases; refuse if it exists."""
     if path.exists():
         raise StoreError(f"{path} already exists; the demo never overwrites a store")
-    db = open_store(path, key)
-    try:
-        populate(db, cases=cases, seed=seed, now=now, progress=progress)
-    finally:
-        db.close()
+    with Desk(open_store(path, key), path, key, actor=DEMO_ACTOR, clock=lambda: now) as desk:
+        populate(desk, cases=cases, seed=seed, progress=progress)
 
 
-def populate(
-    db: Database,
-    *,
-    cases: int,
-    seed: int,
-    now: datetime,
-    progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Add demo cases through the same store calls the app uses, in one transaction."""
-    player = _Player(db, random.Random(seed + 1))
-    names = [entity.name for entity in player.workflow.cases.register.entities()]
-    with write_transaction(db):
-        for done, demo in enumerate(demo_cases(cases, seed=seed, entity_names=names, now=now), start=1):
+def populate(desk: Desk, *, cases: int, seed: int, progress: Callable[[int, int], None] | None = None) -> None:
+    """Add demo cases, received up to the desk's now, through the same calls the app makes, in one transaction."""
+    player = _Player(desk, random.Random(seed + 1))
+    names = [entity.name for entity in desk.register.entities()]
+    with desk.transaction():
+        for done, demo in enumerate(demo_cases(cases, seed=seed, entity_names=names, now=desk.now()), start=1):
             player.play(demo)
             if progress is not None:
                 progress(done, cases)
 
 
 class _Player:
-    def __init__(self, db: Database, rng: random.Random) -> None:
-        self.workflow = Workflow(db)
-        self.decisions = Decisions(db)
-        self.outcomes = Outcomes(db)
+    def __init__(self, desk: Desk, rng: random.Random) -> None:
+        self.workflow = desk.workflow
+        self.decisions = desk.decisions
+        self.outcomes = desk.outcomes
         self.rng = rng
 
     def play(self, demo: DemoCase) -> None:

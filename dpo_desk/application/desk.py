@@ -1,0 +1,248 @@
+"""The session of one DPO at one store: the open store, who acts and the clock, and every service over the
+store, each built once. The app and the command line each open one and reach the store only through it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from dpo_desk.application.fields import Form
+from dpo_desk.core.case_state import CaseState
+from dpo_desk.core.models import NewCase, Right
+from dpo_desk.core.processors import ProcessorSheet
+from dpo_desk.core.settings import RULES, Setting
+from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.mail.draft import MailDraft
+from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.store.audit import Anchor, AuditLog
+from dpo_desk.store.backup import Backups, recover_from_backup
+from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.db import check_store, open_store, write_transaction
+from dpo_desk.store.decisions import Decisions
+from dpo_desk.store.encryption import forget_unencrypted, record_passphrase_change, unencrypted_leftovers
+from dpo_desk.store.keys import WrongPassphraseError, change_passphrase, key_from_passphrase
+from dpo_desk.store.letters import GeneratedLetter, LetterStore, Renderer
+from dpo_desk.store.mail import MailStore
+from dpo_desk.store.outcomes import Outcomes
+from dpo_desk.store.processors import ImportPreview, ProcessorStore
+from dpo_desk.store.register import Register, Source
+from dpo_desk.store.retention import Retention
+from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.verify import Report, verify
+from dpo_desk.store.workflow import Workflow
+
+Clock = Callable[[], datetime]
+
+
+class Desk:
+    def __init__(self, db: Database, path: Path, key: bytes, *, actor: str, clock: Clock) -> None:
+        self.path = path
+        self.actor = actor
+        self._db = db
+        self._key = key  # SQLCipher holds it too; kept for backups and the worker threads' own connections
+        self._clock = clock
+        self.settings = StoreSettings(db)
+        self.register = Register(db)
+        self.cases = CaseRepository(db, self.register, self.settings)
+        self.workflow = Workflow(db, self.cases, self.settings)
+        self.decisions = Decisions(db, self.cases)
+        self.outcomes = Outcomes(db, self.cases)
+        self.processors = ProcessorStore(db, self.register)
+        self.letters = LetterStore(
+            db, self.cases, self.workflow, self.decisions, self.outcomes, self.processors, self.settings, path
+        )
+        self.mail = MailStore(db, self.cases)
+        self.audit = AuditLog(db)
+        self.backups = Backups(db, path, key, self.settings)
+        self.retention = Retention(db)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self.now().astimezone().date()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[Database]:
+        """Many changes as one: all of them or none (the demo's hundreds of cases)."""
+        return write_transaction(self._db)
+
+    @contextlib.contextmanager
+    def worker(self) -> Iterator[Desk]:
+        """A desk of its own for a worker thread (a connection must not cross threads): enter it there."""
+        connection = open_store(self.path, self._key, create=False)
+        desk = Desk(connection, self.path, self._key, actor=self.actor, clock=self._clock)
+        try:
+            yield desk
+        finally:
+            desk.close()
+
+    # --- one case, as the rules read it ------------------------------------------------------
+
+    def state(self, case_id: int) -> CaseState:
+        case = self.cases.get_by_id(case_id)
+        return CaseState(
+            case=case,
+            today=self.today(),
+            rules=self.settings.get(RULES),
+            checks=tuple(self.workflow.checks(case_id)),
+            decision=self.workflow.decision(case_id),
+            policy=self.settings.identity_policy(),
+            fee=self.decisions.fee(case_id),
+            refusal=self.decisions.refusal(case_id),
+            outcomes=self.outcomes.outcomes(case_id),
+            notices=tuple(self.outcomes.notices(case_id)),
+            sources=tuple(self.outcomes.sources(case_id)),
+            recipients_told_on=self.outcomes.recipients_told_on(case_id),
+            earlier_cases=tuple(self.cases.earlier_cases(case)),
+        )
+
+    def form(self, state: CaseState | None = None) -> Form:
+        """What a form of this session starts from: now, who fills it in, the case (if any), the store."""
+        return Form(self.now(), self.actor, state, self)
+
+    # --- intake -----------------------------------------------------------------------------
+
+    def add_case(self, new: NewCase, *, same_subject_as: int | None = None) -> int:
+        return self.cases.add(new, actor=self.actor, now=self.now(), same_subject_as=same_subject_as)
+
+    def add_case_from_mail(
+        self, new: NewCase, mail: ParsedMail, *, same_subject_as: int | None = None
+    ) -> tuple[int, list[str]]:
+        """The case as the DPO confirmed it, with the mail's attachments; and the earlier imports of the mail."""
+        return self.mail.add_reviewed(new, mail, actor=self.actor, now=self.now(), same_subject_as=same_subject_as)
+
+    def add_case_from_draft(
+        self, draft: MailDraft, *, entity_name: str, rights: tuple[Right, ...]
+    ) -> tuple[int, list[str]]:
+        """The case a mail asks for, as it stands (the command line); and the earlier imports of the mail."""
+        return self.mail.add_case(draft, entity_name=entity_name, rights=rights, actor=self.actor, now=self.now())
+
+    def quarantine(self, source: Path, reason: str) -> int:
+        return self.mail.quarantine(source, reason, actor=self.actor, now=self.now())
+
+    def save_quarantined(self, quarantine_id: int, target: Path) -> Path:
+        return self.mail.save_quarantined(quarantine_id, target, actor=self.actor, now=self.now())
+
+    def correct_receipt(self, case_id: int, *, entity_name: str, received: datetime, reason: str) -> None:
+        self.cases.correct_receipt(
+            case_id, entity_name=entity_name, received=received, actor=self.actor, reason=reason, now=self.now()
+        )
+
+    def refresh_open_pauses(self) -> int:
+        return self.cases.refresh_open_pauses(today=self.today())
+
+    # --- letters ----------------------------------------------------------------------------
+
+    def write_letter(
+        self, case_id: int, kind: LetterKind, render: Renderer, *, target: Path | None = None, lang: str = "en"
+    ) -> GeneratedLetter:
+        """Write and register a letter; without ``target`` it goes to the case's folder beside the store."""
+        if target is None:
+            target = self.letters.next_file(self.cases.get_by_id(case_id), kind)
+        return self.letters.generate(case_id, kind, target, render, actor=self.actor, now=self.now(), lang=lang)
+
+    def mark_letter_sent(self, letter_id: int, channel: str) -> None:
+        self.letters.mark_sent(letter_id, channel, actor=self.actor, now=self.now())
+
+    def mark_letter_printed(self, letter_id: int) -> None:
+        self.letters.mark_printed(letter_id, actor=self.actor, now=self.now())
+
+    # --- settings and the register ----------------------------------------------------------
+
+    def save_settings(self, changes: Mapping[Setting[Any], Any]) -> list[str]:
+        """Save the settings that changed (each audited); returns their labels."""
+        return self.settings.save(changes, actor=self.actor, now=self.now())
+
+    def apply_deadline_settings(self, changes: Mapping[Setting[Any], Any], calendars: Mapping[int, str]) -> int:
+        """Save the deadline settings and calendars and recompute every due date; returns how many moved."""
+        return self.cases.apply_deadline_settings(
+            changes, calendars, today=self.today(), actor=self.actor, now=self.now()
+        )
+
+    def save_processor(self, sheet: ProcessorSheet) -> list[str]:
+        """Save a sheet; returns the open cases whose recipients this changes."""
+        return self.processors.save(sheet, actor=self.actor, now=self.now())
+
+    def import_processors(self, preview: ImportPreview) -> None:
+        self.processors.apply_import(preview, actor=self.actor, now=self.now())
+
+    def save_source(self, source: Source) -> list[str]:
+        """Save a source of personal data; returns the open cases whose data came from it."""
+        return self.register.save_source(source, actor=self.actor, now=self.now())
+
+    # --- retention --------------------------------------------------------------------------
+
+    def purge(self, case_ids: Sequence[int], *, today: date, months: int) -> list[str]:
+        """Delete the cases listed as past retention on ``today``; returns their references."""
+        return self.retention.purge(case_ids, today=today, months=months, actor=self.actor, now=self.now())
+
+    def anonymise(self, case_ids: Sequence[int], *, today: date, months: int) -> list[str]:
+        """Keep the cases listed as past retention without who asked or what they wrote; their references."""
+        return self.retention.anonymise(case_ids, today=today, months=months, actor=self.actor, now=self.now())
+
+    # --- safekeeping: backups, the audit chain, the key -------------------------------------
+
+    def backup(self, target: Path) -> Path:
+        return self.backups.backup(target, actor=self.actor, now=self.now())
+
+    def finish_daily_backup(self, made: Path) -> Path:
+        return self.backups.finish_daily(made, actor=self.actor, now=self.now())
+
+    def verify(self, anchor: Anchor | None = None) -> Report:
+        """SQLCipher's page check, SQLite's integrity and foreign keys, and the audit chain."""
+        return verify(self._db, anchor)
+
+    def check_pages(self) -> list[str]:
+        """Every page's HMAC and SQLite's quick check, on a read-only connection of its own (seconds on a
+        large store: run it in a worker thread); the problems found, or an empty list."""
+        return check_store(self.path, self._key)
+
+    def opens_with(self, passphrase: str) -> bool:
+        """Whether the passphrase unlocks this very store (scrypt: about a second; fine in a worker thread).
+        A wrong passphrase raises WrongPassphraseError; one of another store's key file gives False."""
+        return key_from_passphrase(self.path, passphrase) == self._key
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Rewrap the store's key under a new recovery passphrase, and say so in the audit."""
+        self.rewrap_key(new_passphrase)
+        self.record_passphrase_change()
+
+    def rewrap_key(self, new_passphrase: str, *, current: str | None = None) -> None:
+        """The key file under a new passphrase, after checking ``current`` when given; the store itself is not
+        rewritten. Uses no store connection, so it can run in a worker thread (scrypt takes a second)."""
+        if current is not None and not self.opens_with(current):
+            raise WrongPassphraseError("that passphrase belongs to another store")
+        change_passphrase(self.path, self._key, new_passphrase)
+
+    def record_passphrase_change(self) -> None:
+        record_passphrase_change(self._db, actor=self.actor, now=self.now())
+
+    def replaced_by_backup(self, backup: Path) -> tuple[Desk, Path]:
+        """Close this desk, whose store turned out damaged, put the backup in its place and open that; the
+        new desk, and where the damaged file is kept."""
+        self.close()
+        kept = recover_from_backup(self.path, self._key, backup, now=self.now())
+        reopened = Desk(open_store(self.path, self._key), self.path, self._key, actor=self.actor, clock=self._clock)
+        return reopened, kept
+
+    def unencrypted_leftovers(self) -> list[Path]:
+        """Plain copies encryption left beside the store, kept until the DPO says they may go."""
+        return unencrypted_leftovers(self.path)
+
+    def forget_unencrypted(self) -> list[Path]:
+        return forget_unencrypted(self.path)
