@@ -1,95 +1,103 @@
 """The ``dpo-desk`` command: no sub-command opens the app, sub-commands run headless.
 
-Scripts depend on the forms documented in the README; every refusal exits 2 with
-one line on stderr that names the problem, and changes nothing.
+Scripts depend on the forms documented in the README; every refusal exits 2 with one line on stderr that
+names the problem, and changes nothing. The commands are a thin shell: each opens one :class:`Desk` and
+asks it; the workflow actions, their JSON fields and their help come from ``application/actions.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from dpo_desk.store.driver import sqlite
-
-from sqlite_utils import Database
-
-from dpo_desk import __version__, case_actions, paths
+from dpo_desk import __version__, paths
+from dpo_desk.application import logs
+from dpo_desk.application.actions import COMMAND_LINE, Action, Family
+from dpo_desk.application.demo import populate
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import read_document
+from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
 from dpo_desk.core import deadlines
 from dpo_desk.core.calendars import CALENDARS, check_calendar
-from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.core.case_state import CaseState
+from dpo_desk.core.errors import DeskError, InputError, RefusedError
 from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.core.passphrase import check_passphrase
+from dpo_desk.core.settings import RETENTION_MONTHS
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store import retention
 from dpo_desk.store.audit import Anchor
-from dpo_desk.store.backup import backup, latest_backup, restore
-from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import DamagedStoreError, StoreError, is_unencrypted, open_store, refuse_unencrypted
-from dpo_desk.store.decisions import Decisions
-from dpo_desk.store.demo import create_demo_store
-from dpo_desk.store.encryption import (
-    change_store_passphrase,
-    encrypt_store,
-    forget_unencrypted,
-    kept_copy_path,
-    unencrypted_leftovers,
-)
-from dpo_desk.store.keys import create_key, key_from_keyring, key_from_passphrase
-from dpo_desk.store.letters import LetterStore
-from dpo_desk.store.mail import MailStore, quarantine, quarantined, save_quarantined
-from dpo_desk.store.outcomes import Outcomes
-from dpo_desk.store.processors import FORMATS, ProcessorStore
-from dpo_desk.store.verify import verify
-from dpo_desk.store.workflow import Workflow
+from dpo_desk.store.db import DamagedStoreError, DatabaseError, StoreError
+from dpo_desk.store.opening import PassphraseFor
+from dpo_desk.store.processors import FORMATS
 
 EXIT_REFUSED = 2
+EXIT_BUG = 70  # EX_SOFTWARE: something DPO Desk did not expect; the log has the traceback
 PASSPHRASE_VARIABLE = "DPO_DESK_PASSPHRASE"
 NEW_PASSPHRASE_VARIABLE = "DPO_DESK_NEW_PASSPHRASE"
 DEMO_CASES = 500
 DEMO_SEED = 1
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_app(args)
+    logs.start("cli")
+    log.info("dpo-desk %s", args.command)  # the command's name only: its arguments may name a subject
     try:
-        if args.command is None:
-            return _open_app(args)
         result: int = args.run(args)
         return result
     except DamagedStoreError as error:
         print(f"dpo-desk: {error}", file=sys.stderr)
-        latest = latest_backup(_store_path(args))
+        latest = latest_backup_of(_store_path(args))
         if latest is not None:
             print(f"dpo-desk: the latest backup is {latest}; dpo-desk restore it --to a new file", file=sys.stderr)
         return EXIT_REFUSED
     except DeskError as error:
+        log.info("refused (%s)", type(error).__name__)
         print(f"dpo-desk: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    except sqlite.DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
+    except DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
+        log.warning("the store failed while in use", exc_info=error)
         print(f"dpo-desk: the store failed while in use ({error}); run dpo-desk verify", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:  # the reader (say `head`) stopped early; nothing went wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # a bug: one line for the user, the traceback for the log
+        log.error("unexpected error", exc_info=error)
+        print(
+            f"dpo-desk: unexpected error ({type(error).__name__}); nothing more was done. "
+            f"The log {logs.log_file()} has the details",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dpo-desk",
         description="DPO Desk: data-subject requests from intake to letter. Without a command, opens the app.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version prints its two lines as they are
     )
-    parser.add_argument("--version", action="version", version=f"dpo-desk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"dpo-desk {__version__}\nlog: {paths.log_dir() / logs.LOG_FILE}"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--store", type=Path, metavar="PATH", help="the store file (default: your data folder)")
     where.add_argument("--demo", action="store_true", help="use the demo store, created with demo cases if missing")
@@ -103,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     case = commands.add_parser(
         "case",
         help="add, list, show cases and take workflow actions",
-        epilog=case_actions.help_text(),
+        epilog=actions_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = case.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -121,11 +129,16 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("reference", metavar="REF")
     show.add_argument("--json", action="store_true", help="JSON instead of text")
     show.set_defaults(run=_case_show)
-    for name, action in case_actions.ACTIONS.items():
-        step = actions.add_parser(name, help=action.summary, description=f"JSON fields: {action.fields}")
+    for name, entry in COMMAND_LINE.items():
+        step = actions.add_parser(
+            name,
+            help=entry.summary,
+            description="\n".join(_fields_help(entry)),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         step.add_argument("reference", metavar="REF")
         step.add_argument("--json", required=True, metavar="FILE", help="the action as JSON ('-' reads stdin)")
-        step.set_defaults(run=_case_action, action_name=name)
+        step.set_defaults(run=_case_action, entry=entry)
 
     processors = commands.add_parser("processors", help="export and import processor contact sheets")
     sheets = processors.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -217,6 +230,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def actions_help() -> str:
+    """``dpo-desk case --help``'s list of workflow actions, from their declarations."""
+    lines = ["workflow actions: dpo-desk --store PATH case ACTION REF --json FILE ('-' reads stdin)", ""]
+    for name, entry in COMMAND_LINE.items():
+        lines.append(f"  {name}: {entry.summary}")
+        lines += [f"      {line}" for line in _fields_help(entry)]
+    return "\n".join(lines)
+
+
+def _fields_help(entry: Action[Any] | Family) -> list[str]:
+    if isinstance(entry, Action):
+        return [f"JSON fields: {', '.join(field.describe() for field in entry.fields)}"]
+    where = f' and "{entry.nested}": {{the fields}}' if entry.nested else " and the fields"
+    lines = [f'JSON: "{entry.selector}": one of {", ".join(entry.members)}{where}']
+    for key, member in entry.members.items():
+        lines.append(f"{entry.selector} {key}: {', '.join(field.describe() for field in member.fields)}")
+    return lines
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -233,20 +265,37 @@ def _store_path(args: argparse.Namespace) -> Path:
     return paths.demo_store() if args.demo else paths.default_store()
 
 
-def _open_store(args: argparse.Namespace, *, create: bool = False) -> Database:
+class TerminalUnlocker:
+    """How the command line answers when opening a store: passphrases from the environment (for scripts) or
+    typed at a terminal. It never encrypts an old store on its own (``dpo-desk encrypt`` does) and never
+    restores a backup over a store (``dpo-desk restore`` makes a new file)."""
+
+    def choose_passphrase(self, store: Path, purpose: PassphraseFor) -> str:
+        return _passphrase(new=True)
+
+    def enter_passphrase(self, store: Path, reason: str, attempt: Callable[[str], bytes]) -> bytes:
+        return attempt(_passphrase(new=False))
+
+    def restore_backup(self, store: Path, problem: str, backup: Path | None) -> bool:
+        raise DamagedStoreError(problem)
+
+    def restored(self, backup: Path, kept: Path) -> None:
+        raise AssertionError("the command line never restores over a store")
+
+    def slow(self, what: str, work: Callable[[], T]) -> T:
+        return work()
+
+
+@contextlib.contextmanager
+def _desk(args: argparse.Namespace, *, create: bool = False, fill: Filler | None = None) -> Iterator[Desk]:
     """The store, unlocked by the keyring or else by the passphrase; a new one gets a key first."""
-    path = _store_path(args)
-    if not path.exists():
-        if not create:
-            raise StoreError(f"no store at {path}")
-        return open_store(path, create_key(path, _passphrase(new=True)))
-    return open_store(path, _unlock(path), create=False)
-
-
-def _unlock(path: Path) -> bytes:
-    if is_unencrypted(path):
-        refuse_unencrypted(path)
-    return key_from_keyring(path) or key_from_passphrase(path, _passphrase(new=False))
+    desk = open_desk(
+        _store_path(args), TerminalUnlocker(), actor=_actor(), clock=_now, create=create, encrypt_old=False, fill=fill
+    )
+    if desk is None:  # the terminal's unlocker refuses rather than gives up
+        raise StoreError(f"{_store_path(args)} was not opened")
+    with desk:
+        yield desk
 
 
 def _passphrase(*, new: bool, variable: str = PASSPHRASE_VARIABLE) -> str:
@@ -280,13 +329,7 @@ def _open_app(args: argparse.Namespace) -> int:
     store = _store_path(args)
     from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
 
-    if args.demo or store == paths.demo_store():
-        return run(store, actor=_actor(), make_demo=_make_demo)
-    return run(store, actor=_actor())
-
-
-def _make_demo(store: Path, key: bytes) -> None:
-    create_demo_store(store, key, cases=DEMO_CASES, seed=DEMO_SEED, now=_now())
+    return run(store, actor=_actor(), demo=args.demo or store == paths.demo_store())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -294,7 +337,9 @@ def _demo(args: argparse.Namespace) -> int:
     store = Path(args.store) if args.store is not None else paths.demo_store()
     if store.exists():
         raise StoreError(f"{store} already exists; the demo never overwrites a store")
-    create_demo_store(store, create_key(store, _passphrase(new=True)), cases=args.cases, seed=args.seed, now=_now())
+    args.store = store
+    with _desk(args, create=True, fill=lambda desk: populate(desk, cases=args.cases, seed=args.seed)):
+        pass
     print(f"created {store} with {args.cases} demo cases")
     return 0
 
@@ -319,11 +364,10 @@ def _case_add(args: argparse.Namespace) -> int:
     if args.entity or args.rights:
         raise InputError("--entity and --rights go with --eml; put them in the JSON document")
     new = new_case_from_json(_read_json(args.json), now=_now())
-    with _open_store(args, create=True) as db:
-        repo = CaseRepository(db)
-        case_id = repo.add(new, actor=_actor(), now=_now())
-        reference = repo.get_by_id(case_id).reference
-        repeat = Decisions(db).repeat_warning(case_id)
+    with _desk(args, create=True) as desk:
+        case_id = desk.add_case(new)
+        reference = desk.cases.get_by_id(case_id).reference
+        repeat = desk.decisions.repeat_warning(case_id)
     print(reference)
     if repeat:
         print(f"warning: {repeat}", file=sys.stderr)
@@ -336,18 +380,17 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
     except MailError as error:
         if not args.eml.is_file():
             raise
-        with _open_store(args, create=True) as db:
-            kept = quarantine(db, args.eml, str(error), actor=_actor(), now=_now())
+        with _desk(args, create=True) as desk:
+            kept = desk.quarantine(args.eml, str(error))
         raise MailError(f"{error} (kept in the store: dpo-desk quarantine save {kept} --out FILE)") from None
-    with _open_store(args, create=True) as db:
-        mails = MailStore(db)
-        draft = draft_from(mail, mails.cases.register.entities())
-        entity = mails.cases.register.entity(args.entity) if args.entity else draft.entity
+    with _desk(args, create=True) as desk:
+        draft = draft_from(mail, desk.register.entities())
+        entity = desk.register.entity(args.entity) if args.entity else draft.entity
         if entity is None:
             raise InputError(f"entity: cannot guess it ({draft.entity_note}); give --entity NAME")
         rights = parse_rights(args.rights.split(",")) if args.rights else draft.rights
-        case_id, duplicates = mails.add_case(draft, entity_name=entity.name, rights=rights, actor=_actor(), now=_now())
-        reference = mails.cases.get_by_id(case_id).reference
+        case_id, duplicates = desk.add_case_from_draft(draft, entity_name=entity.name, rights=rights)
+        reference = desk.cases.get_by_id(case_id).reference
     print(reference)
     for warning in mail.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -357,10 +400,9 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
 
 
 def _case_list(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        repo = CaseRepository(db)
-        repo.refresh_open_pauses(today=date.today())
-        cases = repo.cases(repo.find_ids(CaseQuery(sort="received", descending=True), today=date.today()))
+    with _desk(args) as desk:
+        desk.refresh_open_pauses()
+        cases = desk.cases.cases(desk.cases.find_ids(CaseQuery(sort="received", descending=True), today=desk.today()))
     if args.json:
         print(json.dumps([case_json(case) for case in cases], ensure_ascii=False, indent=2))
         return 0
@@ -373,15 +415,13 @@ def _case_list(args: argparse.Namespace) -> int:
 
 
 def _case_show(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        repo = CaseRepository(db)
-        repo.refresh_open_pauses(today=date.today())
-        case = repo.get(args.reference)
-        history = repo.history(case.id)
-        earlier = repo.earlier_cases(case)
-        workflow = workflow_json(db, case)
+    with _desk(args) as desk:
+        desk.refresh_open_pauses()
+        case = desk.cases.get(args.reference)
+        history = desk.cases.history(case.id)
+        state = desk.state(case.id)
     if args.json:
-        document = case_json(case) | workflow
+        document = case_json(case) | workflow_json(state)
         document["history"] = [
             {
                 "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -393,7 +433,7 @@ def _case_show(args: argparse.Namespace) -> int:
             }
             for event in history
         ]
-        document["earlier_cases"] = [summary.reference for summary in earlier]
+        document["earlier_cases"] = [summary.reference for summary in state.earlier_cases]
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     print(f"{case.reference}  {case.status.label}")
@@ -402,8 +442,8 @@ def _case_show(args: argparse.Namespace) -> int:
     print(f"Due:       {case.deadlines.due}  (extension notice by {case.deadlines.extension_notice_due})")
     print(f"Rights:    {', '.join(r.label for r in case.rights)}")
     print(f"Subject:   {case.subject.name}  {' '.join(case.subject.emails)}")
-    if earlier:
-        print(f"Earlier:   {', '.join(f'{s.reference} ({s.received_date})' for s in earlier)}")
+    if state.earlier_cases:
+        print(f"Earlier:   {', '.join(f'{s.reference} ({s.received_date})' for s in state.earlier_cases)}")
     if case.text:
         print(f"\n{case.text}\n")
     for event in history:
@@ -416,22 +456,38 @@ def _case_action(args: argparse.Namespace) -> int:
     data = _read_json(args.json)
     if not isinstance(data, dict):
         raise InputError(f"{args.json}: the action must be a JSON object")
-    with _open_store(args) as db:
-        case = CaseRepository(db).get(args.reference)
-        context = case_actions.Context(db, case.id, _actor(), _now())
-        message = case_actions.ACTIONS[args.action_name].run(data, context)
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        action, document = _chosen_action(args.entry, data)
+        state = desk.state(case.id)
+        refused = action.allowed(state)
+        if refused is not None:
+            raise RefusedError(refused)
+        message = action.run(desk, case.id, read_document(action.fields, document, desk.form(state)))
     for line in message.splitlines():
         print(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
     return 0
 
 
-def workflow_json(db: Database, case: Case) -> dict[str, Any]:
+def _chosen_action(entry: Action[Any] | Family, data: dict[str, Any]) -> tuple[Action[Any], Any]:
+    """The declared action a JSON document asks for, and the part of it that holds the action's fields."""
+    if isinstance(entry, Action):
+        return entry, data
+    chosen = data.get(entry.selector)
+    if chosen is None:
+        raise InputError(f"{entry.selector}: missing field")
+    if chosen not in entry.members:
+        raise InputError(f"{entry.selector}: {chosen!r} is not one of {', '.join(entry.members)}")
+    if entry.nested:
+        return entry.members[chosen], data.get(entry.nested, {})
+    return entry.members[chosen], {key: value for key, value in data.items() if key != entry.selector}
+
+
+def workflow_json(state: CaseState) -> dict[str, Any]:
     """Where the case stands in the workflow: identity, pauses, extension, fee, refusal, outcomes, recipients."""
-    fee = Decisions(db).fee(case.id)
-    refusal = Decisions(db).refusal(case.id)
-    outcomes = Outcomes(db)
+    case, fee, refusal = state.case, state.fee, state.refusal
     return {
-        "identity": Workflow(db).identity_status(case.id).value,
+        "identity": state.identity.value,
         "pauses": [
             {
                 "kind": p.kind.value,
@@ -448,11 +504,10 @@ def workflow_json(db: Database, case: Case) -> dict[str, Any]:
         if fee
         else None,
         "refusal": {"partial": refusal.partial, "grounds": [g.value for g in refusal.grounds]} if refusal else None,
-        "outcomes": outcomes.outcomes(case.id),
-        "sources": outcomes.sources(case.id),
+        "outcomes": dict(state.recorded_outcomes),
+        "sources": list(state.sources),
         "recipients": [
-            {"recipient": n.processor_key, "service": n.service, "state": n.state.value}
-            for n in outcomes.notices(case.id)
+            {"recipient": n.processor_key, "service": n.service, "state": n.state.value} for n in state.notices
         ],
     }
 
@@ -480,72 +535,64 @@ def case_json(case: Case) -> dict[str, Any]:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    store = _store_path(args)
-    key = _unlock(store)
-    with open_store(store, key, create=False) as db:
-        made = backup(db, store, key, args.destination, actor=_actor(), now=_now())
+    with _desk(args) as desk:
+        made = desk.backup(args.destination)
     print(f"backup written to {made}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    if not args.backup.is_file():
-        raise InputError(f"{args.backup}: no backup there")
-    checked = restore(args.backup, _unlock(args.backup), args.to)
+    checked = restore_into(args.backup, args.to, TerminalUnlocker())
+    assert checked is not None  # the terminal's unlocker refuses rather than gives up
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
     return 0
 
 
 def _quarantine_list(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        for item in quarantined(db):
+    with _desk(args) as desk:
+        for item in desk.mail.quarantined():
             print(f"{item.id}  {item.at}  {item.size:>10} bytes  {item.file_name}  {item.reason}")
     return 0
 
 
 def _quarantine_save(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        written = save_quarantined(db, args.id, args.out, actor=_actor(), now=_now())
+    with _desk(args) as desk:
+        written = desk.save_quarantined(args.id, args.out)
     print(f"wrote {written}")
     return 0
 
 
 def _encrypt(args: argparse.Namespace) -> int:
-    store = _store_path(args)
     if args.forget_unencrypted:
-        with _open_store(args):  # the encrypted store must open before its plain copies go
-            pass
-        gone = forget_unencrypted(store)
+        with _desk(args) as desk:  # the encrypted store must open before its plain copies go
+            gone = desk.forget_unencrypted()
         print(f"deleted {len(gone)} unencrypted copies" + "".join(f"\n  {path}" for path in gone))
         return 0
-    encrypt_store(store, _passphrase(new=True))
-    leftovers = unencrypted_leftovers(store)
+    store = _store_path(args)
+    encrypted = encrypt_old_store(store, _passphrase(new=True))
     print(f"encrypted {store}; its key file is {store.name}.key (keep it with the store)")
-    print(f"the unencrypted copy is kept as {kept_copy_path(store)}", file=sys.stderr)
-    if leftovers:
+    print(f"the unencrypted copy is kept as {encrypted.kept_copy}", file=sys.stderr)
+    if encrypted.leftovers:
         print(
-            f"warning: {len(leftovers)} unencrypted files remain (that copy and older backups); once the store "
-            "opens, delete them with: dpo-desk encrypt --forget-unencrypted",
+            f"warning: {len(encrypted.leftovers)} unencrypted files remain (that copy and older backups); once the "
+            "store opens, delete them with: dpo-desk encrypt --forget-unencrypted",
             file=sys.stderr,
         )
     return 0
 
 
 def _change_passphrase(args: argparse.Namespace) -> int:
-    store = _store_path(args)
-    key = _unlock(store)
-    new_passphrase = _passphrase(new=True, variable=NEW_PASSPHRASE_VARIABLE)
-    with open_store(store, key, create=False) as db:
-        change_store_passphrase(db, store, key, new_passphrase, actor=_actor(), now=_now())
+    with _desk(args) as desk:
+        desk.change_passphrase(_passphrase(new=True, variable=NEW_PASSPHRASE_VARIABLE))
     print("passphrase changed; backups made before keep the old one (or open with the keyring)")
     return 0
 
 
 def _retention(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        months = args.months if args.months is not None else retention.load_months(db)
-        today = args.today or _now().astimezone().date()
-        expired = retention.expired_cases(db, today=today, months=months)
+    with _desk(args) as desk:
+        months = args.months if args.months is not None else desk.settings.get(RETENTION_MONTHS)
+        today = args.today or desk.today()
+        expired = desk.retention.expired(today=today, months=months)
         if not (args.purge or args.anonymise):
             for case in expired:
                 letters = f"; {case.letters} letter file(s) saved outside the store" if case.letters else ""
@@ -556,8 +603,8 @@ def _retention(args: argparse.Namespace) -> int:
             )
             return 0
         ids = [case.case_id for case in expired]
-        act, done = (retention.purge, "purged") if args.purge else (retention.anonymise, "anonymised")
-        for reference in act(db, ids, today=today, months=months, actor=_actor(), now=_now()):
+        act, done = (desk.purge, "purged") if args.purge else (desk.anonymise, "anonymised")
+        for reference in act(ids, today=today, months=months):
             print(f"{done} {reference}")
     return 0
 
@@ -569,8 +616,8 @@ def _verify(args: argparse.Namespace) -> int:
             anchor = Anchor.parse(args.anchor.read_text(encoding="utf-8"))
         except OSError as error:
             raise InputError(f"{args.anchor}: cannot read the anchor ({error.strerror})") from None
-    with _open_store(args) as db:
-        report = verify(db, anchor)
+    with _desk(args) as desk:
+        report = desk.verify(anchor)
     for line in report.lines():
         print(line)
     if args.export_anchor is not None:
@@ -592,10 +639,9 @@ def _letter(args: argparse.Namespace) -> int:
     from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
 
     render = headless_renderer()
-    with _open_store(args) as db:
-        letters = LetterStore(db)
-        case = letters.workflow.cases.get(args.reference)
-        made = letters.generate(case.id, kind, args.out, render, actor=_actor(), now=_now(), lang=args.lang)
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        made = desk.write_letter(case.id, kind, render, target=args.out, lang=args.lang)
     print(made.record.id)
     if made.password is not None:
         if args.password_file is not None:
@@ -608,8 +654,8 @@ def _letter(args: argparse.Namespace) -> int:
 
 
 def _processors_export(args: argparse.Namespace) -> int:
-    with _open_store(args) as db:
-        count = ProcessorStore(db).export(args.format, args.out)
+    with _desk(args) as desk:
+        count = desk.processors.export(args.format, args.out)
     print(f"wrote {count} sheets to {args.out}")
     return 0
 
@@ -617,9 +663,8 @@ def _processors_export(args: argparse.Namespace) -> int:
 def _processors_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise InputError(f"{args.file}: no such file")
-    with _open_store(args) as db:
-        store = ProcessorStore(db)
-        preview = store.preview_import(args.file)
+    with _desk(args) as desk:
+        preview = desk.processors.preview_import(args.file)
         for label, sheets in (("added", preview.added), ("changed", preview.changed)):
             for sheet in sheets:
                 print(f"{label}: {sheet.key} ({sheet.service})")
@@ -629,7 +674,7 @@ def _processors_import(args: argparse.Namespace) -> int:
         if preview.errors:
             return EXIT_REFUSED
         if args.apply:
-            store.apply_import(preview, actor=_actor(), now=_now())
+            desk.import_processors(preview)
             print("applied")
     return 0
 
