@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from dpo_desk.store import audit
-from dpo_desk.store.verify import verify
+from dpo_desk.application.desk import Desk
+from dpo_desk.store.audit import AuditEntry
 
 SHOWN = 1000  # the newest entries; verify reads them all
 
@@ -37,7 +36,7 @@ class AuditTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.horizontalHeader().setStretchLastSection(True)
 
-    def show_entries(self, entries: Sequence[audit.AuditEntry]) -> None:
+    def show_entries(self, entries: Sequence[AuditEntry]) -> None:
         self.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             details = ", ".join(f"{key}: {value}" for key, value in entry.details.items())
@@ -64,9 +63,9 @@ def ask_anchor_path(parent: QWidget) -> Path | None:
 class AuditView(QWidget):
     """Every change and disclosure, newest first; Verify checks the store and the whole chain."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
-        self._db = db
+        self._desk = desk
         self.summary = QLabel()
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -88,9 +87,9 @@ class AuditView(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        total = audit.entry_count(self._db)
+        total = self._desk.audit.count()
         self.summary.setText(f"{total} entries" + (f"; the newest {SHOWN} shown" if total > SHOWN else ""))
-        self.table.show_entries(audit.latest_entries(self._db, SHOWN))
+        self.table.show_entries(self._desk.audit.latest(SHOWN))
 
     def clear(self) -> None:
         self.table.setRowCount(0)
@@ -98,7 +97,7 @@ class AuditView(QWidget):
 
     @Slot()
     def verify(self) -> None:
-        report = verify(self._db)
+        report = self._desk.verify()
         colour = "#2e7d32" if report.ok else "#c62828"
         heading = "All checks passed." if report.ok else "Problems found:"
         self.result.setText(f"<span style='color:{colour}'><b>{heading}</b></span> " + " · ".join(report.lines()))
@@ -109,6 +108,6 @@ class AuditView(QWidget):
         target = ask_anchor_path(self)
         if target is None:
             return
-        anchor = audit.head(self._db)
+        anchor = self._desk.audit.head()
         target.write_text(anchor.text() + "\n", encoding="utf-8")
         self.result.setText(f"Anchor {anchor.seq} written to {target}. Keep it somewhere else than this laptop.")

@@ -1,65 +1,105 @@
-"""Store work that takes seconds on a large store runs in a worker thread, so the window never freezes:
-the full check of the store after start, and the daily backup."""
+"""The Qt side of long work: tasks (``application/jobs.py``) run in Qt threads, and what they report comes
+back on the window's thread through a queued signal. And waiting for one task behind a progress dialog."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from dpo_desk.store.db import check_store
+from dpo_desk.application.jobs import Listener, Runner, Task, ThreadRunner
 
-
-class Worker(QObject):
-    """Runs ``work`` once in a thread of its own; the result or the error comes back as a signal, which Qt
-    delivers on the thread the worker lives in (the GUI thread).
-
-    Signals:
-    finished(object): ``work`` returned this.
-    failed(str): ``work`` raised an error of one of the ``expected`` types; its message.
-    """
-
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self,
-        work: Callable[[], object],
-        expected: tuple[type[Exception], ...] = (),
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._work = work
-        self._expected = expected
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name=type(self).__name__, daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            result = self._work()
-        except self._expected as error:
-            self.failed.emit(str(error))
-        else:
-            self.finished.emit(result)
+T = TypeVar("T")
+WAIT_BEFORE_SHOWING_MS = 400  # quick work never flashes a dialog
 
 
-class StoreCheck(Worker):
-    """SQLite's full check of the store on a read-only connection of its own.
+class _Postbox(QObject):
+    """Lives on the window's thread; a callable posted from any thread runs there."""
 
-    Signals:
-    damaged(str): the check found problems; what SQLite said.
-    """
+    posted = Signal(object)
 
-    damaged = Signal(str)
-
-    def __init__(self, store_path: Path, key: bytes, parent: QObject | None = None) -> None:
-        super().__init__(lambda: check_store(store_path, key), parent=parent)
-        self.finished.connect(self._report)
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
-    def _report(self, problems: list[str]) -> None:
-        if problems:
-            self.damaged.emit("; ".join(problems))
+    def _run(self, call: Callable[[], None]) -> None:
+        call()
+
+
+class _Thread(QThread):
+    def __init__(self, body: Callable[[], None], name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._body = body
+
+    def run(self) -> None:
+        self._body()
+
+
+class QtRunner(ThreadRunner):
+    """Each task in a Qt thread of its own (Qt objects made in the work, such as a PDF writer, then have an
+    event loop to belong to); its ending and progress are delivered on the window's thread."""
+
+    def __init__(self) -> None:
+        self._postbox = _Postbox()
+        self._threads: set[_Thread] = set()
+        super().__init__(self._postbox.posted.emit, self._spawn_thread)
+
+    def _spawn_thread(self, body: Callable[[], None], name: str) -> None:
+        thread = _Thread(body, name)
+        self._threads.add(thread)
+        # finished is emitted on the ending thread: the set is changed on the window's thread only
+        thread.finished.connect(lambda: self._postbox.posted.emit(lambda: self._threads.discard(thread)))
+        thread.start()
+
+    def wait_all(self, milliseconds: int) -> None:
+        """At quit: let running tasks (a backup being written) end before the interpreter does."""
+        for thread in list(self._threads):
+            thread.wait(milliseconds)
+
+
+def wait_for(
+    runner: Runner, task: Task[T], label: str, parent: QWidget | None = None, *, cancellable: bool = False
+) -> T | None:
+    """Run the task and wait for it behind a progress dialog (shown only if it takes a moment); its result,
+    or None when cancelled. Its error is raised here."""
+    dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(label.rstrip("…"))
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(WAIT_BEFORE_SHOWING_MS)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.canceled.connect(task.cancel)
+    loop = QEventLoop()
+    ending: dict[str, Any] = {}
+
+    def end(key: str, value: object) -> None:
+        ending[key] = value
+        loop.quit()
+
+    def progress(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        if text:
+            dialog.setLabelText(text)
+
+    runner.start(
+        task,
+        Listener(
+            done=lambda result: end("result", result),
+            failed=lambda error: end("error", error),
+            progress=progress,
+            cancelled=lambda: end("cancelled", True),
+        ),
+    )
+    if not ending:  # a synchronous runner has finished already
+        loop.exec()
+    dialog.reset()
+    dialog.deleteLater()
+    if "error" in ending:
+        raise ending["error"]
+    result: T | None = ending.get("result")
+    return result

@@ -1,43 +1,94 @@
-"""A dialog built from a list of fields: the workflow's many small forms without a class each.
+"""A dialog built from declared fields (``application/fields.py``): every workflow action's form and every
+settings editor, without a class each.
 
-The caller passes a validator (usually the core's own), so the dialog names the field
-at fault as the DPO types, with the same words the command line uses.
+The caller passes a validator (an action's own check, or a setting's), so the dialog names the field at
+fault, by its label, as the DPO types; OK stays disabled until nothing is wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QSpinBox,
     QWidget,
 )
 
+from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, cost_items_from_lines
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.form_dialog import FormDialog
 
+LIST_ROWS_SHOWN = 6
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One input: ``kind`` is text, long, date, datetime, bool, list or choice."""
 
-    name: str
-    label: str
-    kind: str = "text"
-    options: Sequence[tuple[str, str]] = ()  # (value, label) for a choice
-    default: Any = None
-    hint: str = ""
-    optional: bool = False
+class OptionalDate(QWidget):
+    """A date that may be left out: a tick box saying what the date is, and the date once ticked.
+
+    Signals:
+    changed: the tick or the date changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, text: str, day: date | None, default: date) -> None:
+        super().__init__()
+        self.given = QCheckBox(text or "given")
+        shown = day or default
+        self.date = QDateEdit(QDate(shown.year, shown.month, shown.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.given.setChecked(day is not None)
+        self.date.setEnabled(day is not None)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.given)
+        layout.addWidget(self.date, 1)
+        self.given.toggled.connect(self.date.setEnabled)
+        self.given.toggled.connect(self.changed)
+        self.date.dateChanged.connect(self.changed)
+        self.setFocusProxy(self.given)
+
+    def value(self) -> date | None:
+        return _day(self.date.date()) if self.given.isChecked() else None
+
+
+class Choices(QListWidget):
+    """Some of a list of options, each a tick box."""
+
+    def __init__(self, options: Sequence[tuple[str, str]], chosen: Sequence[str]) -> None:
+        super().__init__()
+        for value, text in options:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked)
+            self.addItem(item)
+        rows = max(1, min(len(options), LIST_ROWS_SHOWN))
+        self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4 if options else 30)
+
+    def value(self) -> list[str]:
+        picked = (self.item(row) for row in range(self.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in picked if item.checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, value: str, checked: bool) -> None:
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == value:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
 
 class FieldsDialog(FormDialog):
@@ -45,18 +96,27 @@ class FieldsDialog(FormDialog):
         self,
         title: str,
         fields: Sequence[Field],
+        form: Form,
         validate: Callable[[dict[str, Any]], object],
         parent: QWidget | None = None,
         *,
         ok_text: str = "",
+        preset: Mapping[str, Any] | None = None,
+        note: str = "",
     ) -> None:
         super().__init__(title, parent, ok_text=ok_text)
         self.setMinimumWidth(480)
         self._fields = list(fields)
         self._validate_with = validate
         self.inputs: dict[str, QWidget] = {}
+        if note:
+            explain = QLabel(note)
+            explain.setWordWrap(True)
+            self.form.addRow(explain)
+        given = dict(preset or {})
         for spec in self._fields:
-            widget = self._make(spec)
+            initial = given[spec.name] if spec.name in given else spec.initial(form)
+            widget = self._make(spec, initial, form)
             self.inputs[spec.name] = widget
             self.form.addRow(spec.label, widget)
         self._validate()
@@ -66,76 +126,95 @@ class FieldsDialog(FormDialog):
         cls,
         title: str,
         fields: Sequence[Field],
+        form: Form,
         validate: Callable[[dict[str, Any]], object],
         parent: QWidget | None = None,
         *,
         ok_text: str = "",
+        preset: Mapping[str, Any] | None = None,
+        note: str = "",
     ) -> dict[str, Any] | None:
-        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+        """The one call site for callers, and the one thing tests replace."""
+        dialog = cls(title, fields, form, validate, parent, ok_text=ok_text, preset=preset, note=note)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def _make(self, spec: Field) -> QWidget:
+    def _make(self, spec: Field, initial: Any, form: Form) -> QWidget:
         widget: QWidget
-        if spec.kind == "long":
-            widget = QPlainTextEdit(spec.default or "")
+        if spec.kind is Kind.LONG or spec.kind is Kind.COST_ITEMS:
+            text = cost_items_as_lines(initial) if spec.kind is Kind.COST_ITEMS and initial else initial or ""
+            widget = QPlainTextEdit(text)
             widget.setFixedHeight(70)
-            widget.setPlaceholderText(spec.hint)
+            widget.setPlaceholderText(spec.help)
+            widget.setTabChangesFocus(True)
             widget.textChanged.connect(self._validate)
-        elif spec.kind == "date":
-            day: date = spec.default or date.today()
+        elif spec.kind is Kind.INT:
+            widget = QSpinBox()
+            widget.setRange(spec.low, spec.high)
+            if spec.unit:
+                widget.setSuffix(f" {spec.unit}")
+            widget.setValue(int(initial if initial is not None else spec.low))
+            widget.valueChanged.connect(self._validate)
+        elif spec.kind is Kind.DATE and not spec.required:
+            widget = OptionalDate(spec.help, initial, form.today)
+            widget.changed.connect(self._validate)
+        elif spec.kind is Kind.DATE:
+            day: date = initial or form.today
             widget = QDateEdit(QDate(day.year, day.month, day.day))
             widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
             widget.dateChanged.connect(self._validate)
-        elif spec.kind == "datetime":
-            moment: datetime = spec.default or datetime.now()
-            widget = QDateTimeEdit(QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0))
+        elif spec.kind is Kind.DATETIME:
+            local = (initial or form.now).astimezone()
+            widget = QDateTimeEdit(QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0))
             widget.setCalendarPopup(True)
-            widget.setDisplayFormat("yyyy-MM-dd HH:mm")
+            widget.setDisplayFormat(f"yyyy-MM-dd HH:mm '{local.tzname() or ''}'".replace(" ''", ""))
             widget.dateTimeChanged.connect(self._validate)
-        elif spec.kind == "bool":
-            widget = QCheckBox(spec.hint)
-            widget.setChecked(bool(spec.default))
+        elif spec.kind is Kind.BOOL:
+            widget = QCheckBox(spec.help)
+            widget.setChecked(bool(initial))
             widget.toggled.connect(self._validate)
-        elif spec.kind == "choice":
+        elif spec.kind is Kind.CHOICE:
             widget = QComboBox()
-            for value, label in spec.options:
-                widget.addItem(label, value)
-            if spec.default is not None:
-                widget.setCurrentIndex(max(0, widget.findData(spec.default)))
+            for value, text in spec.choices(form):
+                widget.addItem(text, value)
+            if initial is not None:
+                widget.setCurrentIndex(max(0, widget.findData(initial)))
             widget.currentIndexChanged.connect(self._validate)
+        elif spec.kind is Kind.CHOICES:
+            widget = Choices(spec.choices(form), list(initial or ()))
+            widget.itemChanged.connect(self._validate)
         else:  # text and list
-            widget = QLineEdit(", ".join(spec.default) if spec.kind == "list" and spec.default else spec.default or "")
-            widget.setPlaceholderText(spec.hint or ("separated by commas" if spec.kind == "list" else ""))
+            shown = ", ".join(initial) if spec.kind is Kind.LIST and initial else initial or ""
+            widget = QLineEdit(shown)
+            widget.setPlaceholderText(spec.help or ("separated by commas" if spec.kind is Kind.LIST else ""))
             widget.textChanged.connect(self._validate)
         return widget
 
     def values(self) -> dict[str, Any]:
-        """What was entered, in the types the core takes: str, date, datetime (local, naive), bool, list."""
-        values: dict[str, Any] = {}
-        for spec in self._fields:
-            widget = self.inputs[spec.name]
-            if isinstance(widget, QPlainTextEdit):
-                value: Any = widget.toPlainText().strip()
-            elif isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
-                shown = widget.dateTime()
-                day, time = shown.date(), shown.time()
-                value = datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
-            elif isinstance(widget, QDateEdit):
-                picked = widget.date()
-                value = date(picked.year(), picked.month(), picked.day())
-            elif isinstance(widget, QCheckBox):
-                value = widget.isChecked()
-            elif isinstance(widget, QComboBox):
-                value = widget.currentData()
-            else:
-                assert isinstance(widget, QLineEdit)
-                text = widget.text().strip()
-                value = [part.strip() for part in text.split(",") if part.strip()] if spec.kind == "list" else text
-            if spec.optional and value in ("", []):
-                continue
-            values[spec.name] = value
-        return values
+        """What was entered, in the fields' types (see ``application/fields.py``)."""
+        return {spec.name: self._value(spec, self.inputs[spec.name]) for spec in self._fields}
+
+    def _value(self, spec: Field, widget: QWidget) -> Any:
+        if isinstance(widget, QPlainTextEdit):
+            text = widget.toPlainText().strip()
+            return cost_items_from_lines(text) if spec.kind is Kind.COST_ITEMS else text
+        if isinstance(widget, OptionalDate | Choices):
+            return widget.value()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
+            shown = widget.dateTime()
+            day, time = shown.date(), shown.time()
+            return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute()).astimezone()
+        if isinstance(widget, QDateEdit):
+            return _day(widget.date())
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QComboBox):
+            return widget.currentData() if widget.count() else ""
+        assert isinstance(widget, QLineEdit)
+        text = widget.text().strip()
+        return [part.strip() for part in text.split(",") if part.strip()] if spec.kind is Kind.LIST else text
 
     def _validate(self) -> None:
         if not hasattr(self, "inputs") or len(self.inputs) < len(self._fields):
@@ -143,6 +222,18 @@ class FieldsDialog(FormDialog):
         try:
             self._validate_with(self.values())
         except DeskError as error:
-            self.show_problem(str(error))
+            self.show_problem(self.labelled(str(error)))
         else:
             self.show_problem("")
+
+    def labelled(self, problem: str) -> str:
+        """A refusal as the DPO reads it: the field named by its label, not its JSON key."""
+        name, separator, rest = problem.partition(": ")
+        for spec in self._fields:
+            if separator and name == spec.name:
+                return f"{spec.caption}: {rest}"
+        return problem
+
+
+def _day(shown: QDate) -> date:
+    return date(shown.year(), shown.month(), shown.day())

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
-
-from PySide6.QtCore import QUrl, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,21 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dpo_desk.core.models import Case
-from dpo_desk.gui.fields_dialog import Field, FieldsDialog
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import Field
+from dpo_desk.core.case_state import CaseState
+from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
-from dpo_desk.gui.workflow_tabs import WorkflowTab, data_table, fill_table
+from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.store.letters import GeneratedLetter, LetterStore, letter_file_name
+from dpo_desk.store.letters import LetterRecord
 
-LETTERS_DIR = "letters"
-
-
-def letters_folder(store_path: Path, case: Case) -> Path:
-    """Beside the store, one folder per case reference: names come from ids, never from subject input."""
-    return store_path.parent / LETTERS_DIR / case.reference
+SENT_CHANNEL = Field("channel", "&Channel", help="post, e-mail, handed over")
 
 
 class PasswordDialog(QDialog):
@@ -73,43 +68,63 @@ class PasswordDialog(QDialog):
         cls(password, in_keyring, parent).exec()
 
 
-class LettersTab(WorkflowTab):
-    def __init__(
-        self,
-        letters: LetterStore,
-        store_path: Path,
-        actor: str,
-        now: Callable[[], datetime],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(actor, now, parent)
-        self._letters = letters
-        self._store_path = store_path
+class LettersTab(QWidget):
+    """Signals:
+    changed(str): a letter was generated or marked here; what happened, in one line.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self.state: CaseState | None = None
+        self._records: list[LetterRecord] = []
         self.kind = QComboBox()
         for kind in LetterKind:
             self.kind.addItem(kind.value.replace("-", " ").capitalize(), kind.value)
+        self.summary = selectable(QLabel())
         self.table = data_table(["Letter", "Created", "By", "Protected", "Sent"])
-        self.layout_.insertWidget(0, self.kind)
-        self.layout_.addWidget(self.table, 1)
-        self.preview_button = self._button("Pre&view…", self.preview)
-        self.generate_button = self._button("&Generate", self.generate)
-        self.print_button = self._button("P&rint…", self.print_letter)
-        self.open_button = self._button("&Open", self.open_letter)
-        self.sent_button = self._button("Mark &sent…", self.mark_sent)
-        self.password_button = self._button("Show pass&word…", self.show_password)
-        self._finish()
+        self.preview_button = QPushButton("Pre&view…")
+        self.generate_button = QPushButton("&Generate")
+        self.print_button = QPushButton("P&rint…")
+        self.open_button = QPushButton("&Open")
+        self.sent_button = QPushButton("Mark &sent…")
+        self.password_button = QPushButton("Show pass&word…")
+        buttons = QGridLayout()
+        for number, (button, slot) in enumerate(
+            (
+                (self.preview_button, self.preview),
+                (self.generate_button, self.generate),
+                (self.print_button, self.print_letter),
+                (self.open_button, self.open_letter),
+                (self.sent_button, self.mark_sent),
+                (self.password_button, self.show_password),
+            )
+        ):
+            button.clicked.connect(slot)
+            buttons.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.forget()
 
-    def show_case(self, case: Case) -> None:
-        self.case = case
+    @property
+    def case_id(self) -> int | None:
+        return self.state.case.id if self.state is not None else None
+
+    def show_state(self, state: CaseState) -> None:
+        self.state = state
         model = self.kind.model()
         assert isinstance(model, QStandardItemModel)
-        for row, (kind, reason) in enumerate(self._letters.available(case.id).items()):
+        for row, (kind, reason) in enumerate(self._desk.letters.available(state.case.id).items()):
             item = model.item(row)
             item.setEnabled(not reason)
             item.setToolTip(sentence(reason) if reason else kind.heading)
-        records = self._letters.letters(case.id)
-        self._records = records
+        self._records = self._desk.letters.letters(state.case.id)
         fill_table(
             self.table,
             [
@@ -120,9 +135,16 @@ class LettersTab(WorkflowTab):
                     "yes" if r.protected else "",
                     f"{r.sent_at.astimezone():%Y-%m-%d} by {r.sent_channel}" if r.sent_at else "",
                 )
-                for r in records
+                for r in self._records
             ],
         )
+        self._kind_changed()
+
+    def forget(self) -> None:
+        self.state = None
+        self._records = []
+        self.summary.clear()
+        self.table.setRowCount(0)
         self._kind_changed()
 
     def _selected_kind(self) -> LetterKind:
@@ -130,9 +152,12 @@ class LettersTab(WorkflowTab):
 
     @Slot()
     def _kind_changed(self) -> None:
-        if self.case is None:
+        if self.case_id is None:
+            for button in self.findChildren(QPushButton):
+                button.setEnabled(False)
+                button.setToolTip("Select a case first")
             return
-        reason = self._letters.why_not(self.case.id, self._selected_kind())
+        reason = self._desk.letters.why_not(self.case_id, self._selected_kind())
         self.summary.setText(f"<b>{self._selected_kind().heading}</b>" + (f" — not now: {reason}" if reason else ""))
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
@@ -143,9 +168,9 @@ class LettersTab(WorkflowTab):
             button.setToolTip("" if has_letters else "Generate a letter first")
 
     def _document(self) -> QTextDocument:
-        assert self.case is not None
+        assert self.case_id is not None
         load_shipped_fonts()
-        context = self._letters.context(self.case.id, self._selected_kind(), today=self._today())
+        context = self._desk.letters.context(self.case_id, self._selected_kind(), today=self._desk.today())
         document = QTextDocument()
         document.setHtml(compose(self._selected_kind(), context).html)
         return document
@@ -165,7 +190,7 @@ class LettersTab(WorkflowTab):
             document.print_(printer)
             latest = self._latest(self._selected_kind())
             if latest is not None:
-                self._letters.mark_printed(latest, actor=self._actor, now=self._now())
+                self._desk.mark_letter_printed(latest)
 
     def _latest(self, kind: LetterKind) -> int | None:
         found = [r.id for r in self._records if r.kind is kind]
@@ -173,16 +198,17 @@ class LettersTab(WorkflowTab):
 
     @Slot()
     def generate(self) -> None:
-        assert self.case is not None
-        case, kind = self.case, self._selected_kind()
-        folder = letters_folder(self._store_path, case)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / letter_file_name(case, kind, len(self._letters.letters(case.id)) + 1)
-        made = self._apply(
-            lambda: self._letters.generate(case.id, kind, target, render, actor=self._actor, now=self._now())
-        )
-        if isinstance(made, GeneratedLetter) and made.password is not None:
+        if self.case_id is None:
+            return
+        kind = self._selected_kind()
+        try:
+            made = self._desk.write_letter(self.case_id, kind, render)
+        except DeskError as error:
+            QMessageBox.warning(self, "Not written", sentence(str(error)))
+            return
+        if made.password is not None:
             PasswordDialog.show_password(made.password, made.in_keyring, self)
+        self.changed.emit(f"{kind.value} written")
 
     def _selected_record(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -194,31 +220,38 @@ class LettersTab(WorkflowTab):
     def open_letter(self) -> None:
         letter_id = self._selected_record()
         if letter_id is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._letters.letter(letter_id).file)))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._desk.letters.letter(letter_id).file)))
 
     @Slot()
     def mark_sent(self) -> None:
         letter_id = self._selected_record()
         if letter_id is None:
             return
-        values = FieldsDialog.ask(
-            "Letter sent", [Field("channel", "&Channel", hint="post, e-mail, handed over")], lambda v: None, self
-        )
-        if values is not None and values["channel"]:
-            self._apply(
-                lambda: self._letters.mark_sent(letter_id, values["channel"], actor=self._actor, now=self._now())
-            )
+        values = FieldsDialog.ask("Letter sent", [SENT_CHANNEL], self._desk.form(), _channel_given, self)
+        if values is None:
+            return
+        try:
+            self._desk.mark_letter_sent(letter_id, values["channel"])
+        except DeskError as error:
+            QMessageBox.warning(self, "Not recorded", sentence(str(error)))
+            return
+        self.changed.emit("letter marked as sent")
 
     @Slot()
     def show_password(self) -> None:
         letter_id = self._selected_record()
         if letter_id is None:
             return
-        if not self._letters.letter(letter_id).protected:
+        if not self._desk.letters.letter(letter_id).protected:
             QMessageBox.information(self, "Not protected", "This letter has no password.")
             return
-        password = self._letters.password(letter_id)
+        password = self._desk.letters.password(letter_id)
         if password is None:
             QMessageBox.warning(self, "No password kept", "The keyring holds no password for this letter.")
             return
         PasswordDialog.show_password(password, True, self)
+
+
+def _channel_given(values: dict[str, object]) -> None:
+    if not str(values.get("channel", "")).strip():
+        raise InputError("channel: say how the letter went out")

@@ -1,14 +1,15 @@
-"""Locking the window: a lock screen in place of the case data, after idle time or on request (Ctrl+L)."""
+"""Locking the window: a lock screen in place of the case data, on request (Ctrl+L) or after idle minutes
+(an audited store setting), until the recovery passphrase is typed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from dpo_desk.gui.passphrase import PassphraseEntry
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner
+from dpo_desk.gui.passphrase import PassphraseEntry, check_passphrase_task
 
-DEFAULT_IDLE_MINUTES = 10
-IDLE_SETTING = "security/auto-lock-minutes"
 # Only what a person does counts as activity; timers and repaints must not keep the window unlocked.
 ACTIVITY = frozenset(
     {
@@ -48,13 +49,7 @@ class IdleWatcher(QObject):
 
 
 class LockScreen(QWidget):
-    """What the window shows while locked: no case data, a passphrase field.
-
-    Signals:
-    unlock_requested(str): the DPO typed a passphrase and pressed Unlock.
-    """
-
-    unlock_requested = Signal(str)
+    """What the window shows while locked: no case data, a passphrase field."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,9 +58,60 @@ class LockScreen(QWidget):
         explain = QLabel("Case data is hidden until you unlock with the recovery passphrase.")
         explain.setStyleSheet("color: palette(placeholder-text); font-size: 11pt;")
         self.entry = PassphraseEntry()
-        self.entry.submitted.connect(self.unlock_requested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (title, explain, self.entry):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+
+
+class WindowLock(QObject):
+    """Swaps the window's body for the lock screen and back. The store stays open while locked, so work in
+    progress (a backup, a batch of letters) finishes; its key stays in this process.
+
+    Signals:
+    locked(): the window is locked; the case data must go from every widget and model.
+    unlocked(): the passphrase was typed; the case data may come back.
+    """
+
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, desk: Desk, runner: Runner, screens: QStackedWidget, window: QWidget, minutes: int) -> None:
+        super().__init__(window)
+        self._desk = desk
+        self._runner = runner
+        self._screens = screens
+        self._window = window
+        self.screen = LockScreen()
+        screens.addWidget(self.screen)
+        self.screen.entry.submitted.connect(self.try_unlock)
+        self.idle_watcher = IdleWatcher(minutes, self)
+        self.idle_watcher.idle.connect(self.lock)
+        application = QApplication.instance()
+        if application is not None:  # there is one whenever a window exists; the check is for the type
+            application.installEventFilter(self.idle_watcher)
+
+    @property
+    def is_locked(self) -> bool:
+        return self._screens.currentWidget() is self.screen
+
+    @Slot()
+    def lock(self) -> None:
+        if self.is_locked:
+            return
+        for dialog in self._window.findChildren(QDialog):
+            dialog.reject()  # a dialog left open would show case data over the lock screen
+        self.locked.emit()
+        self._screens.setCurrentWidget(self.screen)
+        self.screen.entry.reset()
+        self.screen.entry.field.setFocus()
+
+    @Slot(str)
+    def try_unlock(self, passphrase: str) -> None:
+        check_passphrase_task(self._runner, self.screen.entry, lambda: self._desk.opens_with(passphrase), self._open)
+
+    def _open(self) -> None:
+        self._screens.setCurrentIndex(0)
+        self.idle_watcher.timer.start()
+        self.unlocked.emit()

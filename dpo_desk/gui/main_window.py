@@ -1,34 +1,20 @@
-"""The main window: navigation, the case list with its filters, and the selected case beside it."""
+"""The main window: navigation, the case list with its filters, the selected case beside it, menus and
+the status bar. The features behind the menus live in their own modules (settings editors, locking, batch
+letters, mail import, backups); this module lays them out and wires them together."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
-from pathlib import Path
+import contextlib
 
-from dpo_desk.store.driver import sqlite
-
-from PySide6.QtCore import QByteArray, QItemSelection, QMimeData, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QResizeEvent,
-)
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -38,68 +24,32 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk import APP_NAME, __version__
+from dpo_desk.application import logs
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner
 from dpo_desk.core.errors import DeskError
-from dpo_desk.core.identity import Evidence, IdentityPolicy, check_policy
+from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
+from dpo_desk.gui import settings_editors
 from dpo_desk.gui.audit_view import AuditView
-from dpo_desk.gui.auto_lock import DEFAULT_IDLE_MINUTES, IDLE_SETTING, IdleWatcher, LockScreen
-from dpo_desk.gui.background import Worker
+from dpo_desk.gui.backups import DailyBackup
+from dpo_desk.gui.batch_letters import BatchLetters
 from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
-from dpo_desk.gui.fields_dialog import Field, FieldsDialog
 from dpo_desk.gui.filter_bar import FilterBar
-from dpo_desk.gui.letters_tab import letters_folder
+from dpo_desk.gui.locking import WindowLock
+from dpo_desk.gui.mail_import import MailImport, mail_paths
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
-from dpo_desk.gui.passphrase import NewPassphraseDialog
-from dpo_desk.gui.pdf import render
+from dpo_desk.gui.passphrase import change_recovery_passphrase
 from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
-from dpo_desk.gui.settings_dialog import SettingsDialog
-from dpo_desk.gui.wait_cursor import wait_cursor
-from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.mail.draft import draft_from
-from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store.backup import (
-    KEPT,
-    copy_store_file,
-    daily_target,
-    finish_daily,
-    latest_backup,
-    load_keep,
-    save_keep,
-)
-from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.encryption import change_store_passphrase
-from dpo_desk.store.keys import key_from_passphrase
-from dpo_desk.store.letters import LetterStore, letter_file_name
-from dpo_desk.store.mail import MailStore, quarantine
-from dpo_desk.store.processors import ProcessorStore
-from dpo_desk.store.settings import (
-    LetterSettings,
-    load_identity_policy,
-    load_letter_settings,
-    save_identity_policy,
-    save_letter_settings,
-)
+from dpo_desk.gui.rich_text import sentence
 
 EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
-MAIL_SUFFIXES = (".eml", ".msg")
-
-
-def ask_mail_path(parent: QWidget) -> Path | None:
-    """The native open dialog; tests replace this one function."""
-    chosen, _ = QFileDialog.getOpenFileName(parent, "Import e-mail", "", "E-mail (*.eml *.msg)")
-    return Path(chosen) if chosen else None
-
-
-def _mail_paths(data: QMimeData) -> list[Path]:
-    return [
-        Path(url.toLocalFile())
-        for url in data.urls()
-        if url.isLocalFile() and url.toLocalFile().lower().endswith(MAIL_SUFFIXES)
-    ]
+# Auto-lock minutes lived in the computer's settings before they became an audited store setting.
+OLD_AUTO_LOCK_KEY = "security/auto-lock-minutes"
 
 
 class MainWindow(QMainWindow):
@@ -111,28 +61,17 @@ class MainWindow(QMainWindow):
     case_created = Signal(str)
     batch_finished = Signal(int)
 
-    def __init__(
-        self,
-        repo: CaseRepository,
-        store_path: Path,
-        actor: str,
-        now: Callable[[], datetime],
-        settings: QSettings,
-        key: bytes,
-    ) -> None:
+    def __init__(self, desk: Desk, settings: QSettings, runner: Runner) -> None:
         super().__init__()
-        self._repo = repo
-        self._store_path = store_path
-        self._key = key  # SQLCipher holds it too; kept for the worker threads' own connections
-        self._actor = actor
-        self._now = now
-        self._settings = settings
-        self.setWindowTitle(f"{APP_NAME} — {store_path.name}")
+        self._desk = desk
+        self._settings = settings  # this computer's: window geometry only
+        self._runner = runner
+        self.setWindowTitle(f"{APP_NAME} — {desk.path.name}")
         self.setAcceptDrops(True)
+        self._move_old_auto_lock_setting()
 
-        entities = repo.register.entities()
-        self.filters = FilterBar(entities)
-        self.model = CaseTableModel(repo, self.today, repo.settings().due_soon_days, self)
+        self.filters = FilterBar(desk.register.entities())
+        self.model = CaseTableModel(desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -156,22 +95,20 @@ class MainWindow(QMainWindow):
         cases_layout.setContentsMargins(6, 6, 6, 6)
         cases_layout.addWidget(self.filters)
         cases_layout.addWidget(self.table, 1)
-        self.case_view = CaseView(repo, store_path, actor, now, self.today)
+        self.case_view = CaseView(desk)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(cases_panel)
         self.splitter.addWidget(self.case_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.processors_view = ProcessorsView(ProcessorStore(repo.db), repo.register, actor, now)
-        self.register_view = RegisterView(repo.register, actor, now)
+        self.processors_view = ProcessorsView(desk, runner)
+        self.register_view = RegisterView(desk)
         self.processors_view.changed.connect(self.register_view.refresh)
+        self.audit_view = AuditView(desk)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.splitter)
-        self.pages.addWidget(self.processors_view)
-        self.pages.addWidget(self.register_view)
-        self.audit_view = AuditView(repo.db)
-        self.pages.addWidget(self.audit_view)
+        for page in (self.splitter, self.processors_view, self.register_view, self.audit_view):
+            self.pages.addWidget(page)
         self.navigation = QListWidget()
         self.navigation.addItems(["Cases", "Processors", "Register", "Audit"])
         self.navigation.setFixedWidth(120)
@@ -184,21 +121,27 @@ class MainWindow(QMainWindow):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.addWidget(self.navigation)
         body_layout.addWidget(self.pages, 1)
-        self.lock_screen = LockScreen()
-        self.lock_screen.unlock_requested.connect(self.try_unlock)
         self.screens = QStackedWidget()
         self.screens.addWidget(body)
-        self.screens.addWidget(self.lock_screen)
         self.setCentralWidget(self.screens)
+        self.window_lock = WindowLock(desk, runner, self.screens, self, desk.settings.get(AUTO_LOCK_MINUTES))
+        self.window_lock.locked.connect(self._hide_cases)
+        self.window_lock.unlocked.connect(self._show_cases)
 
-        self.store_label = QLabel(f"Store: {store_path}")
+        self.store_label = QLabel(f"Store: {desk.path}")
         self.count_label = QLabel()
-        latest = latest_backup(store_path)
+        latest = desk.backups.latest()
         self.backup_label = QLabel(f"Last backup: {latest.name}" if latest else "No backup yet")
-        self.backup_worker: Worker | None = None
-        self.statusBar().addPermanentWidget(self.store_label)
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.statusBar().addPermanentWidget(self.backup_label)
+        for label in (self.store_label, self.count_label, self.backup_label):
+            self.statusBar().addPermanentWidget(label)
+
+        self.batch = BatchLetters(desk, runner, self)
+        self.batch.finished.connect(self._batch_finished)
+        self.mail_import = MailImport(desk, runner, self)
+        self.mail_import.created.connect(self._created)
+        self.daily_backup = DailyBackup(desk, runner, self)
+        self.daily_backup.written.connect(self._backup_written)
+        self.daily_backup.failed.connect(lambda why: self.statusBar().showMessage(f"Daily backup failed: {why}", 15000))
 
         self._make_actions()
         self.filters.changed.connect(self.apply_filters)
@@ -208,171 +151,160 @@ class MainWindow(QMainWindow):
         self.case_view.case_changed.connect(self._case_changed)
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
-        self.idle_watcher = IdleWatcher(self.auto_lock_minutes(), self)
-        self.idle_watcher.idle.connect(self.lock)
-        application = QApplication.instance()
-        if application is not None:  # there is one whenever a window exists; the check is for the type
-            application.installEventFilter(self.idle_watcher)
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
         QTimer.singleShot(0, self._refresh_open_pauses)
 
-    @Slot(int)
-    def _page_shown(self, index: int) -> None:
-        if self.pages.widget(index) is self.audit_view:  # entries came in while another page was shown
-            self.audit_view.refresh()
-
-    @Slot()
-    def _refresh_open_pauses(self) -> None:
-        if self._repo.refresh_open_pauses(today=self.today()):
-            self.model.refresh()
-
-    def today(self) -> date:
-        return self._now().astimezone().date()
+    # --- actions and menus ------------------------------------------------------------------
 
     def _action(
         self,
         text: str,
         shortcut: QKeySequence | QKeySequence.StandardKey | str,
         tip: str,
+        slot: object,
         icon: QStyle.StandardPixmap | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        self._lockable_actions.append(action)
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
         action.setToolTip(tip)
         if icon is not None:
             action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        self._lockable_actions.append(action)
         return action
 
     def _make_actions(self) -> None:
         self._lockable_actions: list[QAction] = []
         pixmap = QStyle.StandardPixmap
+        view = self.case_view
         self.new_case_action = self._action(
             "&New case…",
             QKeySequence.StandardKey.New,
             "Register a new data-subject request",
+            self.new_case,
             pixmap.SP_FileIcon,
         )
         self.import_mail_action = self._action(
             "&Import e-mail…",
             "Ctrl+I",
             "Create a case from an .eml or Outlook .msg file (or drop it on the window)",
+            self.mail_import.choose,
             pixmap.SP_DialogOpenButton,
         )
         self.find_action = self._action(
             "&Find",
             QKeySequence.StandardKey.Find,
             "Search cases by reference, name, e-mail or request text",
+            self.focus_search,
             pixmap.SP_FileDialogContentsView,
         )
         self.change_status_action = self._action(
             "Change &status…",
             "Ctrl+Shift+S",
             "Move the selected case to another status",
+            view.change_status,
             pixmap.SP_ArrowForward,
         )
-        self.add_note_action = self._action("Add &note…", "Ctrl+Shift+N", "Add a note to the selected case")
+        self.add_note_action = self._action(
+            "Add &note…", "Ctrl+Shift+N", "Add a note to the selected case", view.add_note
+        )
         self.correct_receipt_action = self._action(
             "Correct &receipt…",
             "Ctrl+Shift+R",
             "Fix the receiving entity or the time of receipt; the deadlines follow",
+            view.correct_receipt,
         )
-        self.identity_policy_action = self._action(
-            "&Identity policy…", "", "How many trusted IDs, and which kinds, prove a requester's identity"
-        )
-        self.letter_settings_action = self._action(
-            "&Letter settings…", "", "Paper size, and whether every letter gets a password"
+        self.acknowledge_action = self._action(
+            "&Acknowledge selected cases…",
+            "Ctrl+Shift+A",
+            "Write the acknowledgement letter of every selected case",
+            self.acknowledge_selected,
         )
         self.settings_action = self._action(
             "Deadline &settings…",
             QKeySequence.StandardKey.Preferences,
             "Rule set, internal target and calendars",
+            self.edit_deadline_settings,
+        )
+        self.identity_policy_action = self._action(
+            "&Identity policy…",
+            "",
+            "How many trusted IDs, and which kinds, prove a requester's identity",
+            self.edit_identity_policy,
+        )
+        self.letter_settings_action = self._action(
+            "&Letter settings…",
+            "",
+            "Paper size, and whether every letter gets a password",
+            lambda: settings_editors.edit_letter_settings(self._desk, self),
+        )
+        self.auto_lock_action = self._action(
+            "Auto-&lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
+        )
+        self.backups_action = self._action(
+            "&Backups to keep…",
+            "",
+            "How many daily backups stay beside the store",
+            lambda: settings_editors.edit_backups_kept(self._desk, self),
+        )
+        self.passphrase_action = self._action(
+            "Change recovery &passphrase…", "", "Choose a new passphrase for the store's key", self.change_passphrase
+        )
+        self.retention_action = self._action(
+            "Re&tention…", "", "Purge cases that ended longer ago than the retention period", self.review_retention
+        )
+        self.quarantine_action = self._action(
+            "&Quarantined files…",
+            "",
+            "Files refused at import, kept inside the store for inspection",
+            lambda: QuarantineDialog(self._desk, self).exec(),
         )
         self.refresh_action = self._action(
             "&Refresh",
             QKeySequence.StandardKey.Refresh,
             "Read the cases again from the store",
+            self.model.refresh,
             pixmap.SP_BrowserReload,
         )
-        self.acknowledge_action = self._action(
-            "&Acknowledge selected cases…", "Ctrl+Shift+A", "Write the acknowledgement letter of every selected case"
-        )
-        self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock")
-        self.retention_action = self._action(
-            "Re&tention…", "", "Purge cases that ended longer ago than the retention period"
-        )
-        self.auto_lock_action = self._action("Auto-&lock after…", "", "Lock by itself after this many idle minutes")
-        self.backups_action = self._action("&Backups to keep…", "", "How many daily backups stay beside the store")
-        self.quarantine_action = self._action(
-            "&Quarantined files…", "", "Files refused at import, kept inside the store for inspection"
-        )
-        self.passphrase_action = self._action(
-            "Change recovery &passphrase…", "", "Choose a new passphrase for the store's key"
-        )
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}")
-        for stays_enabled in (self.lock_action, self.quit_action):
+        self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.close)
+        self.about_action = self._action(f"&About {APP_NAME}", "", f"Version, and where {APP_NAME} logs", self._about)
+        for stays_enabled in (self.lock_action, self.quit_action, self.about_action):
             self._lockable_actions.remove(stays_enabled)
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.new_case_action.triggered.connect(self.new_case)
-        self.import_mail_action.triggered.connect(self.choose_mail)
-        self.find_action.triggered.connect(self.focus_search)
-        self.change_status_action.triggered.connect(self.case_view.change_status)
-        self.add_note_action.triggered.connect(self.case_view.add_note)
-        self.correct_receipt_action.triggered.connect(self.case_view.correct_receipt)
-        self.settings_action.triggered.connect(self.edit_settings)
-        self.identity_policy_action.triggered.connect(self.edit_identity_policy)
-        self.letter_settings_action.triggered.connect(self.edit_letter_settings)
-        self.refresh_action.triggered.connect(self.model.refresh)
-        self.quit_action.triggered.connect(self.close)
-        self.lock_action.triggered.connect(self.lock)
-        self.auto_lock_action.triggered.connect(self.edit_auto_lock)
-        self.passphrase_action.triggered.connect(self.change_passphrase)
-        self.backups_action.triggered.connect(self.edit_backups_kept)
-        self.quarantine_action.triggered.connect(self.show_quarantine)
-        self.retention_action.triggered.connect(self.review_retention)
-        self.acknowledge_action.triggered.connect(self.acknowledge_selected)
-        self.about_action.triggered.connect(self._about)
 
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.new_case_action)
-        file_menu.addAction(self.import_mail_action)
-        file_menu.addAction(self.quarantine_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.lock_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menus.addMenu("&Edit")
-        edit_menu.addAction(self.find_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.settings_action)
-        edit_menu.addAction(self.identity_policy_action)
-        edit_menu.addAction(self.letter_settings_action)
-        edit_menu.addAction(self.auto_lock_action)
-        edit_menu.addAction(self.passphrase_action)
-        edit_menu.addAction(self.backups_action)
-        edit_menu.addAction(self.retention_action)
-        case_menu = menus.addMenu("&Case")
-        case_menu.addAction(self.change_status_action)
-        case_menu.addAction(self.add_note_action)
-        case_menu.addAction(self.correct_receipt_action)
-        case_menu.addSeparator()
-        case_menu.addAction(self.acknowledge_action)
-        view_menu = menus.addMenu("&View")
-        view_menu.addAction(self.refresh_action)
-        help_menu = menus.addMenu("&Help")
-        help_menu.addAction(self.about_action)
-
+        for title, entries in (
+            ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None, self.lock_action,
+                       None, self.quit_action)),
+            ("&Edit", (self.find_action, None, self.settings_action, self.identity_policy_action,
+                       self.letter_settings_action, self.auto_lock_action, self.passphrase_action,
+                       self.backups_action, self.retention_action)),
+            ("&Case", (self.change_status_action, self.add_note_action, self.correct_receipt_action, None,
+                       self.acknowledge_action)),
+            ("&View", (self.refresh_action,)),
+            ("&Help", (self.about_action,)),
+        ):  # fmt: skip
+            menu = menus.addMenu(title)
+            for entry in entries:
+                if entry is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(entry)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.new_case_action)
-        toolbar.addAction(self.import_mail_action)
-        toolbar.addAction(self.find_action)
-        toolbar.addAction(self.change_status_action)
-        toolbar.addAction(self.refresh_action)
+        for action in (
+            self.new_case_action,
+            self.import_mail_action,
+            self.find_action,
+            self.change_status_action,
+            self.refresh_action,
+        ):
+            toolbar.addAction(action)
         self._update_case_actions()
+
+    # --- the case list ----------------------------------------------------------------------
 
     @Slot()
     def apply_filters(self) -> None:
@@ -387,224 +319,13 @@ class MainWindow(QMainWindow):
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
 
-    @Slot()
-    def new_case(self) -> None:
-        new = NewCaseDialog.ask(
-            self._repo.register.entities(),
-            self._now,
-            lambda emails: self._repo.cases_from_emails(emails),
-            self,
-        )
-        if new is None:
-            return
-        try:
-            case_id = self._repo.add(new, actor=self._actor, now=self._now())
-        except DeskError as error:
-            QMessageBox.warning(self, "Case not created", str(error))
-            return
-        self._created(case_id)
-
-    def _created(self, case_id: int) -> None:
-        reference = self._repo.get_by_id(case_id).reference
-        self.navigation.setCurrentRow(0)
-        self.model.refresh()
-        self.select_case(case_id, scroll=True)
-        self.statusBar().showMessage(f"Created {reference}", 5000)
-        self.case_created.emit(reference)
-
-    @Slot()
-    def acknowledge_selected(self) -> None:
-        """A batch of acknowledgements, one letter per timer tick: the window stays responsive and Cancel works."""
-        case_ids = [self.model.case_id(index.row()) for index in self.table.selectionModel().selectedRows()]
-        if not case_ids:
-            self.statusBar().showMessage("Select the cases to acknowledge first", 5000)
-            return
-        letters = LetterStore(self._repo.db)
-        progress = QProgressDialog("Writing acknowledgements…", "Cancel", 0, len(case_ids), self)
-        progress.setWindowTitle("Acknowledgements")
-        progress.setMinimumDuration(300)
-        self.batch_progress = progress
-        written: list[str] = []
-        problems: list[str] = []
-
-        def step() -> None:
-            done = len(written) + len(problems)
-            if progress.wasCanceled() or done == len(case_ids):
-                timer.stop()
-                progress.reset()
-                message = f"{len(written)} acknowledgement(s) written"
-                if problems:
-                    message += f"; not written: {'; '.join(problems)}"
-                self.statusBar().showMessage(message, 10000)
-                self.batch_finished.emit(len(written))
-                return
-            case = self._repo.get_by_id(case_ids[done])
-            folder = letters_folder(self._store_path, case)
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / letter_file_name(case, LetterKind.ACKNOWLEDGEMENT, len(letters.letters(case.id)) + 1)
-            try:
-                letters.generate(
-                    case.id, LetterKind.ACKNOWLEDGEMENT, target, render, actor=self._actor, now=self._now()
-                )
-            except DeskError as error:
-                problems.append(f"{case.reference}: {error}")
-            else:
-                written.append(case.reference)
-            progress.setValue(done + 1)
-
-        timer = QTimer(self)
-        timer.timeout.connect(step)
-        self.batch_timer = timer
-        timer.start(0)
-
-    @Slot()
-    def edit_settings(self) -> None:
-        answer = SettingsDialog.ask(self._repo.settings(), self._repo.register.entities(), self)
-        if answer is None:
-            return
-        settings, calendars = answer
-        changed = self._repo.apply_deadline_settings(
-            settings, calendars, today=self.today(), actor=self._actor, now=self._now()
-        )
-        self.model.set_due_soon_days(settings.due_soon_days)
-        self.model.refresh()
-        if self.case_view.case is not None:
-            self.case_view.show_case(self.case_view.case.id)
-        self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
-
-    @Slot()
-    def edit_identity_policy(self) -> None:
-        policy = load_identity_policy(self._repo.db)
-        fields = [
-            Field(
-                "required",
-                "&Independent items required",
-                "choice",
-                [(str(n), str(n)) for n in range(1, len(Evidence) + 1)],
-                default=str(policy.required),
-            ),
-            *(Field(e.value, e.label, "bool", default=e in policy.trusted, hint="trusted") for e in Evidence),
-        ]
-
-        def chosen(values: dict[str, object]) -> IdentityPolicy:
-            trusted = tuple(e for e in Evidence if values.get(e.value))
-            return check_policy(IdentityPolicy(int(str(values["required"])), trusted))
-
-        values = FieldsDialog.ask("Identity policy", fields, chosen, self, ok_text="Save")
-        if values is not None:
-            save_identity_policy(self._repo.db, chosen(values), actor=self._actor, now=self._now())
-            if self.case_view.case is not None:
-                self.case_view.show_case(self.case_view.case.id)
-            self.statusBar().showMessage(f"Identity policy: {chosen(values).describe()}", 5000)
-
-    @Slot()
-    def edit_letter_settings(self) -> None:
-        current = load_letter_settings(self._repo.db)
-        fields = [
-            Field(
-                "paper",
-                "&Paper",
-                "choice",
-                [("auto", "A4; US Letter for the US entity"), ("A4", "A4 always"), ("Letter", "US Letter always")],
-                default=current.paper,
-            ),
-            Field(
-                "protect_all",
-                "&Passwords",
-                "bool",
-                default=current.protect_all,
-                hint="protect every letter, not only those carrying personal data",
-            ),
-        ]
-        values = FieldsDialog.ask("Letter settings", fields, lambda v: None, self, ok_text="Save")
-        if values is not None:
-            chosen = LetterSettings(protect_all=values["protect_all"], paper=values["paper"])
-            save_letter_settings(self._repo.db, chosen, actor=self._actor, now=self._now())
-
-    @Slot()
-    def daily_backup(self) -> None:
-        """Copy the store in a worker thread (a second or more on a large store); audit and rotate after."""
-        target = daily_target(self._store_path, self.today())
-        if target is None or self.backup_worker is not None:
-            return
-        worker = Worker(
-            lambda: copy_store_file(self._store_path, self._key, target), (DeskError, OSError, sqlite.Error), self
-        )
-        worker.finished.connect(self._backup_written)
-        worker.failed.connect(self._backup_failed)
-        self.backup_worker = worker
-        worker.start()
-
-    @Slot(object)
-    def _backup_written(self, made: Path) -> None:
-        self.backup_worker = None
-        keep = load_keep(self._repo.db)
-        finish_daily(self._repo.db, self._store_path, made, keep=keep, actor=self._actor, now=self._now())
-        self.backup_label.setText(f"Last backup: {made.name}")
-        self.statusBar().showMessage(f"Backup written: {made.name}", 5000)
-
-    @Slot(str)
-    def _backup_failed(self, error: str) -> None:
-        self.backup_worker = None
-        self.statusBar().showMessage(f"Daily backup failed: {error}", 15000)
-
-    @Slot()
-    def choose_mail(self) -> None:
-        path = ask_mail_path(self)
-        if path is not None:
-            self.import_mail(path)
-
-    def import_mail(self, path: Path) -> None:
-        """An e-mail file becomes a prefilled new-case dialog; a file that is not mail is quarantined."""
-        try:
-            mail = read_mail(path)
-        except MailError as error:
-            kept = (
-                quarantine(self._repo.db, path, str(error), actor=self._actor, now=self._now())
-                if path.is_file()
-                else None
-            )
-            note = "\n\nA copy is kept inside the store: File → Quarantined files…" if kept else ""
-            QMessageBox.warning(self, "Not an e-mail DPO Desk can read", f"{error}{note}")
-            return
-        mails = MailStore(self._repo.db)
-        draft = draft_from(mail, self._repo.register.entities())
-        answer = NewCaseDialog.ask_for_mail(
-            self._repo.register.entities(),
-            self._now,
-            lambda emails: self._repo.cases_from_emails(emails),
-            draft,
-            mails.same_sender(mail),
-            mails.duplicates(mail.message_id),
-            self,
-        )
-        if answer is None:
-            return
-        new, linked = answer
-        try:
-            case_id, _ = mails.add_reviewed(new, mail, actor=self._actor, now=self._now(), same_subject_as=linked)
-        except DeskError as error:
-            QMessageBox.warning(self, "Case not created", str(error))
-            return
-        self._created(case_id)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _mail_paths(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = _mail_paths(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            # After the drop returns: the mail program that started the drag must not wait on our dialog.
-            QTimer.singleShot(0, lambda: self.import_mail(paths[0]))
-
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:
         row = self.model.row_of(case_id)
         if row is None:
             self.table.clearSelection()
             self.case_view.show_case(case_id)
+            self._update_case_actions()
             return
         self.table.selectRow(row)
         if scroll:
@@ -619,14 +340,15 @@ class MainWindow(QMainWindow):
             self.case_view.show_case(self.model.case_id(current if current in rows else min(rows)))
         self._update_case_actions()
 
-    @Slot(int)
-    def _case_changed(self, case_id: int) -> None:
+    @Slot(int, str)
+    def _case_changed(self, case_id: int, message: str) -> None:
         self.model.refresh()
         self.select_case(case_id, scroll=False)
+        self.statusBar().showMessage(sentence(message), 5000)
 
     @Slot()
     def _after_reset(self) -> None:
-        total = self._repo.count()
+        total = self._desk.cases.count()
         shown = self.model.rowCount()
         self.count_label.setText(f"{shown:,} of {total:,} cases" if shown != total else f"{total:,} cases")
         self.empty.setText(EMPTY_STORE if total == 0 else NOTHING_MATCHES)
@@ -635,134 +357,159 @@ class MainWindow(QMainWindow):
         self._update_case_actions()
 
     def _update_case_actions(self) -> None:
-        has_case = self.case_view.case is not None
-        for action in (self.change_status_action, self.add_note_action, self.correct_receipt_action):
-            action.setEnabled(has_case)
-        self.change_status_action.setToolTip(
-            "Move the selected case to another status" if has_case else "Select a case first"
-        )
+        """The Case menu follows the case shown: what its buttons allow, with their reasons."""
+        view = self.case_view
+        for action, button in (
+            (self.change_status_action, view.change_status_button),
+            (self.add_note_action, view.add_note_button),
+        ):
+            action.setEnabled(button.isEnabled() and not self.window_lock.is_locked)
+            action.setToolTip(button.toolTip())
+        self.correct_receipt_action.setEnabled(view.case is not None and not self.window_lock.is_locked)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.empty.resize(self.table.viewport().size())
+    @Slot(int)
+    def _page_shown(self, index: int) -> None:
+        if self.pages.widget(index) is self.audit_view:  # entries came in while another page was shown
+            self.audit_view.refresh()
+
+    @Slot()
+    def _refresh_open_pauses(self) -> None:
+        if self._desk.refresh_open_pauses():
+            self.model.refresh()
+
+    # --- new cases, letters, settings -------------------------------------------------------
+
+    @Slot()
+    def new_case(self) -> None:
+        new = NewCaseDialog.ask(
+            self._desk.register.entities(), self._desk.now, self._desk.cases.cases_from_emails, self
+        )
+        if new is None:
+            return
+        try:
+            case_id = self._desk.add_case(new)
+        except DeskError as error:
+            QMessageBox.warning(self, "Case not created", sentence(str(error)))
+            return
+        self._created(case_id)
+
+    @Slot(int)
+    def _created(self, case_id: int) -> None:
+        reference = self._desk.cases.get_by_id(case_id).reference
+        self.navigation.setCurrentRow(0)
+        self.model.refresh()
+        self.select_case(case_id, scroll=True)
+        self.statusBar().showMessage(f"Created {reference}", 5000)
+        self.case_created.emit(reference)
+
+    @Slot()
+    def acknowledge_selected(self) -> None:
+        case_ids = [self.model.case_id(index.row()) for index in self.table.selectionModel().selectedRows()]
+        if not case_ids:
+            self.statusBar().showMessage("Select the cases to acknowledge first", 5000)
+            return
+        self.batch.acknowledge(case_ids)
+
+    @Slot(int, str)
+    def _batch_finished(self, written: int, message: str) -> None:
+        self.model.refresh()
+        self.statusBar().showMessage(message, 10000)
+        self.batch_finished.emit(written)
+
+    def _reshow_case(self) -> None:
+        if self.case_view.case is not None:
+            self.case_view.show_case(self.case_view.case.id)
+
+    @Slot()
+    def edit_deadline_settings(self) -> None:
+        changed = settings_editors.edit_deadline_settings(self._desk, self)
+        if changed is None:
+            return
+        self.model.set_due_soon_days(self._desk.settings.get(DUE_SOON_DAYS))
+        self.model.refresh()
+        self._reshow_case()
+        self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
+
+    @Slot()
+    def edit_identity_policy(self) -> None:
+        if settings_editors.edit_identity_policy(self._desk, self):
+            self._reshow_case()
+            policy = self._desk.settings.identity_policy()
+            self.statusBar().showMessage(f"Identity policy: {policy.describe()}", 5000)
+
+    @Slot()
+    def edit_auto_lock(self) -> None:
+        if settings_editors.edit_auto_lock(self._desk, self):
+            self.window_lock.idle_watcher.set_minutes(self._desk.settings.get(AUTO_LOCK_MINUTES))
+
+    @Slot()
+    def change_passphrase(self) -> None:
+        if change_recovery_passphrase(self._desk, self._runner, self):
+            self.statusBar().showMessage("Recovery passphrase changed", 5000)
+
+    @Slot()
+    def review_retention(self) -> None:
+        RetentionDialog(self._desk, self).exec()
+        self.case_view.show_case(None)
+        self.model.refresh()
+
+    @Slot(str)
+    def _backup_written(self, name: str) -> None:
+        self.backup_label.setText(f"Last backup: {name}")
+        self.statusBar().showMessage(f"Backup written: {name}", 5000)
 
     def _about(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline.",
+            f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline."
+            f"<br><br>Log: {logs.log_file() or logs.LOG_FILE} (no personal data)",
         )
 
-    @property
-    def locked(self) -> bool:
-        return self.screens.currentWidget() is self.lock_screen
+    # --- locking ----------------------------------------------------------------------------
 
     @Slot()
-    def lock(self) -> None:
-        """Hide and drop every case on screen until the passphrase is typed. The store stays open, so that
-        work in progress (a backup, a batch of letters) finishes; its key stays in this process."""
-        if self.locked:
-            return
-        for dialog in self.findChildren(QDialog):
-            dialog.reject()  # a dialog left open would show case data over the lock screen
+    def _hide_cases(self) -> None:
+        """Drop every case on screen: no widget or model may keep case data behind the lock screen."""
         self.case_view.show_case(None)
         self.model.clear()
         self.audit_view.clear()
         for action in self._lockable_actions:
             action.setEnabled(False)
-        self.screens.setCurrentWidget(self.lock_screen)
-        self.lock_screen.entry.reset()
-        self.lock_screen.entry.field.setFocus()
-
-    @Slot(str)
-    def try_unlock(self, passphrase: str) -> None:
-        try:
-            with wait_cursor():
-                key = key_from_passphrase(self._store_path, passphrase)
-        except DeskError as error:  # a wrong passphrase, or the key file gone since the store was opened
-            self.lock_screen.entry.refuse(str(error).split(":")[0].capitalize())
-            return
-        if key == self._key:
-            self.unlock()
-        else:
-            self.lock_screen.entry.refuse("That passphrase belongs to another store")
 
     @Slot()
-    def change_passphrase(self) -> None:
-        def check_current(passphrase: str) -> None:
-            key_from_passphrase(self._store_path, passphrase)
-
-        chosen = NewPassphraseDialog.ask(
-            "Change the recovery passphrase",
-            "The store's key stays the same; only the passphrase that unlocks it changes. Backups made "
-            "before keep the old passphrase (the keyring opens them as well).",
-            check_current,
-            self,
-        )
-        if chosen is None:
-            return
-        try:
-            change_store_passphrase(
-                self._repo.db, self._store_path, self._key, chosen, actor=self._actor, now=self._now()
-            )
-        except (DeskError, OSError) as error:
-            QMessageBox.critical(self, "Passphrase not changed", str(error))
-            return
-        self.statusBar().showMessage("Recovery passphrase changed", 5000)
-
-    @Slot()
-    def unlock(self) -> None:
+    def _show_cases(self) -> None:
         for action in self._lockable_actions:
             action.setEnabled(True)
-        self.screens.setCurrentIndex(0)
         self.model.refresh()
         self._page_shown(self.pages.currentIndex())
         self._update_case_actions()
-        self.idle_watcher.timer.start()
 
-    def auto_lock_minutes(self) -> int:
-        value = self._settings.value(IDLE_SETTING, DEFAULT_IDLE_MINUTES)
-        try:
-            return max(1, int(value))  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            return DEFAULT_IDLE_MINUTES
+    def _move_old_auto_lock_setting(self) -> None:
+        """Once: the minutes chosen on this computer become the store's audited setting."""
+        old = self._settings.value(OLD_AUTO_LOCK_KEY)
+        if old is None:
+            return
+        self._settings.remove(OLD_AUTO_LOCK_KEY)
+        with contextlib.suppress(ValueError, DeskError):  # a value this version cannot read: the store's stands
+            self._desk.save_settings({AUTO_LOCK_MINUTES: int(str(old))})
 
-    @Slot()
-    def review_retention(self) -> None:
-        RetentionDialog(self._repo.db, self._actor, self._now, self.today, self).exec()
-        self.case_view.show_case(None)
-        self.model.refresh()
+    # --- drag and drop, window state --------------------------------------------------------
 
-    @Slot()
-    def edit_backups_kept(self) -> None:
-        keep, chosen = QInputDialog.getInt(
-            self,
-            "Backups to keep",
-            "Keep this many daily backups beside the store (the oldest go first):",
-            load_keep(self._repo.db),
-            KEPT.low,
-            KEPT.high,
-        )
-        if chosen:
-            save_keep(self._repo.db, keep, actor=self._actor, now=self._now())
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if mail_paths(event.mimeData()):
+            event.acceptProposedAction()
 
-    @Slot()
-    def show_quarantine(self) -> None:
-        QuarantineDialog(self._repo.db, self._actor, self._now, self).exec()
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = mail_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            # After the drop returns: the mail program that started the drag must not wait on our dialog.
+            QTimer.singleShot(0, lambda: self.mail_import.import_file(paths[0]))
 
-    @Slot()
-    def edit_auto_lock(self) -> None:
-        minutes, chosen = QInputDialog.getInt(
-            self,
-            "Auto-lock",
-            "Lock after this many minutes without a key press or mouse move:",
-            self.auto_lock_minutes(),
-            1,
-            240,
-        )
-        if chosen:
-            self._settings.setValue(IDLE_SETTING, minutes)
-            self.idle_watcher.set_minutes(minutes)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.empty.resize(self.table.viewport().size())
 
     def _restore_state(self) -> None:
         geometry = self._saved("window/geometry")

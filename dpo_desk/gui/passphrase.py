@@ -1,5 +1,6 @@
 """Asking for the recovery passphrase: to unlock (with a growing wait after each wrong one), and to choose
-a new one (checked against the policy, with the reason shown when refused)."""
+a new one (checked against the policy, with the reason shown when refused). A passphrase is checked by a
+key derivation that takes about a second, so it runs as a task, off the window's thread."""
 
 from __future__ import annotations
 
@@ -14,16 +15,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from dpo_desk import APP_NAME
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.passphrase import MIN_LENGTH, check_passphrase, unlock_delay
-from dpo_desk.gui.wait_cursor import wait_cursor
-from dpo_desk.store.keys import WrongPassphraseError, key_from_passphrase
+from dpo_desk.gui.background import wait_for
+from dpo_desk.gui.rich_text import sentence
+from dpo_desk.store.keys import WrongPassphraseError
 
 
 def passphrase_field(placeholder: str) -> QLineEdit:
@@ -35,7 +40,9 @@ def passphrase_field(placeholder: str) -> QLineEdit:
 
 
 class PassphraseEntry(QWidget):
-    """A passphrase field with an Unlock button; after each refusal the field waits 1, 2, 4 … seconds.
+    """A passphrase field with an Unlock button; after each refusal the next try waits 1, 2, 4 … seconds.
+
+    While it waits, the field keeps the focus (so Enter never lands on another button) and Unlock is off.
 
     Signals:
     submitted(str): the DPO pressed Unlock (or Enter) with this passphrase.
@@ -48,6 +55,7 @@ class PassphraseEntry(QWidget):
         self.failures = 0
         self._seconds_left = 0
         self._reason = ""
+        self._checking = False
         self.field = passphrase_field("Recovery passphrase")
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setDefault(True)
@@ -67,10 +75,11 @@ class PassphraseEntry(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        self.setFocusProxy(self.field)
 
     @property
     def waiting(self) -> bool:
-        return self._seconds_left > 0
+        return self._seconds_left > 0 or self._checking
 
     @Slot()
     def _submit(self) -> None:
@@ -80,8 +89,15 @@ class PassphraseEntry(QWidget):
         self.field.clear()  # the text leaves the widget at once; Python cannot wipe the string itself
         self.submitted.emit(passphrase)
 
+    def checking(self) -> None:
+        """The passphrase typed is being checked (about a second)."""
+        self._checking = True
+        self.message.setText("Checking the passphrase…")
+        self.unlock_button.setEnabled(False)
+
     def refuse(self, reason: str) -> None:
         """Say why, and make the next try wait (1 s after the first failure, doubling up to a minute)."""
+        self._checking = False
         self.failures += 1
         self._reason = reason
         self._seconds_left = unlock_delay(self.failures)
@@ -91,9 +107,10 @@ class PassphraseEntry(QWidget):
     def reset(self) -> None:
         self.failures = 0
         self._seconds_left = 0
+        self._checking = False
         self._countdown.stop()
         self.message.clear()
-        self._set_enabled(True)
+        self.unlock_button.setEnabled(True)
 
     @Slot()
     def _tick(self) -> None:
@@ -103,69 +120,97 @@ class PassphraseEntry(QWidget):
     def _show_wait(self) -> None:
         if self._seconds_left > 0:
             self.message.setText(f"{self._reason}. Try again in {self._seconds_left} s.")
-            self._set_enabled(False)
+            self.unlock_button.setEnabled(False)
             return
         self._countdown.stop()
         self.message.setText(f"{self._reason}.")
-        self._set_enabled(True)
+        self.unlock_button.setEnabled(True)
         self.field.setFocus()
 
-    def _set_enabled(self, enabled: bool) -> None:
-        self.field.setEnabled(enabled)
-        self.unlock_button.setEnabled(enabled)
+
+def check_passphrase_task(
+    runner: Runner, entry: PassphraseEntry, attempt: Callable[[], bool], on_opened: Callable[[], None]
+) -> None:
+    """Check a passphrase off the window's thread: ``attempt`` returns whether it opens this store (False:
+    another store's) or raises WrongPassphraseError; ``on_opened`` runs when it does; else the entry refuses."""
+
+    def checked(opens: bool) -> None:
+        if opens:
+            entry.reset()
+            on_opened()
+        else:
+            entry.refuse("That passphrase belongs to another store")
+
+    def failed(error: Exception) -> None:
+        if isinstance(error, WrongPassphraseError):
+            entry.refuse("Wrong passphrase")
+        elif isinstance(error, DeskError | OSError):  # the key file gone or damaged since the store was opened
+            entry.refuse(sentence(str(error).split(": ")[0]))
+        else:
+            entry.refuse("The passphrase could not be checked (see the log)")
+
+    entry.checking()
+    runner.start(Task("check passphrase", lambda task: attempt()), Listener(done=checked, failed=failed))
 
 
 class UnlockDialog(QDialog):
     """At start, when no keyring holds the store's key: the passphrase opens the store (and puts the key
-    back into the keyring, where one works)."""
+    back into the keyring, where one works). A wrong one keeps the dialog open; only Cancel gives up."""
 
-    def __init__(self, store_path: Path, reason: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        reason: str,
+        attempt: Callable[[str], bytes],
+        runner: Runner,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Unlock {APP_NAME}")
         self.key: bytes | None = None
-        self._store_path = store_path
+        self._attempt = attempt
+        self._runner = runner
         explain = QLabel(f"{reason}\n\nType the store's recovery passphrase to open\n{store_path}")
         explain.setWordWrap(True)
         self.entry = PassphraseEntry()
         self.entry.submitted.connect(self._try)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)  # Enter in the field tries the passphrase; it never cancels
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addWidget(self.entry)
         layout.addWidget(buttons)
+        self.entry.setFocus()
 
     @Slot(str)
     def _try(self, passphrase: str) -> None:
-        try:
-            with wait_cursor():
-                self.key = key_from_passphrase(self._store_path, passphrase)
-        except WrongPassphraseError:
-            self.entry.refuse("Wrong passphrase")
-            return
-        self.accept()
+        def attempt() -> bool:
+            self.key = self._attempt(passphrase)
+            return True
+
+        check_passphrase_task(self._runner, self.entry, attempt, self.accept)
 
     @classmethod
-    def ask(cls, store_path: Path, reason: str) -> bytes | None:
-        dialog = cls(store_path, reason)
+    def ask(cls, store_path: Path, reason: str, attempt: Callable[[str], bytes], runner: Runner) -> bytes | None:
+        dialog = cls(store_path, reason, attempt, runner)
         return dialog.key if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class NewPassphraseDialog(QDialog):
     """Choosing the recovery passphrase: typed twice, at least 15 characters, not a common one; no rules
-    about digits or symbols. With ``check_current``, the current passphrase is asked first."""
+    about digits or symbols. With ``ask_current``, the passphrase in use is asked first (its check, a key
+    derivation, is the caller's: it runs as a task)."""
 
     def __init__(
-        self,
-        title: str,
-        explanation: str,
-        check_current: Callable[[str], None] | None = None,
-        parent: QWidget | None = None,
+        self, title: str, explanation: str, *, ask_current: bool = False, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.passphrase = ""
-        self._check_current = check_current
+        self.current_passphrase = ""
+        self._ask_current = ask_current
         explain = QLabel(explanation)
         explain.setWordWrap(True)
         explain.setMinimumWidth(460)
@@ -176,7 +221,7 @@ class NewPassphraseDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
         form = QFormLayout()
-        if check_current is not None:
+        if ask_current:
             form.addRow("&Current passphrase:", self.current)
         form.addRow("&New passphrase:", self.first)
         form.addRow("&Repeat:", self.second)
@@ -192,9 +237,10 @@ class NewPassphraseDialog(QDialog):
     @Slot()
     def _check(self) -> None:
         chosen = self.first.text()
+        if self._ask_current and not self.current.text():
+            self.message.setText("Type the passphrase in use now.")
+            return
         try:
-            if self._check_current is not None:
-                self._check_current(self.current.text())
             check_passphrase(chosen)
         except DeskError as error:
             self.message.setText(str(error))
@@ -202,21 +248,23 @@ class NewPassphraseDialog(QDialog):
         if chosen != self.second.text():
             self.message.setText("The two new passphrases differ.")
             return
-        self.passphrase = chosen
+        self.passphrase, self.current_passphrase = chosen, self.current.text()
         for field in (self.current, self.first, self.second):
             field.clear()
         self.accept()
 
     @classmethod
-    def ask(
-        cls,
-        title: str,
-        explanation: str,
-        check_current: Callable[[str], None] | None = None,
-        parent: QWidget | None = None,
-    ) -> str | None:
-        dialog = cls(title, explanation, check_current, parent)
+    def ask(cls, title: str, explanation: str, parent: QWidget | None = None) -> str | None:
+        dialog = cls(title, explanation, parent=parent)
         return dialog.passphrase if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def ask_change(cls, title: str, explanation: str, parent: QWidget | None = None) -> tuple[str, str] | None:
+        """The passphrase in use and the new one."""
+        dialog = cls(title, explanation, ask_current=True, parent=parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.current_passphrase, dialog.passphrase
 
 
 def choose_explanation(keyring_available: bool) -> str:
@@ -233,3 +281,27 @@ def choose_explanation(keyring_available: bool) -> str:
         "The passphrase opens the store on a new laptop, after a keyring reset, or where no keyring works. "
         "Nobody can recover it for you: keep it where your company keeps such secrets."
     )
+
+
+def change_recovery_passphrase(desk: Desk, runner: Runner, parent: QWidget) -> bool:
+    """Edit → Change recovery passphrase: the current one, then the new one; the same key, rewrapped."""
+    answer = NewPassphraseDialog.ask_change(
+        "Change the recovery passphrase",
+        "The store's key stays the same; only the passphrase that unlocks it changes. Backups made "
+        "before keep the old passphrase (the keyring opens them as well).",
+        parent,
+    )
+    if answer is None:
+        return False
+    current, new = answer
+    task: Task[None] = Task("change passphrase", lambda task: desk.rewrap_key(new, current=current))
+    try:
+        wait_for(runner, task, "Changing the recovery passphrase…", parent)
+    except WrongPassphraseError:
+        QMessageBox.warning(parent, "Passphrase not changed", "The current passphrase is wrong; nothing changed.")
+        return False
+    except (DeskError, OSError) as error:
+        QMessageBox.critical(parent, "Passphrase not changed", sentence(str(error)))
+        return False
+    desk.record_passphrase_change()
+    return True

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import Field, Kind
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.processors import (
     IDENTIFIERS,
@@ -34,12 +36,11 @@ from dpo_desk.core.processors import (
     duplicates,
     is_stale,
 )
-from dpo_desk.gui.fields_dialog import Field, FieldsDialog
-from dpo_desk.gui.pdf import write_pdf
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
-from dpo_desk.store.processors import ImportPreview, ProcessorStore
-from dpo_desk.store.register import Register
+from dpo_desk.store.processors import ImportPreview
 
 HEADERS = ("Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Last reviewed", "Review")
 STALE = "⚠ due"
@@ -82,38 +83,44 @@ def confirm_import(parent: QWidget, preview: ImportPreview) -> bool:
 
 def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], today: date) -> list[Field]:
     return [
-        Field("key", "&Key", default=sheet.key, hint="short name, e.g. google-analytics"),
+        Field("key", "&Key", default=sheet.key, help="short name, e.g. google-analytics"),
         Field("service", "&Service", default=sheet.service),
-        Field("legal_entity", "&Legal entity", default=sheet.legal_entity),
-        Field("role", "&Role", "choice", [(r, r) for r in ROLES], default=sheet.role),
-        Field("category", "&Category", default=sheet.category),
-        Field("privacy_email", "Privacy &e-mail", default=sheet.privacy_email),
-        Field("postal_address", "&Postal address", "long", default=sheet.postal_address),
-        Field("web_form_url", "&Web form", default=sheet.web_form_url, hint="https://…"),
-        Field("privacy_policy_url", "Privacy polic&y", default=sheet.privacy_policy_url, hint="https://…"),
-        Field("dpa_url", "&DPA", default=sheet.dpa_url, hint="https://…"),
-        Field("country", "C&ountry", default=sheet.country, hint="ISO code, e.g. US, IE, NO"),
+        Field("legal_entity", "&Legal entity", default=sheet.legal_entity, required=False),
+        Field("role", "&Role", Kind.CHOICE, options=[(r, r) for r in ROLES], default=sheet.role),
+        Field("category", "&Category", default=sheet.category, required=False),
+        Field("privacy_email", "Privacy &e-mail", default=sheet.privacy_email, required=False),
+        Field("postal_address", "&Postal address", Kind.LONG, default=sheet.postal_address, required=False),
+        Field("web_form_url", "&Web form", default=sheet.web_form_url, help="https://…", required=False),
         Field(
-            "transfer_mechanism",
-            "&Transfer",
-            "choice",
-            [(t, t or "not recorded") for t in TRANSFER_MECHANISMS],
-            default=sheet.transfer_mechanism,
+            "privacy_policy_url", "Privacy polic&y", default=sheet.privacy_policy_url, help="https://…",
+            required=False,
         ),
-        Field("data_categories", "Data &categories", "list", default=list(sheet.data_categories)),
+        Field("dpa_url", "&DPA", default=sheet.dpa_url, help="https://…", required=False),
+        Field("country", "C&ountry", default=sheet.country, help="ISO code, e.g. US, IE, NO", required=False),
         Field(
-            "identifiers", "&Identifiers needed", "list", default=list(sheet.identifiers), hint=", ".join(IDENTIFIERS)
+            "transfer_mechanism", "&Transfer", Kind.CHOICE, required=False,
+            options=[(t, t or "not recorded") for t in TRANSFER_MECHANISMS], default=sheet.transfer_mechanism,
         ),
-        Field("procedure", "&Procedure", "long", default=sheet.procedure, hint="their own erasure/export steps"),
-        Field("turnaround", "T&urnaround", default=sheet.turnaround),
-        Field("notes", "&Notes", "long", default=sheet.notes),
-        *(
-            Field(f"source:{key}", name, "bool", default=key in sheet.sources, hint="uses this recipient")
-            for key, name in source_keys
+        Field("data_categories", "Data &categories", Kind.LIST, default=list(sheet.data_categories), required=False),
+        Field(
+            "identifiers", "&Identifiers needed", Kind.LIST, default=list(sheet.identifiers),
+            help=", ".join(IDENTIFIERS), required=False,
         ),
-        Field("reviewed", "Reviewed", "bool", default=sheet.last_reviewed is not None, hint="last reviewed on:"),
-        Field("last_reviewed", "Last re&viewed", "date", default=sheet.last_reviewed or today),
-    ]
+        Field(
+            "procedure", "&Procedure", Kind.LONG, default=sheet.procedure, help="their own erasure/export steps",
+            required=False,
+        ),
+        Field("turnaround", "T&urnaround", default=sheet.turnaround, required=False),
+        Field("notes", "&Notes", Kind.LONG, default=sheet.notes, required=False),
+        Field(
+            "sources", "Used by sources", Kind.CHOICES, options=source_keys, default=list(sheet.sources),
+            required=False,
+        ),
+        Field(
+            "last_reviewed", "Last re&viewed", Kind.DATE, default=sheet.last_reviewed, required=False,
+            help="reviewed on",
+        ),
+    ]  # fmt: skip
 
 
 def _sheet_from(values: dict[str, Any], original: ProcessorSheet) -> ProcessorSheet:
@@ -123,31 +130,24 @@ def _sheet_from(values: dict[str, Any], original: ProcessorSheet) -> ProcessorSh
         country=values["country"].upper(),
         data_categories=tuple(values["data_categories"]),
         identifiers=tuple(values["identifiers"]),
-        sources=tuple(key.partition(":")[2] for key, picked in values.items() if key.startswith("source:") and picked),
-        last_reviewed=values["last_reviewed"] if values["reviewed"] else None,
+        sources=tuple(values["sources"]),
+        last_reviewed=values["last_reviewed"],
     )
 
 
 class ProcessorsView(QWidget):
     """Signals:
     changed: a sheet was saved.
+    printed(str): a sheet or the booklet was written to PDF; which file, and its pages.
     """
 
     changed = Signal()
+    printed = Signal(str)
 
-    def __init__(
-        self,
-        store: ProcessorStore,
-        register: Register,
-        actor: str,
-        now: Callable[[], datetime],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, desk: Desk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._now = now
-        self._register = register
+        self._desk = desk
+        self._runner = runner
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search service, entity or category…")
         self.search.setClearButtonEnabled(True)
@@ -173,7 +173,15 @@ class ProcessorsView(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.reviewed_button, self.print_button, self.booklet_button):
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.reviewed_button,
+            self.print_button,
+            self.booklet_button,
+            self.import_button,
+            self.export_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -192,7 +200,7 @@ class ProcessorsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._sheets = {sheet.key: sheet for sheet in self._store.sheets()}
+        self._sheets = {sheet.key: sheet for sheet in self._desk.processors.sheets()}
         today = self._today()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(self._sheets))
@@ -246,13 +254,15 @@ class ProcessorsView(QWidget):
         return item.text() if item is not None else ""
 
     def _today(self) -> date:
-        return self._now().astimezone().date()
+        return self._desk.today()
 
     def _edit(self, sheet: ProcessorSheet, title: str, *, adding: bool) -> None:
-        sources = [(s.key, s.name) for s in self._register.sources()]
+        sources = [(s.key, s.name) for s in self._desk.register.sources()]
         known = [key for key, _ in sources]
         fields = _sheet_fields(sheet, sources, self._today())
-        values = FieldsDialog.ask(title, fields, lambda v: check(_sheet_from(v, sheet), known), self, ok_text="Save")
+        values = FieldsDialog.ask(
+            title, fields, self._desk.form(), lambda v: check(_sheet_from(v, sheet), known), self, ok_text="Save"
+        )
         if values is None:
             return
         edited = _sheet_from(values, sheet)
@@ -272,7 +282,7 @@ class ProcessorsView(QWidget):
         ):
             return
         try:
-            affected = self._store.save(edited, actor=self._actor, now=self._now())
+            affected = self._desk.save_processor(edited)
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", str(error))
             return
@@ -300,12 +310,12 @@ class ProcessorsView(QWidget):
     def mark_reviewed(self) -> None:
         sheet = self.selected()
         if sheet is not None:
-            self._store.save(replace(sheet, last_reviewed=self._today()), actor=self._actor, now=self._now())
+            self._desk.save_processor(replace(sheet, last_reviewed=self._today()))
             self.refresh()
             self.changed.emit()
 
     def _source_names(self) -> dict[str, str]:
-        return {source.key: source.name for source in self._register.sources()}
+        return {source.key: source.name for source in self._desk.register.sources()}
 
     @Slot()
     def print_sheet(self) -> None:
@@ -315,20 +325,29 @@ class ProcessorsView(QWidget):
         target = ask_pdf_path(self, f"sheet-{sheet.key}.pdf")
         if target is not None:
             html = single_sheet_html(sheet, self._source_names(), self._today())
-            write_pdf(html, target, title=f"Processor sheet: {sheet.service}")
+            self._write_pdf(html, target, f"Processor sheet: {sheet.service}")
 
     @Slot()
     def print_booklet(self) -> None:
         target = ask_pdf_path(self, "processor-sheets.pdf")
         if target is None:
             return
-        entities = self._register.entities()
+        entities = self._desk.register.entities()
         organisation = next((e.name for e in entities if e.is_eea_representative), entities[0].name)
         sheets = sorted(self._sheets.values(), key=lambda s: s.service.casefold())
-        write_pdf(
-            booklet_html(sheets, self._source_names(), self._today(), organisation),
-            target,
-            title="Processor and recipient contact sheets",
+        html = booklet_html(sheets, self._source_names(), self._today(), organisation)
+        self._write_pdf(html, target, "Processor and recipient contact sheets")
+
+    def _write_pdf(self, html: str, target: Path, title: str) -> None:
+        """Lay the PDF out in a task: a booklet of every sheet takes a moment."""
+        load_shipped_fonts()  # on the window's thread, before any layout in the task's
+        task: Task[int] = Task("sheets PDF", lambda task: write_pdf(html, target, title=title))
+        self._runner.start(
+            task,
+            Listener(
+                done=lambda pages: self.printed.emit(f"{target.name}: {pages} page(s)"),
+                failed=lambda error: self._refused("Not written", target, error),
+            ),
         )
 
     @Slot()
@@ -336,7 +355,11 @@ class ProcessorsView(QWidget):
         target = ask_sheets_path(self, saving=True)
         if target is not None:
             fmt = "json" if target.suffix.lower() == ".json" else "csv"
-            count = self._store.export(fmt, target)
+            try:
+                count = self._desk.processors.export(fmt, target)
+            except (DeskError, OSError) as error:
+                QMessageBox.warning(self, "Not exported", f"{target.name}: {error}")
+                return
             QMessageBox.information(self, "Exported", f"{count} sheets written to {target.name} ({fmt.upper()}).")
 
     @Slot()
@@ -344,12 +367,23 @@ class ProcessorsView(QWidget):
         source = ask_sheets_path(self, saving=False)
         if source is None:
             return
-        try:
-            preview = self._store.preview_import(source)
-        except (DeskError, OSError) as error:
-            QMessageBox.warning(self, "Not imported", f"{source.name}: {error}")
-            return
+        task: Task[list[tuple[str, dict[str, Any]]]] = Task(
+            "read sheets", lambda task: self._desk.processors.read_file(source)
+        )
+        self._runner.start(
+            task,
+            Listener(
+                done=self._review_import,
+                failed=lambda error: self._refused("Not imported", source, error),
+            ),
+        )
+
+    def _refused(self, title: str, path: Path, error: Exception) -> None:
+        QMessageBox.warning(self, title, f"{path.name}: {error}")
+
+    def _review_import(self, records: list[tuple[str, dict[str, Any]]]) -> None:
+        preview = self._desk.processors.preview(records)
         if confirm_import(self, preview):
-            self._store.apply_import(preview, actor=self._actor, now=self._now())
+            self._desk.import_processors(preview)
             self.refresh()
             self.changed.emit()

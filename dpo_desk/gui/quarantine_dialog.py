@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -20,10 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
-from dpo_desk.store.mail import quarantined, save_quarantined
 
 
 def ask_save_path(parent: QWidget, quarantine_id: int) -> Path | None:
@@ -33,12 +30,12 @@ def ask_save_path(parent: QWidget, quarantine_id: int) -> Path | None:
 
 
 class QuarantineDialog(QDialog):
-    def __init__(self, db: Database, actor: str, now: Callable[[], datetime], parent: QWidget) -> None:
+    def __init__(self, desk: Desk, parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle("Quarantined files")
         self.resize(760, 380)
-        self._db, self._actor, self._now = db, actor, now
-        self._items = quarantined(db)
+        self._desk = desk
+        self._items = desk.mail.quarantined()
         explain = QLabel(
             "Files that could not be read as e-mail. They are kept inside the encrypted store; saving one "
             "writes it out unencrypted, and the audit records it."
@@ -78,7 +75,7 @@ class QuarantineDialog(QDialog):
         if target is None:
             return
         try:
-            save_quarantined(self._db, item.id, target, actor=self._actor, now=self._now())
+            self._desk.save_quarantined(item.id, target)
         except (DeskError, OSError) as error:
             QMessageBox.warning(self, "Not saved", str(error))
             return

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -20,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.errors import DeskError, InputError
-from dpo_desk.gui.fields_dialog import Field, FieldsDialog
-from dpo_desk.store.register import Register, Source, source_problems
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.store.register import Source
 
 MAX_COLUMN_WIDTH = 320  # long texts wrap instead of pushing the last columns off screen
 
@@ -53,29 +54,20 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: b
 
 def _source_fields(source: Source) -> list[Field]:
     return [
-        Field("key", "&Key", default=source.key, hint="short name, e.g. web-forms"),
+        Field("key", "&Key", default=source.key, help="short name, e.g. web-forms"),
         Field("name", "&Name", default=source.name),
-        Field("description", "&Description", "long", default=source.description),
-        Field("data_categories", "Data &categories", "list", default=list(source.data_categories)),
-        Field("purposes", "&Purposes", "list", default=list(source.purposes)),
-        Field("legal_bases", "&Legal bases", "list", default=list(source.legal_bases)),
-        Field("retention", "&Retention", default=source.retention, hint="as the policy words it"),
-        Field(
-            "retention_years",
-            "Retention &years",
-            "choice",
-            [(str(n), str(n)) for n in range(1, 31)],
-            default=str(source.retention_years),
-        ),
+        Field("description", "&Description", Kind.LONG, default=source.description, required=False),
+        Field("data_categories", "Data &categories", Kind.LIST, default=list(source.data_categories)),
+        Field("purposes", "&Purposes", Kind.LIST, default=list(source.purposes)),
+        Field("legal_bases", "&Legal bases", Kind.LIST, default=list(source.legal_bases)),
+        Field("retention", "&Retention", default=source.retention, help="as the policy words it"),
+        Field("retention_years", "Retention &years", Kind.INT, default=source.retention_years, low=1, high=100),
         Field("retention_from", "Counted &from", default=source.retention_from),
         Field(
-            "portable",
-            "Portability",
-            "bool",
-            default=source.portable,
-            hint="data provided by the subject, on consent or contract (Art. 20)",
+            "portable", "Portability", Kind.BOOL, default=source.portable,
+            help="data provided by the subject, on consent or contract (Art. 20)",
         ),
-    ]
+    ]  # fmt: skip
 
 
 def _source_from(values: dict[str, Any], recipients: tuple[str, ...]) -> Source:
@@ -89,13 +81,13 @@ def _source_from(values: dict[str, Any], recipients: tuple[str, ...]) -> Source:
         portable=values["portable"],
         recipients=recipients,
         description=values["description"],
-        retention_years=int(values["retention_years"]),
+        retention_years=values["retention_years"],
         retention_from=values["retention_from"],
     )
 
 
 def _check_source(source: Source) -> None:
-    problems = source_problems(source)
+    problems = source.problems()
     if problems:
         raise InputError("; ".join(problems))
 
@@ -106,13 +98,10 @@ class RegisterView(QTabWidget):
     Recipients are linked to a source on each processor sheet (Processors view).
     """
 
-    def __init__(
-        self, register: Register, actor: str, now: Callable[[], datetime], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._register = register
-        self._actor = actor
-        self._now = now
+        self._desk = desk
+        self._register = desk.register
         self.add_source_button = QPushButton("&Add source…")
         self.edit_source_button = QPushButton("&Edit source…")
         self.add_source_button.clicked.connect(self.add_source)
@@ -173,7 +162,12 @@ class RegisterView(QTabWidget):
 
     def _save(self, title: str, source: Source, *, adding: bool) -> None:
         values = FieldsDialog.ask(
-            title, _source_fields(source), lambda v: _check_source(_source_from(v, ())), self, ok_text="Save"
+            title,
+            _source_fields(source),
+            self._desk.form(),
+            lambda v: _check_source(_source_from(v, ())),
+            self,
+            ok_text="Save",
         )
         if values is None:
             return
@@ -182,7 +176,7 @@ class RegisterView(QTabWidget):
             QMessageBox.warning(self, "Not saved", f"key: a source {edited.key!r} exists already")
             return
         try:
-            affected = self._register.save_source(edited, actor=self._actor, now=self._now())
+            affected = self._desk.save_source(edited)
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", str(error))
             return

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
-
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,10 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
-from dpo_desk.store import retention
+from dpo_desk.core.settings import RETENTION_MONTHS
+from dpo_desk.gui.rich_text import sentence
 
 QUESTIONS = {
     "purge": (
@@ -52,17 +50,15 @@ def confirm(parent: QWidget, action: str, count: int) -> bool:
 
 
 class RetentionDialog(QDialog):
-    def __init__(
-        self, db: Database, actor: str, now: Callable[[], datetime], today: Callable[[], date], parent: QWidget
-    ) -> None:
+    def __init__(self, desk: Desk, parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle("Retention")
         self.resize(640, 460)
-        self._db, self._actor, self._now, self._today = db, actor, now, today
+        self._desk = desk
         self.months = QSpinBox()
-        self.months.setRange(retention.PERIOD.low, retention.PERIOD.high)
-        self.months.setSuffix(" months")
-        self.months.setValue(retention.load_months(db))
+        self.months.setRange(RETENTION_MONTHS.low, RETENTION_MONTHS.high)
+        self.months.setSuffix(f" {RETENTION_MONTHS.unit}")
+        self.months.setValue(desk.settings.get(RETENTION_MONTHS))
         self.months.valueChanged.connect(self.preview)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -90,7 +86,7 @@ class RetentionDialog(QDialog):
 
     @Slot()
     def preview(self) -> None:
-        self._expired = retention.expired_cases(self._db, today=self._today(), months=self.months.value())
+        self._expired = self._desk.retention.expired(today=self._desk.today(), months=self.months.value())
         self.table.setRowCount(len(self._expired))
         for row, case in enumerate(self._expired):
             cells = (case.reference, case.status, case.ended_on.isoformat(), str(case.letters or ""))
@@ -112,12 +108,11 @@ class RetentionDialog(QDialog):
         """``purge`` or ``anonymise`` the cases listed, after the one question."""
         if not confirm(self, action, len(self._expired)):
             return
-        act = retention.purge if action == "purge" else retention.anonymise
+        act = self._desk.purge if action == "purge" else self._desk.anonymise
+        months = self.months.value()
         try:
-            if self.months.value() != retention.load_months(self._db):
-                retention.save_months(self._db, self.months.value(), actor=self._actor, now=self._now())
-            ids = [case.case_id for case in self._expired]
-            act(self._db, ids, today=self._today(), months=self.months.value(), actor=self._actor, now=self._now())
+            self._desk.save_settings({RETENTION_MONTHS: months})
+            act([case.case_id for case in self._expired], today=self._desk.today(), months=months)
         except DeskError as error:
-            QMessageBox.warning(self, "Nothing was changed", str(error))
+            QMessageBox.warning(self, "Nothing was changed", sentence(str(error)))
         self.preview()

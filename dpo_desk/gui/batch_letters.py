@@ -1,0 +1,84 @@
+"""Case → Acknowledge selected cases: one acknowledgement letter per case, written in a task (its own store
+connection, off the window's thread) with "n of N" and Cancel; the letters written before a cancel stay."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Listener, Runner, Task
+from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.rich_text import sentence
+from dpo_desk.letters.kinds import LetterKind
+
+
+class BatchLetters(QObject):
+    """Signals:
+    finished(int, str): a batch ended; how many letters were written, and the line that says so.
+    """
+
+    finished = Signal(int, str)
+
+    def __init__(self, desk: Desk, runner: Runner, window: QWidget) -> None:
+        super().__init__(window)
+        self._desk = desk
+        self._runner = runner
+        self._window = window
+        self.progress: QProgressDialog | None = None
+        self.task: Task[None] | None = None
+
+    def acknowledge(self, case_ids: Sequence[int]) -> None:
+        total = len(case_ids)
+        written: list[str] = []
+        problems: list[str] = []
+
+        def work(task: Task[None]) -> None:
+            with self._desk.worker() as desk:
+                for done, case_id in enumerate(case_ids):
+                    task.progress(done, total, f"Writing acknowledgements: {done + 1} of {total}…")
+                    reference = desk.cases.get_by_id(case_id).reference
+                    try:
+                        desk.write_letter(case_id, LetterKind.ACKNOWLEDGEMENT, render)
+                    except DeskError as error:
+                        problems.append(f"{reference}: {error}")
+                    else:
+                        written.append(reference)
+
+        def ended(how: str) -> None:
+            assert self.progress is not None
+            self.progress.reset()
+            message = f"{len(written)} of {total} acknowledgement(s) written{how}"
+            if problems:
+                message += f"; not written: {'; '.join(problems)}"
+            self.finished.emit(len(written), message)
+
+        def failed(error: Exception) -> None:
+            ended("; the batch stopped")
+            QMessageBox.warning(self._window, "Acknowledgements", sentence(str(error)))
+
+        load_shipped_fonts()  # on the window's thread, before any letter is laid out in the task's
+        self.progress = QProgressDialog("Writing acknowledgements…", "Cancel", 0, total, self._window)
+        self.progress.setWindowTitle("Acknowledgements")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)
+        self.task = Task("acknowledgements", work)
+        self.progress.canceled.connect(self.task.cancel)
+        progress = self.progress
+
+        def step(done: int, all_of_them: int, text: str) -> None:
+            progress.setValue(done)
+            progress.setLabelText(text)
+
+        self._runner.start(
+            self.task,
+            Listener(
+                done=lambda _: ended(""),
+                failed=failed,
+                progress=step,
+                cancelled=lambda: ended(" before Cancel"),
+            ),
+        )

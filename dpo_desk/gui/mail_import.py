@@ -1,0 +1,87 @@
+"""File → Import e-mail (or an .eml/.msg dropped on the window): the mail is read in a task, then the new-case
+dialog opens filled in from it; a file that is not mail is kept in the store's quarantine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Listener, Runner, Task
+from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.rich_text import sentence
+from dpo_desk.mail.draft import draft_from
+from dpo_desk.mail.parse import MailError, ParsedMail, read_mail
+
+MAIL_SUFFIXES = (".eml", ".msg")
+
+
+def ask_mail_path(parent: QWidget) -> Path | None:
+    """The native open dialog; tests replace this one function."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, "Import e-mail", "", "E-mail (*.eml *.msg)")
+    return Path(chosen) if chosen else None
+
+
+def mail_paths(data: QMimeData) -> list[Path]:
+    """The e-mail files among what is being dragged."""
+    return [
+        Path(url.toLocalFile())
+        for url in data.urls()
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(MAIL_SUFFIXES)
+    ]
+
+
+class MailImport(QObject):
+    """Signals:
+    created(int): a case was created from a mail; its id.
+    """
+
+    created = Signal(int)
+
+    def __init__(self, desk: Desk, runner: Runner, window: QWidget) -> None:
+        super().__init__(window)
+        self._desk = desk
+        self._runner = runner
+        self._window = window
+
+    def choose(self) -> None:
+        path = ask_mail_path(self._window)
+        if path is not None:
+            self.import_file(path)
+
+    def import_file(self, path: Path) -> None:
+        """Read the file (up to 50 MB: in a task), then let the DPO confirm the case it asks for."""
+        task: Task[ParsedMail] = Task("read mail", lambda task: read_mail(path))
+        self._runner.start(task, Listener(done=self._review, failed=lambda error: self._unreadable(path, error)))
+
+    def _unreadable(self, path: Path, error: Exception) -> None:
+        if not isinstance(error, MailError):
+            QMessageBox.warning(self._window, "E-mail not imported", sentence(str(error)))
+            return
+        kept = self._desk.quarantine(path, str(error)) if path.is_file() else None
+        note = "\n\nA copy is kept inside the store: File → Quarantined files…" if kept else ""
+        QMessageBox.warning(self._window, "Not an e-mail DPO Desk can read", f"{error}{note}")
+
+    def _review(self, mail: ParsedMail) -> None:
+        entities = self._desk.register.entities()
+        answer = NewCaseDialog.ask_for_mail(
+            entities,
+            self._desk.now,
+            self._desk.cases.cases_from_emails,
+            draft_from(mail, entities),
+            self._desk.mail.same_sender(mail),
+            self._desk.mail.duplicates(mail.message_id),
+            self._window,
+        )
+        if answer is None:
+            return
+        new, linked = answer
+        try:
+            case_id, _ = self._desk.add_case_from_mail(new, mail, same_subject_as=linked)
+        except DeskError as error:
+            QMessageBox.warning(self._window, "Case not created", sentence(str(error)))
+            return
+        self.created.emit(case_id)

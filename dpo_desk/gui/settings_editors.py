@@ -1,0 +1,126 @@
+"""Edit → the store's settings, each editor built from the settings' declarations (``core/settings.py``):
+deadlines (with each entity's holiday calendar), the identity policy, letters, auto-lock, backups kept.
+
+Every change is checked as the DPO types, saved only when something changed, and audited by the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import Field, Kind, setting_field, setting_value
+from dpo_desk.core.calendars import CALENDARS, check_calendar
+from dpo_desk.core.errors import DeskError
+from dpo_desk.core.settings import (
+    AUTO_LOCK_MINUTES,
+    BACKUPS_KEPT,
+    DEADLINE_SETTINGS,
+    IDENTITY_SETTINGS,
+    LETTER_SETTINGS,
+    Setting,
+)
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.rich_text import sentence
+
+CALENDAR_NOTE = (
+    "A deadline that ends on a Saturday, Sunday or public holiday of the entity's calendar moves to the next "
+    "working day. 'none' rolls over weekends only; for the US entity, 'NO' (the EEA representative's state) "
+    "is the cautious alternative."
+)
+
+
+def _ask(
+    desk: Desk,
+    title: str,
+    settings: Sequence[Setting[Any]],
+    parent: QWidget,
+    *,
+    extra: Sequence[Field] = (),
+    extra_values: Mapping[str, Any] | None = None,
+    check_extra: Callable[[dict[str, Any]], None] = lambda values: None,
+    note: str = "",
+) -> tuple[dict[Setting[Any], Any], dict[str, Any]] | None:
+    """The settings (checked, as the settings' own values) and the extra fields the DPO chose."""
+    fields = [setting_field(setting) for setting in settings] + list(extra)
+    current = {setting.key: setting_value(setting, desk.settings.get(setting)) for setting in settings}
+
+    def changes(values: dict[str, Any]) -> dict[Setting[Any], Any]:
+        return desk.settings.check({setting: values[setting.key] for setting in settings})
+
+    def validate(values: dict[str, Any]) -> None:
+        changes(values)
+        check_extra(values)
+
+    values = FieldsDialog.ask(
+        title, fields, desk.form(), validate, parent, ok_text="Save", preset=current | dict(extra_values or {}),
+        note=note,
+    )  # fmt: skip
+    if values is None:
+        return None
+    return changes(values), {field.name: values[field.name] for field in extra}
+
+
+def edit_deadline_settings(desk: Desk, parent: QWidget) -> int | None:
+    """The rule set, internal target, "due soon" and calendars; every due date is recomputed. How many
+    due dates moved, or None when nothing was saved."""
+    entities = desk.register.entities()
+    calendars = [
+        Field(f"calendar:{e.id}", f"{e.name} ({e.country})", Kind.CHOICE, options=[(c, c) for c in CALENDARS])
+        for e in entities
+    ]
+
+    def check_calendars(values: dict[str, Any]) -> None:
+        for field in calendars:
+            check_calendar(values[field.name])
+
+    answer = _ask(
+        desk,
+        "Deadline settings",
+        DEADLINE_SETTINGS,
+        parent,
+        extra=calendars,
+        extra_values={f"calendar:{e.id}": e.calendar for e in entities},
+        check_extra=check_calendars,
+        note=CALENDAR_NOTE,
+    )
+    if answer is None:
+        return None
+    changes, chosen = answer
+    by_entity = {int(name.partition(":")[2]): calendar for name, calendar in chosen.items()}
+    return _saved(parent, lambda: desk.apply_deadline_settings(changes, by_entity))
+
+
+def edit_identity_policy(desk: Desk, parent: QWidget) -> bool:
+    return _edit(desk, "Identity policy", IDENTITY_SETTINGS, parent)
+
+
+def edit_letter_settings(desk: Desk, parent: QWidget) -> bool:
+    return _edit(desk, "Letter settings", LETTER_SETTINGS, parent)
+
+
+def edit_auto_lock(desk: Desk, parent: QWidget) -> bool:
+    return _edit(desk, "Auto-lock", (AUTO_LOCK_MINUTES,), parent)
+
+
+def edit_backups_kept(desk: Desk, parent: QWidget) -> bool:
+    return _edit(desk, "Backups to keep", (BACKUPS_KEPT,), parent)
+
+
+def _edit(desk: Desk, title: str, settings: Sequence[Setting[Any]], parent: QWidget) -> bool:
+    """Whether a setting changed."""
+    answer = _ask(desk, title, settings, parent)
+    if answer is None:
+        return False
+    return bool(_saved(parent, lambda: desk.save_settings(answer[0])))
+
+
+def _saved(parent: QWidget, save: Callable[[], Any]) -> Any:
+    try:
+        return save()
+    except DeskError as error:
+        QMessageBox.warning(parent, "Not saved", sentence(str(error)))
+        return None
