@@ -18,10 +18,10 @@ import keyring
 from keyring.backends import fail
 from sqlite_utils import Database
 
+from dpo_desk.application.demo import populate
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery, Channel, NewCase, Right, SubjectDetails
-from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
-from dpo_desk.store.demo import populate
 from dpo_desk.store.encryption import encrypt_store
 from dpo_desk.store.keys import KdfCost, change_passphrase, key_from_passphrase, new_key, unwrap, wrap
 from dpo_desk.store.migrations import migrations
@@ -63,10 +63,11 @@ def main() -> None:
             ("plain", plain_path, plain_store),
         ):
             with contextlib.closing(make(path)) as db:
+                desk = Desk(db, path, key, actor="bench", clock=lambda: NOW)
                 started = time.perf_counter()
-                populate(db, cases=CASES, seed=1, now=NOW)
+                populate(desk, cases=CASES, seed=1)
                 bulk = time.perf_counter() - started
-                repo = CaseRepository(db)
+                repo = desk.cases
                 started = time.perf_counter()
                 for number in range(100):
                     repo.add(_case(number), actor="bench", now=NOW)

@@ -9,13 +9,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dpo_desk.application.demo import create_demo_store
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery
 from dpo_desk.gui.pdf import headless_renderer
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.db import open_store
-from dpo_desk.store.demo import create_demo_store
 from dpo_desk.store.keys import new_key
-from dpo_desk.store.letters import LetterStore
 
 BATCH = 100
 
@@ -26,9 +26,9 @@ def main() -> None:
         store = Path(folder) / "store.sqlite"
         key = new_key()
         create_demo_store(store, key, cases=BATCH, seed=3, now=datetime.now(UTC))
-        with open_store(store, key) as db:
-            letters = LetterStore(db)
-            ids = letters.workflow.cases.find_ids(CaseQuery(), today=datetime.now(UTC).date())
+        with Desk(open_store(store, key), store, key, actor="bench", clock=lambda: datetime.now(UTC)) as desk:
+            letters = desk.letters
+            ids = desk.cases.find_ids(CaseQuery(), today=desk.today())
             singles = []
             for number in range(5):
                 started = time.perf_counter()

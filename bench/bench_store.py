@@ -14,11 +14,10 @@ from pathlib import Path
 
 from dpo_desk.store.driver import is_unencrypted
 
+from dpo_desk.application.demo import create_demo_store
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery, Right, Status
-from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import export_encrypted, open_store
-from dpo_desk.store.demo import create_demo_store
-from dpo_desk.store.verify import verify
 
 CASES = 100_000
 DEFAULT = Path("/tmp/dpo-desk-bench/store.sqlite")
@@ -32,14 +31,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 app = QApplication([])
 key = bytes.fromhex(sys.argv[3])
-db = open_store(Path(sys.argv[1]), key)
-window = MainWindow(CaseRepository(db), Path(sys.argv[1]), "bench", lambda: datetime.now(UTC),
-                    QSettings(sys.argv[2], QSettings.Format.IniFormat), key)
+path = Path(sys.argv[1])
+desk = Desk(open_store(path, key), path, key, actor="bench", clock=lambda: datetime.now(UTC))
+window = MainWindow(desk, QSettings(sys.argv[2], QSettings.Format.IniFormat), SynchronousRunner())
 window.show()
 app.processEvents()
 window.model.index(0, 1).data()
@@ -87,8 +87,8 @@ def main() -> None:
         "(median of 3, including Python and Qt imports)"
     )
     today = date.today()
-    with open_store(store, BENCH_KEY) as db:
-        repo = CaseRepository(db)
+    with Desk(open_store(store, BENCH_KEY), store, BENCH_KEY, actor="bench", clock=lambda: datetime.now(UTC)) as desk:
+        repo = desk.cases
         print(f"cases in store: {repo.count():,}")
         queries = {
             "all, newest first": CaseQuery(),
@@ -111,7 +111,7 @@ def main() -> None:
         ids = repo.find_ids(CaseQuery(), today=today)
         print(f"rows: first batch of 200 rows fetched in {timed(lambda: repo.summaries(ids[:200])):.1f} ms")
         started = time.perf_counter()
-        report = verify(db)
+        report = desk.verify()
         print(
             f"verify: page check, integrity, foreign keys and the chain of {report.entries:,} audit entries "
             f"in {time.perf_counter() - started:.1f} s ({'ok' if report.ok else 'PROBLEMS'})"

@@ -13,11 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from dpo_desk.application.actions import EXTEND
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
+from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
-from dpo_desk.gui.settings_dialog import SettingsDialog
-from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import key_from_keyring, key_from_passphrase
 
@@ -28,8 +30,8 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     settings = QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat)
     key = key_from_keyring(store) or key_from_passphrase(store, os.environ["DPO_DESK_PASSPHRASE"])
-    with open_store(store, key) as db:
-        window = MainWindow(CaseRepository(db), store, "dpo", lambda: datetime.now(UTC), settings, key)
+    with Desk(open_store(store, key), store, key, actor="dpo", clock=lambda: datetime.now(UTC)) as desk:
+        window = MainWindow(desk, settings, SynchronousRunner())
         window.resize(1380, 860)
         window.show()
         app.processEvents()
@@ -48,10 +50,12 @@ def main() -> None:
             window.register_view.setCurrentIndex(index)
             app.processEvents()
             window.grab().save(str(out / f"register-{name}.png"))
-        repo = CaseRepository(db)
+        state = window.case_view.state
+        assert state is not None
+        form = desk.form(state)
         dialogs = {
-            "new-case": NewCaseDialog(repo.register.entities(), lambda: datetime.now(UTC), repo.cases_from_emails),
-            "settings": SettingsDialog(repo.settings(), repo.register.entities()),
+            "new-case": NewCaseDialog(desk.register.entities(), desk.now, desk.cases.cases_from_emails),
+            "extend": FieldsDialog(EXTEND.title, EXTEND.fields, form, lambda v: EXTEND.check(v, form)),
             "password": PasswordDialog("k7dq-m2xp-9vwe-3hna-tt4r", False),
         }
         for name, dialog in dialogs.items():

@@ -1,13 +1,25 @@
-"""Qt stays in dpo_desk.gui: everything else imports and runs without PySide6."""
+"""The layers, as the code is read: Qt stays in dpo_desk.gui; the GUI and the command line reach the store only
+through the application layer's Desk; the store's services are built once, by the Desk, and speak no SQLite."""
 
+import ast
+import importlib
+import inspect
 import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import dpo_desk
+from dpo_desk.application.desk import Desk
 
 PACKAGE = Path(dpo_desk.__file__).parent
+SHELLS = [*sorted(PACKAGE.joinpath("gui").glob("*.py")), PACKAGE / "cli.py"]
+SERVICES = ("AuditLog", "Backups", "CaseRepository", "Decisions", "LetterStore", "MailStore", "Outcomes",
+            "ProcessorStore", "Register", "Retention", "StoreSettings", "Workflow")  # fmt: skip
+# What only the store's own code may hold: the connection, under any of the names it goes by.
+CONNECTION_NAMES = {"db", "_db", "conn"}
 
 
 def qt_free_modules() -> list[str]:
@@ -17,7 +29,9 @@ def qt_free_modules() -> list[str]:
         # __main__ runs the program when imported; it only calls dpo_desk.cli.
         if not module.name.startswith("dpo_desk.gui") and module.name != "dpo_desk.__main__"
     ]
-    assert {"dpo_desk.core.deadlines", "dpo_desk.store.cases", "dpo_desk.cli"} <= set(names)
+    assert {"dpo_desk.core.deadlines", "dpo_desk.store.cases", "dpo_desk.application.desk", "dpo_desk.cli"} <= set(
+        names
+    )
     return names
 
 
@@ -40,3 +54,72 @@ def test_no_source_outside_gui_mentions_pyside6() -> None:
         if "gui" not in path.relative_to(PACKAGE).parts and "PySide6" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.mark.parametrize("path", SHELLS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_the_shells_hold_no_database(path: Path) -> None:
+    """The GUI and the command line neither import sqlite-utils nor touch a connection: they ask a Desk."""
+    found = []
+    for node in ast.walk(tree(path)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"line {node.lineno}: imports {m}" for m in modules if m.split(".")[0] == "sqlite_utils"]
+        if isinstance(node, ast.Attribute) and node.attr in CONNECTION_NAMES:
+            found.append(f"line {node.lineno}: .{node.attr}")
+    assert found == []
+
+
+@pytest.mark.parametrize("path", SHELLS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_the_shells_take_only_types_and_constants_from_the_store(path: Path) -> None:
+    """A store function takes a connection or a store's path: calling one is reaching the store. The shells
+    may name the store's types (a letter record, a refusal's class) and read its constants."""
+    found = []
+    for node in ast.walk(tree(path)):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("dpo_desk.store"):
+            continue
+        module = importlib.import_module(node.module or "")
+        for alias in node.names:
+            value = getattr(module, alias.name)
+            if inspect.ismodule(value) or (callable(value) and not isinstance(value, type)):
+                found.append(f"line {node.lineno}: {node.module}.{alias.name}")
+    assert found == []
+
+
+def test_each_service_is_built_once_by_the_desk() -> None:
+    """No store module builds another service: they are handed the ones they use."""
+    found = []
+    for path in sorted(PACKAGE.joinpath("store").glob("*.py")):
+        for node in ast.walk(tree(path)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SERVICES:
+                found.append(f"store/{path.name} line {node.lineno}: {node.func.id}(…)")
+    assert found == []
+
+
+def test_the_desks_services_share_their_collaborators(desk: Desk) -> None:
+    assert desk.workflow.cases is desk.decisions.cases is desk.outcomes.cases is desk.mail.cases is desk.cases
+    assert desk.letters.cases is desk.cases and desk.letters.workflow is desk.workflow
+    assert desk.letters.decisions is desk.decisions and desk.letters.outcomes is desk.outcomes
+    assert desk.letters.processors is desk.processors and desk.cases.register is desk.register
+
+
+def test_the_services_speak_no_sqlite() -> None:
+    """Their methods take and give domain types only, so another backend could sit behind the same ones."""
+    found = []
+    for name in SERVICES:
+        service = next(
+            getattr(module, name)
+            for module in map(importlib.import_module, (f"dpo_desk.store.{m.name}" for m in pkgutil.iter_modules(
+                [str(PACKAGE / "store")])))
+            if hasattr(module, name)
+        )  # fmt: skip
+        for method_name, method in inspect.getmembers(service, inspect.isfunction):
+            if method_name.startswith("_"):
+                continue
+            signature = str(inspect.signature(method))
+            if any(word in signature for word in ("Database", "Connection", "rowid", "sqlite")):
+                found.append(f"{name}.{method_name}{signature}")
+    assert found == []

@@ -136,7 +136,7 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
         ),
         ("identity-waive", {"reason": " "}, "reason: say why"),
         ("pause", {"kind": "identity", "start": "1999-01-01", "reason": "doubt"}, "before the request was received"),
-        ("resume", {"kind": "identity", "end": on(1)}, "no identity pause is open"),
+        ("resume", {"kind": "identity", "end": on(1)}, "no pause of the clock is open"),
         ("extend", {"reasons": "complex", "notice_sent_on": "2099-01-01"}, "in the future"),
         (
             "fee",
@@ -152,11 +152,11 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
         ("fee-answer", {"state": "paid", "on": on(1)}, "no fee decision"),
         ("refuse", {"partial": False, "grounds": ["99"], "reasons": "x", "decided_on": on(1)}, "grounds: '99'"),
         ("outcome", {"right": "access", "details": {"provided_on": on(1)}}, "does not invoke access"),
-        ("sources", {"sources": ["moon-base"]}, "unknown source 'moon-base'"),
+        ("sources", {"sources": ["moon-base"]}, "sources: 'moon-base' is not one of website-cookies, web-forms, "),
         (
             "notify-recipient",
             {"recipient": "drift", "state": "notified", "on": on(1), "channel": "e-mail"},
-            "not a recipient of this case",
+            "no recipients to notify (Art. 19)",
         ),
         ("recipients-told", {"on": on(1)}, "no recipients"),
         ("status", {"to": "closed"}, "give a reason"),
@@ -209,7 +209,10 @@ def test_case_help_documents_every_action(capsys: pytest.CaptureFixture[str]) ->
         "status",
     ):
         assert f"  {action}: " in text
-    assert "JSON fields: reasons, notice_sent_on" in text
+    assert (
+        "JSON fields: reasons (told to the subject: complexity, number of requests), notice_sent_on (YYYY-MM-DD" in text
+    )
+    assert "right erasure: ground (17(1)(a)|" in text and "state not-notified: recipient" in text
 
 
 def test_letter_command(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object) -> None:

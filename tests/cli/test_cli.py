@@ -43,7 +43,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0
-    assert capsys.readouterr().out.strip() == f"dpo-desk {__version__}"
+    first, log = capsys.readouterr().out.splitlines()
+    assert first == f"dpo-desk {__version__}"
+    assert log.startswith("log: ") and log.endswith("dpo-desk.log")  # where to look when something went wrong
 
 
 def test_entry_points_run_headless(tmp_path: Path) -> None:
@@ -52,7 +54,7 @@ def test_entry_points_run_headless(tmp_path: Path) -> None:
         [Path(sys.executable).parent / "dpo-desk", "--version"],
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=True, env={"PATH": "/usr/bin"})
-        assert result.stdout.strip() == f"dpo-desk {__version__}"
+        assert result.stdout.splitlines()[0] == f"dpo-desk {__version__}"
 
 
 def test_demo_creates_a_store_and_never_overwrites_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,9 +5,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.store.cases import CaseRepository
-from tests.conftest import NOW
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,10 +22,14 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings, store_key: bytes
-) -> Iterator[MainWindow]:
-    main = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
+def runner() -> SynchronousRunner:
+    """Tasks run to their end before the call that started them returns: what tests check is deterministic."""
+    return SynchronousRunner()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner) -> Iterator[MainWindow]:
+    main = MainWindow(desk, settings, runner)
     qtbot.addWidget(main)
     main.show()
     yield main

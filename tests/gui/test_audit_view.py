@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.gui import audit_view as audit_view_module
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.audit import Anchor, case_entries
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.letters import LetterStore
 from dpo_desk.store.verify import verify
 from tests.conftest import NOW, new_case
 
@@ -34,7 +35,12 @@ def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepos
 
 
 def test_the_audit_page_lists_verifies_and_exports_the_anchor(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    repo: CaseRepository,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
 ) -> None:
     repo.add(new_case(), actor="alice", now=NOW)
     window.navigation.setCurrentRow(3)
@@ -49,29 +55,29 @@ def test_the_audit_page_lists_verifies_and_exports_the_anchor(
     monkeypatch.setattr(audit_view_module, "ask_anchor_path", lambda parent: target)
     page.anchor_button.click()
     anchor = Anchor.parse(target.read_text(encoding="utf-8"))
-    assert anchor.seq == 1 and verify(repo.db, anchor).ok
+    assert anchor.seq == 1 and verify(db, anchor).ok
 
 
-def test_a_broken_chain_shows_red(qtbot: QtBot, repo: CaseRepository, window: MainWindow) -> None:
+def test_a_broken_chain_shows_red(qtbot: QtBot, repo: CaseRepository, window: MainWindow, db: Database) -> None:
     repo.add(new_case(), actor="alice", now=NOW)
-    repo.db.execute("DROP TRIGGER audit_is_append_only_update")  # what someone editing the file could do
-    repo.db.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    db.execute("DROP TRIGGER audit_is_append_only_update")  # what someone editing the file could do
+    db.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 1")
     window.audit_view.verify_button.click()
     assert "Problems found" in window.audit_view.result.text()
 
 
-def test_case_entries_include_the_cases_letters_only(repo: CaseRepository) -> None:
+def test_case_entries_include_the_cases_letters_only(repo: CaseRepository, desk: Desk, db: Database) -> None:
     case_id = repo.add(new_case(), actor="alice", now=NOW)
     other = repo.add(new_case(name="Other"), actor="alice", now=NOW)
     for owner, letter_id in ((case_id, 1), (other, 2)):
-        repo.db.execute(
+        db.execute(
             "INSERT INTO letters (id, case_id, kind, lang, created_by, created_at, sha256, protected, file)"
             " VALUES (?, ?, 'acknowledgement', 'en', 'alice', '2026-11-29T12:00:00Z', 'x', 0, 'f.pdf')",
             (letter_id, owner),
         )
-    LetterStore(repo.db).mark_printed(1, actor="alice", now=NOW)
-    LetterStore(repo.db).mark_printed(2, actor="alice", now=NOW)
-    assert [(e.action, e.entity, e.entity_id) for e in case_entries(repo.db, case_id)] == [
+    desk.letters.mark_printed(1, actor="alice", now=NOW)
+    desk.letters.mark_printed(2, actor="alice", now=NOW)
+    assert [(e.action, e.entity, e.entity_id) for e in case_entries(db, case_id)] == [
         ("created", "case", str(case_id)),
         ("letter-printed", "letter", "1"),
     ]

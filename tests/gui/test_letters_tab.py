@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
 from dpo_desk.gui.fields_dialog import FieldsDialog
@@ -14,8 +16,6 @@ from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.letters import LetterStore
-from dpo_desk.store.workflow import Workflow
 from tests.conftest import NOW, new_case
 
 
@@ -37,11 +37,11 @@ def test_kinds_that_do_not_fit_are_disabled_with_the_reason(window: MainWindow, 
 
 
 def test_a_protected_letter_shows_its_password_once(
-    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     received = NOW - timedelta(days=3)
     case_id = repo.add(new_case(received=received, rights=(Right.ACCESS,)), actor="d", now=NOW)
-    workflow = Workflow(repo.db)
+    workflow = desk.workflow
     for evidence, method in ((Evidence.PASSPORT, Method.VIDEO_CALL), (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN)):
         check = IdentityCheck(evidence, method, "d", received + timedelta(hours=1), Outcome.PASSED)
         workflow.record_check(case_id, check, actor="d", now=NOW)
@@ -57,7 +57,7 @@ def test_a_protected_letter_shows_its_password_once(
     tab.generate_button.click()
     assert len(shown) == 1 and shown[0][1] is True
     assert tab.table.rowCount() == 1 and tab.table.item(0, 3).text() == "yes"
-    record = LetterStore(repo.db).letters(case_id)[0]
+    record = desk.letters.letters(case_id)[0]
     assert record.file.parent.name == "DSR-2026-0001" and record.file.name.startswith("DSR-2026-0001-access")
     text = subprocess.run(
         ["pdftotext", "-upw", shown[0][0], str(record.file), "-"], capture_output=True, text=True, check=True
@@ -72,7 +72,7 @@ def test_a_protected_letter_shows_its_password_once(
     assert shown[-1] == (shown[0][0], True)  # shown again from the keyring
 
 
-def test_acknowledgements_in_a_batch(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+def test_acknowledgements_in_a_batch(qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository) -> None:
     for offset in range(4):
         repo.add(new_case(received=datetime(2026, 11, 20 + offset, 9, tzinfo=UTC)), actor="d", now=NOW)
     window.model.refresh()
@@ -80,18 +80,32 @@ def test_acknowledgements_in_a_batch(qtbot: QtBot, window: MainWindow, repo: Cas
     with qtbot.waitSignal(window.batch_finished, timeout=20000) as finished:
         window.acknowledge_action.trigger()
     assert finished.args == [4]
-    letters = LetterStore(repo.db)
-    assert all(len(letters.letters(case_id)) == 1 for case_id in range(1, 5))
-    assert "4 acknowledgement(s) written" in window.statusBar().currentMessage()
+    assert all(len(desk.letters.letters(case_id)) == 1 for case_id in range(1, 5))
+    assert "4 of 4 acknowledgement(s) written" in window.statusBar().currentMessage()
 
 
-def test_a_batch_can_be_cancelled(qtbot: QtBot, window: MainWindow, repo: CaseRepository) -> None:
+def test_a_batch_can_be_cancelled(
+    qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel stops the batch at the next letter; the letters written before it stay. The synchronous runner
+    makes the moment exact: Cancel is pressed while the third letter's progress is shown."""
     for offset in range(6):
         repo.add(new_case(received=datetime(2026, 11, 20 + offset, 9, tzinfo=UTC)), actor="d", now=NOW)
     window.model.refresh()
     window.table.selectAll()
-    window.acknowledge_action.trigger()
-    qtbot.waitUntil(lambda: window.batch_progress.value() >= 1, timeout=10000)
+    labels: list[str] = []
+    show = QProgressDialog.setLabelText
+
+    def shown_then_cancelled(dialog: QProgressDialog, text: str) -> None:
+        show(dialog, text)
+        labels.append(text)
+        if len(labels) == 3:
+            dialog.canceled.emit()  # what its Cancel button does
+
+    monkeypatch.setattr(QProgressDialog, "setLabelText", shown_then_cancelled)
     with qtbot.waitSignal(window.batch_finished, timeout=10000) as finished:
-        window.batch_progress.cancel()
-    assert 1 <= finished.args[0] < 6
+        window.acknowledge_action.trigger()
+    assert finished.args == [2]
+    assert sum(len(desk.letters.letters(case_id)) for case_id in range(1, 7)) == 2
+    assert "2 of 6 acknowledgement(s) written before Cancel" in window.statusBar().currentMessage()
+    assert labels[:2] == ["Writing acknowledgements: 1 of 6…", "Writing acknowledgements: 2 of 6…"]

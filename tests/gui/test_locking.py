@@ -4,14 +4,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
-from dpo_desk.gui.auto_lock import IDLE_SETTING
-from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.core.settings import AUTO_LOCK_MINUTES
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.main_window import OLD_AUTO_LOCK_KEY, MainWindow
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.workflow import Workflow
 from tests.conftest import NOW, TEST_PASSPHRASE, new_case
 
 
@@ -29,15 +32,15 @@ def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
     window.table.selectRow(0)
     assert window.case_view.case is not None
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.locked
+    assert window.window_lock.is_locked
     assert window.model.rowCount() == 0 and window.case_view.case is None
-    assert not window.table.isVisible() and window.lock_screen.isVisible()
+    assert not window.table.isVisible() and window.window_lock.screen.isVisible()
     assert not window.new_case_action.isEnabled() and not window.find_action.isEnabled()
     assert window.lock_action.isEnabled() and window.quit_action.isEnabled()
 
-    qtbot.keyClicks(window.lock_screen.entry.field, TEST_PASSPHRASE)
-    qtbot.mouseClick(window.lock_screen.entry.unlock_button, Qt.MouseButton.LeftButton)
-    assert not window.locked
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    qtbot.mouseClick(window.window_lock.screen.entry.unlock_button, Qt.MouseButton.LeftButton)
+    assert not window.window_lock.is_locked
     assert window.model.rowCount() == 3 and window.table.isVisible()
     assert window.new_case_action.isEnabled()
 
@@ -45,19 +48,23 @@ def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
 def test_a_wrong_passphrase_keeps_it_locked_and_each_failure_waits_longer(
     qtbot: QtBot, with_cases: CaseRepository, window: MainWindow
 ) -> None:
-    window.lock()
-    entry = window.lock_screen.entry
+    window.window_lock.lock()
+    entry = window.window_lock.screen.entry
     qtbot.keyClicks(entry.field, "not the passphrase at all")
     qtbot.keyClick(entry.field, Qt.Key.Key_Return)
-    assert window.locked and window.model.rowCount() == 0
+    assert window.window_lock.is_locked and window.model.rowCount() == 0
     assert entry.field.text() == ""  # the typed text does not stay in the widget
     assert "Wrong passphrase" in entry.message.text() and "1 s" in entry.message.text()
-    assert not entry.field.isEnabled() and not entry.unlock_button.isEnabled()
-    qtbot.waitUntil(lambda: entry.field.isEnabled(), timeout=3000)
+    assert entry.field.isEnabled() and not entry.unlock_button.isEnabled()  # the field keeps Enter
+    qtbot.keyClicks(entry.field, TEST_PASSPHRASE)
+    qtbot.keyClick(entry.field, Qt.Key.Key_Return)  # during the wait: not tried, not counted
+    assert window.window_lock.is_locked and entry.failures == 1
+    entry.field.clear()
+    qtbot.waitUntil(entry.unlock_button.isEnabled, timeout=3000)
     qtbot.keyClicks(entry.field, "still not the passphrase")
     qtbot.keyClick(entry.field, Qt.Key.Key_Return)
     assert "2 s" in entry.message.text()
-    assert window.locked
+    assert window.window_lock.is_locked
 
 
 def test_an_open_dialog_is_closed_by_the_lock(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
@@ -65,45 +72,60 @@ def test_an_open_dialog_is_closed_by_the_lock(qtbot: QtBot, with_cases: CaseRepo
 
     dialog = QDialog(window)
     dialog.show()
-    window.lock()
+    window.window_lock.lock()
     assert not dialog.isVisible()
 
 
 def test_idle_time_locks_the_window(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
-    window.idle_watcher.timer.setInterval(30)
-    window.idle_watcher.timer.start()
-    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    window.window_lock.idle_watcher.timer.setInterval(30)
+    window.window_lock.idle_watcher.timer.start()
+    qtbot.waitUntil(lambda: window.window_lock.is_locked, timeout=3000)
     assert window.model.rowCount() == 0
 
 
 def test_a_key_press_restarts_the_idle_clock(qtbot: QtBot, window: MainWindow) -> None:
-    window.idle_watcher.timer.stop()
+    window.window_lock.idle_watcher.timer.stop()
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
-    assert window.idle_watcher.timer.isActive()
-    window.idle_watcher.timer.stop()
+    assert window.window_lock.idle_watcher.timer.isActive()
+    window.window_lock.idle_watcher.timer.stop()
     QApplication.processEvents()  # repaints and timers are not activity
-    assert not window.idle_watcher.timer.isActive()
+    assert not window.window_lock.idle_watcher.timer.isActive()
 
 
-def test_the_idle_minutes_are_a_setting(
-    qtbot: QtBot, window: MainWindow, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+def test_the_idle_minutes_are_an_audited_store_setting(
+    qtbot: QtBot, window: MainWindow, desk: Desk, db: Database, settings: QSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert window.idle_watcher.timer.interval() == 10 * 60 * 1000
-    monkeypatch.setattr(QInputDialog, "getInt", lambda *args: (3, True))
+    assert window.window_lock.idle_watcher.timer.interval() == 10 * 60 * 1000
+
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        minutes = dialog.inputs["auto_lock_minutes"]
+        assert (minutes.minimum(), minutes.maximum(), minutes.value()) == (1, 240, 10)
+        minutes.setValue(3)
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
     window.auto_lock_action.trigger()
-    assert window.idle_watcher.timer.interval() == 3 * 60 * 1000
-    assert int(settings.value(IDLE_SETTING)) == 3
+    assert window.window_lock.idle_watcher.timer.interval() == 3 * 60 * 1000
+    assert desk.settings.get(AUTO_LOCK_MINUTES) == 3
+    last = db.execute("SELECT action, entity_id FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert last == ("setting", "auto_lock_minutes")
+    assert settings.allKeys() == []  # a security control is not this computer's to keep
 
 
-def test_the_setting_is_read_at_start_and_bad_values_fall_back(
-    qtbot: QtBot, repo: CaseRepository, store_path: Path, settings: QSettings, store_key: bytes
+def test_minutes_once_kept_on_this_computer_move_into_the_store(
+    qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner
 ) -> None:
-    settings.setValue(IDLE_SETTING, "five")
-    window = MainWindow(repo, store_path, "dpo", lambda: NOW, settings, store_key)
+    settings.setValue(OLD_AUTO_LOCK_KEY, 5)
+    window = MainWindow(desk, settings, runner)
     qtbot.addWidget(window)
-    assert window.auto_lock_minutes() == 10
-    settings.setValue(IDLE_SETTING, 2)
-    assert window.auto_lock_minutes() == 2
+    assert desk.settings.get(AUTO_LOCK_MINUTES) == 5
+    assert window.window_lock.idle_watcher.timer.interval() == 5 * 60 * 1000
+    assert not settings.contains(OLD_AUTO_LOCK_KEY)
+    settings.setValue(OLD_AUTO_LOCK_KEY, "five")  # a value no version wrote: the store's stands
+    qtbot.addWidget(MainWindow(desk, settings, runner))
+    assert desk.settings.get(AUTO_LOCK_MINUTES) == 5 and not settings.contains(OLD_AUTO_LOCK_KEY)
 
 
 def texts_on_screen(window: MainWindow) -> list[str]:
@@ -128,7 +150,7 @@ def texts_on_screen(window: MainWindow) -> list[str]:
 
 
 def test_after_locking_no_widget_or_model_holds_case_data_and_settings_never_do(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow, settings: QSettings
+    qtbot: QtBot, repo: CaseRepository, desk: Desk, window: MainWindow, settings: QSettings
 ) -> None:
     case_id = repo.add(
         new_case(name="Canary Lockwood", emails=("canary.lockwood@example.org",), text="CANARY-REQUEST"),
@@ -136,13 +158,13 @@ def test_after_locking_no_widget_or_model_holds_case_data_and_settings_never_do(
         now=NOW,
     )
     check = IdentityCheck(Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", NOW, Outcome.PASSED, note="CANARY-ID-NOTE")
-    Workflow(repo.db).record_check(case_id, check, actor="dpo", now=NOW)
+    desk.workflow.record_check(case_id, check, actor="dpo", now=NOW)
     repo.add_note(case_id, "CANARY-CASE-NOTE", author="dpo", now=NOW)
     window.model.refresh()
     window.table.selectRow(0)
     shown = " ".join(texts_on_screen(window))
     assert [c for c in ("Canary Lockwood", "CANARY-ID-NOTE", "CANARY-CASE-NOTE") if c not in shown] == []
-    window.lock()
+    window.window_lock.lock()
     leaks = [text for text in texts_on_screen(window) if "Canary" in text or "CANARY" in text or "lockwood" in text]
     assert leaks == []
     window.close()

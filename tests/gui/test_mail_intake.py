@@ -8,13 +8,14 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Right
-from dpo_desk.gui import main_window as main_window_module
+from dpo_desk.gui import mail_import
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.mail import MailStore
 
 MAIL = Path(__file__).parents[1] / "data" / "mail"
 NOW_TEST = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -52,7 +53,7 @@ def dialogs(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> list[NewCaseDialog
 
 
 def test_dropping_an_outlook_msg_opens_the_prefilled_dialog(
-    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog]
+    qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository, dialogs: list[NewCaseDialog]
 ) -> None:
     with qtbot.waitSignal(window.case_created) as created:
         drop(window, MAIL / "31-pl-outlook.msg")
@@ -66,44 +67,44 @@ def test_dropping_an_outlook_msg_opens_the_prefilled_dialog(
     assert dialog.received.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-06-10 10:31"  # Warsaw time
     case = repo.get(created.args[0])
     assert case.subject.emails == ("jan.kowalski.31@example.com",)
-    assert MailStore(repo.db).attachments(case.id)[0][0] == "dowód skan zaczerniony.pdf"
+    assert desk.mail.attachments(case.id)[0][0] == "dowód skan zaczerniony.pdf"
 
 
 def test_a_known_sender_is_offered_and_a_repeat_message_flagged(
-    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog]
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog], db: Database
 ) -> None:
     with qtbot.waitSignal(window.case_created):
-        window.import_mail(MAIL / "01-en-mozilla.eml")
+        window.mail_import.import_file(MAIL / "01-en-mozilla.eml")
     with qtbot.waitSignal(window.case_created):
-        window.import_mail(MAIL / "30-en-duplicate-of-01.eml")
+        window.mail_import.import_file(MAIL / "30-en-duplicate-of-01.eml")
     second = dialogs[1]
     assert second.link_subject.isVisibleTo(second) and not second.link_subject.isChecked()
     assert "DSR-2026-0001" in second.link_subject.text() and "can be forged" in second.link_subject.text()
     assert "was imported before: DSR-2026-0001" in second.mail_info.text()
-    subjects = {row[0] for row in repo.db.execute("SELECT subject_id FROM cases")}
+    subjects = {row[0] for row in db.execute("SELECT subject_id FROM cases")}
     assert len(subjects) == 2  # not linked unless the DPO ticks it
 
 
 def test_a_file_that_is_not_mail_is_refused_and_quarantined(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_path: Path
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_path: Path, db: Database
 ) -> None:
     bad = tmp_path / "photo.eml"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    monkeypatch.setattr(main_window_module, "ask_mail_path", lambda parent: bad)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: warnings.append(text))
+    monkeypatch.setattr(mail_import, "ask_mail_path", lambda parent: bad)
     window.import_mail_action.trigger()
     assert warnings and warnings[0].startswith("photo.eml: ") and "Quarantined files" in warnings[0]
-    assert window._repo.db.execute("SELECT file_name FROM quarantine").fetchall() == [("photo.eml",)]
+    assert db.execute("SELECT file_name FROM quarantine").fetchall() == [("photo.eml",)]
     assert window.model.rowCount() == 0
 
 
-def test_without_a_guess_the_dpo_must_choose_the_entity(qtbot: QtBot, window: MainWindow) -> None:
+def test_without_a_guess_the_dpo_must_choose_the_entity(qtbot: QtBot, desk: Desk) -> None:
     from dpo_desk.mail.draft import draft_from
     from dpo_desk.mail.parse import read_mail
 
-    draft = draft_from(read_mail(MAIL / "12-fi-apple.eml"), window._repo.register.entities())
-    dialog = NewCaseDialog(window._repo.register.entities(), lambda: NOW_TEST, lambda emails: [])
+    draft = draft_from(read_mail(MAIL / "12-fi-apple.eml"), desk.register.entities())
+    dialog = NewCaseDialog(desk.register.entities(), lambda: NOW_TEST, lambda emails: [])
     qtbot.addWidget(dialog)
     dialog.prefill(draft, [], [])
     assert dialog.entity.currentText() == "Choose the receiving entity…"

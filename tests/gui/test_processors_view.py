@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.gui import processors_view
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.store.processors import ProcessorStore
 from tests.conftest import NOW
 
 
@@ -32,20 +32,20 @@ def test_search_filters_the_list(window: MainWindow) -> None:
 
 
 def test_editing_a_sheet_clears_its_stale_flag(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
     view = window.processors_view
     row = row_of(view, "Hotjar")
     assert view.table.item(row, 7).text() == processors_view.STALE
 
-    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
-        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
         qtbot.addWidget(dialog)
         dialog.inputs["country"].setText("mt-x")
-        assert "country: 'MT-X' is not an ISO 3166 country code" in dialog.problem.text()
+        assert "Country: 'MT-X' is not an ISO 3166 country code" in dialog.problem.text()  # by its label
         dialog.inputs["country"].setText("mt")
         dialog.inputs["privacy_email"].setText("privacy@hotjar.com")
-        dialog.inputs["reviewed"].setChecked(True)
+        dialog.inputs["last_reviewed"].given.setChecked(True)  # reviewed today, the date it offers
         assert dialog.ok.isEnabled()
         return dialog.values()
 
@@ -55,15 +55,15 @@ def test_editing_a_sheet_clears_its_stale_flag(
     row = row_of(view, "Hotjar")
     assert view.table.item(row, 7).text() == "ok"
     assert view.table.item(row, 4).text() == "MT"
-    sheet = ProcessorStore(window._repo.db).sheet("hotjar")
+    sheet = desk.processors.sheet("hotjar")
     assert sheet.last_reviewed == NOW.date() and sheet.privacy_email == "privacy@hotjar.com"
 
 
 def test_adding_a_likely_duplicate_asks_first(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
-        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
         qtbot.addWidget(dialog)
         for name, value in (
             ("key", "google-forms"),
@@ -90,7 +90,10 @@ def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(processors_view, "ask_pdf_path", lambda parent, suggested: target)
     view = window.processors_view
     view.table.selectRow(row_of(view, "Drift"))
+    printed: list[str] = []
+    view.printed.connect(printed.append)
     (view.booklet_button if booklet else view.print_button).click()
+    assert printed and printed[0].startswith("sheets.pdf: ")
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "Drift" in text and "Drift.com, Inc." in text and "Chatbot" in text
     assert "review due" in text
@@ -110,12 +113,12 @@ def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest
 def test_a_source_is_added_in_the_register_view(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def ask(cls, title, fields, validate, parent=None, *, ok_text=""):
-        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
         qtbot.addWidget(dialog)
         dialog.inputs["key"].setText("webinars")
         dialog.inputs["name"].setText("Webinar attendees")
-        assert dialog.problem.text().startswith("data_categories: give at least one")
+        assert dialog.problem.text().startswith("Data categories: give at least one")
         dialog.inputs["data_categories"].setText("name, e-mail")
         dialog.inputs["purposes"].setText("running the webinar")
         dialog.inputs["legal_bases"].setText("Art. 6(1)(b) contract")
@@ -130,9 +133,10 @@ def test_a_source_is_added_in_the_register_view(
 
 
 def test_import_previews_then_applies_only_when_confirmed(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
     view = window.processors_view
+    assert view.import_button.isVisibleTo(view) and view.export_button.isVisibleTo(view)  # they were never laid out
     exported = tmp_path / "sheets.json"
     monkeypatch.setattr(processors_view, "ask_sheets_path", lambda parent, saving: exported)
     monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
@@ -147,7 +151,7 @@ def test_import_previews_then_applies_only_when_confirmed(
 
     monkeypatch.setattr(processors_view, "confirm_import", confirm)
     view.import_button.click()  # declined: nothing changes
-    assert ProcessorStore(window._repo.db).sheet("hotjar").legal_entity == "Hotjar Ltd."
+    assert desk.processors.sheet("hotjar").legal_entity == "Hotjar Ltd."
     view.import_button.click()  # confirmed
     assert seen == ["0 added, 1 changed, 46 unchanged"] * 2
-    assert ProcessorStore(window._repo.db).sheet("hotjar").legal_entity == "Hotjar Limited"
+    assert desk.processors.sheet("hotjar").legal_entity == "Hotjar Limited"

@@ -4,13 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
 
+from dpo_desk.application.demo import populate
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Status
 from dpo_desk.gui import retention_dialog as module
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store import retention
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.demo import populate
 from tests.conftest import NOW, new_case
 
 
@@ -23,60 +25,74 @@ def ended_long_ago(repo: CaseRepository) -> int:
     return case_id
 
 
-def dialog(qtbot: QtBot, repo: CaseRepository, window: MainWindow) -> module.RetentionDialog:
-    shown = module.RetentionDialog(repo.db, "dpo", lambda: NOW, lambda: date(2026, 11, 29), window)
+def dialog(qtbot: QtBot, desk: Desk, window: MainWindow) -> module.RetentionDialog:
+    shown = module.RetentionDialog(desk, window)
     qtbot.addWidget(shown)
     return shown
 
 
 def test_preview_then_purge(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow, ended_long_ago: int, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    repo: CaseRepository,
+    desk: Desk,
+    window: MainWindow,
+    ended_long_ago: int,
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
 ) -> None:
-    shown = dialog(qtbot, repo, window)
+    shown = dialog(qtbot, desk, window)
     assert shown.table.rowCount() == 1
     assert shown.table.item(0, 0).text() == repo.get_by_id(ended_long_ago).reference
     assert shown.purge_button.text() == "&Purge 1 case(s)…"
     monkeypatch.setattr(module, "confirm", lambda parent, action, count: False)
     shown.purge_button.click()
-    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
 
     monkeypatch.setattr(module, "confirm", lambda parent, action, count: action == "purge")
     shown.purge_button.click()
-    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     assert shown.table.rowCount() == 0 and not shown.purge_button.isEnabled()
-    assert repo.db.execute("SELECT count(*) FROM audit WHERE action = 'retention-purge'").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM audit WHERE action = 'retention-purge'").fetchone()[0] == 1
 
 
 def test_preview_then_anonymise(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow, ended_long_ago: int, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    repo: CaseRepository,
+    desk: Desk,
+    window: MainWindow,
+    ended_long_ago: int,
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
 ) -> None:
-    shown = dialog(qtbot, repo, window)
+    shown = dialog(qtbot, desk, window)
     asked: list[str] = []
     monkeypatch.setattr(module, "confirm", lambda parent, action, count: asked.append(action) or True)
     assert shown.anonymise_button.text() == "&Anonymise 1 case(s)…"
     shown.anonymise_button.click()
     assert asked == ["anonymise"]
-    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 2
     assert repo.get_by_id(ended_long_ago).subject.name == "(anonymised)"
     assert shown.table.rowCount() == 1  # still past retention, now anonymised: it can still be purged
 
 
 def test_a_longer_period_empties_the_list(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow, ended_long_ago: int
+    qtbot: QtBot, repo: CaseRepository, desk: Desk, window: MainWindow, ended_long_ago: int
 ) -> None:
-    shown = dialog(qtbot, repo, window)
+    shown = dialog(qtbot, desk, window)
     shown.months.setValue(120)
     assert shown.table.rowCount() == 0
     assert shown.summary.text() == "No case is past the retention period."
 
 
-def test_every_anonymised_demo_case_still_shows(repo: CaseRepository, window: MainWindow) -> None:
+def test_every_anonymised_demo_case_still_shows(
+    repo: CaseRepository, desk: Desk, window: MainWindow, db: Database
+) -> None:
     """Anonymised cases keep blanks where text was: every view of them must still work."""
-    populate(repo.db, cases=60, seed=9, now=NOW)
+    populate(desk, cases=60, seed=9)
     far_future = date(2040, 1, 1)
-    expired = [case.case_id for case in retention.expired_cases(repo.db, today=far_future, months=1)]
+    expired = [case.case_id for case in retention.expired_cases(db, today=far_future, months=1)]
     assert len(expired) >= 10
-    retention.anonymise(repo.db, expired, today=far_future, months=1, actor="dpo", now=NOW)
+    retention.anonymise(db, expired, today=far_future, months=1, actor="dpo", now=NOW)
     for case_id in expired:
         window.case_view.show_case(case_id)
         assert window.case_view.subject.text().startswith("(anonymised)")

@@ -5,12 +5,21 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.core.models import Right, Status
-from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.fields_dialog import Choices, FieldsDialog, OptionalDate
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
@@ -21,7 +30,19 @@ RECEIVED = NOW - timedelta(days=12)
 def fill(dialog: FieldsDialog, values: dict[str, Any]) -> None:
     for name, value in values.items():
         widget = dialog.inputs[name]
-        if isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
+        if isinstance(widget, OptionalDate):
+            widget.given.setChecked(value is not None)
+            if value is not None:
+                widget.date.setDate(QDate(value.year, value.month, value.day))
+        elif isinstance(widget, Choices):
+            chosen = value if isinstance(value, list) else [value]
+            for row in range(widget.count()):
+                item = widget.item(row)
+                value_of = item.data(Qt.ItemDataRole.UserRole)
+                widget.set_checked(value_of, value_of in chosen)
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(value)
+        elif isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
             widget.setDateTime(QDateTime(value.year, value.month, value.day, value.hour, value.minute, 0))
         elif isinstance(widget, QDateEdit):
             widget.setDate(QDate(value.year, value.month, value.day))
@@ -45,8 +66,10 @@ class Answers:
         self.queue: list[dict[str, Any]] = []
         self.problems: list[str] = []
 
-    def ask(self, cls: type, title: str, fields: Any, validate: Any, parent: Any = None, *, ok_text: str = "") -> Any:
-        dialog = cls(title, fields, validate, parent, ok_text=ok_text)
+    def ask(
+        self, cls: type, title: str, fields: Any, form: Any, validate: Any, parent: Any = None, **options: Any
+    ) -> Any:
+        dialog = cls(title, fields, form, validate, parent, **options)
         self.qtbot.addWidget(dialog)
         fill(dialog, self.queue.pop(0))
         self.problems.append(dialog.problem.text())
@@ -60,7 +83,7 @@ def answers(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Answers]:
     player = Answers(qtbot)
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(lambda cls, *a, **k: player.ask(cls, *a, **k)))
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: warnings.append(text))
     player.warnings = warnings  # type: ignore[attr-defined]
     yield player
     assert not player.queue, "unused answers"
@@ -90,13 +113,13 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
             "evidence": "passport",
             "method": "video-call",
             "outcome": "passed",
-            "checked_at": (RECEIVED + timedelta(days=1)).replace(tzinfo=None),
+            "checked_at": (RECEIVED + timedelta(days=1)).astimezone(),
         },
         {
             "evidence": "account-login",
             "method": "account-login",
             "outcome": "passed",
-            "checked_at": (RECEIVED + timedelta(days=1)).replace(tzinfo=None),
+            "checked_at": (RECEIVED + timedelta(days=1)).astimezone(),
         },
     ]
     view.identity_tab.record_button.click()
@@ -107,16 +130,20 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     # A clarification pause, answered two days later: the due date moves by two days.
     due_before = repo.get_by_id(case_id).deadlines.due
     answers.queue += [{"kind": "clarification", "start": on(2), "reason": "Which systems?"}, {"end": on(4)}]
-    view.pause_button.click()
+    view.deadline_tab.pause_button.click()
     assert "Waiting on the subject's answer (clarification)" in view.next_step.text()
-    view.resume_button.click()
+    view.deadline_tab.resume_button.click()
     assert repo.get_by_id(case_id).deadlines.due > due_before
 
     # The extension, with the notice sent in time.
     answers.queue.append({"reasons": "Data in six systems", "notice_sent_on": on(5)})
-    view.extend_button.click()
+    view.deadline_tab.extend_button.click()
     assert repo.get_by_id(case_id).extension is not None
-    assert not view.extend_button.isEnabled()
+    assert not view.deadline_tab.extend_button.isEnabled()
+    assert (
+        view.deadline_tab.extend_button.toolTip()
+        == "The case is already extended; the period can be extended only once"
+    )
 
     # A fee, announced and paid (the earlier case is the basis).
     answers.queue += [
@@ -138,7 +165,7 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     answers.queue += [
         {"provided_on": on(9)},
         {"ground": "17(1)(a)", "systems": ["CRM"], "backups_beyond_use": True, "done_on": on(9)},
-        {"chatbot": True},
+        {"sources": ["chatbot"]},
     ]
     view.outcomes_tab.record_buttons["access"].click()
     view.outcomes_tab.record_buttons["erasure"].click()
@@ -175,6 +202,45 @@ def test_an_extension_after_the_deadline_is_refused_with_a_message(
     window.model.refresh()
     window.select_case(case_id)
     answers.queue.append({"reasons": "Complex", "notice_sent_on": date(2026, 10, 20)})
-    window.case_view.extend_button.click()
+    window.case_view.deadline_tab.extend_button.click()
     assert "the extension notice had to be sent by Thu 1 Oct 2026" in answers.problems[-1]
     assert repo.get_by_id(case_id).extension is None
+
+
+def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
+    window: MainWindow, repo: CaseRepository
+) -> None:
+    """Every action button follows the case shown: the closed case's reasons never stay on an open case."""
+    closed = repo.add(new_case(received=RECEIVED, rights=(Right.ACCESS, Right.ERASURE)), actor="d", now=NOW)
+    repo.change_status(closed, Status.WITHDRAWN, actor="d", reason="the subject withdrew", now=NOW)
+    repo.change_status(closed, Status.CLOSED, actor="d", reason="", now=NOW)
+    open_case = repo.add(new_case(received=RECEIVED, rights=(Right.ACCESS, Right.ERASURE)), actor="d", now=NOW)
+    window.model.refresh()
+    view = window.case_view
+    window.select_case(closed)
+    buttons = view.action_buttons()
+    assert len(buttons) == 27  # every declared case action has its button
+    for button in buttons:
+        if button.action.name in ("status", "note"):
+            assert button.isEnabled(), button.action.name
+        else:
+            assert not button.isEnabled(), button.action.name
+            assert button.toolTip() == "The case is closed: reopen it (Change status) to change it"
+
+    window.select_case(open_case)
+    enabled = {button.action.name: button.isEnabled() for button in view.action_buttons()}
+    tips = {button.action.name: button.toolTip() for button in view.action_buttons()}
+    assert {name for name, on in enabled.items() if on} == {
+        "status", "note", "identity-check", "identity-waive", "identity-fail", "identity-doubt", "pause", "extend",
+        "fee", "refuse", "outcome-access", "outcome-erasure", "outcome-child-deletion", "sources",
+    }  # fmt: skip
+    assert not any("closed" in tip for tip in tips.values())
+    assert tips["identity-answer"] == "No request for identity information is open"
+    assert tips["resume"] == "No pause of the clock is open"
+    assert tips["fee-answer"] == "The case has no fee decision"
+    assert tips["outcome-rectification"] == "The case does not invoke rectification"
+    assert tips["recipient-notified"].startswith("The case has no recipients to notify")
+    assert tips["recipient-confirmed"] == "No recipient is recorded as notified yet"
+    assert tips["identity-check"] == "Record one identity check"
+    # The Case menu says the same as the buttons.
+    assert window.change_status_action.isEnabled() and window.add_note_action.isEnabled()

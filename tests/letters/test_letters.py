@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Extension
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision
@@ -17,6 +18,7 @@ from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
 from dpo_desk.core.recipients import NoticeState
 from dpo_desk.core.refusal import Refusal, RefusalGround
+from dpo_desk.core.settings import LETTER_PAPER, PROTECT_ALL_LETTERS
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.protect import password_bits
@@ -41,14 +43,14 @@ def day(offset: int) -> date:
 
 
 @pytest.fixture
-def letters(db: Database, qapp: object) -> LetterStore:
-    return LetterStore(db)
+def letters(desk: Desk, qapp: object) -> LetterStore:
+    return desk.letters
 
 
 @pytest.fixture
 def full_case(letters: LetterStore) -> int:
     """A case with every step recorded, so every kind of letter fits it."""
-    cases, workflow, decisions, outcomes = letters.workflow.cases, letters.workflow, letters.decisions, letters.outcomes
+    cases, workflow, decisions, outcomes = letters.cases, letters.workflow, letters.decisions, letters.outcomes
     earlier = cases.add(new_case(received=RECEIVED - timedelta(days=60)), actor="dpo", now=NOW)
     assert earlier
     case_id = cases.add(new_case(received=RECEIVED, rights=ALL_RIGHTS), actor="dpo", now=NOW)
@@ -102,11 +104,11 @@ def read(path: Path, password: str | None = None) -> str:
 def test_every_kind_renders_for_a_case(letters: LetterStore, full_case: int, tmp_path: Path, kind: LetterKind) -> None:
     case_id = full_case
     if kind is LetterKind.IDENTITY_REQUEST:  # only while identity is pending
-        case_id = letters.workflow.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
+        case_id = letters.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
     assert letters.why_not(case_id, kind) == ""
     made = letters.generate(case_id, kind, tmp_path / "letter.pdf", render, actor="dpo", now=NOW)
     text = read(made.record.file, made.password)
-    case = letters.workflow.cases.get_by_id(case_id)
+    case = letters.cases.get_by_id(case_id)
     assert case.reference in text and "Altoros Norge AS" in text and "Kongens gate 3" in text
     assert kind.heading in text and "Page 1 of" in text
     assert made.record.protected is kind.discloses_data
@@ -173,7 +175,7 @@ def test_without_a_keyring_the_password_is_returned_to_show(
 
 
 def test_the_gate_refuses_data_before_identity_is_settled(letters: LetterStore, tmp_path: Path) -> None:
-    case_id = letters.workflow.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
+    case_id = letters.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
     assert "identity not verified" in letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
     with pytest.raises(RefusedError, match="access-response: identity not verified"):
         letters.generate(case_id, LetterKind.ACCESS_RESPONSE, tmp_path / "a.pdf", render, actor="d", now=NOW)
@@ -183,7 +185,7 @@ def test_the_gate_refuses_data_before_identity_is_settled(letters: LetterStore, 
 
 
 def test_the_us_entity_writes_on_us_letter(letters: LetterStore, tmp_path: Path) -> None:
-    case_id = letters.workflow.cases.add(new_case(received=RECEIVED, entity="Altoros Americas LLC"), actor="d", now=NOW)
+    case_id = letters.cases.add(new_case(received=RECEIVED, entity="Altoros Americas LLC"), actor="d", now=NOW)
     made = letters.generate(case_id, LetterKind.ACKNOWLEDGEMENT, tmp_path / "a.pdf", render, actor="d", now=NOW)
     with pikepdf.open(made.record.file) as pdf:
         box = [float(v) for v in pdf.pages[0].mediabox]
@@ -201,10 +203,8 @@ def test_a_template_naming_an_unknown_field_fails(letters: LetterStore, full_cas
         compose(LetterKind.ACKNOWLEDGEMENT, context)
 
 
-def test_paper_and_protection_are_settings(letters: LetterStore, full_case: int, tmp_path: Path, db: Database) -> None:
-    from dpo_desk.store.settings import LetterSettings, save_letter_settings
-
-    save_letter_settings(db, LetterSettings(protect_all=True, paper="Letter"), actor="dpo", now=NOW)
+def test_paper_and_protection_are_settings(letters: LetterStore, full_case: int, tmp_path: Path, desk: Desk) -> None:
+    desk.save_settings({PROTECT_ALL_LETTERS: True, LETTER_PAPER: "Letter"})
     made = letters.generate(full_case, LetterKind.ACKNOWLEDGEMENT, tmp_path / "a.pdf", render, actor="d", now=NOW)
     assert made.password is not None and made.record.protected
     with pikepdf.open(made.record.file, password=made.password) as pdf:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
+from dpo_desk.core.settings import PROTECT_ALL_LETTERS
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters.protect import new_password, password_bits
 from dpo_desk.store.letters import LetterStore
-from dpo_desk.store.settings import LetterSettings, save_letter_settings
 from tests.conftest import new_case
 from tests.letters.test_letters import read
 
@@ -31,12 +31,12 @@ def canary(number: int) -> str:
 
 
 @pytest.fixture
-def letters(db: Database, qapp: object) -> LetterStore:
-    return LetterStore(db)
+def letters(desk: Desk, qapp: object) -> LetterStore:
+    return desk.letters
 
 
 def verified_cases(letters: LetterStore) -> list[int]:
-    cases, workflow = letters.workflow.cases, letters.workflow
+    cases, workflow = letters.cases, letters.workflow
     ids = []
     for number in range(SUBJECTS):
         received = NOW - timedelta(days=10)
@@ -61,8 +61,9 @@ def verified_cases(letters: LetterStore) -> list[int]:
     return ids
 
 
-def test_two_hundred_protected_letters_meet_t14(letters: LetterStore, db: Database, tmp_path: Path) -> None:
-    save_letter_settings(db, LetterSettings(protect_all=True), actor="dpo", now=NOW)
+@pytest.mark.slow
+def test_two_hundred_protected_letters_meet_t14(letters: LetterStore, desk: Desk, tmp_path: Path) -> None:
+    desk.save_settings({PROTECT_ALL_LETTERS: True})
     made = []
     for number, case_id in enumerate(verified_cases(letters)):
         kinds = [kind for kind, reason in letters.available(case_id).items() if not reason]

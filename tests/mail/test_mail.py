@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Right
 from dpo_desk.mail.draft import draft_from, guess_entity
 from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail
 from dpo_desk.mail.rights import suggest_rights
 from dpo_desk.store import audit
-from dpo_desk.store.mail import MailStore, quarantine, quarantined, save_quarantined
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 FILES = sorted(CORPUS.iterdir())
@@ -100,18 +100,18 @@ def test_suggested_rights_name_their_trigger_words(text: str, expected: dict[Rig
     assert {s.right: s.triggers for s in suggest_rights(text)} == expected
 
 
-def test_the_entity_is_guessed_only_when_one_owns_the_address(db: Database) -> None:
-    entities = MailStore(db).cases.register.entities()
+def test_the_entity_is_guessed_only_when_one_owns_the_address(desk: Desk, db: Database) -> None:
+    entities = desk.mail.cases.register.entities()
     entity, note = guess_entity(["dpo@altoros.com"], entities)
     assert entity is None and "shared by 5 entities" in note
     db.execute("UPDATE entities SET email = 'personvern@altoros.no' WHERE key = 'altoros-norge'")
-    entities = MailStore(db).cases.register.entities()
+    entities = desk.mail.cases.register.entities()
     entity, _ = guess_entity(["Personvern@Altoros.no"], entities)
     assert entity is not None and entity.name == "Altoros Norge AS"
 
 
-def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(db: Database) -> None:
-    mails = MailStore(db)
+def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(desk: Desk, db: Database) -> None:
+    mails = desk.mail
     draft = draft_from(read_mail(CORPUS / "31-pl-outlook.msg"), mails.cases.register.entities())
     case_id, duplicates = mails.add_case(draft, entity_name="Altoros Poland", rights=draft.rights, actor="d", now=NOW)
     assert duplicates == []
@@ -126,8 +126,8 @@ def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(d
     assert duplicates == ["DSR-2026-0002"]
 
 
-def test_a_known_sender_is_offered_never_linked(db: Database) -> None:
-    mails = MailStore(db)
+def test_a_known_sender_is_offered_never_linked(desk: Desk, db: Database) -> None:
+    mails = desk.mail
     first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
     first_id, _ = mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
     forged = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
@@ -167,25 +167,29 @@ def test_the_size_limit_is_checked_before_parsing(tmp_path: Path) -> None:
         read_mail(path)
 
 
-def test_rejected_files_are_quarantined_inside_the_store_with_their_reason(tmp_path: Path, db: Database) -> None:
+def test_rejected_files_are_quarantined_inside_the_store_with_their_reason(
+    tmp_path: Path, desk: Desk, db: Database
+) -> None:
     source = tmp_path / "bad.eml"
     source.write_bytes(b"garbage")
-    kept = quarantine(db, source, "bad.eml: no e-mail headers found", actor="dpo", now=NOW)
-    [item] = quarantined(db)
+    kept = desk.mail.quarantine(source, "bad.eml: no e-mail headers found", actor="dpo", now=NOW)
+    [item] = desk.mail.quarantined()
     assert (item.id, item.file_name, item.size) == (kept, "bad.eml", 7)
     assert item.reason.startswith("bad.eml: no e-mail headers")
     assert [path.name for path in tmp_path.iterdir() if "quarantine" in path.name] == []  # nothing beside it
     assert audit.latest_entries(db, 1)[0].action == "quarantined"
     out = tmp_path / "inspect" / "copy.bin"
     out.parent.mkdir()
-    save_quarantined(db, kept, out, actor="dpo", now=NOW)
+    desk.mail.save_quarantined(kept, out, actor="dpo", now=NOW)
     assert out.read_bytes() == b"garbage" and audit.latest_entries(db, 1)[0].action == "quarantine-saved"
 
 
-def test_a_file_over_the_size_limit_is_quarantined_without_its_content(tmp_path: Path, db: Database) -> None:
+def test_a_file_over_the_size_limit_is_quarantined_without_its_content(
+    tmp_path: Path, desk: Desk, db: Database
+) -> None:
     source = tmp_path / "huge.eml"
     with source.open("wb") as handle:
         handle.truncate(MAX_BYTES + 1)
-    kept = quarantine(db, source, "huge.eml: larger than the 50 MB limit", actor="dpo", now=NOW)
+    kept = desk.mail.quarantine(source, "huge.eml: larger than the 50 MB limit", actor="dpo", now=NOW)
     row = db.execute("SELECT size, length(content), sha256 FROM quarantine WHERE id = ?", (kept,)).fetchone()
     assert row[0] == MAX_BYTES + 1 and row[1] == 0 and len(row[2]) == 64

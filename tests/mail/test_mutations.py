@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.db import write_transaction
-from dpo_desk.store.mail import MailStore
 
 CORPUS = sorted((Path(__file__).parents[1] / "data" / "mail").iterdir())
 VARIANTS = 5000
@@ -74,9 +74,9 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return data
 
 
-def test_mutated_mail_gives_a_case_or_a_clear_error(tmp_path: Path, db: Database) -> None:
+def test_mutated_mail_gives_a_case_or_a_clear_error(tmp_path: Path, desk: Desk, db: Database) -> None:
     rng = random.Random(20261129)
-    mails = MailStore(db)
+    mails = desk.mail
     entities = mails.cases.register.entities()
     outcomes = {"case": 0, "error": 0}
     path = tmp_path / "mutant"

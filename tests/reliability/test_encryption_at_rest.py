@@ -21,15 +21,11 @@ from dpo_desk.core.models import Right
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import read_mail
 from dpo_desk.store import encryption
-from dpo_desk.store.backup import daily_backup
-from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import UnencryptedStoreError, check_store, open_store
 from dpo_desk.store.encryption import encrypt_store, forget_unencrypted, kept_copy_path, unencrypted_leftovers
 from dpo_desk.store.keys import key_file_path, key_from_passphrase
-from dpo_desk.store.mail import MailStore
 from dpo_desk.store.migrations import migrations
-from dpo_desk.store.workflow import Workflow
-from tests.conftest import CHEAP_KDF, NOW, TEST_PASSPHRASE, new_case
+from tests.conftest import CHEAP_KDF, NOW, TEST_PASSPHRASE, daily_backup, desk_on, new_case
 
 CANARY_NAME = "Qwyneth Canarydottir"
 CANARY_EMAIL = "qwyneth.canary@example.org"
@@ -92,8 +88,8 @@ def test_canaries_key_and_passphrase_are_in_no_file(
     inbox.mkdir()
     mail = read_mail(canary_mail(inbox))
     with open_store(store_path, store_key) as db:
-        repo = CaseRepository(db)
-        mails = MailStore(db)
+        desk = desk_on(db, store_path, store_key)
+        repo, mails = desk.cases, desk.mail
         case_id, _ = mails.add_case(
             draft_from(mail, repo.register.entities()),
             entity_name="Altoros Norge AS",
@@ -105,10 +101,10 @@ def test_canaries_key_and_passphrase_are_in_no_file(
         check = IdentityCheck(
             Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", NOW - timedelta(days=1), Outcome.PASSED, note=CANARY_NOTE
         )
-        Workflow(db).record_check(typed, check, actor="dpo", now=NOW)
+        desk.workflow.record_check(typed, check, actor="dpo", now=NOW)
         repo.add_note(case_id, CANARY_NOTE, author="dpo", now=NOW)
         assert db.execute("SELECT count(*) FROM attachments WHERE content = ?", (CANARY_BYTES,)).fetchone()[0] == 1
-        daily_backup(db, store_path, store_key, today=NOW.date(), keep=7, actor="dpo")
+        daily_backup(desk, NOW.date())
         # While the store is open: the -wal and -shm are on disk too.
         assert store_path.with_name("store.sqlite-wal").exists()
         open_hits = hits([form for text in CANARIES for form in forms(text)] + [CANARY_BYTES], store_path.parent)
@@ -140,7 +136,7 @@ def legacy_store(store_path: Path) -> Path:
     with contextlib.closing(sqlite.connect(store_path)) as connection:
         legacy = Database(connection, execute_plugins=False)
         migrations.apply(legacy)
-        CaseRepository(legacy).add(new_case(name=CANARY_NAME, text=CANARY_TEXT), actor="dpo", now=NOW)
+        desk_on(legacy, store_path, b"").cases.add(new_case(name=CANARY_NAME, text=CANARY_TEXT), actor="dpo", now=NOW)
     backups = store_path.parent / "backups"
     backups.mkdir()
     (backups / "daily-2026-11-01.sqlite").write_bytes(store_path.read_bytes())

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
 from dpo_desk.core.errors import InputError
 from dpo_desk.letters.kinds import LetterKind
@@ -29,8 +30,8 @@ json_values = st.recursive(
 
 
 @pytest.fixture
-def exported(db: Database, tmp_path: Path) -> dict[str, bytes]:
-    store = ProcessorStore(db)
+def exported(desk: Desk, db: Database, tmp_path: Path) -> dict[str, bytes]:
+    store = desk.processors
     files = {}
     for fmt in ("csv", "json"):
         store.export(fmt, tmp_path / f"sheets.{fmt}")
@@ -67,9 +68,9 @@ def preview_or_refusal(store: ProcessorStore, path: Path) -> str:
     cuts=st.lists(st.tuples(st.integers(0, 200_000), st.integers(0, 40), st.binary(max_size=12)), max_size=6),
 )
 def test_mutated_sheet_files_never_crash_or_write(
-    db: Database, exported: dict[str, bytes], tmp_path: Path, fmt: str, cuts: list[tuple[int, int, bytes]]
+    desk: Desk, db: Database, exported: dict[str, bytes], tmp_path: Path, fmt: str, cuts: list[tuple[int, int, bytes]]
 ) -> None:
-    store = ProcessorStore(db)
+    store = desk.processors
     before = snapshot(db)
     path = tmp_path / f"fuzzed.{fmt}"
     path.write_bytes(mutate(exported[fmt], cuts))
@@ -79,8 +80,8 @@ def test_mutated_sheet_files_never_crash_or_write(
 
 @FUZZ
 @given(document=json_values)
-def test_arbitrary_json_sheets_never_crash(db: Database, tmp_path: Path, document: object) -> None:
-    store = ProcessorStore(db)
+def test_arbitrary_json_sheets_never_crash(desk: Desk, db: Database, tmp_path: Path, document: object) -> None:
+    store = desk.processors
     path = tmp_path / "arbitrary.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     preview_or_refusal(store, path)
@@ -102,12 +103,12 @@ def test_arbitrary_case_json_is_refused_in_one_line(
         assert code == 2 and err.startswith("dpo-desk: ") and err.count("\n") == 1
 
 
-def test_an_oversized_sheet_file_is_refused_before_it_is_read(db: Database, tmp_path: Path) -> None:
+def test_an_oversized_sheet_file_is_refused_before_it_is_read(desk: Desk, db: Database, tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:
         handle.truncate(60 * 1024 * 1024)  # sparse: no 60 MB written
     with pytest.raises(InputError, match="larger than"):
-        ProcessorStore(db).preview_import(path)
+        desk.processors.preview_import(path)
 
 
 @given(name=st.text(alphabet=string.printable + '\u202e/\\:*?"<>|\x00ÆØÅ', min_size=1, max_size=60))

@@ -74,25 +74,22 @@ def audited(repo: CaseRepository) -> CaseRepository:
 
 
 def test_verify_catches_a_byte_changed_in_a_row(
-    audited: CaseRepository, store_path: Path, capsys: pytest.CaptureFixture[str]
+    audited: CaseRepository, db: Database, store_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = audited.db
     tamper(db, "UPDATE audit SET actor = 'alicf' WHERE seq = 4")
     assert verify_chain(db) == ["audit entry 4 was changed after it was written"]
     assert main(["--store", str(store_path), "verify"]) == 1
     assert "audit: 10 entries, 1 problem(s): audit entry 4 was changed" in capsys.readouterr().out
 
 
-def test_deleting_or_swapping_entries_breaks_the_chain(audited: CaseRepository) -> None:
-    db = audited.db
+def test_deleting_or_swapping_entries_breaks_the_chain(audited: CaseRepository, db: Database) -> None:
     tamper(db, "DELETE FROM audit WHERE seq = 3")
     problems = verify_chain(db)
     assert "audit entry 3 is missing (the next is 4)" in problems
     assert "audit entry 4 does not follow the entry before it" in problems
 
 
-def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository) -> None:
-    db = audited.db
+def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository, db: Database) -> None:
     anchor = head(db)
     # Rewrite history completely and re-hash every entry: the chain alone looks intact…
     tamper(db, "UPDATE audit SET actor = 'mallory' WHERE seq = 2")
@@ -118,15 +115,15 @@ def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository) -> Non
 
 
 def test_verify_reports_a_healthy_store_and_exports_the_anchor(
-    audited: CaseRepository, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    audited: CaseRepository, db: Database, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     anchor_file = tmp_path / "anchor.txt"
     assert main(["--store", str(store_path), "verify", "--export-anchor", str(anchor_file)]) == 0
     out = capsys.readouterr().out
     assert "integrity: ok" in out and "foreign keys: ok" in out and "10 entries, chain intact" in out
-    assert Anchor.parse(anchor_file.read_text()) == head(audited.db)
+    assert Anchor.parse(anchor_file.read_text()) == head(db)
     assert main(["--store", str(store_path), "verify", "--anchor", str(anchor_file)]) == 0
-    assert verify(audited.db).ok
+    assert verify(db).ok
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -135,8 +132,7 @@ def test_verify_reports_a_healthy_store_and_exports_the_anchor(
     column=st.sampled_from(["at", "actor", "action", "entity", "entity_id", "details"]),
     flip=st.integers(0, 7),
 )
-def test_any_single_change_is_detected(audited: CaseRepository, seq: int, column: str, flip: int) -> None:
-    db = audited.db
+def test_any_single_change_is_detected(audited: CaseRepository, db: Database, seq: int, column: str, flip: int) -> None:
     db.execute("SAVEPOINT tamper")
     value = db.execute(f"SELECT {column} FROM audit WHERE seq = ?", (seq,)).fetchone()[0]
     changed = value[:-1] + chr(ord(value[-1]) ^ (1 << (flip % 5) or 1))

@@ -8,23 +8,26 @@ from dpo_desk.store.driver import SQLITE_HEADER, sqlite
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
 from dpo_desk.core.errors import InputError
-from dpo_desk.store.backup import (
-    BackupError,
-    backup,
-    check_backup,
-    daily_backup,
-    latest_backup,
-    load_keep,
-    restore,
-    save_keep,
-)
+from dpo_desk.core.settings import BACKUPS_KEPT
+from dpo_desk.store.backup import BackupError, backup, check_backup, latest_backup, restore
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import key_file_path, key_from_passphrase
 from dpo_desk.store.verify import verify
-from tests.conftest import NOW, TEST_KEY, TEST_PASSPHRASE, MemoryKeyring, new_case
+from tests.conftest import (
+    NOW,
+    TEST_KEY,
+    TEST_PASSPHRASE,
+    MemoryKeyring,
+    Template,
+    daily_backup,
+    desk_on,
+    fresh_store,
+    new_case,
+)
 
 
 def test_backup_holds_every_case_and_records_itself(
@@ -64,8 +67,10 @@ def test_a_backup_stays_encrypted_and_opens_with_the_passphrase_on_a_new_laptop(
         assert [row["name"] for row in opened.query("SELECT name FROM subjects")] == ["Canary Backupson"]
 
 
-def test_a_backup_of_another_store_is_refused_by_name(db: Database, store_path: Path, tmp_path: Path) -> None:
-    with open_store(tmp_path / "other.sqlite", TEST_KEY) as other:
+def test_a_backup_of_another_store_is_refused_by_name(
+    db: Database, store_path: Path, tmp_path: Path, template: Template
+) -> None:
+    with open_store(fresh_store(template, tmp_path / "other.sqlite"), TEST_KEY) as other:
         other_copy = backup(
             other, tmp_path / "other.sqlite", TEST_KEY, tmp_path / "other-copy.sqlite", actor="a", now=NOW
         )
@@ -93,7 +98,7 @@ def test_restore_makes_a_new_store_that_opens_and_verifies(
     with open_store(restored_path, store_key, create=False) as restored:
         names = [row["name"] for row in restored.query("SELECT name FROM subjects")]
         assert names == ["Kari Nordmann"]
-        assert CaseRepository(restored).get_by_id(case_id).subject.name == "Kari Nordmann"
+        assert desk_on(restored, restored_path, store_key).cases.get_by_id(case_id).subject.name == "Kari Nordmann"
         assert verify(restored).ok
     assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 2  # the open store is untouched
 
@@ -168,12 +173,11 @@ def test_check_refuses_a_backup_from_a_newer_version(
         check_backup(copy, store_key)
 
 
-def test_daily_backup_once_a_day_keeping_the_newest(db: Database, store_path: Path, store_key: bytes) -> None:
-    made = [
-        daily_backup(db, store_path, store_key, today=date(2026, 11, day), keep=3, actor="alice") for day in range(1, 6)
-    ]
+def test_daily_backup_once_a_day_keeping_the_newest(desk: Desk, store_path: Path) -> None:
+    desk.save_settings({BACKUPS_KEPT: 3})
+    made = [daily_backup(desk, date(2026, 11, day)) for day in range(1, 6)]
     assert all(made)
-    assert daily_backup(db, store_path, store_key, today=date(2026, 11, 5), keep=3, actor="alice") is None
+    assert daily_backup(desk, date(2026, 11, 5)) is None
     kept = sorted(path.name for path in (store_path.parent / "backups").glob("daily-*"))
     assert kept == [
         f"daily-2026-11-0{day}.sqlite{suffix}" for day in (3, 4, 5) for suffix in ("", ".key")
@@ -204,14 +208,15 @@ def test_cli_backup_and_restore(
     assert check_backup(restored, store_key).cases == 1
 
 
-def test_how_many_daily_backups_are_kept_is_an_audited_setting(db: Database) -> None:
-    assert load_keep(db) == 7
-    save_keep(db, 14, actor="alice", now=NOW)
-    assert load_keep(db) == 14
-    assert db.execute("SELECT action, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == (
-        "backups-kept",
-        '{"backups_kept":14}',
+def test_how_many_daily_backups_are_kept_is_an_audited_setting(desk: Desk, db: Database) -> None:
+    assert desk.settings.get(BACKUPS_KEPT) == 7
+    desk.save_settings({BACKUPS_KEPT: 14})
+    assert desk.settings.get(BACKUPS_KEPT) == 14
+    assert db.execute("SELECT action, entity_id, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone() == (
+        "setting",
+        "backups_kept",
+        '{"backups_kept":"14"}',
     )
-    with pytest.raises(InputError, match="between 1 and 365"):
-        save_keep(db, 0, actor="alice", now=NOW)
-    assert load_keep(db) == 14
+    with pytest.raises(InputError, match="Backups kept: 0 backups; choose between 1 and 365"):
+        desk.save_settings({BACKUPS_KEPT: 0})
+    assert desk.settings.get(BACKUPS_KEPT) == 14

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.models import CaseQuery, Right, Status
+from dpo_desk.core.settings import DUE_SOON_DAYS, RULES, TARGET_DAYS
 from dpo_desk.store.cases import CaseRepository, search_expression
-from dpo_desk.store.settings import DeskSettings, Rules, save_settings
 from tests.conftest import NOW, new_case
 
 TODAY = NOW.date()
@@ -182,10 +183,10 @@ def test_earlier_cases_match_the_email_ignoring_case(repo: CaseRepository) -> No
     assert [s.id for s in repo.cases_from_emails(["OLA@example.com"])] == [latest, first]
 
 
-def test_changing_the_rules_recomputes_stored_due_dates(repo: CaseRepository, db: Database) -> None:
+def test_changing_the_rules_recomputes_stored_due_dates(repo: CaseRepository, desk: Desk) -> None:
     case_id = repo.add(new_case(), actor="dpo", now=NOW)
     before = repo.get_by_id(case_id).deadlines
-    save_settings(db, DeskSettings(rules=Rules.ICO, target_days=20))
+    desk.save_settings({RULES: "ico", TARGET_DAYS: 20})
     assert repo.recompute_deadlines(today=TODAY) == 1
     after = repo.get_by_id(case_id).deadlines
     assert after.due == before.due  # no pauses: both rule sets agree
@@ -230,9 +231,9 @@ def test_rights_label_and_subject_name_are_kept_by_triggers(repo: CaseRepository
         (CaseQuery(right=Right.ERASURE), "case_rights USING PRIMARY KEY (right=?)"),
     ],
 )
-def test_list_queries_use_an_index(db: Database, query: CaseQuery, index: str) -> None:
+def test_list_queries_use_an_index(repo: CaseRepository, db: Database, query: CaseQuery, index: str) -> None:
     """What keeps the case list instant at 100,000 cases: no full sort, no text scan."""
-    sql, params = CaseRepository(db).list_statement(query, today=TODAY)
+    sql, params = repo.list_statement(query, today=TODAY)
     plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert index in plan, plan
 
@@ -258,21 +259,31 @@ def test_correcting_the_receipt_moves_the_deadline_and_is_recorded(repo: CaseRep
         repo.correct_receipt(case_id, entity_name="Altoros Poland", received=NOW, actor="a", reason=" ", now=NOW)
 
 
-def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseRepository) -> None:
+def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseRepository, db: Database) -> None:
     americas = repo.register.entity("Altoros Americas LLC")
     case_id = repo.add(
         new_case(entity=americas.name, received=datetime(2026, 4, 14, 15, tzinfo=UTC)), actor="dpo", now=NOW
     )
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 14)  # weekends only: Thursday 14 May
     changed = repo.apply_deadline_settings(
-        DeskSettings(rules=Rules.EU, target_days=28), {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW
+        {RULES: "eu", TARGET_DAYS: 28}, {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW
     )
     assert changed == 1
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 5, 15)  # NO: 14 May is Ascension Day
-    repo.apply_deadline_settings(
-        DeskSettings(rules=Rules.EU, target_days=10), {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW
-    )
+    repo.apply_deadline_settings({TARGET_DAYS: 10}, {americas.id: "NO"}, today=TODAY, actor="dpo", now=NOW)
     assert repo.get_by_id(case_id).deadlines.target == date(2026, 4, 24)
+    entries = db.execute("SELECT action, entity_id FROM audit WHERE entity = 'settings' ORDER BY seq").fetchall()
+    assert entries == [
+        ("deadline-settings", "deadlines"),
+        ("setting", "target_days"),
+        ("deadline-settings", "deadlines"),
+    ]
     with pytest.raises(InputError, match="unknown calendar"):
-        repo.apply_deadline_settings(DeskSettings(), {americas.id: "US"}, today=TODAY, actor="dpo", now=NOW)
+        repo.apply_deadline_settings({DUE_SOON_DAYS: 3}, {americas.id: "US"}, today=TODAY, actor="dpo", now=NOW)
     assert repo.register.entity(americas.name).calendar == "NO"  # nothing half-applied
+    assert desk_settings(db) == {"target_days": "10"}  # the refused change wrote no setting either
+
+
+def desk_settings(db: Database) -> dict[str, str]:
+    rows = db.execute("SELECT key, value FROM settings WHERE key IN ('rules', 'target_days', 'due_soon_days')")
+    return dict(rows.fetchall())

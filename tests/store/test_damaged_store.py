@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from dpo_desk.cli import main
-from dpo_desk.store.backup import backup, daily_backup, recover_from_backup
-from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.backup import backup, recover_from_backup
 from dpo_desk.store.db import DamagedStoreError, StoreError, check_store, open_store
 from dpo_desk.store.keys import create_key
 from dpo_desk.store.verify import verify
-from tests.conftest import CHEAP_KDF, NOW, TEST_KEY, TEST_PASSPHRASE, new_case
+from tests.conftest import CHEAP_KDF, NOW, TEST_KEY, TEST_PASSPHRASE, daily_backup, desk_on, new_case
 
 PAGE = 4096
 Damage = Callable[[bytes, random.Random], bytes]
@@ -52,7 +51,7 @@ DAMAGES: dict[str, tuple[Damage, int]] = {
 def healthy(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("healthy") / "store.sqlite"
     with open_store(path, TEST_KEY) as db:
-        repo = CaseRepository(db)
+        repo = desk_on(db, path, TEST_KEY).cases
         for number in range(40):
             repo.add(new_case(name=f"Subject {number}", text="request " * 50), actor="dpo", now=NOW)
     return path.read_bytes()
@@ -121,7 +120,7 @@ def test_empty_and_foreign_files_are_refused_untouched(
 def test_recovery_restores_the_backup_and_keeps_the_damaged_file(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     with open_store(path, TEST_KEY) as db:
-        CaseRepository(db).add(new_case(name="Backed Up"), actor="dpo", now=NOW)
+        desk_on(db, path, TEST_KEY).cases.add(new_case(name="Backed Up"), actor="dpo", now=NOW)
         copy = backup(db, path, TEST_KEY, tmp_path / "backups" / "daily-2026-11-29.sqlite", actor="dpo", now=NOW)
     damaged = path.read_bytes()[:5000]
     path.write_bytes(damaged)
@@ -141,8 +140,9 @@ def test_the_command_line_names_the_damage_and_the_latest_backup(
     path = tmp_path / "store.sqlite"
     key = create_key(path, TEST_PASSPHRASE, cost=CHEAP_KDF)
     with open_store(path, key) as db:
-        CaseRepository(db).add(new_case(), actor="dpo", now=NOW)
-        daily_backup(db, path, key, today=NOW.date(), keep=7, actor="dpo")
+        desk = desk_on(db, path, key)
+        desk.cases.add(new_case(), actor="dpo", now=NOW)
+        daily_backup(desk, NOW.date())
     path.write_bytes(path.read_bytes()[:6000])
     assert main(["--store", str(path), "case", "list"]) == 2
     err = capsys.readouterr().err
@@ -157,7 +157,7 @@ def test_a_wal_from_another_store_is_caught_at_open(tmp_path: Path) -> None:
     before = ours.read_bytes()
     with open_store(theirs, bytes(reversed(TEST_KEY))) as other:
         other.execute("PRAGMA wal_autocheckpoint = 0")  # keep the change in the -wal
-        CaseRepository(other).add(new_case(name="Someone Else"), actor="dpo", now=NOW)
+        desk_on(other, theirs, TEST_KEY).cases.add(new_case(name="Someone Else"), actor="dpo", now=NOW)
         (tmp_path / "store.sqlite-wal").write_bytes((tmp_path / "other.sqlite-wal").read_bytes())
     with pytest.raises(DamagedStoreError, match="cannot be opened as a store"):
         open_store(ours, TEST_KEY, create=False)

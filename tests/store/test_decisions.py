@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.fees import FeeBasis, FeeDecision, FeeState, cost_item
 from dpo_desk.core.models import Right, Status
@@ -20,13 +21,13 @@ EMAIL = ("repeat@example.com",)
 
 
 @pytest.fixture
-def decisions(db: Database) -> Decisions:
-    return Decisions(db)
+def decisions(desk: Desk) -> Decisions:
+    return desk.decisions
 
 
 @pytest.fixture
-def outcomes(db: Database) -> Outcomes:
-    return Outcomes(db)
+def outcomes(desk: Desk) -> Outcomes:
+    return desk.outcomes
 
 
 def add(decisions: Decisions, when: datetime, rights: tuple[Right, ...] = (Right.ACCESS,)) -> int:

@@ -3,15 +3,12 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dpo_desk.application.demo import create_demo_store
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import CaseQuery, Status
 from dpo_desk.core.recipients import NoticeState, needs_notices
 from dpo_desk.store.db import open_store
-from dpo_desk.store.decisions import Decisions
-from dpo_desk.store.demo import create_demo_store
-from dpo_desk.store.outcomes import Outcomes
-from dpo_desk.store.workflow import Workflow
-from tests.conftest import TEST_KEY
+from tests.conftest import TEST_KEY, desk_on
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -20,7 +17,8 @@ def test_demo_cases_are_coherent(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite"
     create_demo_store(path, TEST_KEY, cases=160, seed=5, now=NOW)
     with open_store(path, TEST_KEY) as db:
-        workflow, decisions, outcomes = Workflow(db), Decisions(db), Outcomes(db)
+        desk = desk_on(db, path, TEST_KEY)
+        workflow, decisions, outcomes = desk.workflow, desk.decisions, desk.outcomes
         cases = workflow.cases.cases(workflow.cases.find_ids(CaseQuery(), today=NOW.date()))
         assert len(cases) == 160 and {c.status for c in cases} == set(Status)
         answered = [c for c in cases if c.status in (Status.RESPONDED, Status.CLOSED)]

@@ -5,19 +5,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Right, Status
 from dpo_desk.core.processors import ProcessorSheet, duplicates, is_stale, problems
-from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import ProcessorStore
 from tests.conftest import NOW, new_case
 
 
 @pytest.fixture
-def store(db: Database) -> ProcessorStore:
-    return ProcessorStore(db)
+def store(desk: Desk) -> ProcessorStore:
+    return desk.processors
 
 
 def test_every_problem_is_named() -> None:
@@ -118,8 +117,8 @@ def test_import_previews_and_rejects_bad_rows_with_line_numbers(store: Processor
         store.apply_import(preview, actor="dpo", now=NOW)
 
 
-def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, db: Database) -> None:
-    outcomes = Outcomes(db)
+def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, desk: Desk) -> None:
+    outcomes = desk.outcomes
     case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
     outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
     closed_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
@@ -130,12 +129,12 @@ def test_a_source_change_names_the_open_cases_it_affects(store: ProcessorStore, 
     assert store.save(replace(store.sheet("zoom"), notes="reviewed"), actor="dpo", now=NOW) == []
 
 
-def test_sources_are_validated_and_name_the_open_cases_they_feed(db: Database) -> None:
-    register = Outcomes(db).cases.register
+def test_sources_are_validated_and_name_the_open_cases_they_feed(desk: Desk) -> None:
+    register = desk.register
     chatbot = next(s for s in register.sources() if s.key == "chatbot")
     with pytest.raises(InputError, match="retention_years: between 1 and 100"):
         register.save_source(replace(chatbot, retention_years=0), actor="dpo", now=NOW)
-    outcomes = Outcomes(db)
+    outcomes = desk.outcomes
     case_id = outcomes.cases.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
     outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
     assert register.save_source(replace(chatbot, retention="5 years", retention_years=5), actor="dpo", now=NOW) == [

@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import CaseQuery, Status
+from dpo_desk.core.settings import RETENTION_MONTHS
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
-from dpo_desk.store.retention import anonymise, expired_cases, load_months, purge, save_months
+from dpo_desk.store.retention import anonymise, expired_cases, purge
 from dpo_desk.store.verify import verify
-from dpo_desk.store.workflow import Workflow
 from tests.conftest import NOW, new_case
 from tests.sqlcipher_pages import decrypted_store
 
@@ -43,11 +44,13 @@ def cases(repo: CaseRepository) -> dict[str, int]:
     }
 
 
-def test_preview_lists_cases_ended_more_than_the_period_ago(repo: CaseRepository, cases: dict[str, int]) -> None:
-    expired = expired_cases(repo.db, today=TODAY, months=36)
+def test_preview_lists_cases_ended_more_than_the_period_ago(
+    repo: CaseRepository, cases: dict[str, int], db: Database
+) -> None:
+    expired = expired_cases(db, today=TODAY, months=36)
     assert [case.case_id for case in expired] == [cases["old"]]  # ended exactly 36 months ago: kept one more day
     assert expired[0].status == "withdrawn" and expired[0].ended_on == date(2023, 5, 2)
-    assert {case.case_id for case in expired_cases(repo.db, today=date(2026, 11, 30), months=36)} == {
+    assert {case.case_id for case in expired_cases(db, today=date(2026, 11, 30), months=36)} == {
         cases["old"],
         cases["edge"],
     }
@@ -74,12 +77,12 @@ def test_purge_removes_the_case_everywhere_and_audits_it(
 
 
 def test_anonymising_keeps_the_case_for_statistics_without_the_subject_or_free_text(
-    repo: CaseRepository, db: Database, cases: dict[str, int], store_path: Path, store_key: bytes
+    repo: CaseRepository, desk: Desk, db: Database, cases: dict[str, int], store_path: Path, store_key: bytes
 ) -> None:
     case_id = cases["old"]
     check = IdentityCheck(Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", datetime(2023, 5, 2, 11, tzinfo=UTC),
                           Outcome.PASSED, reference="4711", note=f"{CANARY} showed a passport")  # fmt: skip
-    Workflow(db).record_check(case_id, check, actor="dpo", now=NOW)
+    desk.workflow.record_check(case_id, check, actor="dpo", now=NOW)
     repo.add_note(case_id, f"called {CANARY} back", author="dpo", now=NOW)
     before = repo.get_by_id(case_id)
     reference = before.reference
@@ -123,12 +126,12 @@ def test_a_subject_with_another_case_is_kept(repo: CaseRepository, db: Database)
     assert repo.get_by_id(second).subject.emails == ("same@example.com",)
 
 
-def test_the_period_is_a_setting(db: Database) -> None:
-    assert load_months(db) == 36
-    save_months(db, 72, actor="dpo", now=NOW)
-    assert load_months(db) == 72
+def test_the_period_is_a_setting(desk: Desk) -> None:
+    assert desk.settings.get(RETENTION_MONTHS) == 36
+    desk.save_settings({RETENTION_MONTHS: 72})
+    assert desk.settings.get(RETENTION_MONTHS) == 72
     with pytest.raises(InputError, match="between 1 and 240"):
-        save_months(db, 0, actor="dpo", now=NOW)
+        desk.save_settings({RETENTION_MONTHS: 0})
 
 
 def test_cli_previews_then_purges(
@@ -137,12 +140,13 @@ def test_cli_previews_then_purges(
     store_path: Path,
     store_key: bytes,
     capsys: pytest.CaptureFixture[str],
+    db: Database,
 ) -> None:
     old = repo.get_by_id(cases["old"]).reference
     assert main(["--store", str(store_path), "retention", "--today", "2026-11-29"]) == 0
     out = capsys.readouterr().out
     assert old in out and "1 case" in out and "--purge" in out
-    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
     assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge"]) == 0
     assert f"purged {old}" in capsys.readouterr().out
     with open_store(store_path, store_key, create=False) as db:
@@ -150,13 +154,13 @@ def test_cli_previews_then_purges(
 
 
 def test_cli_anonymises_instead(
-    repo: CaseRepository, cases: dict[str, int], store_path: Path, capsys: pytest.CaptureFixture[str]
+    repo: CaseRepository, cases: dict[str, int], store_path: Path, capsys: pytest.CaptureFixture[str], db: Database
 ) -> None:
     old = repo.get_by_id(cases["old"]).reference
     assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--anonymise"]) == 0
     assert f"anonymised {old}" in capsys.readouterr().out
     assert repo.get_by_id(cases["old"]).subject.name == "(anonymised)"
-    assert repo.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
     with pytest.raises(SystemExit) as refused:  # one or the other, as argparse says
         main(["--store", str(store_path), "retention", "--purge", "--anonymise"])
     assert refused.value.code == 2 and "not allowed with" in capsys.readouterr().err

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
+from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Extension, PauseKind
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityPolicy, IdentityStatus, Method, Outcome
-from dpo_desk.store.settings import load_identity_policy, save_identity_policy
+from dpo_desk.core.settings import IDENTITY_REQUIRED, IDENTITY_TRUSTED
 from dpo_desk.store.workflow import Workflow
 from tests.conftest import new_case
 
@@ -17,8 +18,8 @@ DURING = datetime(2026, 3, 20, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def workflow(db: Database) -> Workflow:
-    return Workflow(db)
+def workflow(desk: Desk) -> Workflow:
+    return desk.workflow
 
 
 @pytest.fixture
@@ -105,12 +106,15 @@ def test_extension_after_the_notice_deadline_is_refused_naming_it(workflow: Work
     assert workflow.cases.get_by_id(case_id).extension is None
 
 
-def test_identity_policy_is_stored(db: Database) -> None:
-    assert load_identity_policy(db) == IdentityPolicy()
-    save_identity_policy(db, IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,)), actor="d", now=DURING)
-    assert load_identity_policy(db) == IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,))
+def test_identity_policy_is_stored_and_checked_as_a_whole(desk: Desk, db: Database) -> None:
+    assert desk.settings.identity_policy() == IdentityPolicy()
+    desk.save_settings({IDENTITY_REQUIRED: 1, IDENTITY_TRUSTED: ["passport"]})
+    assert desk.settings.identity_policy() == IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,))
     with pytest.raises(InputError, match="between 1 and 1"):
-        save_identity_policy(db, IdentityPolicy(required=2, trusted=(Evidence.PASSPORT,)), actor="d", now=DURING)
+        desk.save_settings({IDENTITY_REQUIRED: 2})  # one trusted type cannot give two independent items
+    assert desk.settings.identity_policy().required == 1
+    changed = [row[0] for row in db.execute("SELECT entity_id FROM audit WHERE action = 'setting' ORDER BY seq")]
+    assert changed == ["identity_required", "identity_trusted"]
 
 
 def test_a_late_extension_notice_is_refused_naming_the_notice_deadline(workflow: Workflow, case_id: int) -> None:
