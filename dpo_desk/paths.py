@@ -19,6 +19,12 @@ def data_dir() -> Path:
     return Path(override) if override else platformdirs.user_data_path(APP_SLUG, appauthor=False)
 
 
+def log_dir() -> Path:
+    """Where the log goes: the platform's user log folder, or ``logs`` under ``DPO_DESK_HOME``."""
+    override = os.environ.get("DPO_DESK_HOME")
+    return Path(override) / "logs" if override else platformdirs.user_log_path(APP_SLUG, appauthor=False)
+
+
 def default_store() -> Path:
     return data_dir() / STORE_FILE
 
