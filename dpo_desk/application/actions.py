@@ -575,6 +575,7 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
         DONE_ON,
     ),
     Right.RESTRICTION: (
+        Field("scope", "&Scope", Kind.LONG, required=False, help="which data, or which processing, is restricted"),
         Field("applied_on", "&Applied on", Kind.DATE, default=_today),
         Field("lifting_notice_on", "Art. 18(3) &notice on", Kind.DATE, required=False, help="told before lifting"),
         Field("lifted_on", "&Lifted on", Kind.DATE, required=False, help="the restriction was lifted"),
