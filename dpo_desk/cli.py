@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("unexpected error", exc_info=error)
         print(
             f"dpo-desk: unexpected error ({type(error).__name__}); nothing more was done. "
-            f"The log {logs.log_file()} has the details",
+            f"The details are in {logs.where()}",
             file=sys.stderr,
         )
         return EXIT_BUG
@@ -469,18 +469,30 @@ def _case_action(args: argparse.Namespace) -> int:
     return 0
 
 
-def _chosen_action(entry: Action[Any] | Family, data: dict[str, Any]) -> tuple[Action[Any], Any]:
+def _chosen_action(entry: Action[Any] | Family, data: dict[str, Any]) -> tuple[Action[Any], dict[str, Any]]:
     """The declared action a JSON document asks for, and the part of it that holds the action's fields."""
     if isinstance(entry, Action):
         return entry, data
     chosen = data.get(entry.selector)
     if chosen is None:
         raise InputError(f"{entry.selector}: missing field")
-    if chosen not in entry.members:
+    if not isinstance(chosen, str) or chosen not in entry.members:
         raise InputError(f"{entry.selector}: {chosen!r} is not one of {', '.join(entry.members)}")
+    action = entry.members[chosen]
     if entry.nested:
-        return entry.members[chosen], data.get(entry.nested, {})
-    return entry.members[chosen], {key: value for key, value in data.items() if key != entry.selector}
+        unknown = sorted(set(data) - {entry.selector, entry.nested})
+        if unknown:
+            raise InputError(f"{unknown[0]}: not a field here; the fields go in {entry.nested!r}")
+        fields = data.get(entry.nested, {})
+        if not isinstance(fields, dict):
+            raise InputError(f"{entry.nested}: must be an object")
+        return action, fields
+    # One document shape serves every member: a field of another member is let through unused.
+    others = {field.name for member in entry.members.values() for field in member.fields}
+    own = {field.name for field in action.fields}
+    return action, {
+        key: value for key, value in data.items() if key != entry.selector and (key in own or key not in others)
+    }
 
 
 def workflow_json(state: CaseState) -> dict[str, Any]:

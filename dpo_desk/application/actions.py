@@ -95,7 +95,7 @@ class Family:
 
 def _open_record(state: CaseState) -> str | None:
     if state.settled:
-        return f"the case is {state.case.status.label.lower()}: reopen it (Change status) to change it"
+        return f"the case is {state.case.status.label.lower()}: reopen it (move it back to in progress) to change it"
     return None
 
 
@@ -394,7 +394,13 @@ RESUME = Action(
     "Answer &received…",
     "close a pause on the day the answer arrived",
     (
-        Field("kind", "&Answer to", Kind.CHOICE, options=_open_pause_kinds),
+        Field(
+            "kind",
+            "&Answer to",
+            Kind.CHOICE,
+            options=_open_pause_kinds,
+            shape="|".join(kind.value for kind in PauseKind) + ", a kind of pause that is open",
+        ),
         Field("end", "&Received on", Kind.DATE, default=_today),
     ),
     _resume_of(None),
@@ -467,7 +473,7 @@ FEE = Action(
             default=_recent_earlier,
             help="the subject's earlier requests the facts rely on",
         ),
-        Field("items", "&Cost items", Kind.COST_ITEMS, help="one per line: description; quantity; unit cost"),
+        Field("items", "&Cost items", Kind.COST_ITEMS, help="the cost calculation"),
         Field("currency", "C&urrency", default="EUR", help="ISO 4217"),
         Field("announced_on", "&Announced on", Kind.DATE, default=_today),
     ),
@@ -570,7 +576,7 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
             options=[(e, e or "none") for e in ERASURE_EXCEPTIONS],
             default="",
         ),
-        Field("systems", "&Systems erased", Kind.LIST, help="separated by commas"),
+        Field("systems", "&Systems erased", Kind.LIST),
         Field("backups_beyond_use", "&Backups", Kind.BOOL, help="put beyond use until overwritten"),
         DONE_ON,
     ),
@@ -589,7 +595,9 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
             required=False,
             help="other objections: the weighing (required unless direct marketing)",
         ),
-        Field("upheld", "&Upheld", Kind.BOOL, help="processing stopped"),
+        Field(
+            "upheld", "&Upheld", Kind.BOOL, required=False, help="processing stopped (required unless direct marketing)"
+        ),
         DONE_ON,
     ),
     Right.PORTABILITY: (
@@ -662,7 +670,7 @@ SOURCES = Action(
             "sources",
             "Sources",
             Kind.CHOICES,
-            required=False,
+            empty_ok=True,
             options=_register_sources,
             default=_chosen_sources,
             help="the register's source keys, e.g. web-forms, customers",
@@ -797,7 +805,13 @@ STATUS = Action(
     "Change &status…",
     "move the case to another status",
     (
-        Field("to", "&Move to", Kind.CHOICE, options=_next_statuses),
+        Field(
+            "to",
+            "&Move to",
+            Kind.CHOICE,
+            options=_next_statuses,
+            shape="|".join(status.value for status in Status) + ", one the lifecycle allows from the status now",
+        ),
         Field("reason", "&Reason", Kind.LONG, required=False, help="why; kept in the case history"),
     ),
     _build_move,

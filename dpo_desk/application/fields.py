@@ -64,11 +64,13 @@ class Field:
     kind: Kind = Kind.TEXT
     help: str = ""  # the hint in the app, the description in --help
     required: bool = True  # False: may be left out (JSON) or left empty (app)
+    empty_ok: bool = False  # a required field that may be given empty: none of the options chosen
     options: Options | Callable[[Form], Options] = ()
     default: Any = None  # a value, or a function of the form
     low: int = 0  # bounds of a whole number
     high: int = 0
     unit: str = ""  # as it reads after a whole number: "months"
+    shape: str = ""  # what --help says the value looks like, where the options depend on the case
 
     @property
     def caption(self) -> str:
@@ -91,7 +93,7 @@ class Field:
             Kind.LIST: "list",
             Kind.COST_ITEMS: "[{description, quantity, unit_cost}]",
         }
-        shape = shapes.get(self.kind, "")
+        shape = self.shape or shapes.get(self.kind, "")
         if self.kind in (Kind.CHOICE, Kind.CHOICES) and not callable(self.options):
             values = "|".join(value or "''" for value, _ in self.options)
             shape = f"[{values}]" if self.kind is Kind.CHOICES else values
@@ -101,7 +103,7 @@ class Field:
     def read_json(self, document: Mapping[str, Any], form: Form) -> Any:
         """This field's value from a JSON document, in the field's type."""
         if self.name not in document or document[self.name] is None:
-            if self.required and self.kind is not Kind.BOOL:
+            if self.required:
                 raise InputError(f"{self.name}: missing field")
             return self.empty()
         value = document[self.name]
@@ -109,14 +111,14 @@ class Field:
         return reader(self, value, form)
 
     def empty(self) -> Any:
-        """The value of a field left out."""
-        return {Kind.BOOL: False, Kind.LIST: [], Kind.CHOICES: [], Kind.COST_ITEMS: ()}.get(
+        """The value of a field left out: a yes-or-no left out is neither (None), for the rules to decide."""
+        return {Kind.LIST: [], Kind.CHOICES: [], Kind.COST_ITEMS: ()}.get(
             self.kind, "" if self.kind in TEXT_KINDS or self.kind is Kind.CHOICE else None
         )
 
     def missing(self, value: Any) -> bool:
         """Whether a required field was left empty."""
-        if not self.required or self.kind in (Kind.BOOL, Kind.INT):
+        if not self.required or self.empty_ok or self.kind in (Kind.BOOL, Kind.INT):
             return False
         if self.kind in TEXT_KINDS or self.kind is Kind.CHOICE:
             return not str(value or "").strip()

@@ -57,18 +57,22 @@ class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
         return stream
 
 
-def start(component: str, folder: Path | None = None) -> Path:
-    """Log to the user's log folder from now on; returns the log file. Calling it again (another store, a
-    test's own folder) moves the log there."""
+def start(component: str, folder: Path | None = None) -> Path | None:
+    """Log to the user's log folder from now on; returns the log file, or None when the folder cannot be
+    written (DPO Desk works on without a log). Calling it again (a test's own folder) moves the log there."""
     folder = folder or paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = folder / LOG_FILE
     logger = logging.getLogger("dpo_desk")
-    previous = _installed.get("handler")
+    previous = _installed.pop("handler", None)
+    _installed.pop("file", None)
     if previous is not None:
         logger.removeHandler(previous)
         previous.close()
-    handler = _PrivateFileHandler(target, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler = _PrivateFileHandler(target, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8")
+    except OSError:
+        return None
     handler.setFormatter(WithoutMessages(f"%(asctime)s %(levelname)s {component} %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -79,9 +83,15 @@ def start(component: str, folder: Path | None = None) -> Path:
 
 
 def log_file() -> Path | None:
-    """Where the log is being written, once :func:`start` ran."""
+    """Where the log is being written, once :func:`start` ran; None when it could not be."""
     file: Path | None = _installed.get("file")
     return file
+
+
+def where() -> str:
+    """The log's place in words, for a message to the DPO."""
+    file = log_file()
+    return f"the log, {file}" if file is not None else f"no log (its folder, {paths.log_dir()}, cannot be written)"
 
 
 def log_uncaught(kind: type[BaseException], error: BaseException, where: TracebackType | None) -> None:
@@ -110,6 +120,6 @@ def _catch_uncaught(folder: Path) -> None:
     sys.excepthook = uncaught
     threading.excepthook = uncaught_in_thread
     if not faulthandler.is_enabled():  # a test runner or debugger that owns it keeps it
-        crashes = (folder / CRASH_FILE).open("a", encoding="utf-8")
+        crashes = (folder / CRASH_FILE).open("a", encoding="utf-8")  # the folder was just written to
         _installed["crash file"] = crashes
         faulthandler.enable(file=crashes)

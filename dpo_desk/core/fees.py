@@ -69,6 +69,8 @@ def cost_item(description: str, quantity: object, unit_cost: object) -> CostItem
         parsed = CostItem(description.strip(), Decimal(str(quantity)), Decimal(str(unit_cost)))
     except InvalidOperation:
         raise InputError(f"items: {description!r} needs numbers for quantity and unit cost") from None
+    if not (parsed.quantity.is_finite() and parsed.unit_cost.is_finite()):
+        raise InputError(f"items: {description!r} needs numbers for quantity and unit cost")
     if parsed.quantity <= 0 or parsed.unit_cost < 0:
         raise InputError(f"items: {description!r} needs a positive quantity and a unit cost of 0 or more")
     return parsed

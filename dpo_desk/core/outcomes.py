@@ -57,8 +57,11 @@ def _objection(details: dict[str, Any]) -> None:
     if details.get("direct_marketing"):
         # Art. 21(3): absolute; nothing to weigh.
         details.update(upheld=True, assessment="")
-    elif not str(details.get("assessment") or "").strip():
+        return
+    if not str(details.get("assessment") or "").strip():
         raise InputError("assessment: weigh the grounds given against the reasons for processing (Art. 21(1))")
+    if not isinstance(details.get("upheld"), bool):
+        raise InputError("upheld: true or false: whether the processing stopped")
 
 
 def _day(details: Mapping[str, Any], key: str) -> date | None:

@@ -43,14 +43,14 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("dpo-desk")
-    log_file = logs.start("app")
-    _show_unexpected_errors(log_file)
+    logs.start("app")
+    _show_unexpected_errors()
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     fill = functools.partial(make_demo, runner) if demo else None
     try:
         desk = open_desk(store_path, DialogUnlocker(runner), actor=actor, clock=now, fill=fill)
-    except DeskError as error:
+    except (DeskError, OSError) as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open the store", str(error))
         return 2
     if desk is None:
@@ -79,7 +79,7 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
             return code
         try:
             desk, kept = desk.replaced_by_backup(chosen_backup[0])
-        except DeskError as error:
+        except (DeskError, OSError) as error:
             QMessageBox.critical(None, f"{APP_NAME} cannot restore the backup", str(error))
             return 2
         QMessageBox.information(
@@ -127,9 +127,10 @@ class DialogUnlocker:
 def make_demo(runner: Runner, desk: Desk) -> None:
     """Fill a demo store just made with its fictitious cases, behind a progress dialog (a few seconds)."""
 
-    def work(task: Task[None]) -> None:
+    def work(task: Task[int]) -> int:
         with desk.worker() as worker:
             populate(worker, cases=DEMO_CASES, seed=DEMO_SEED, progress=lambda done, total: task.progress(done, total))
+            return worker.cases.count()
 
     wait_for(runner, Task("demo cases", work), "Making the demo cases…")
 
@@ -176,7 +177,7 @@ def ask_restore(reason: str, backup: Path | None, parent: QWidget | None) -> boo
     return answer == QMessageBox.StandardButton.Yes
 
 
-def _show_unexpected_errors(log_file: Path) -> None:
+def _show_unexpected_errors() -> None:
     """An exception no code expected (in a slot, a timer, a dialog) is logged, and the DPO is told in one
     line, never with a traceback; the app goes on."""
     logged = sys.excepthook
@@ -187,7 +188,7 @@ def _show_unexpected_errors(log_file: Path) -> None:
             QApplication.activeWindow(),
             f"{APP_NAME}: unexpected error",
             f"Something DPO Desk did not expect went wrong ({kind.__name__}); what you were doing was not "
-            f"finished. The details are in the log, {log_file}.",
+            f"finished. The details are in {logs.where()}.",
         )
 
     sys.excepthook = report

@@ -70,9 +70,10 @@ def wait_for(
     dialog.setWindowTitle(label.rstrip("…"))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(WAIT_BEFORE_SHOWING_MS)
-    if not cancellable:
+    if cancellable:
+        dialog.canceled.connect(task.cancel)
+    else:  # closing the dialog (or the lock closing it) must not stop work that has to finish
         dialog.setCancelButton(None)
-    dialog.canceled.connect(task.cancel)
     loop = QEventLoop()
     ending: dict[str, Any] = {}
 

@@ -144,7 +144,9 @@ class FieldsDialog(FormDialog):
             text = cost_items_as_lines(initial) if spec.kind is Kind.COST_ITEMS and initial else initial or ""
             widget = QPlainTextEdit(text)
             widget.setFixedHeight(70)
-            widget.setPlaceholderText(spec.help)
+            widget.setPlaceholderText(
+                "one per line: description; quantity; unit cost" if spec.kind is Kind.COST_ITEMS else spec.help
+            )
             widget.setTabChangesFocus(True)
             widget.textChanged.connect(self._validate)
         elif spec.kind is Kind.INT:
@@ -186,7 +188,8 @@ class FieldsDialog(FormDialog):
         else:  # text and list
             shown = ", ".join(initial) if spec.kind is Kind.LIST and initial else initial or ""
             widget = QLineEdit(shown)
-            widget.setPlaceholderText(spec.help or ("separated by commas" if spec.kind is Kind.LIST else ""))
+            lists = "separated by commas" if spec.kind is Kind.LIST else ""
+            widget.setPlaceholderText("; ".join(part for part in (spec.help, lists) if part))
             widget.textChanged.connect(self._validate)
         return widget
 

@@ -3,6 +3,7 @@ dialog opens filled in from it; a file that is not mail is kept in the store's q
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, Signal
@@ -41,11 +42,14 @@ class MailImport(QObject):
 
     created = Signal(int)
 
-    def __init__(self, desk: Desk, runner: Runner, window: QWidget) -> None:
+    def __init__(
+        self, desk: Desk, runner: Runner, window: QWidget, when_unlocked: Callable[[Callable[[], None]], None]
+    ) -> None:
         super().__init__(window)
         self._desk = desk
         self._runner = runner
         self._window = window
+        self._when_unlocked = when_unlocked  # a mail read while the window locks is shown after the unlock
 
     def choose(self) -> None:
         path = ask_mail_path(self._window)
@@ -55,7 +59,13 @@ class MailImport(QObject):
     def import_file(self, path: Path) -> None:
         """Read the file (up to 50 MB: in a task), then let the DPO confirm the case it asks for."""
         task: Task[ParsedMail] = Task("read mail", lambda task: read_mail(path))
-        self._runner.start(task, Listener(done=self._review, failed=lambda error: self._unreadable(path, error)))
+        self._runner.start(
+            task,
+            Listener(
+                done=lambda mail: self._when_unlocked(lambda: self._review(mail)),
+                failed=lambda error: self._when_unlocked(lambda: self._unreadable(path, error)),
+            ),
+        )
 
     def _unreadable(self, path: Path, error: Exception) -> None:
         if not isinstance(error, MailError):

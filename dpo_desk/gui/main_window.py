@@ -5,6 +5,7 @@ letters, mail import, backups); this module lays them out and wires them togethe
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
 
         self.processors_view = ProcessorsView(desk, runner)
+        self.processors_view.printed.connect(lambda what: self.statusBar().showMessage(f"Written: {what}", 8000))
         self.register_view = RegisterView(desk)
         self.processors_view.changed.connect(self.register_view.refresh)
         self.audit_view = AuditView(desk)
@@ -135,9 +137,13 @@ class MainWindow(QMainWindow):
         for label in (self.store_label, self.count_label, self.backup_label):
             self.statusBar().addPermanentWidget(label)
 
+        # What a task reports while the window is locked waits for the unlock: no case data over the lock.
+        self._after_unlock: list[Callable[[], None]] = []
         self.batch = BatchLetters(desk, runner, self)
-        self.batch.finished.connect(self._batch_finished)
-        self.mail_import = MailImport(desk, runner, self)
+        self.batch.finished.connect(
+            lambda written, message: self.when_unlocked(lambda: self._batch_finished(written, message))
+        )
+        self.mail_import = MailImport(desk, runner, self, self.when_unlocked)
         self.mail_import.created.connect(self._created)
         self.daily_backup = DailyBackup(desk, runner, self)
         self.daily_backup.written.connect(self._backup_written)
@@ -463,7 +469,7 @@ class MainWindow(QMainWindow):
             self,
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline."
-            f"<br><br>Log: {logs.log_file() or logs.LOG_FILE} (no personal data)",
+            f"<br><br>{sentence(logs.where())} (it holds no personal data)",
         )
 
     # --- locking ----------------------------------------------------------------------------
@@ -484,6 +490,16 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self._page_shown(self.pages.currentIndex())
         self._update_case_actions()
+        waiting, self._after_unlock = self._after_unlock, []
+        for call in waiting:
+            call()
+
+    def when_unlocked(self, call: Callable[[], None]) -> None:
+        """Run ``call`` now, or once the window is unlocked when it is locked now."""
+        if self.window_lock.is_locked:
+            self._after_unlock.append(call)
+        else:
+            call()
 
     def _move_old_auto_lock_setting(self) -> None:
         """Once: the minutes chosen on this computer become the store's audited setting."""

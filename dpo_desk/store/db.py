@@ -170,6 +170,8 @@ def check_store(path: Path, key: bytes) -> list[str]:
         with contextlib.closing(open_read_only(path, key)) as connection:
             problems = [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")][:5]
             return problems or [row[0] for row in connection.execute("PRAGMA quick_check(5)") if row[0] != "ok"]
+    except sqlite.OperationalError:
+        raise  # locked or unreadable now: that says nothing about the pages, so it is no finding
     except sqlite.DatabaseError as error:
         return [str(error)]
 

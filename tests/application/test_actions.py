@@ -59,7 +59,7 @@ def test_an_action_the_state_does_not_allow_is_refused_with_its_reason_and_chang
         actions.RESUME.run(desk, case_id, {"kind": "identity", "end": NOW.date()})
     desk.cases.change_status(case_id, Status.WITHDRAWN, actor="dpo", reason="withdrew", now=NOW)
     reason = actions.IDENTITY_WAIVE.allowed(desk.state(case_id))
-    assert reason == "the case is withdrawn: reopen it (Change status) to change it"
+    assert reason == "the case is withdrawn: reopen it (move it back to in progress) to change it"
     with pytest.raises(RefusedError, match="the case is withdrawn"):
         actions.IDENTITY_WAIVE.run(desk, case_id, {"reason": "logged in"})
     assert desk.state(case_id).decision is None
@@ -110,7 +110,9 @@ def test_fields_read_each_kind_and_name_the_fault() -> None:
 
     form = Form(NOW, "dpo")
     assert Field("n", "N", Kind.INT, low=1, high=5).read_json({"n": 3}, form) == 3
-    assert Field("b", "B", Kind.BOOL).read_json({}, form) is False  # a flag left out is off
+    assert Field("b", "B", Kind.BOOL, required=False).read_json({}, form) is None  # left out: the rules decide
+    with pytest.raises(InputError, match="b: missing field"):  # a yes-or-no is never taken as "no" unasked
+        Field("b", "B", Kind.BOOL).read_json({}, form)
     assert Field("l", "L", Kind.LIST).read_json({"l": [" a ", ""]}, form) == ["a"]
     moment = Field("t", "T", Kind.DATETIME).read_json({"t": "2026-11-01T10:00:00+01:00"}, form)
     assert moment == datetime(2026, 11, 1, 9, tzinfo=UTC)

@@ -100,7 +100,13 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
     for recipient in ("google-cloud", "amazon", "altoros-group"):
         ok(
             "notify-recipient",
-            {"recipient": recipient, "state": "not-notified", "reason": "erasure done by us in the shared storage"},
+            # One document shape for every state, as scripts send it: the date is let through unused.
+            {
+                "recipient": recipient,
+                "state": "not-notified",
+                "on": on(7),
+                "reason": "erasure done by us in the shared storage",
+            },
         )
     ok("recipients-told", {"on": on(8)})
     ok("status", {"to": "response-ready"})
@@ -159,6 +165,27 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
             "no recipients to notify (Art. 19)",
         ),
         ("recipients-told", {"on": on(1)}, "no recipients"),
+        ("refuse", {"grounds": ["12(5)"], "reasons": "x", "decided_on": on(1)}, "partial: missing field"),
+        (
+            "outcome",
+            {"right": "objection", "details": {"direct_marketing": False, "assessment": "weighed", "done_on": on(1)}},
+            "upheld: true or false",
+        ),
+        ("outcome", {"right": ["erasure"], "details": {}}, "right: ['erasure'] is not one of"),
+        ("outcome", {"right": "erasure", "details": ["x"]}, "details: must be an object"),
+        ("outcome", {"right": "erasure", "ground": "17(1)(a)"}, "ground: not a field here; the fields go in 'details'"),
+        ("sources", {}, "sources: missing field"),
+        (
+            "fee",
+            {
+                "basis": "further-copy",
+                "facts": "copy",
+                "items": [{"description": "x", "quantity": "NaN", "unit_cost": 1}],
+                "currency": "EUR",
+                "announced_on": on(1),
+            },
+            "needs numbers",
+        ),
         ("status", {"to": "closed"}, "give a reason"),
         ("status", {"to": "paused"}, "to: 'paused' is not one of"),
     ],

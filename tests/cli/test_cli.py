@@ -48,6 +48,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert log.startswith("log: ") and log.endswith("dpo-desk.log")  # where to look when something went wrong
 
 
+def test_a_log_folder_that_cannot_be_made_stops_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "a-file"
+    home.write_text("not a folder")
+    monkeypatch.setenv("DPO_DESK_HOME", str(home))
+    assert main(["due", "--received", "2026-01-05"]) == 0
+    assert capsys.readouterr().out == "2026-02-05\n"
+
+
 def test_entry_points_run_headless(tmp_path: Path) -> None:
     for command in (
         [sys.executable, "-m", "dpo_desk", "--version"],

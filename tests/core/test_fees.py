@@ -36,6 +36,8 @@ def test_the_total_is_the_sum_of_items_rounded_to_the_cent() -> None:
         (("", 1, 1), "needs a description"),
         (("postage", "one", 1), "needs numbers"),
         (("postage", 0, 1), "positive quantity"),
+        (("postage", "NaN", 1), "needs numbers"),
+        (("postage", 1, "Infinity"), "needs numbers"),
         (("postage", 1, -1), "unit cost of 0 or more"),
     ],
 )

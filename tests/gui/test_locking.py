@@ -171,3 +171,28 @@ def test_after_locking_no_widget_or_model_holds_case_data_and_settings_never_do(
     settings.sync()
     stored = Path(settings.fileName()).read_bytes()
     assert b"Canary" not in stored and b"CANARY" not in stored and b"lockwood" not in stored
+
+
+MAIL = Path(__file__).parents[1] / "data" / "mail"
+
+
+def test_what_a_task_reports_while_locked_waits_for_the_unlock(
+    qtbot: QtBot, with_cases: CaseRepository, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that ends, or a mail read, while the window locks must not put case data behind the lock."""
+    from dpo_desk.gui.new_case_dialog import NewCaseDialog
+
+    reviewed: list[str] = []
+    monkeypatch.setattr(
+        NewCaseDialog, "ask_for_mail", classmethod(lambda cls, *args: reviewed.append(args[3].mail.subject))
+    )
+    window.window_lock.lock()
+    window.batch.finished.emit(1, "1 of 1 acknowledgement(s) written")
+    window.mail_import.import_file(MAIL / "01-en-mozilla.eml")  # read in a task that ends at once here
+    assert window.model.rowCount() == 0 and reviewed == []
+    assert "acknowledgement" not in window.statusBar().currentMessage()
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    qtbot.keyClick(window.window_lock.screen.entry.field, Qt.Key.Key_Return)
+    assert not window.window_lock.is_locked and window.model.rowCount() == 3
+    assert len(reviewed) == 1  # the mail's case is offered now
+    assert window.statusBar().currentMessage() == "1 of 1 acknowledgement(s) written"

@@ -136,3 +136,27 @@ def test_opening_removes_what_a_crash_left(
     desk = opened(store_path)
     assert desk is not None and not stale.exists()
     desk.close()
+
+
+def test_work_that_must_finish_is_not_stopped_by_closing_its_progress_dialog(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing "Making the demo cases…" once cancelled the demo and left an empty store for good."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from dpo_desk.application.jobs import Task
+    from dpo_desk.gui.background import wait_for
+
+    def work(task: Task[str]) -> str:
+        for number in range(3):
+            task.progress(number, 3)
+        return "finished"
+
+    shown = QProgressDialog.setValue
+
+    def closed_at_once(dialog: QProgressDialog, value: int) -> None:
+        shown(dialog, value)
+        dialog.canceled.emit()  # what closing it (or the lock closing every dialog) does
+
+    monkeypatch.setattr(QProgressDialog, "setValue", closed_at_once)
+    assert wait_for(SynchronousRunner(), Task("must finish", work), "Working…") == "finished"

@@ -225,7 +225,7 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
             assert button.isEnabled(), button.action.name
         else:
             assert not button.isEnabled(), button.action.name
-            assert button.toolTip() == "The case is closed: reopen it (Change status) to change it"
+            assert button.toolTip() == "The case is closed: reopen it (move it back to in progress) to change it"
 
     window.select_case(open_case)
     enabled = {button.action.name: button.isEnabled() for button in view.action_buttons()}
