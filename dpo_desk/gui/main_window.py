@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,7 @@ EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
 # Auto-lock minutes lived in the computer's settings before they became an audited store setting.
 OLD_AUTO_LOCK_KEY = "security/auto-lock-minutes"
+FIRST_SIZE = QSize(1380, 840)
 
 
 class MainWindow(QMainWindow):
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self._desk = desk
         self._settings = settings  # this computer's: window geometry only
         self._runner = runner
-        self.setWindowTitle(f"{APP_NAME} — {desk.path.name}")
+        # Qt adds " — DPO Desk" itself. The whole path, as the demo store and a real one are both store.sqlite.
+        self.setWindowTitle(str(desk.path))
         self.setAcceptDrops(True)
         self._move_old_auto_lock_setting()
 
@@ -530,7 +532,9 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self._saved("window/geometry")
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1380, 840)
+            # Roomy at first start, but within the screen: on a 1366 x 768 laptop the buttons under the tabs
+            # fell below its edge.
+            self.resize(FIRST_SIZE.boundedTo(self.screen().availableGeometry().size()))
         self.restoreState(self._saved("window/state"))
         splitter = self._saved("window/splitter")
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):

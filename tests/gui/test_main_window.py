@@ -16,7 +16,7 @@ from dpo_desk.core.models import NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.main_window import EMPTY_STORE, NOTHING_MATCHES, MainWindow
+from dpo_desk.gui.main_window import EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.store.cases import CaseRepository
@@ -343,3 +343,14 @@ def test_an_unexpected_backup_error_is_said_and_the_next_backup_still_runs(
     monkeypatch.setattr(desk.backups, "copy_to", real_copy)
     window.daily_backup.run_if_due()
     assert window.backup_label.text() == f"Last backup: daily-{NOW.date().isoformat()}.sqlite"
+
+
+def test_the_first_window_is_no_taller_than_the_screen(window: MainWindow) -> None:
+    # Offscreen, the screen is 800 high, lower than the 840 of the first size. (Not narrower: the widgets'
+    # minimum width, 1266, wins over the screen's 800.)
+    assert window.height() <= window.screen().availableGeometry().height() < FIRST_SIZE.height()
+
+
+def test_the_title_names_the_store_and_leaves_the_app_name_to_qt(window: MainWindow, desk: Desk) -> None:
+    # Qt appends " — DPO Desk" (the application display name); the title said "DPO Desk — … — DPO Desk".
+    assert window.windowTitle() == str(desk.path)
