@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from dpo_desk import __version__, paths
 from dpo_desk.application import logs
 from dpo_desk.application.actions import COMMAND_LINE, Action, Family
-from dpo_desk.application.demo import populate
+from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import read_document
 from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
@@ -46,8 +46,6 @@ EXIT_REFUSED = 2
 EXIT_BUG = 70  # EX_SOFTWARE: something DPO Desk did not expect; the log has the traceback
 PASSPHRASE_VARIABLE = "DPO_DESK_PASSPHRASE"
 NEW_PASSPHRASE_VARIABLE = "DPO_DESK_NEW_PASSPHRASE"
-DEMO_CASES = 500
-DEMO_SEED = 1
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -104,8 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="create a store with the register and synthetic cases")
-    demo.add_argument("--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default 500)")
-    demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default 1)")
+    demo.add_argument(
+        "--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default %(default)s)"
+    )
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default %(default)s)")
     demo.set_defaults(run=_demo)
 
     case = commands.add_parser(

@@ -28,6 +28,9 @@ from dpo_desk.core.refusal import Refusal, RefusalGround
 from dpo_desk.store.db import StoreError, open_store
 
 DEMO_ACTOR = "demo"
+# The demo store both shells make when it is missing (the command line takes others with --cases, --seed).
+DEMO_CASES = 500
+DEMO_SEED = 1
 SOURCES = ("web-forms", "chatbot", "email-messengers-phones", "customers", "event-attendees")
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dpo_desk import APP_NAME, ORG_NAME, os_keyring
 from dpo_desk.application import logs
-from dpo_desk.application.demo import populate
+from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.application.stores import kept_copy_name, open_desk
@@ -28,8 +28,6 @@ from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_ex
 from dpo_desk.store.opening import PassphraseFor
 
 T = TypeVar("T")
-DEMO_CASES = 500
-DEMO_SEED = 1
 HOUR_MS = 60 * 60 * 1000
 
 
