@@ -116,6 +116,17 @@ class Field:
             self.kind, "" if self.kind in TEXT_KINDS or self.kind is Kind.CHOICE else None
         )
 
+    def shown(self, value: Any) -> str:
+        """A recorded value in words ('yes', 'CRM, newsletter'); empty where nothing was recorded."""
+        if value is None or value in ("", [], ()):
+            return ""
+        if self.kind is Kind.BOOL:
+            return "yes" if value else "no"
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        labels = dict(self.options) if self.kind is Kind.CHOICE and not callable(self.options) else {}
+        return labels.get(value, str(value))
+
     def missing(self, value: Any) -> bool:
         """Whether a required field was left empty."""
         if not self.required or self.empty_ok or self.kind in (Kind.BOOL, Kind.INT):
@@ -134,6 +145,15 @@ def read_document(fields: Sequence[Field], document: Any, form: Form) -> dict[st
     if unknown:
         raise InputError(f"{unknown[0]}: not a field of this action; its fields are {', '.join(sorted(names))}")
     return {field.name: field.read_json(document, form) for field in fields}
+
+
+def summary(fields: Sequence[Field], record: Mapping[str, Any]) -> str:
+    """A stored record in one line, 'Label: value; …' in the fields' order. A key no field declares (a record
+    older than its form) is shown as stored, so that nothing recorded is hidden."""
+    declared = {field.name for field in fields}
+    parts = [f"{field.caption}: {shown}" for field in fields if (shown := field.shown(record.get(field.name)))]
+    parts += [f"{name}: {value}" for name, value in record.items() if name not in declared]
+    return "; ".join(parts)
 
 
 def check_complete(fields: Sequence[Field], values: Mapping[str, Any]) -> None:

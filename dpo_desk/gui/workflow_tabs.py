@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.application import actions
 from dpo_desk.application.actions import Action
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import summary
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import long_date
 from dpo_desk.core.deadlines import explain
@@ -340,7 +341,7 @@ class OutcomesTab(WorkflowTab):
             [
                 (
                     kind,
-                    "; ".join(f"{key}: {value}" for key, value in recorded[kind].items()) if kind in recorded else "—",
+                    summary(actions.OUTCOME_FIELDS[kind], recorded[kind]) if kind in recorded else "—",
                 )
                 for kind in kinds
                 if kind in recorded or kind != CHILD

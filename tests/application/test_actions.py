@@ -8,7 +8,7 @@ import pytest
 from dpo_desk.application import actions
 from dpo_desk.application.actions import COMMAND_LINE, Action, Family
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import Field, Kind, read_document
+from dpo_desk.application.fields import Field, Kind, read_document, summary
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Right, Status
 from tests.conftest import NOW, new_case
@@ -129,3 +129,15 @@ def test_fields_read_each_kind_and_name_the_fault() -> None:
     ):
         with pytest.raises(InputError, match=message):
             field.read_json(document, form)
+
+
+def test_a_stored_record_reads_in_its_forms_words() -> None:
+    fields = actions.OUTCOME_FIELDS[Right.OBJECTION]
+    record = {"direct_marketing": False, "assessment": "Legitimate interest outweighs", "upheld": None}
+    record |= {"done_on": "2026-11-30", "legacy": 1}
+    # No for a no, nothing for a yes-or-no never answered, and a key older than the form still shown.
+    assert summary(fields, record) == (
+        "Direct marketing: no; Assessment: Legitimate interest outweighs; Done on: 2026-11-30; legacy: 1"
+    )
+    exception = next(field for field in actions.OUTCOME_FIELDS[Right.ERASURE] if field.name == "exception")
+    assert exception.shown("") == "" and exception.shown("17(3)(b)") == "17(3)(b)"

@@ -170,6 +170,12 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     view.outcomes_tab.record_buttons["access"].click()
     view.outcomes_tab.record_buttons["erasure"].click()
     assert "All rights have an outcome" in view.outcomes_tab.summary.text()
+    outcomes = view.outcomes_tab.table
+    shown = {outcomes.item(row, 0).text(): outcomes.item(row, 1).text() for row in range(outcomes.rowCount())}
+    # In the form's words, not as Python prints a dict ("systems: ['CRM']; backups_beyond_use: True").
+    assert shown["erasure"] == (
+        f"Art. 17(1) ground: 17(1)(a); Systems erased: CRM; Backups: yes; Done on: {on(9).isoformat()}"
+    )
     view.recipients_tab.sources_button.click()
     table = view.recipients_tab.table
     services = [table.item(row, 0).text() for row in range(table.rowCount())]
