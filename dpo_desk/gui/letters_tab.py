@@ -110,6 +110,7 @@ class LettersTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.table.itemSelectionChanged.connect(self._letter_chosen)
         self.forget()
 
     @property
@@ -162,10 +163,21 @@ class LettersTab(QWidget):
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
             button.setToolTip(sentence(reason))
-        has_letters = bool(self._records)
+        self._letter_chosen()
+
+    @Slot()
+    def _letter_chosen(self) -> None:
+        """Open, Mark sent and Show password act on the selected letter, else the newest: say which."""
+        record = self._selected_record()
+        if self.case_id is None:
+            return
+        about = f"The {record.kind.value} of {record.created_at.astimezone():%Y-%m-%d %H:%M}" if record else ""
         for button in (self.open_button, self.sent_button, self.password_button):
-            button.setEnabled(has_letters)
-            button.setToolTip("" if has_letters else "Generate a letter first")
+            button.setEnabled(record is not None)
+            button.setToolTip(about or "Generate a letter first")
+        if record is not None and not record.protected:
+            self.password_button.setEnabled(False)
+            self.password_button.setToolTip(f"{about} has no password: it is not protected")
 
     def _document(self) -> QTextDocument:
         assert self.case_id is not None
@@ -210,28 +222,28 @@ class LettersTab(QWidget):
             PasswordDialog.show_password(made.password, made.in_keyring, self)
         self.changed.emit(f"{kind.value} written")
 
-    def _selected_record(self) -> int | None:
+    def _selected_record(self) -> LetterRecord | None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
-            return self._records[rows[0].row()].id
-        return self._records[-1].id if self._records else None
+            return self._records[rows[0].row()]
+        return self._records[-1] if self._records else None
 
     @Slot()
     def open_letter(self) -> None:
-        letter_id = self._selected_record()
-        if letter_id is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._desk.letters.letter(letter_id).file)))
+        record = self._selected_record()
+        if record is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(record.file)))
 
     @Slot()
     def mark_sent(self) -> None:
-        letter_id = self._selected_record()
-        if letter_id is None:
+        record = self._selected_record()
+        if record is None:
             return
         values = FieldsDialog.ask("Letter sent", [SENT_CHANNEL], self._desk.form(), _channel_given, self)
         if values is None:
             return
         try:
-            self._desk.mark_letter_sent(letter_id, values["channel"])
+            self._desk.mark_letter_sent(record.id, values["channel"])
         except DeskError as error:
             QMessageBox.warning(self, "Not recorded", sentence(str(error)))
             return
@@ -239,13 +251,10 @@ class LettersTab(QWidget):
 
     @Slot()
     def show_password(self) -> None:
-        letter_id = self._selected_record()
-        if letter_id is None:
+        record = self._selected_record()
+        if record is None or not record.protected:
             return
-        if not self._desk.letters.letter(letter_id).protected:
-            QMessageBox.information(self, "Not protected", "This letter has no password.")
-            return
-        password = self._desk.letters.password(letter_id)
+        password = self._desk.letters.password(record.id)
         if password is None:
             QMessageBox.warning(self, "No password kept", "The keyring holds no password for this letter.")
             return

@@ -72,6 +72,19 @@ def test_a_protected_letter_shows_its_password_once(
     assert shown[-1] == (shown[0][0], True)  # shown again from the keyring
 
 
+def test_show_password_is_offered_only_for_a_protected_letter(window: MainWindow, repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    tab = window.case_view.letters_tab
+    assert not tab.password_button.isEnabled() and tab.password_button.toolTip() == "Generate a letter first"
+    tab.generate_button.click()  # the acknowledgement, which has no password
+    assert tab.open_button.isEnabled() and tab.sent_button.isEnabled()
+    assert not tab.password_button.isEnabled()
+    assert tab.password_button.toolTip().endswith("has no password: it is not protected")
+    assert tab.password_button.toolTip().startswith("The acknowledgement of ")
+
+
 def test_acknowledgements_in_a_batch(qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository) -> None:
     for offset in range(4):
         repo.add(new_case(received=datetime(2026, 11, 20 + offset, 9, tzinfo=UTC)), actor="d", now=NOW)
