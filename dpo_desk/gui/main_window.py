@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             lambda: settings_editors.edit_letter_settings(self._desk, self),
         )
         self.auto_lock_action = self._action(
-            "Auto-&lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
+            "&Auto-lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
         )
         self.backups_action = self._action(
             "&Backups to keep…",
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
             "Re&tention…", "", "Purge cases that ended longer ago than the retention period", self.review_retention
         )
         self.quarantine_action = self._action(
-            "&Quarantined files…",
+            "Q&uarantined files…",
             "",
             "Files refused at import, kept inside the store for inspection",
             lambda: QuarantineDialog(self._desk, self).exec(),

@@ -1,5 +1,6 @@
 """The main window driven through real widgets, offscreen: create a case, find it, filter, look at it."""
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -354,3 +355,14 @@ def test_the_first_window_is_no_taller_than_the_screen(window: MainWindow) -> No
 def test_the_title_names_the_store_and_leaves_the_app_name_to_qt(window: MainWindow, desk: Desk) -> None:
     # Qt appends " — DPO Desk" (the application display name); the title said "DPO Desk — … — DPO Desk".
     assert window.windowTitle() == str(desk.path)
+
+
+def test_each_menus_mnemonics_are_unique(window: MainWindow) -> None:
+    # Two items on one letter take two presses and a Return: "&Letter settings" and "Auto-&lock" did.
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        assert menu is not None
+        letters = [re.search(r"&(\w)", a.text()) for a in menu.actions() if not a.isSeparator()]
+        keys = [match.group(1).lower() for match in letters if match]
+        assert len(keys) == len(set(keys)), (menu_action.text(), keys)
+        assert len(keys) == len([a for a in menu.actions() if not a.isSeparator()]), menu_action.text()
