@@ -4,7 +4,7 @@ with a fixed clock, offscreen Qt."""
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from sqlite_utils import Database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import Field
 from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
 from dpo_desk.store import keys
 from dpo_desk.store.cases import CaseRepository
@@ -170,3 +171,9 @@ def new_case(
         subject=SubjectDetails(name=name, emails=emails, address="Testveien 1\n0150 Oslo"),
         text=text,
     )
+
+
+def assert_keyed_apart(fields: Sequence[Field]) -> None:
+    """Each field of a form has its Alt key, and no two share one ('&Outcome' and 'N&ote' did)."""
+    keys = [field.label[field.label.index("&") + 1].lower() for field in fields if "&" in field.label]
+    assert len(keys) == len(fields) and len(set(keys)) == len(keys), [field.label for field in fields]

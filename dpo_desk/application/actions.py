@@ -260,7 +260,7 @@ IDENTITY_CHECK = Action(
         Field("checked_at", "&When", Kind.DATETIME, default=lambda form: form.now),
         Field("reference", "&Reference", required=False, help="at most 4 characters, never the document number"),
         Field("copy_deleted_on", "Copy &deleted on", Kind.DATE, required=False, help="a copy received was deleted"),
-        Field("note", "N&ote", Kind.LONG, required=False, help="e.g. 'ID card was checked'; no numbers"),
+        Field("note", "&Note", Kind.LONG, required=False, help="e.g. 'ID card was checked'; no numbers"),
     ),
     _build_check,
     _record_check,
@@ -544,7 +544,7 @@ REFUSE = Action(
     "&Refuse…",
     "record a full or partial refusal",
     (
-        Field("partial", "Extent", Kind.BOOL, help="partial refusal (part of the request is answered)"),
+        Field("partial", "&Extent", Kind.BOOL, help="partial refusal (part of the request is answered)"),
         Field("grounds", "&Legal grounds", Kind.CHOICES, options=_choices(RefusalGround)),
         Field("other_ground", "&Other ground", required=False, help="for 'Other ground': the provision"),
         Field("reasons", "&Reasons", Kind.LONG, help="the specific reasons the subject will read"),
@@ -587,7 +587,7 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("lifted_on", "&Lifted on", Kind.DATE, required=False, help="the restriction was lifted"),
     ),
     Right.OBJECTION: (
-        Field("direct_marketing", "&Direct marketing", Kind.BOOL, help="objection to direct marketing (absolute)"),
+        Field("direct_marketing", "Direct &marketing", Kind.BOOL, help="objection to direct marketing (absolute)"),
         Field(
             "assessment",
             "&Assessment",
@@ -668,7 +668,7 @@ SOURCES = Action(
     (
         Field(
             "sources",
-            "Sources",
+            "&Sources",
             Kind.CHOICES,
             empty_ok=True,
             options=_register_sources,
@@ -726,7 +726,7 @@ NOTICES: dict[str, Action[NoticeChange]] = {
         (
             _recipient(),
             Field("on", "Notified &on", Kind.DATE, default=_today),
-            Field("channel", "&Channel", help="e.g. e-mail to privacy@…"),
+            Field("channel", "C&hannel", help="e.g. e-mail to privacy@…"),
         ),
         _notice(NoticeState.NOTIFIED),
         _notify,

@@ -253,9 +253,20 @@ _READERS: dict[Kind, Callable[[Field, Any, Form], Any]] = {
 }
 
 
-def setting_field(setting: Setting[Any]) -> Field:
+def setting_fields(settings: Sequence[Setting[Any]]) -> list[Field]:
+    """The fields of one form of settings, each keyed on a letter no earlier field of the form took."""
+    taken: set[str] = set()
+    fields = []
+    for setting in settings:
+        free = (at for at, letter in enumerate(setting.label) if letter.isalpha() and letter.lower() not in taken)
+        at = next(free, 0)
+        taken.add(setting.label[at].lower())
+        fields.append(_setting_field(setting, f"{setting.label[:at]}&{setting.label[at:]}"))
+    return fields
+
+
+def _setting_field(setting: Setting[Any], label: str) -> Field:
     """The field that edits a store setting, from the setting's own declaration."""
-    label = f"&{setting.label}"
     if isinstance(setting, IntSetting):
         return Field(
             setting.key, label, Kind.INT, help=setting.help, low=setting.low, high=setting.high, unit=setting.unit

@@ -89,7 +89,7 @@ def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], tod
         Field("role", "&Role", Kind.CHOICE, options=[(r, r) for r in ROLES], default=sheet.role),
         Field("category", "&Category", default=sheet.category, required=False),
         Field("privacy_email", "Privacy &e-mail", default=sheet.privacy_email, required=False),
-        Field("postal_address", "&Postal address", Kind.LONG, default=sheet.postal_address, required=False),
+        Field("postal_address", "Post&al address", Kind.LONG, default=sheet.postal_address, required=False),
         Field("web_form_url", "&Web form", default=sheet.web_form_url, help="https://…", required=False),
         Field(
             "privacy_policy_url", "Privacy polic&y", default=sheet.privacy_policy_url, help="https://…",
@@ -101,7 +101,7 @@ def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], tod
             "transfer_mechanism", "&Transfer", Kind.CHOICE, required=False,
             options=[(t, t or "not recorded") for t in TRANSFER_MECHANISMS], default=sheet.transfer_mechanism,
         ),
-        Field("data_categories", "Data &categories", Kind.LIST, default=list(sheet.data_categories), required=False),
+        Field("data_categories", "Data cate&gories", Kind.LIST, default=list(sheet.data_categories), required=False),
         Field(
             "identifiers", "&Identifiers needed", Kind.LIST, default=list(sheet.identifiers),
             help=", ".join(IDENTIFIERS), required=False,
@@ -113,7 +113,7 @@ def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], tod
         Field("turnaround", "T&urnaround", default=sheet.turnaround, required=False),
         Field("notes", "&Notes", Kind.LONG, default=sheet.notes, required=False),
         Field(
-            "sources", "Used by sources", Kind.CHOICES, options=source_keys, default=list(sheet.sources),
+            "sources", "Used &by sources", Kind.CHOICES, options=source_keys, default=list(sheet.sources),
             required=False,
         ),
         Field(

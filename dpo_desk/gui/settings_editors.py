@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import Field, Kind, setting_field, setting_value
+from dpo_desk.application.fields import Field, Kind, setting_fields, setting_value
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.settings import (
@@ -45,7 +45,7 @@ def _ask(
     note: str = "",
 ) -> tuple[dict[Setting[Any], Any], dict[str, Any]] | None:
     """The settings (checked, as the settings' own values) and the extra fields the DPO chose."""
-    fields = [setting_field(setting) for setting in settings] + list(extra)
+    fields = setting_fields(settings) + list(extra)
     current = {setting.key: setting_value(setting, desk.settings.get(setting)) for setting in settings}
 
     def changes(values: dict[str, Any]) -> dict[Setting[Any], Any]:

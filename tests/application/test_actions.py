@@ -2,16 +2,18 @@
 thing through the desk; the command line reads its JSON through the same fields."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from dpo_desk.application import actions
 from dpo_desk.application.actions import COMMAND_LINE, Action, Family
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import Field, Kind, read_document, summary
+from dpo_desk.application.fields import Field, Kind, read_document, setting_fields, summary
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Right, Status
-from tests.conftest import NOW, new_case
+from dpo_desk.core.settings import DEADLINE_SETTINGS, IDENTITY_SETTINGS, LETTER_SETTINGS, Setting
+from tests.conftest import NOW, assert_keyed_apart, new_case
 
 EVERY_ACTION: list[Action[object]] = [
     entry
@@ -29,6 +31,12 @@ def test_every_action_is_declared_whole() -> None:
         assert action.button.count("&") <= 1 and action.summary, action.name
         for field in action.fields:
             assert field.label.count("&") <= 1 and field.describe().startswith(field.name), (action.name, field)
+        assert_keyed_apart(action.fields)
+
+
+@pytest.mark.parametrize("settings", [DEADLINE_SETTINGS, IDENTITY_SETTINGS, LETTER_SETTINGS])
+def test_each_settings_form_is_keyed_apart(settings: tuple[Setting[Any], ...]) -> None:
+    assert_keyed_apart(setting_fields(settings))  # "&Paper" and "&Passwords" were both on P
 
 
 @pytest.fixture

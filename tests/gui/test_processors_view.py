@@ -11,7 +11,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.gui import processors_view
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
-from tests.conftest import NOW
+from tests.conftest import NOW, assert_keyed_apart
 
 
 def row_of(view: processors_view.ProcessorsView, service: str) -> int:
@@ -41,6 +41,7 @@ def test_editing_a_sheet_clears_its_stale_flag(
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
         qtbot.addWidget(dialog)
+        assert_keyed_apart(fields)  # "&Category" and "Data &categories", "&Postal address" and "&Procedure"
         dialog.inputs["country"].setText("mt-x")
         assert "Country: 'MT-X' is not an ISO 3166 country code" in dialog.problem.text()  # by its label
         dialog.inputs["country"].setText("mt")
