@@ -32,7 +32,8 @@ from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, 
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.form_dialog import FormDialog
 
-LIST_ROWS_SHOWN = 6
+LIST_ROWS_SHOWN = 8  # the seven kinds of identity evidence fit
+LIST_WIDTH_MAX = 560
 
 
 class OptionalDate(QWidget):
@@ -79,6 +80,9 @@ class Choices(QListWidget):
             self.addItem(item)
         rows = max(1, min(len(options), LIST_ROWS_SHOWN))
         self.setFixedHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4 if options else 30)
+        # As wide as its longest option, so no sideways scroll bar hides an option's end and a row.
+        widest = self.sizeHintForColumn(0) + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(min(widest, LIST_WIDTH_MAX))
 
     def value(self) -> list[str]:
         picked = (self.item(row) for row in range(self.count()))

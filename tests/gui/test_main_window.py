@@ -294,6 +294,10 @@ def test_identity_policy_is_edited_from_the_menu(
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
         qtbot.addWidget(dialog)
+        dialog.show()
+        trusted = dialog.inputs["identity_trusted"]
+        # Every kind of evidence in sight, none cut off: a sideways scroll bar hid the seventh and the ends.
+        assert not trusted.horizontalScrollBar().isVisible() and not trusted.verticalScrollBar().isVisible()
         for evidence in ("driving-licence", "residence-permit", "signed-letter"):
             dialog.inputs["identity_trusted"].set_checked(evidence, False)
         dialog.inputs["identity_required"].setValue(5)
