@@ -308,7 +308,9 @@ class DecisionsTab(WorkflowTab):
         )
         refusal = state.refusal
         if refusal is None:
-            self.refusal.setText(f"No refusal. A refusal is due by {long_date(case.deadlines.extension_notice_due)}.")
+            notice_by = long_date(case.deadlines.extension_notice_due)
+            # Not "a refusal is due": nothing obliges a refusal; Art. 12(4) only sets when one must be told.
+            self.refusal.setText(f"No refusal. A refusal must reach the subject by {notice_by} (Art. 12(4)).")
         else:
             grounds = ", ".join(g.label for g in refusal.grounds)
             kind = "Partial" if refusal.partial else "Full"

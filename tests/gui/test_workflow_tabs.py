@@ -160,6 +160,8 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     assert "93.50 EUR" in view.fee_tab.summary.text()
     view.fee_tab.answer_button.click()
     assert "paid" in view.fee_tab.summary.text()
+    # No refusal is owed; only the day by which one would have to be told ("A refusal is due by" said otherwise).
+    assert view.fee_tab.refusal.text().startswith("No refusal. A refusal must reach the subject by ")
 
     # Outcomes, and the erasure told to three recipients.
     answers.queue += [
