@@ -28,7 +28,12 @@ def main() -> None:
         create_demo_store(store, key, cases=BATCH, seed=3, now=datetime.now(UTC))
         with Desk(open_store(store, key), store, key, actor="bench", clock=lambda: datetime.now(UTC)) as desk:
             letters = desk.letters
-            ids = desk.cases.find_ids(CaseQuery(), today=desk.today())
+            # Only the cases an acknowledgement fits (open, and an entity whose letterhead may print).
+            ids = [
+                case_id
+                for case_id in desk.cases.find_ids(CaseQuery(), today=desk.today())
+                if not letters.why_not(case_id, LetterKind.ACKNOWLEDGEMENT)
+            ]
             singles = []
             for number in range(5):
                 started = time.perf_counter()
@@ -54,7 +59,7 @@ def main() -> None:
             batch = time.perf_counter() - started
     print(
         f"letters: one acknowledgement in {statistics.median(singles) * 1000:.0f} ms (median of 5, "
-        f"first {singles[0] * 1000:.0f} ms); a batch of {BATCH} in {batch:.1f} s"
+        f"first {singles[0] * 1000:.0f} ms); a batch of {len(ids)} in {batch:.1f} s"
     )
 
 

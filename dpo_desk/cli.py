@@ -29,6 +29,8 @@ from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup
 from dpo_desk.core import deadlines
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.case_state import CaseState
+from dpo_desk.core.entities import SETTABLE as ENTITY_SETTABLE
+from dpo_desk.core.entities import entity_columns
 from dpo_desk.core.errors import DeskError, InputError, RefusedError
 from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
@@ -210,8 +212,28 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write a protected letter's password here (mode 0600), for scripts",
     )
+    letter.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day the letter was actually sent, where that was before today (the letter bears it)",
+    )
+    letter.add_argument(
+        "--recipient", metavar="KEY", help="a recipient notice's recipient (its processor key; see case show)"
+    )
     letter.add_argument("--list-kinds", action="store_true", help="list the letter kinds and exit")
     letter.set_defaults(run=_letter)
+
+    register = commands.add_parser("entity", help="the register's legal entities: list them, set their fields")
+    entity_actions = register.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = entity_actions.add_parser("list", help="every entity with its letterhead fields")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.set_defaults(run=_entity_list)
+    setting = entity_actions.add_parser(
+        "set", help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}"
+    )
+    setting.add_argument("name", metavar="NAME", help="the entity's name or key")
+    setting.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    setting.set_defaults(run=_entity_set)
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
@@ -650,10 +672,13 @@ def _letter(args: argparse.Namespace) -> int:
         raise InputError(f"unknown letter kind {args.kind!r}; see dpo-desk letter --list-kinds") from None
     from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
 
+    dated = _iso_date(args.date, "--date") if args.date else None
     render = headless_renderer()
     with _desk(args) as desk:
         case = desk.cases.get(args.reference)
-        made = desk.write_letter(case.id, kind, render, target=args.out, lang=args.lang)
+        made = desk.write_letter(
+            case.id, kind, render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
+        )
     print(made.record.id)
     if made.password is not None:
         if args.password_file is not None:
@@ -663,6 +688,43 @@ def _letter(args: argparse.Namespace) -> int:
         elif not made.in_keyring:
             print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
     return 0
+
+
+def _entity_list(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        entities = desk.register.entities()
+    if args.json:
+        rows = [{"key": e.key, "country": e.country} | entity_columns(e) for e in entities]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for entity in entities:
+        problems = entity.letterhead_problems()
+        print(f"{entity.key}  {entity.name} ({entity.country})")
+        print(f"    {' · '.join(entity.address.lines()) or '(no postal address)'}")
+        print(f"    letters: {problems[0] if problems else 'may be printed'}")
+    return 0
+
+
+def _entity_set(args: argparse.Namespace) -> int:
+    changes: dict[str, object] = {}
+    for assignment in args.assignments:
+        field, equals, value = assignment.partition("=")
+        if not equals:
+            raise InputError(f"{assignment!r}: write FIELD=VALUE, e.g. street='Kongens gate 3'")
+        changes[field.strip()] = _entity_value(field.strip(), value)
+    with _desk(args) as desk:
+        entity = desk.update_entity(args.name, changes)
+    problems = entity.letterhead_problems()
+    print(f"{entity.name}: saved; letters: {problems[0] if problems else 'may be printed'}")
+    return 0
+
+
+def _entity_value(field: str, value: str) -> object:
+    if field != "address_to_replace":
+        return value
+    if value.strip().lower() not in ("true", "false"):
+        raise InputError("address_to_replace: true or false")
+    return value.strip().lower() == "true"
 
 
 def _processors_export(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Shared fixtures: a real SQLCipher store in a temp folder (copied from one made per session), a desk on it
 with a fixed clock, offscreen Qt."""
 
+import dataclasses
 import os
 import secrets
 import shutil
@@ -177,3 +178,24 @@ def assert_keyed_apart(fields: Sequence[Field]) -> None:
     """Each field of a form has its Alt key, and no two share one ('&Outcome' and 'N&ote' did)."""
     keys = [field.label[field.label.index("&") + 1].lower() for field in fields if "&" in field.label]
     assert len(keys) == len(fields) and len(set(keys)) == len(keys), [field.label for field in fields]
+
+
+CHATBOT_RECIPIENTS = ("drift", "hubspot", "google-cloud", "amazon", "altoros-group")
+
+
+def fill_sheets(
+    desk: Desk, services: tuple[str, ...] = CHATBOT_RECIPIENTS, country: str = "US", how: str = "dpf"
+) -> None:
+    """Give processor sheets the contacts, country and transfer mechanism the seeded register leaves empty."""
+    for key in services:
+        sheet = desk.processors.sheet(key)
+        desk.save_processor(
+            dataclasses.replace(
+                sheet,
+                country=country,
+                transfer_mechanism=how,
+                privacy_email=f"privacy@{key}.example",
+                postal_address=f"{sheet.service} Privacy Team\n1 Example Street\nSan Francisco, CA 94105\nUSA",
+                legal_entity=sheet.legal_entity or f"{sheet.service} Inc.",
+            )
+        )

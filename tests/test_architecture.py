@@ -101,8 +101,7 @@ def test_each_service_is_built_once_by_the_desk() -> None:
 
 def test_the_desks_services_share_their_collaborators(desk: Desk) -> None:
     assert desk.workflow.cases is desk.decisions.cases is desk.outcomes.cases is desk.mail.cases is desk.cases
-    assert desk.letters.cases is desk.cases and desk.letters.workflow is desk.workflow
-    assert desk.letters.decisions is desk.decisions and desk.letters.outcomes is desk.outcomes
+    assert desk.letters.cases is desk.cases
     assert desk.letters.processors is desk.processors and desk.cases.register is desk.register
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dpo_desk.application.fields import Field, Form, Kind, Options, check_complete
@@ -178,6 +178,10 @@ def _invokes(kind: str) -> Callable[[CaseState], str | None]:
 
 def _today(form: Form) -> date:
     return form.today
+
+
+def _in_two_weeks(form: Form) -> date:
+    return form.today + timedelta(days=14)
 
 
 def _choices(enum: Any) -> Options:
@@ -448,6 +452,7 @@ def _build_fee(values: Values, form: Form) -> FeeDecision:
         items=values["items"],
         currency=values["currency"],
         announced_on=values["announced_on"],
+        answer_by=values["answer_by"],
     )
     return validate_fee(decision, received=_state(form).case.received_date, today=form.today)
 
@@ -476,6 +481,13 @@ FEE = Action(
         Field("items", "&Cost items", Kind.COST_ITEMS, help="the cost calculation"),
         Field("currency", "C&urrency", default="EUR", help="ISO 4217"),
         Field("announced_on", "&Announced on", Kind.DATE, default=_today),
+        Field(
+            "answer_by",
+            "Ans&wer by",
+            Kind.DATE,
+            default=_in_two_weeks,
+            help="the fee notice asks the subject to say by this day whether they pay or withdraw",
+        ),
     ),
     _build_fee,
     _decide_fee,
@@ -575,6 +587,13 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
             required=False,
             options=[(e, e or "none") for e in ERASURE_EXCEPTIONS],
             default="",
+        ),
+        Field(
+            "kept",
+            "&Reasons for keeping",
+            Kind.LONG,
+            required=False,
+            help="with an exception: which data is kept and why it is needed (told to the subject)",
         ),
         Field("systems", "&Systems erased", Kind.LIST),
         Field("backups_beyond_use", "&Backups", Kind.BOOL, help="put beyond use until overwritten"),

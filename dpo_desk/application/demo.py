@@ -55,10 +55,33 @@ def populate(desk: Desk, *, cases: int, seed: int, progress: Callable[[int, int]
     player = _Player(desk, random.Random(seed + 1))
     names = [entity.name for entity in desk.register.entities()]
     with desk.transaction():
+        _demo_letterheads(desk)
         for done, demo in enumerate(demo_cases(cases, seed=seed, entity_names=names, now=desk.now()), start=1):
             player.play(demo)
             if progress is not None:
                 progress(done, cases)
+
+
+# The register gives no usable street address for these entities, so no letter of theirs may print. In a
+# demo store (fictitious cases) they get addresses that say they are fictitious, so letters can be tried;
+# a real store keeps the register as the policy gives it.
+_DEMO_ADDRESSES = {
+    "altoros-americas": ("1 Demo Street (fictitious)", "10001", "New York", "United States"),
+    "altoros-finland": ("Demokatu 1 (fictitious)", "00100", "Helsinki", "Finland"),
+    "altoros-as": ("Calle Demo 1 (fictitious)", "C1000", "Buenos Aires", "Argentina"),
+    "altoros-poland": ("ul. Demo 1 (fictitious)", "00-001", "Warszawa", "Poland"),
+}
+
+
+def _demo_letterheads(desk: Desk) -> None:
+    for entity in desk.register.entities():
+        address = _DEMO_ADDRESSES.get(entity.key)
+        if address is not None and entity.letterhead_problems():
+            street, postal_code, city, country = address
+            desk.update_entity(
+                entity.key,
+                {"street": street, "postal_code": postal_code, "city": city, "address_country": country},
+            )
 
 
 class _Player:
@@ -144,7 +167,8 @@ class _Player:
             CostItem("Postage", Decimal("1"), Decimal("3.50")),
         )
         facts = "The same request again, with no change in the data since the earlier answer"
-        decision = FeeDecision(basis, facts, earlier, items, "EUR", max(when.date(), case.received_date))
+        announced = max(when.date(), case.received_date)
+        decision = FeeDecision(basis, facts, earlier, items, "EUR", announced, answer_by=announced + timedelta(days=14))
         self.decisions.decide_fee(case_id, decision, actor=DEMO_ACTOR, now=when)
 
     def _record_outcomes(self, case_id: int, when: datetime) -> None:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.fields import Form
 from dpo_desk.core.case_state import CaseState
-from dpo_desk.core.models import NewCase, Right
+from dpo_desk.core.models import Entity, NewCase, Right
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import RULES, Setting
 from dpo_desk.letters.kinds import LetterKind
@@ -54,9 +54,7 @@ class Desk:
         self.decisions = Decisions(db, self.cases)
         self.outcomes = Outcomes(db, self.cases)
         self.processors = ProcessorStore(db, self.register)
-        self.letters = LetterStore(
-            db, self.cases, self.workflow, self.decisions, self.outcomes, self.processors, self.settings, path
-        )
+        self.letters = LetterStore(db, self.cases, self.processors, self.settings, path, self.state)
         self.mail = MailStore(db, self.cases)
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
@@ -149,12 +147,28 @@ class Desk:
     # --- letters ----------------------------------------------------------------------------
 
     def write_letter(
-        self, case_id: int, kind: LetterKind, render: Renderer, *, target: Path | None = None, lang: str = "en"
+        self,
+        case_id: int,
+        kind: LetterKind,
+        render: Renderer,
+        *,
+        target: Path | None = None,
+        lang: str = "en",
+        dated: date | None = None,
+        recipient: str | None = None,
     ) -> GeneratedLetter:
-        """Write and register a letter; without ``target`` it goes to the case's folder beside the store."""
+        """Write and register a letter; without ``target`` it goes to the case's folder beside the store.
+        ``dated``: the day the letter was actually sent, where that was before today."""
         if target is None:
-            target = self.letters.next_file(self.cases.get_by_id(case_id), kind)
-        return self.letters.generate(case_id, kind, target, render, actor=self.actor, now=self.now(), lang=lang)
+            target = self.letters.next_file(self.cases.get_by_id(case_id), kind, recipient)
+        return self.letters.generate(
+            case_id, kind, target, render, actor=self.actor, now=self.now(), lang=lang, dated=dated,
+            recipient=recipient,
+        )  # fmt: skip
+
+    def update_entity(self, name_or_key: str, changes: Mapping[str, Any]) -> Entity:
+        """Set fields of a register entity (checked, audited); returns it as saved."""
+        return self.register.update_entity(name_or_key, changes, actor=self.actor, now=self.now())
 
     def mark_letter_sent(self, letter_id: int, channel: str) -> None:
         self.letters.mark_sent(letter_id, channel, actor=self.actor, now=self.now())

@@ -18,7 +18,7 @@ from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.fees import CostItem, cost_item
 from dpo_desk.core.intake import parse_received
-from dpo_desk.core.settings import BoolSetting, ChoiceSetting, IntSetting, SetSetting, Setting
+from dpo_desk.core.settings import BoolSetting, ChoiceSetting, IntSetting, SetSetting, Setting, TextSetting
 
 if TYPE_CHECKING:
     from dpo_desk.application.desk import Desk
@@ -275,6 +275,8 @@ def _setting_field(setting: Setting[Any], label: str) -> Field:
         return Field(setting.key, label, Kind.BOOL, help=setting.help)
     if isinstance(setting, ChoiceSetting):
         return Field(setting.key, label, Kind.CHOICE, help=setting.help, options=setting.options())
+    if isinstance(setting, TextSetting):
+        return Field(setting.key, label, Kind.LONG, help=setting.help, required=False)
     assert isinstance(setting, SetSetting), setting
     return Field(setting.key, label, Kind.CHOICES, help=setting.help, options=setting.options())
 

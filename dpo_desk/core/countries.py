@@ -13,3 +13,8 @@ _CODES = """
     TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
 """
 ISO_COUNTRIES = frozenset(_CODES.split())
+# The EEA: the 27 EU member states, Iceland, Liechtenstein and Norway. Transfers outside it need Art. 44-49.
+EEA = frozenset(
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+     "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"}
+)  # fmt: skip

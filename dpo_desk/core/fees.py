@@ -56,6 +56,7 @@ class FeeDecision:
     announced_on: date
     state: FeeState = FeeState.ANNOUNCED
     settled_on: date | None = None  # when paid, waived or withdrawn
+    answer_by: date | None = None  # the fee notice asks the subject to answer by this day (None: recorded before)
 
     @property
     def total(self) -> Decimal:
@@ -88,6 +89,8 @@ def validate_fee(decision: FeeDecision, *, received: date, today: date) -> FeeDe
         raise InputError("earlier_cases: a repetitive request is shown by the earlier cases it repeats")
     if not received <= decision.announced_on <= today:
         raise InputError("announced_on: the fee is announced after receipt and not in the future")
+    if decision.answer_by is not None and decision.answer_by <= decision.announced_on:
+        raise InputError("answer_by: give the subject time to answer: a day after the announcement or later")
     return decision
 
 
@@ -110,6 +113,7 @@ def settle(decision: FeeDecision, state: FeeState, on: date) -> FeeDecision:
         decision.announced_on,
         state,
         on if state is not FeeState.ACCEPTED else None,
+        decision.answer_by,
     )
 
 

@@ -125,6 +125,23 @@ class Entity:
     dpo_email: str
     also_known_as: str = ""
     notes: str = ""
+    is_controller: bool = True
+    address_to_replace: bool = False  # the register says this address must not be printed as it stands
+
+    def letterhead_problems(self) -> list[str]:
+        """What keeps this entity's letterhead off a letter, each naming the field; empty when it may print."""
+        found = []
+        if self.address_to_replace:
+            place = ", ".join(part for part in (self.address.city, self.address.country) if part)
+            found.append(
+                f"{self.name}: the register marks its postal address{f' ({place})' if place else ''} as to be "
+                "replaced; give the right one (Register, or dpo-desk entity set) before printing letters"
+            )
+        if not self.address.street.strip():
+            found.append(f"{self.name}: Street address is missing; give it in the Register before printing letters")
+        if not (self.address.postal_code.strip() or self.address.city.strip()):
+            found.append(f"{self.name}: Postal code and City are missing; give them in the Register first")
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,9 @@ def _erasure(details: dict[str, Any]) -> None:
         raise InputError(f"ground: one of {', '.join(ERASURE_GROUNDS)}")
     if details.get("exception", "") not in ERASURE_EXCEPTIONS:
         raise InputError(f"exception: '' or one of {', '.join(ERASURE_EXCEPTIONS[1:])}")
+    # Keeping data under Art. 17(3) refuses part of the request: the subject must be told why (Art. 12(4)).
+    if details.get("exception") and not str(details.get("kept") or "").strip():
+        raise InputError("kept: say which data is kept under the exception and why it is needed")
 
 
 def _restriction(details: dict[str, Any]) -> None:

@@ -63,6 +63,23 @@ class IntSetting(Setting[int]):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class TextSetting(Setting[str]):
+    """Free text of a few lines, kept as written (trimmed); may be empty."""
+
+    longest: int = 1000
+
+    def decode(self, text: str) -> str:
+        return text
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise InputError(f"{self.label}: give text")
+        if len(value.strip()) > self.longest:
+            raise InputError(f"{self.label}: at most {self.longest} characters")
+        return value.strip()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class BoolSetting(Setting[bool]):
     def decode(self, text: str) -> bool:
         return text == "1"
@@ -192,7 +209,13 @@ AUTO_LOCK_MINUTES = IntSetting(
 
 DEADLINE_SETTINGS: tuple[Setting[Any], ...] = (RULES, TARGET_DAYS, DUE_SOON_DAYS)
 IDENTITY_SETTINGS: tuple[Setting[Any], ...] = (IDENTITY_REQUIRED, IDENTITY_TRUSTED)
-LETTER_SETTINGS: tuple[Setting[Any], ...] = (LETTER_PAPER, PROTECT_ALL_LETTERS)
+FEE_PAYMENT = TextSetting(
+    "letters_fee_payment",
+    "How a fee is paid",
+    "",
+    "printed in fee notices, e.g. 'bank transfer to IBAN NO93 8601 1117 947, quoting the reference'",
+)
+LETTER_SETTINGS: tuple[Setting[Any], ...] = (LETTER_PAPER, PROTECT_ALL_LETTERS, FEE_PAYMENT)
 ALL: tuple[Setting[Any], ...] = (
     *DEADLINE_SETTINGS,
     *IDENTITY_SETTINGS,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel, QTextDocument
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,18 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import Field
+from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.core.settings import LETTER_PAPER
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.store.letters import LetterRecord
+from dpo_desk.letters.page import PAPERS, Document
+from dpo_desk.store.letters import LetterRecord, PastDateError
 
 SENT_CHANNEL = Field("channel", "&Channel", help="post, e-mail, handed over")
+SENT_ON = Field("sent_on", "&Sent on", Kind.DATE, help="the day the letter actually went out; the letter bears it")
 
 
 class PasswordDialog(QDialog):
@@ -84,7 +89,7 @@ class LettersTab(QWidget):
         for kind in LetterKind:
             self.kind.addItem(kind.value.replace("-", " ").capitalize(), kind.value)
         self.summary = selectable(QLabel())
-        self.table = data_table(["Letter", "Created", "By", "Protected", "Sent"])
+        self.table = data_table(["Letter", "Dated", "Created", "By", "Protected", "Sent"])
         self.preview_button = QPushButton("Pre&view…")
         self.generate_button = QPushButton("&Generate")
         self.print_button = QPushButton("P&rint…")
@@ -130,7 +135,8 @@ class LettersTab(QWidget):
             self.table,
             [
                 (
-                    r.kind.value,
+                    f"{r.kind.value} to {r.recipient}" if r.recipient else r.kind.value,
+                    f"{r.dated_on:%Y-%m-%d}",
                     f"{r.created_at.astimezone():%Y-%m-%d %H:%M}",
                     r.created_by,
                     "yes" if r.protected else "",
@@ -179,27 +185,45 @@ class LettersTab(QWidget):
             self.password_button.setEnabled(False)
             self.password_button.setToolTip(f"{about} has no password: it is not protected")
 
-    def _document(self) -> QTextDocument:
+    def _document(self) -> Document | None:
+        """The selected kind as it would print today; None when the DPO cancels choosing a recipient."""
+        assert self.case_id is not None and self.state is not None
+        kind = self._selected_kind()
+        recipient = self._ask_recipient() if kind is LetterKind.RECIPIENT_NOTICE else None
+        if kind is LetterKind.RECIPIENT_NOTICE and recipient is None:
+            return None
+        context = self._desk.letters.context(self.case_id, kind, dated=self._desk.today(), recipient=recipient)
+        letter = compose(kind, context)
+        entity = self.state.case.entity
+        paper = PAPERS[self._desk.settings.get(LETTER_PAPER).for_country(entity.country).value]
+        return letter.document(paper, title=letter.title, author=entity.name)
+
+    def _ask_recipient(self) -> str | None:
+        """Which recipient an Art. 19 notice goes to: one of those whose notice can be written."""
         assert self.case_id is not None
-        load_shipped_fonts()
-        context = self._desk.letters.context(self.case_id, self._selected_kind(), today=self._desk.today())
-        document = QTextDocument()
-        document.setHtml(compose(self._selected_kind(), context).html)
-        return document
+        possible = [key for key, reason in self._desk.letters.notice_recipients(self.case_id).items() if not reason]
+        names = {n.processor_key: n.service for n in self.state.notices} if self.state else {}
+        field = Field("recipient", "&Recipient", Kind.CHOICE, options=[(key, names.get(key, key)) for key in possible])
+        values = FieldsDialog.ask("Recipient notice", [field], self._desk.form(self.state), _nothing, self)
+        return str(values["recipient"]) if values else None
 
     @Slot()
     def preview(self) -> None:
         document = self._document()
+        if document is None:
+            return
         dialog = QPrintPreviewDialog(self)
-        dialog.paintRequested.connect(document.print_)
+        dialog.paintRequested.connect(lambda printer: paint(document, printer))
         dialog.exec()
 
     @Slot()
     def print_letter(self) -> None:
         document = self._document()
+        if document is None:
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            document.print_(printer)
+            paint(document, printer)
             latest = self._latest(self._selected_kind())
             if latest is not None:
                 self._desk.mark_letter_printed(latest)
@@ -213,14 +237,37 @@ class LettersTab(QWidget):
         if self.case_id is None:
             return
         kind = self._selected_kind()
-        try:
-            made = self._desk.write_letter(self.case_id, kind, render)
-        except DeskError as error:
-            QMessageBox.warning(self, "Not written", sentence(str(error)))
+        recipient = self._ask_recipient() if kind is LetterKind.RECIPIENT_NOTICE else None
+        if kind is LetterKind.RECIPIENT_NOTICE and recipient is None:
             return
+        dated = None
+        while True:
+            try:
+                made = self._desk.write_letter(self.case_id, kind, render, dated=dated, recipient=recipient)
+                break
+            except PastDateError as error:
+                dated = self._ask_sent_on(str(error))
+                if dated is None:
+                    return
+            except DeskError as error:
+                QMessageBox.warning(self, "Not written", sentence(str(error)))
+                return
         if made.password is not None:
             PasswordDialog.show_password(made.password, made.in_keyring, self)
         self.changed.emit(f"{kind.value} written")
+
+    def _ask_sent_on(self, problem: str) -> date | None:
+        """A letter that would promise a passed date: the day it was actually sent, or cancel."""
+        values = FieldsDialog.ask(
+            "Letter date",
+            [SENT_ON],
+            self._desk.form(self.state),
+            _nothing,
+            self,
+            ok_text="Write",
+            note=sentence(problem),
+        )
+        return values["sent_on"] if values else None
 
     def _selected_record(self) -> LetterRecord | None:
         rows = self.table.selectionModel().selectedRows()
@@ -259,6 +306,10 @@ class LettersTab(QWidget):
             QMessageBox.warning(self, "No password kept", "The keyring holds no password for this letter.")
             return
         PasswordDialog.show_password(password, True, self)
+
+
+def _nothing(values: dict[str, object]) -> None:
+    """The fields' own checks are enough; the letter store checks the rest when it writes."""
 
 
 def _channel_given(values: dict[str, object]) -> None:

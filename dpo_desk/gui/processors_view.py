@@ -39,6 +39,8 @@ from dpo_desk.core.processors import (
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.letters import page
+from dpo_desk.letters.page import Document
 from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
 from dpo_desk.store.processors import ImportPreview
 
@@ -341,7 +343,8 @@ class ProcessorsView(QWidget):
     def _write_pdf(self, html: str, target: Path, title: str) -> None:
         """Lay the PDF out in a task: a booklet of every sheet takes a moment."""
         load_shipped_fonts()  # on the window's thread, before any layout in the task's
-        task: Task[int] = Task("sheets PDF", lambda task: write_pdf(html, target, title=title))
+        document = Document(body=html, paper=page.A4, title=title)  # no first page: a plain document
+        task: Task[int] = Task("sheets PDF", lambda task: write_pdf(document, target))
         self._runner.start(
             task,
             Listener(

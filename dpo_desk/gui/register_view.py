@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.entity_fields import ENTITY_FIELDS, entity_changes, entity_values
 from dpo_desk.application.fields import Field, Kind
+from dpo_desk.core.entities import changed_entity
 from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.rich_text import sentence
 from dpo_desk.store.register import Source
 
 MAX_COLUMN_WIDTH = 320  # long texts wrap instead of pushing the last columns off screen
@@ -102,6 +105,8 @@ class RegisterView(QTabWidget):
         super().__init__(parent)
         self._desk = desk
         self._register = desk.register
+        self.edit_entity_button = QPushButton("Edit e&ntity…")
+        self.edit_entity_button.clicked.connect(self.edit_entity)
         self.add_source_button = QPushButton("&Add source…")
         self.edit_source_button = QPushButton("&Edit source…")
         self.add_source_button.clicked.connect(self.add_source)
@@ -145,7 +150,16 @@ class RegisterView(QTabWidget):
             (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources)) for p in register.processors()
         ]
         self.processors = _table(("Service", "Legal entity", "Category", "Role", "Used by sources"), processors)
-        self.addTab(self.entities, f"Entities ({len(entities)})")
+        entities_page = QWidget()
+        entity_layout = QVBoxLayout(entities_page)
+        entity_layout.setContentsMargins(0, 0, 0, 0)
+        entity_layout.addWidget(self.entities, 1)
+        entity_buttons = QHBoxLayout()
+        entity_buttons.addWidget(self.edit_entity_button)
+        entity_buttons.addWidget(QLabel("Letters print an entity's letterhead only with a street address."))
+        entity_buttons.addStretch(1)
+        entity_layout.addLayout(entity_buttons)
+        self.addTab(entities_page, f"Entities ({len(entities)})")
         sources_page = QWidget()
         layout = QVBoxLayout(sources_page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -188,6 +202,36 @@ class RegisterView(QTabWidget):
                 f"{len(affected)} open case(s) have data from {edited.name}: {', '.join(affected)}. "
                 "Their access answers and Art. 19 recipients come from this source.",
             )
+
+    @Slot()
+    def edit_entity(self) -> None:
+        rows = self.entities.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, "Choose an entity", "Select the entity in the list first.")
+            return
+        item = self.entities.item(rows[0].row(), 0)
+        assert item is not None
+        entity = self._register.entity(item.text())
+        values = FieldsDialog.ask(
+            f"Entity: {entity.name}",
+            list(ENTITY_FIELDS),
+            self._desk.form(),
+            lambda v: changed_entity(entity, entity_changes(entity, v)),
+            self,
+            ok_text="Save",
+            preset=entity_values(entity),
+        )
+        if values is None:
+            return
+        try:
+            saved = self._desk.update_entity(entity.key, entity_changes(entity, values))
+        except DeskError as error:
+            QMessageBox.warning(self, "Not saved", sentence(str(error)))
+            return
+        self.refresh()
+        problems = saved.letterhead_problems()
+        if problems:
+            QMessageBox.information(self, "Letters still blocked", sentence(problems[0]))
 
     @Slot()
     def add_source(self) -> None:

@@ -1,47 +1,89 @@
-"""Supervisory authorities the letters name (legal-rules.md §11: postal addresses verified; nothing unverified)."""
+"""The supervisory authority a letter names for a complaint (Art. 77; legal-rules.md §11).
+
+The authorities of the EEA states are data (``authorities.json`` beside this module), each with the source
+its details were taken from and that source's date. A postal address is printed only where that source
+gives one; otherwise the letter names the authority and its website.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+
+from babel import Locale
+
+from dpo_desk.core.countries import EEA
+from dpo_desk.core.models import Entity
+
+# Country names are matched in these languages: the group's, and those of the EEA states' addresses.
+_NAME_LOCALES = ("en", "nb", "nn", "fi", "sv", "pl", "da", "de", "fr", "nl", "es", "it", "pt", "is", "et", "lv", "lt")
+EDPB_MEMBERS = "edpb.europa.eu/about-edpb/about-edpb/members_en"
 
 
 @dataclass(frozen=True, slots=True)
 class Authority:
+    country: str
     name: str
     address: tuple[str, ...]
     website: str
-    note: str = ""
+    source: str
+    source_date: str
 
 
-DATATILSYNET = Authority(
-    "Datatilsynet (the Norwegian Data Protection Authority)",
-    ("Postboks 458 Sentrum", "0105 Oslo", "Norway"),
-    "www.datatilsynet.no",
-)
-BY_COUNTRY = {
-    "NO": DATATILSYNET,
-    "FI": Authority(
-        "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)",
-        ("PL 800", "00531 Helsinki", "Finland"),
-        "tietosuoja.fi",
-    ),
-    "PL": Authority(
-        "President of the Personal Data Protection Office (Prezes Urzędu Ochrony Danych Osobowych)",
-        ("ul. Stawki 2", "00-193 Warszawa", "Poland"),
-        "uodo.gov.pl",
-    ),
-}
+@dataclass(frozen=True, slots=True)
+class ComplaintAuthority:
+    """Whom the complaint block names, and why that one."""
+
+    authority: Authority | None  # None: no EEA authority follows from the record (the letter says so)
+    basis: str  # "subject" (the country the subject lives in), "entity", "representative" or "none"
+    representative_country: str = ""
 
 
-def competent_authority(entity_country: str) -> Authority:
-    """The authority for the receiving entity; outside the EEA, the state of the EEA representative (Norway)."""
-    found = BY_COUNTRY.get(entity_country)
-    if found is not None:
-        return found
-    return Authority(
-        DATATILSYNET.name,
-        DATATILSYNET.address,
-        DATATILSYNET.website,
-        note="Our representative in the EEA is established in Norway. You may also complain to the supervisory "
-        "authority of the EEA country where you live or work.",
-    )
+@functools.cache
+def authorities() -> dict[str, Authority]:
+    data = json.loads(files("dpo_desk.letters").joinpath("authorities.json").read_text(encoding="utf-8"))
+    return {
+        item["country"]: Authority(
+            country=item["country"],
+            name=item["name_en"],
+            address=tuple(item["address"]),
+            website=item["website"],
+            source=item["source"],
+            source_date=item["source_date"],
+        )
+        for item in data["authorities"]
+    }
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for locale in _NAME_LOCALES:
+        territories = Locale.parse(locale).territories
+        for code in EEA:
+            names.setdefault(territories[code].casefold(), code)
+    return names
+
+
+def country_of_address(lines: Sequence[str]) -> str:
+    """The EEA country an address names on its last line ('Norway', 'Suomi', 'Polska'), or ''."""
+    for line in reversed(lines):
+        if line.strip():
+            return _country_names().get(line.strip().rstrip(".").casefold(), "")
+    return ""
+
+
+def complaint_authority(entity: Entity, subject_country: str, representative: Entity | None) -> ComplaintAuthority:
+    """Memo §11: the authority of the subject's country where the record shows it; else the entity's; for a
+    controller outside the EEA, the state of its EEA representative; else none by name."""
+    known = authorities()
+    if subject_country in known:
+        return ComplaintAuthority(known[subject_country], "subject")
+    if entity.country in known:
+        return ComplaintAuthority(known[entity.country], "entity")
+    if entity.is_controller and representative is not None and representative.country in known:
+        return ComplaintAuthority(known[representative.country], "representative", representative.address.country)
+    return ComplaintAuthority(None, "none")

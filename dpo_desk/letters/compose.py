@@ -1,5 +1,9 @@
 """Letters from templates: Jinja2 with autoescape, and StrictUndefined so a template naming an unknown
-field fails (in the tests) instead of printing a blank."""
+field fails (in the tests) instead of printing a blank.
+
+A letter template fills named blocks: ``style``, ``letterhead``, ``return_address``, ``address`` and ``info``
+for the fixed parts of the first page, and ``page`` for the text that flows over the pages.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateNotFoun
 
 from dpo_desk.core.errors import InputError
 from dpo_desk.letters.kinds import LANGUAGES, LetterKind
+from dpo_desk.letters.page import Document, FirstPage, Paper
 
 
 def _load(name: str) -> str:
@@ -23,6 +28,7 @@ def _load(name: str) -> str:
 _ENVIRONMENT = Environment(
     loader=FunctionLoader(_load), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
 )
+_PARTS = ("style", "letterhead", "return_address", "address", "info", "running_header", "page")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +36,39 @@ class ComposedLetter:
     kind: LetterKind
     lang: str
     title: str
-    html: str
+    parts: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        """Everything the letter says, in reading order (for checks that look at the words, not the page)."""
+        return "\n".join(self.parts[name] for name in ("letterhead", "address", "info", "page"))
+
+    def document(self, paper: Paper, *, title: str, author: str) -> Document:
+        parts = self.parts
+        return Document(
+            body=parts["page"],
+            paper=paper,
+            title=title,
+            style=parts["style"],
+            author=author,
+            first_page=FirstPage(
+                letterhead=parts["letterhead"],
+                return_address=" ".join(parts["return_address"].split()),
+                address=parts["address"],
+                info=parts["info"],
+            ),
+            running_header=" ".join(parts["running_header"].split()),
+        )
 
 
 def compose(kind: LetterKind, context: dict[str, Any], lang: str = "en") -> ComposedLetter:
-    """The letter's HTML; ``context`` comes from :meth:`dpo_desk.store.letters.LetterStore.context`."""
+    """The letter's parts; ``context`` comes from :meth:`dpo_desk.store.letters.LetterStore.context`."""
     if lang not in LANGUAGES:
         raise InputError(f"lang: no letters in {lang!r} yet; available: {', '.join(LANGUAGES)}")
     template = _ENVIRONMENT.get_template(f"{lang}/{kind.value}.html.j2")
-    return ComposedLetter(kind, lang, kind.heading, template.render(context | {"title": kind.heading}))
+    rendered = template.new_context(context | {"title": kind.heading})
+    # Rendering the whole once runs the {% extends %} chain, which registers the parents' blocks; then the
+    # most derived version of each block is rendered on its own (Jinja's Context.blocks).
+    "".join(template.root_render_func(rendered))
+    parts = {name: "".join(rendered.blocks[name][0](rendered)).strip() for name in _PARTS}
+    return ComposedLetter(kind, lang, kind.heading, parts)

@@ -44,6 +44,7 @@ class Decisions:
             announced_on=date.fromisoformat(row["announced_on"]),
             state=FeeState(row["state"]),
             settled_on=date.fromisoformat(row["settled_on"]) if row["settled_on"] else None,
+            answer_by=date.fromisoformat(row["answer_by"]) if row["answer_by"] else None,
         )
 
     def decide_fee(self, case_id: int, decision: FeeDecision, *, actor: str, now: datetime) -> None:
@@ -58,8 +59,8 @@ class Decisions:
             if unknown:
                 raise RefusedError(f"earlier_cases: {', '.join(unknown)} are not earlier cases of this subject")
             self._db.execute(
-                "INSERT INTO fees (case_id, basis, facts, earlier_cases, currency, announced_on, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO fees (case_id, basis, facts, earlier_cases, currency, announced_on, state, answer_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case_id,
                     decision.basis.value,
@@ -68,6 +69,7 @@ class Decisions:
                     decision.currency.upper(),
                     decision.announced_on.isoformat(),
                     FeeState.ANNOUNCED.value,
+                    decision.answer_by.isoformat() if decision.answer_by else None,
                 ),
             )
             self._db.conn.executemany(

@@ -66,3 +66,9 @@ def audit_by_entity(db: Database) -> None:
 def quarantine(db: Database) -> None:
     """Refused import files move from a folder beside the store into the encrypted store."""
     _run(db, "schema_0009.sql")
+
+
+@migrations(name="0010_letter_facts")
+def letter_facts(db: Database) -> None:
+    """The date a letter bears, a fee's answer-by date, addresses marked for replacement."""
+    _run(db, "schema_0010.sql")

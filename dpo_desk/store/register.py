@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.calendars import check_calendar
+from dpo_desk.core.entities import changed_entity, entity_columns
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
 from dpo_desk.store import audit
@@ -20,7 +21,8 @@ from dpo_desk.store.db import write_transaction
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ENTITY_COLUMNS = (
     "id, key, name, also_known_as, country, time_zone, calendar, street, postal_code, city, "
-    "address_country, phone, email, org_number, is_eea_representative, dpo_name, dpo_email, notes"
+    "address_country, phone, email, org_number, is_eea_representative, is_controller, dpo_name, dpo_email, notes, "
+    "address_to_replace"
 )
 
 
@@ -90,6 +92,23 @@ class Register:
                 return entity
         known = ", ".join(e.name for e in self.entities())
         raise NotFoundError(f"entity: unknown entity {name_or_key!r}; known entities are {known}")
+
+    def update_entity(self, name_or_key: str, changes: Mapping[str, Any], *, actor: str, now: datetime) -> Entity:
+        """Set fields of an entity (each checked, the change audited); returns the entity as saved."""
+        with write_transaction(self._db):
+            entity = self.entity(name_or_key)
+            changed = changed_entity(entity, changes)
+            before, after = entity_columns(entity), entity_columns(changed)
+            different = {name: value for name, value in after.items() if before[name] != value}
+            if any(e.name.casefold() == changed.name.casefold() and e.id != entity.id for e in self.entities()):
+                raise InputError(f"name: another entity is called {changed.name!r}")
+            if different:
+                self._db.table("entities").update(entity.id, different)
+                audit.record(
+                    self._db, actor=actor, action="entity-saved", entity="entity", entity_id=entity.key,
+                    details={"fields": sorted(different)}, now=now,
+                )  # fmt: skip
+        return self.entity_by_id(entity.id)
 
     def set_calendar(self, entity_id: int, calendar: str) -> None:
         """Which holidays roll a deadline for this entity (the US entity's is a choice: none or NO)."""
@@ -200,6 +219,8 @@ def entity_from_row(row: dict[str, Any]) -> Entity:
         dpo_name=row["dpo_name"],
         dpo_email=row["dpo_email"],
         notes=row["notes"],
+        is_controller=bool(row["is_controller"]),
+        address_to_replace=bool(row["address_to_replace"]),
     )
 
 

@@ -1,7 +1,7 @@
 """Every workflow action from the command line, and each refusal: exit 2, the reason, nothing changed."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -152,6 +152,7 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
                 "items": [],
                 "currency": "EUR",
                 "announced_on": on(1),
+                "answer_by": on(20),
             },
             "items: give the cost calculation",
         ),
@@ -183,6 +184,7 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
                 "items": [{"description": "x", "quantity": "NaN", "unit_cost": 1}],
                 "currency": "EUR",
                 "announced_on": on(1),
+                "answer_by": on(20),
             },
             "needs numbers",
         ),
@@ -250,6 +252,23 @@ def test_letter_command(store: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["letter", "--list-kinds"]) == 0
     assert "acknowledgement" in capsys.readouterr().out
     out_file = tmp_path / "ack.pdf"
+    assert main(["--store", store, "letter", reference, "acknowledgement", "--out", str(out_file)]) == 2
+    assert "Altoros Americas LLC: Street address is missing" in capsys.readouterr().err and not out_file.exists()
+    assert main(["--store", store, "entity", "set", "Altoros Americas LLC", "street=1 Test St", "city"]) == 2
+    assert "'city': write FIELD=VALUE" in capsys.readouterr().err
+    assert main(["--store", store, "entity", "set", "altoros-americas", "street=1 Test St", "country=SE"]) == 2
+    assert "country: not a field of an entity" in capsys.readouterr().err
+    code = main(["--store", store, "entity", "set", "altoros-americas", "street=1 Test St", "postal_code=10001",
+                 "city=New York"])  # fmt: skip
+    assert code == 0 and "letters: may be printed" in capsys.readouterr().out
+    assert main(["--store", store, "entity", "list", "--json"]) == 0
+    listed = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed["altoros-americas"]["street"] == "1 Test St" and listed["altoros-poland"]["address_to_replace"]
+    assert main(["--store", store, "entity", "list"]) == 0
+    assert "as to be replaced" in capsys.readouterr().out
+    future = (date.today() + timedelta(days=1)).isoformat()
+    code = main(["--store", store, "letter", reference, "acknowledgement", "--out", str(out_file), "--date", future])
+    assert code == 2 and "date: the letter's date must lie between the receipt" in capsys.readouterr().err
     assert main(["--store", store, "letter", reference, "acknowledgement", "--out", str(out_file)]) == 0
     assert capsys.readouterr().out.strip().isdigit() and out_file.exists()
     for args, message in (
@@ -289,3 +308,38 @@ def test_letter_command(store: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert stat.S_IMODE(os.stat(password_file).st_mode) == 0o600
     assert len(password_file.read_text().strip()) == 24
+
+
+def test_a_recipient_notice_goes_to_one_recipient(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    reference = f"DSR-{DAY.year}-0001"
+    main(["--store", store, "entity", "set", "altoros-americas", "street=1 Test St", "city=New York"])
+    act(capsys, tmp_path, store, "sources", {"sources": ["web-forms"]})
+    erased = {"right": "erasure", "details": {"ground": "17(1)(a)", "systems": ["CRM"], "backups_beyond_use": False,
+                                              "done_on": DAY.isoformat()}}  # fmt: skip
+    assert act(capsys, tmp_path, store, "outcome", erased)[0] == 0
+    out = tmp_path / "notice.pdf"
+    assert main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out)]) == 2
+    assert "the processor sheet has no Postal address and no Privacy / DPO e-mail" in capsys.readouterr().err
+    sheets = tmp_path / "sheets.json"
+    main(["--store", store, "processors", "export", "--format", "json", "--out", str(sheets)])
+    records = json.loads(sheets.read_text())
+    for record in records if isinstance(records, list) else records["processors"]:
+        if record["key"] == "hubspot":
+            record["privacy_email"] = "privacy@hubspot.example"
+    sheets.write_text(json.dumps(records))
+    assert main(["--store", store, "processors", "import", str(sheets), "--apply"]) == 0
+    capsys.readouterr()
+    assert main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out)]) == 2
+    assert "recipient: a recipient notice goes to one recipient; give its key" in capsys.readouterr().err
+    code = main(
+        ["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "hubspot"]
+    )
+    assert code == 0 and out.exists()
+    out.unlink()
+    code = main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "gmail"])
+    assert code == 2 and "no Postal address and no Privacy / DPO e-mail" in capsys.readouterr().err
+    code = main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "nope"])
+    assert code == 2 and "'nope' is not a recipient of this case" in capsys.readouterr().err
+    assert not out.exists()

@@ -16,7 +16,7 @@ from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
-from tests.conftest import NOW, new_case
+from tests.conftest import NOW, fill_sheets, new_case
 
 
 def kind_item(window: MainWindow, kind: LetterKind):
@@ -32,7 +32,7 @@ def test_kinds_that_do_not_fit_are_disabled_with_the_reason(window: MainWindow, 
     window.select_case(case_id)
     assert kind_item(window, LetterKind.ACKNOWLEDGEMENT).isEnabled()
     access = kind_item(window, LetterKind.ACCESS_RESPONSE)
-    assert not access.isEnabled() and access.toolTip().startswith("Identity not verified")
+    assert not access.isEnabled() and access.toolTip().startswith("Say which sources the subject's data came from")
     assert kind_item(window, LetterKind.FEE_NOTICE).toolTip() == "Record the fee decision first"
 
 
@@ -45,6 +45,8 @@ def test_a_protected_letter_shows_its_password_once(
     for evidence, method in ((Evidence.PASSPORT, Method.VIDEO_CALL), (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN)):
         check = IdentityCheck(evidence, method, "d", received + timedelta(hours=1), Outcome.PASSED)
         workflow.record_check(case_id, check, actor="d", now=NOW)
+    desk.outcomes.set_sources(case_id, ["chatbot"], actor="d", now=NOW)
+    fill_sheets(desk)
     window.model.refresh()
     window.select_case(case_id)
     shown: list[tuple[str, bool]] = []
@@ -56,7 +58,7 @@ def test_a_protected_letter_shows_its_password_once(
     assert tab.generate_button.isEnabled()
     tab.generate_button.click()
     assert len(shown) == 1 and shown[0][1] is True
-    assert tab.table.rowCount() == 1 and tab.table.item(0, 3).text() == "yes"
+    assert tab.table.rowCount() == 1 and tab.table.item(0, 4).text() == "yes"
     record = desk.letters.letters(case_id)[0]
     assert record.file.parent.name == "DSR-2026-0001" and record.file.name.startswith("DSR-2026-0001-access")
     text = subprocess.run(
@@ -67,7 +69,7 @@ def test_a_protected_letter_shows_its_password_once(
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(lambda cls, *a, **k: {"channel": "post"}))
     tab.table.selectRow(0)
     tab.sent_button.click()
-    assert "by post" in tab.table.item(0, 4).text()
+    assert "by post" in tab.table.item(0, 5).text()
     tab.password_button.click()
     assert shown[-1] == (shown[0][0], True)  # shown again from the keyring
 
@@ -122,3 +124,25 @@ def test_a_batch_can_be_cancelled(
     assert sum(len(desk.letters.letters(case_id)) for case_id in range(1, 7)) == 2
     assert "2 of 6 acknowledgement(s) written before Cancel" in window.statusBar().currentMessage()
     assert labels[:2] == ["Writing acknowledgements: 1 of 6…", "Writing acknowledgements: 2 of 6…"]
+
+
+def test_a_letter_that_would_promise_a_passed_date_asks_the_day_it_was_sent(
+    window: MainWindow, desk: Desk, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = NOW - timedelta(days=60)
+    case_id = repo.add(new_case(received=received), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    asked: list[str] = []
+    sent = received.date() + timedelta(days=2)
+
+    def ask(cls: object, title: str, fields: list, form: object, validate: object, parent: object = None, **k: object):
+        asked.append(str(k.get("note", "")))
+        return {"sent_on": sent} if len(asked) == 1 else None
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    tab = window.case_view.letters_tab
+    tab.generate_button.click()
+    assert "which has passed; give the day the letter was actually sent" in asked[0]
+    [record] = desk.letters.letters(case_id)
+    assert record.dated_on == sent and tab.table.item(0, 1).text() == f"{sent:%Y-%m-%d}"

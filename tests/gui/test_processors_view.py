@@ -156,3 +156,33 @@ def test_import_previews_then_applies_only_when_confirmed(
     view.import_button.click()  # confirmed
     assert seen == ["0 added, 1 changed, 46 unchanged"] * 2
     assert desk.processors.sheet("hotjar").legal_entity == "Hotjar Limited"
+
+
+def test_an_entity_gets_its_street_in_the_register_view(
+    qtbot: QtBot, window: MainWindow, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dpo_desk.application.entity_fields import ENTITY_FIELDS
+    from tests.conftest import assert_keyed_apart
+
+    assert_keyed_apart(ENTITY_FIELDS)
+    view = window.register_view
+    row = next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == "Altoros Poland")
+    view.entities.selectRow(row)
+
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        assert dialog.inputs["city"].text() == "Minsk" and dialog.inputs["address_to_replace"].isChecked()
+        dialog.inputs["street"].setText("ul. Testowa 1")
+        dialog.inputs["postal_code"].setText("00-001")
+        dialog.inputs["city"].setText("Warszawa")
+        dialog.inputs["address_country"].setText("Poland")
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: pytest.fail(f"still blocked: {args[2]}"))
+    view.edit_entity_button.click()
+    poland = desk.register.entity("Altoros Poland")
+    assert poland.address.city == "Warszawa" and not poland.address_to_replace
+    assert poland.letterhead_problems() == []
+    assert desk.audit.latest(1)[0].action == "entity-saved"

@@ -153,6 +153,7 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
             "items": "Staff time; 2; 45\nPostage; 1; 3.50",
             "currency": "EUR",
             "announced_on": on(6),
+            "answer_by": on(20),
         },
         {"state": "paid", "on": on(8)},
     ]

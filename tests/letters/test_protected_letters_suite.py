@@ -15,9 +15,10 @@ from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
 from dpo_desk.core.settings import PROTECT_ALL_LETTERS
 from dpo_desk.gui.pdf import render
+from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.protect import new_password, password_bits
 from dpo_desk.store.letters import LetterStore
-from tests.conftest import new_case
+from tests.conftest import fill_sheets, new_case
 from tests.letters.test_letters import read
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -35,8 +36,10 @@ def letters(desk: Desk, qapp: object) -> LetterStore:
     return desk.letters
 
 
-def verified_cases(letters: LetterStore) -> list[int]:
-    cases, workflow = letters.cases, letters.workflow
+def verified_cases(desk: Desk) -> list[int]:
+    """Cases whose record allows several kinds: identity verified, the sources known, an erasure done."""
+    cases, workflow = desk.cases, desk.workflow
+    fill_sheets(desk)
     ids = []
     for number in range(SUBJECTS):
         received = NOW - timedelta(days=10)
@@ -57,6 +60,14 @@ def verified_cases(letters: LetterStore) -> list[int]:
         ):
             check = IdentityCheck(evidence, method, "dpo", at, Outcome.PASSED)
             workflow.record_check(case_id, check, actor="dpo", now=NOW)
+        desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+        erased = {
+            "ground": "17(1)(a)",
+            "systems": ["CRM"],
+            "backups_beyond_use": True,
+            "done_on": NOW.date().isoformat(),
+        }
+        desk.outcomes.record_outcome(case_id, "erasure", erased, actor="dpo", now=NOW)
         ids.append(case_id)
     return ids
 
@@ -65,8 +76,10 @@ def verified_cases(letters: LetterStore) -> list[int]:
 def test_two_hundred_protected_letters_meet_t14(letters: LetterStore, desk: Desk, tmp_path: Path) -> None:
     desk.save_settings({PROTECT_ALL_LETTERS: True})
     made = []
-    for number, case_id in enumerate(verified_cases(letters)):
-        kinds = [kind for kind, reason in letters.available(case_id).items() if not reason]
+    for number, case_id in enumerate(verified_cases(desk)):
+        # A recipient notice goes to a recipient, not the subject: it cannot leak another subject's data here.
+        available = letters.available(case_id).items()
+        kinds = [kind for kind, reason in available if not reason and kind is not LetterKind.RECIPIENT_NOTICE]
         for turn in range(LETTERS_PER_SUBJECT):
             kind = kinds[turn % len(kinds)]
             target = tmp_path / f"{number:02d}-{turn}.pdf"

@@ -36,7 +36,9 @@ from tests.conftest import TEST_KEY, desk_on
 
 MAIL_WITH_ATTACHMENTS = Path(__file__).parents[1] / "data" / "mail" / "23-pl-forward-as-attachment.eml"
 ENTITY = "Altoros Norge AS"
-RECEIVED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+# 25 days ago: an extension notice 1-20 days after receipt lies in the past, and an acknowledgement's
+# promised date (one month after receipt) in the future, whatever day the suite runs.
+RECEIVED = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=25)
 KINDS = ("case", "mail", "fee", "extension", "letter")
 
 
