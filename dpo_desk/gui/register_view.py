@@ -95,6 +95,21 @@ def _check_source(source: Source) -> None:
         raise InputError("; ".join(problems))
 
 
+def _page(table: QTableWidget, buttons: Sequence[QPushButton], note: str) -> QWidget:
+    """A tab of the register: its list, with the buttons that act on it and a note beneath."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(table, 1)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addWidget(QLabel(note))
+    row.addStretch(1)
+    layout.addLayout(row)
+    return page
+
+
 class RegisterView(QTabWidget):
     """The register of processing: entities, the sources of personal data (editable) and their recipients.
 
@@ -150,26 +165,17 @@ class RegisterView(QTabWidget):
             (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources)) for p in register.processors()
         ]
         self.processors = _table(("Service", "Legal entity", "Category", "Role", "Used by sources"), processors)
-        entities_page = QWidget()
-        entity_layout = QVBoxLayout(entities_page)
-        entity_layout.setContentsMargins(0, 0, 0, 0)
-        entity_layout.addWidget(self.entities, 1)
-        entity_buttons = QHBoxLayout()
-        entity_buttons.addWidget(self.edit_entity_button)
-        entity_buttons.addWidget(QLabel("Letters print an entity's letterhead only with a street address."))
-        entity_buttons.addStretch(1)
-        entity_layout.addLayout(entity_buttons)
+        entities_page = _page(
+            self.entities,
+            [self.edit_entity_button],
+            "Letters print an entity's letterhead only with a street address.",
+        )
         self.addTab(entities_page, f"Entities ({len(entities)})")
-        sources_page = QWidget()
-        layout = QVBoxLayout(sources_page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.sources, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_source_button)
-        buttons.addWidget(self.edit_source_button)
-        buttons.addWidget(QLabel("Recipients are linked on each processor sheet."))
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        sources_page = _page(
+            self.sources,
+            [self.add_source_button, self.edit_source_button],
+            "Recipients are linked on each processor sheet.",
+        )
         self.addTab(sources_page, f"Sources ({len(sources)})")
         self.addTab(self.processors, f"Processors and recipients ({len(processors)})")
         self.setCurrentIndex(max(current, 0))
