@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -426,6 +426,15 @@ class _Sheet:
         self.device = device
         self.style = style
         self.dpi = float(device.logicalDpiY())
+        self.layout_device: QPagedPaintDevice = device
+        if not isinstance(device, QPdfWriter):
+            # WORKAROUND: PySide6 refuses the printer QPrintPreviewDialog hands over as a text layout's paint
+            # device ("Internal C++ object already deleted"); a PDF writer into memory at the printer's
+            # resolution lays the text out the same way, and the painting still goes to the printer.
+            self._buffer = QBuffer()
+            writer = QPdfWriter(self._buffer)
+            writer.setResolution(round(self.dpi))
+            self.layout_device = writer
 
     def mm(self, value: float) -> float:
         return value / 25.4 * self.dpi
@@ -438,7 +447,7 @@ class _Sheet:
         document.setDefaultFont(QFont(FONT, 10))
         document.setDefaultStyleSheet(self.style)
         # WORKAROUND: without the device as paint device, text comes out a third of its size (platform-notes.md).
-        document.documentLayout().setPaintDevice(self.device)
+        document.documentLayout().setPaintDevice(self.layout_device)
         document.setDocumentMargin(0)  # the boxes of letters/page.py are the text's own edges
         document.setHtml(html)
         _sizes_as_written(document)

@@ -146,3 +146,26 @@ def test_a_letter_that_would_promise_a_passed_date_asks_the_day_it_was_sent(
     assert "which has passed; give the day the letter was actually sent" in asked[0]
     [record] = desk.letters.letters(case_id)
     assert record.dated_on == sent and tab.table.item(0, 1).text() == f"{sent:%Y-%m-%d}"
+
+
+def test_preview_lays_the_letter_out_on_the_preview_printer(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's printer came from Qt, and PySide6 refused it as a text layout's device: Preview failed."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    painted: list[int] = []
+
+    def shown(dialog: QPrintPreviewDialog) -> int:
+        dialog.paintRequested.connect(lambda printer: painted.append(printer.logicalDpiY()))
+        dialog.show()
+        qtbot.waitUntil(lambda: bool(painted))
+        dialog.close()
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", shown)
+    window.case_view.letters_tab.preview_button.click()
+    assert painted
