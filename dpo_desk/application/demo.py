@@ -78,10 +78,10 @@ def _demo_letterheads(desk: Desk) -> None:
         address = _DEMO_ADDRESSES.get(entity.key)
         if address is not None and entity.letterhead_problems():
             street, postal_code, city, country = address
-            desk.update_entity(
-                entity.key,
-                {"street": street, "postal_code": postal_code, "city": city, "address_country": country},
-            )
+            changes = {"street": street, "postal_code": postal_code, "city": city, "address_country": country}
+            if entity.address_to_replace:
+                changes["phone"] = ""  # the replaced address's phone (Minsk) goes with it
+            desk.update_entity(entity.key, changes)
 
 
 class _Player:

@@ -135,7 +135,8 @@ class Entity:
             place = ", ".join(part for part in (self.address.city, self.address.country) if part)
             found.append(
                 f"{self.name}: the register marks its postal address{f' ({place})' if place else ''} as to be "
-                "replaced; give the right one (Register, or dpo-desk entity set) before printing letters"
+                "replaced; give the right one (Register, or dpo-desk entity set), and check the phone given with "
+                "it, before printing letters"
             )
         if not self.address.street.strip():
             found.append(f"{self.name}: Street address is missing; give it in the Register before printing letters")

@@ -24,14 +24,12 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError, InputError
-from dpo_desk.core.settings import LETTER_PAPER
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
-from dpo_desk.letters.compose import compose
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.page import PAPERS, Document
+from dpo_desk.letters.page import Document
 from dpo_desk.store.letters import LetterRecord, PastDateError
 
 SENT_CHANNEL = Field("channel", "&Channel", help="post, e-mail, handed over")
@@ -185,18 +183,34 @@ class LettersTab(QWidget):
             self.password_button.setEnabled(False)
             self.password_button.setToolTip(f"{about} has no password: it is not protected")
 
-    def _document(self) -> Document | None:
-        """The selected kind as it would print today; None when the DPO cancels choosing a recipient."""
-        assert self.case_id is not None and self.state is not None
+    def _addressed_and_dated(self) -> tuple[str | None, date] | None:
+        """To whom the selected kind goes (a recipient notice) and the date it bears: today, or the day it was
+        actually sent where today it would promise a passed date. None when the DPO cancels or it cannot be."""
+        assert self.case_id is not None
         kind = self._selected_kind()
         recipient = self._ask_recipient() if kind is LetterKind.RECIPIENT_NOTICE else None
         if kind is LetterKind.RECIPIENT_NOTICE and recipient is None:
             return None
-        context = self._desk.letters.context(self.case_id, kind, dated=self._desk.today(), recipient=recipient)
-        letter = compose(kind, context)
-        entity = self.state.case.entity
-        paper = PAPERS[self._desk.settings.get(LETTER_PAPER).for_country(entity.country).value]
-        return letter.document(paper, title=letter.title, author=entity.name)
+        sent_on = None
+        while True:
+            try:
+                return recipient, self._desk.letters.check_date(self.case_id, kind, sent_on, today=self._desk.today())
+            except PastDateError as error:
+                sent_on = self._ask_sent_on(str(error))
+                if sent_on is None:
+                    return None
+            except DeskError as error:
+                QMessageBox.warning(self, "Not written", sentence(str(error)))
+                return None
+
+    def _document(self) -> Document | None:
+        """The selected kind as it would be written now, for a preview or the printer."""
+        assert self.case_id is not None
+        chosen = self._addressed_and_dated()
+        if chosen is None:
+            return None
+        recipient, dated = chosen
+        return self._desk.letters.document(self.case_id, self._selected_kind(), dated=dated, recipient=recipient)
 
     def _ask_recipient(self) -> str | None:
         """Which recipient an Art. 19 notice goes to: one of those whose notice can be written."""
@@ -237,21 +251,15 @@ class LettersTab(QWidget):
         if self.case_id is None:
             return
         kind = self._selected_kind()
-        recipient = self._ask_recipient() if kind is LetterKind.RECIPIENT_NOTICE else None
-        if kind is LetterKind.RECIPIENT_NOTICE and recipient is None:
+        chosen = self._addressed_and_dated()
+        if chosen is None:
             return
-        dated = None
-        while True:
-            try:
-                made = self._desk.write_letter(self.case_id, kind, render, dated=dated, recipient=recipient)
-                break
-            except PastDateError as error:
-                dated = self._ask_sent_on(str(error))
-                if dated is None:
-                    return
-            except DeskError as error:
-                QMessageBox.warning(self, "Not written", sentence(str(error)))
-                return
+        recipient, dated = chosen
+        try:
+            made = self._desk.write_letter(self.case_id, kind, render, dated=dated, recipient=recipient)
+        except DeskError as error:
+            QMessageBox.warning(self, "Not written", sentence(str(error)))
+            return
         if made.password is not None:
             PasswordDialog.show_password(made.password, made.in_keyring, self)
         self.changed.emit(f"{kind.value} written")

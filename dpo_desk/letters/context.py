@@ -6,6 +6,7 @@ complaint authority); nothing here is made up for a kind. Dates read '24 Nov 202
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -51,7 +52,12 @@ class SourceText:
 
 
 def country_name(code: str) -> str:
-    return Locale.parse("en").territories.get(code, code) if code else ""
+    return _english_territories().get(code, code) if code else ""
+
+
+@functools.cache
+def _english_territories() -> Mapping[str, str]:
+    return Locale.parse("en").territories
 
 
 def letter_context(

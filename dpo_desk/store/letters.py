@@ -103,30 +103,48 @@ class LetterStore:
     def _sheets(self) -> dict[str, ProcessorSheet]:
         return {sheet.key: sheet for sheet in self.processors.sheets()}
 
-    def why_not(self, case_id: int, kind: LetterKind, *, state: CaseState | None = None) -> str:
+    def why_not(self, case_id: int, kind: LetterKind) -> str:
         """'' when the record holds every fact the letter states, else the reason, in words for a tooltip."""
-        state = state or self._state(case_id)
-        return why_not(kind, state, self._sheets(), fee_payment=self._settings.get(FEE_PAYMENT))
+        return self._why_not(self._state(case_id), kind, self._sheets())
+
+    def _why_not(self, state: CaseState, kind: LetterKind, sheets: dict[str, ProcessorSheet]) -> str:
+        return why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
 
     def available(self, case_id: int) -> dict[LetterKind, str]:
-        state = self._state(case_id)
-        return {kind: self.why_not(case_id, kind, state=state) for kind in LetterKind}
+        state, sheets = self._state(case_id), self._sheets()
+        return {kind: self._why_not(state, kind, sheets) for kind in LetterKind}
 
     def notice_recipients(self, case_id: int) -> dict[str, str]:
         """Each Art. 19 recipient of the case (by processor key), with why its notice cannot be written or ''."""
         state = self._state(case_id)
         sheets = self._sheets()
-        if state.case.entity.letterhead_problems():
-            return {n.processor_key: state.case.entity.letterhead_problems()[0] for n in state.notices}
-        return {n.processor_key: recipient_why_not(state, n, sheets[n.processor_key]) for n in state.notices}
+        blocked = state.case.entity.letterhead_problems()
+        return {
+            n.processor_key: blocked[0] if blocked else recipient_why_not(state, n, sheets[n.processor_key])
+            for n in state.notices
+        }
 
     # --- what a letter says ------------------------------------------------------------------
 
     def context(self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None) -> dict[str, Any]:
         """Everything the template may name; refuses a letter the record does not allow."""
-        state = self._state(case_id)
+        return self._context(self._state(case_id), kind, dated, recipient)
+
+    def document(
+        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = "en"
+    ) -> Document:
+        """The letter as the PDF writer, a printer or a preview lays it out, on the entity's paper."""
+        return self._document(self._state(case_id), kind, dated, recipient, lang)
+
+    def _document(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str) -> Document:
+        letter = compose(kind, self._context(state, kind, dated, recipient), lang)
+        entity = state.case.entity
+        paper = PAPERS[self._settings.get(LETTER_PAPER).for_country(entity.country).value]
+        return letter.document(paper, title=letter.title, author=entity.name)
+
+    def _context(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None) -> dict[str, Any]:
         sheets = self._sheets()
-        reason = why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
+        reason = self._why_not(state, kind, sheets)
         if reason:
             raise RefusedError(f"{kind.value}: {reason}")
         notice = None
@@ -167,22 +185,7 @@ class LetterStore:
     def check_date(self, case_id: int, kind: LetterKind, dated: date | None, *, today: date) -> date:
         """The date the letter bears: ``dated`` (the day it was actually sent) or today. Refuses a date outside
         the case, and a letter that would promise a date already past (PastDateError)."""
-        state = self._state(case_id)
-        day = dated or today
-        if not state.case.received_date <= day <= today:
-            raise InputError(
-                f"date: the letter's date must lie between the receipt ({day_month_year(state.case.received_date)})"
-                " and today"
-            )
-        promised = promised_date(kind, state)
-        if promised is not None and promised[0] < day:
-            what = f"the {kind.value} {promised[1]} {day_month_year(promised[0])}"
-            if dated is None:
-                raise PastDateError(
-                    f"{what}, which has passed; give the day the letter was actually sent (--date YYYY-MM-DD)"
-                )
-            raise RefusedError(f"{what}, before the date given ({day_month_year(day)}); it cannot be sent then")
-        return day
+        return _checked_date(self._state(case_id), kind, dated, today)
 
     # --- generating and the register ---------------------------------------------------------
 
@@ -200,16 +203,16 @@ class LetterStore:
         recipient: str | None = None,
     ) -> GeneratedLetter:
         """Write the letter to ``target`` (PDF), protected when it discloses data, and register it."""
-        case = self.cases.get_by_id(case_id)
-        day = self.check_date(case_id, kind, dated, today=now.astimezone().date())
-        letter = compose(kind, self.context(case_id, kind, dated=day, recipient=recipient), lang)
-        paper = PAPERS[self._settings.get(LETTER_PAPER).for_country(case.entity.country).value]
+        state = self._state(case_id)
+        case = state.case
+        day = _checked_date(state, kind, dated, now.astimezone().date())
+        document = self._document(state, kind, day, recipient, lang)
         partial = partial_path(target)
-        render(letter.document(paper, title=letter.title, author=case.entity.name), partial)
+        render(document, partial)
         password = protect.new_password() if (kind.discloses_data or self._settings.get(PROTECT_ALL_LETTERS)) else None
         protect.finish(
             partial,
-            title=f"{letter.title} ({case.reference})",
+            title=f"{document.title} ({case.reference})",
             author=case.entity.name,
             subject=f"{kind.value} {case.reference}",
             password=password,
@@ -274,6 +277,24 @@ class LetterStore:
 
     def password(self, letter_id: int) -> str | None:
         return passwords.recall(self.store_id(), letter_id)
+
+
+def _checked_date(state: CaseState, kind: LetterKind, dated: date | None, today: date) -> date:
+    day = dated or today
+    if not state.case.received_date <= day <= today:
+        raise InputError(
+            f"date: the letter's date must lie between the receipt ({day_month_year(state.case.received_date)})"
+            " and today"
+        )
+    promised = promised_date(kind, state)
+    if promised is not None and promised[0] < day:
+        what = f"the {kind.value} {promised[1]} {day_month_year(promised[0])}"
+        if dated is None:
+            raise PastDateError(
+                f"{what}, which has passed; give the day the letter was actually sent (--date YYYY-MM-DD)"
+            )
+        raise RefusedError(f"{what}, before the date given ({day_month_year(day)}); it cannot be sent then")
+    return day
 
 
 def letter_file_name(case: Case, kind: LetterKind, sequence: int, recipient: str | None = None) -> str:
