@@ -286,6 +286,13 @@ def _break_before(item: _Item) -> None:
         block_format = QTextBlockFormat()
         block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
         QTextCursor(item.block).mergeBlockFormat(block_format)
+        following = item.block.next()
+        if item.block.blockFormat().headingLevel() and following.isValid():
+            # the paragraph a heading keeps with may have been moved to a new page itself (a list item that
+            # ran over one); now that the heading goes first, it follows the heading, not a second break
+            auto = QTextBlockFormat()
+            auto.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_Auto)
+            QTextCursor(following).mergeBlockFormat(auto)
 
 
 def _split(block: QTextBlock, line: int) -> None:

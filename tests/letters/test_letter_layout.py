@@ -336,6 +336,23 @@ def test_a_heading_is_not_left_last_on_a_page(qapp: object, tmp_path: Path, monk
 # --- documents that are not letters -----------------------------------------------------------
 
 
+def test_a_heading_and_a_list_item_moved_over_a_page_break_share_the_next_page(qapp: object, tmp_path: Path) -> None:
+    """A list item running over a page goes over whole; when its heading follows it, no page is left holding
+    the heading alone (as the booklet's 'Sources' once was)."""
+    item = " ".join(f"s000w{k:02d}" for k in range(90))
+    for count in range(24, 52):
+        body = f"<h1>Contact sheet</h1>{paragraphs(count, 12)}<h3>Sources</h3><ol><li>{item}</li></ol>"
+        pages, found = write(Document(body=body, paper=page.A4, title="Sheet"), tmp_path)
+        heading = next(word for word in found if word.text == "Sources")
+        first = next(word for word in found if word.text == "s000w00")
+        assert heading.page == first.page, (
+            f"{count} paragraphs: the heading on page {heading.page}, its list on {first.page}"
+        )
+        assert pages == max(
+            word.page for word in found if not word.text.startswith(("Page", "of")) and not word.text.isdigit()
+        )
+
+
 def test_a_plain_document_numbers_every_page_at_the_foot(qapp: object, tmp_path: Path) -> None:
     document = Document(body=f"<h1>Contact sheets</h1>{paragraphs(40, 30)}", paper=page.A4, title="Sheets")
     pages, found = write(document, tmp_path)
