@@ -61,8 +61,9 @@ SIGNATURE_ANCHOR = "signature"  # <a name="signature"> opens a letter's signatur
 RETURN_ADDRESS_PT = (7.0, 6.5, 6.0, 5.5)  # the largest that fits the window's width on one line
 MARGINAL_PT = 8  # the running header and the page numbers
 _EDGE = 1.0  # device pixels: a line ending on a page's last pixel belongs to that page only
-_STEPS = 200  # at most this many layouts of a body (each split, move or margin dropped lays it out again)
-_MOVES = 12  # at most this many keep-together page breaks
+# Each split, move or margin dropped lays the body out again; a booklet of many pages needs many of them.
+_STEPS_PER_PAGE = 8  # at most this many layouts of a body, a page (and at least 200)
+_MOVES_PER_PAGE = 2  # at most this many keep-together page breaks, a page (and at least 12)
 _PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 _GREY = QColor("#444444")
 
@@ -261,10 +262,12 @@ def _paginate(body: QTextDocument) -> int:
     over to the top of the next page; that margin goes."""
     height = body.pageSize().height()
     moves = 0
-    for _ in range(_STEPS):
+    first = _layout(body)
+    most_moves = max(12, _MOVES_PER_PAGE * first)
+    for _ in range(max(200, _STEPS_PER_PAGE * first)):
         pages = _layout(body)
         items = list(_items(body))
-        move = (_heading_left_behind(items, height) or _signature_alone(items, height)) if moves < _MOVES else None
+        move = (_heading_left_behind(items, height) or _signature_alone(items, height)) if moves < most_moves else None
         if move is not None:
             _break_before(move)
             moves += 1

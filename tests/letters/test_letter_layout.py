@@ -353,6 +353,38 @@ def test_a_heading_and_a_list_item_moved_over_a_page_break_share_the_next_page(q
         )
 
 
+def test_no_heading_is_left_last_on_a_page_of_a_long_booklet(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A booklet of many sheets needs many more keep-together moves than a letter: here every sheet would
+    leave its heading last on its first page."""
+
+    def booklet(count: int, sheets: int) -> Document:
+        sections = "".join(
+            f"<div style='page-break-before: always'>{paragraphs(count, 12, f's{n:02d}')}"
+            f"<h3>Heading{n:02d}</h3>{paragraphs(2, 30, f'b{n:02d}')}</div>"
+            for n in range(sheets)
+        )
+        return Document(body=f"<h1>Contact sheets</h1>{sections}", paper=page.A4, title="Sheets")
+
+    def headings_left_last(document: Document) -> list[str]:
+        _, found = write(document, tmp_path)
+        return [
+            heading.text
+            for heading in found
+            if heading.text.startswith("Heading")
+            and not [
+                w for w in found if w.page == heading.page and w.y0 > heading.y1 and not marginal(w, document.paper)
+            ]
+        ]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pdf, "_heading_left_behind", lambda *args: None)
+        count = next(n for n in range(20, 60) if headings_left_last(booklet(n, 1)))
+        assert len(headings_left_last(booklet(count, 29))) > 20  # far more than a letter ever needs moved
+    assert headings_left_last(booklet(count, 29)) == []
+
+
 def test_a_plain_document_numbers_every_page_at_the_foot(qapp: object, tmp_path: Path) -> None:
     document = Document(body=f"<h1>Contact sheets</h1>{paragraphs(40, 30)}", paper=page.A4, title="Sheets")
     pages, found = write(document, tmp_path)
