@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -107,8 +108,9 @@ class FieldsDialog(FormDialog):
         ok_text: str = "",
         preset: Mapping[str, Any] | None = None,
         note: str = "",
+        field_notes: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(title, parent, ok_text=ok_text)
+        super().__init__(title, parent, ok_text=ok_text, scrolling=bool(field_notes))
         self.setMinimumWidth(480)
         self._fields = list(fields)
         self._validate_with = validate
@@ -122,7 +124,9 @@ class FieldsDialog(FormDialog):
             initial = given[spec.name] if spec.name in given else spec.initial(form)
             widget = self._make(spec, initial, form)
             self.inputs[spec.name] = widget
-            self.form.addRow(spec.label, widget)
+            self.form.addRow(spec.label, _with_note(widget, (field_notes or {}).get(spec.name, "")))
+        if field_notes:
+            self._fit_screen()
         self._validate()
 
     @classmethod
@@ -137,10 +141,23 @@ class FieldsDialog(FormDialog):
         ok_text: str = "",
         preset: Mapping[str, Any] | None = None,
         note: str = "",
+        field_notes: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
-        """The one call site for callers, and the one thing tests replace."""
-        dialog = cls(title, fields, form, validate, parent, ok_text=ok_text, preset=preset, note=note)
+        """The one call site for callers, and the one thing tests replace. ``field_notes``: a line of rich text
+        shown under a field (the source a processor sheet's field cites)."""
+        dialog = cls(
+            title, fields, form, validate, parent, ok_text=ok_text, preset=preset, note=note, field_notes=field_notes
+        )
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _fit_screen(self) -> None:
+        """As tall as the form, but no taller than the screen: the rest scrolls."""
+        screen = self.screen().availableGeometry()
+        wanted = self.form.sizeHint() + self.buttons.sizeHint() * 2
+        self.resize(
+            max(self.minimumWidth(), min(wanted.width() + 40, screen.width() * 9 // 10)),
+            min(wanted.height() + 60, screen.height() * 9 // 10),
+        )
 
     def _make(self, spec: Field, initial: Any, form: Form) -> QWidget:
         widget: QWidget
@@ -244,3 +261,23 @@ class FieldsDialog(FormDialog):
 
 def _day(shown: QDate) -> date:
     return date(shown.year(), shown.month(), shown.day())
+
+
+def _with_note(widget: QWidget, note: str) -> QWidget:
+    if not note:
+        return widget
+    label = QLabel(note)
+    label.setWordWrap(True)
+    label.setOpenExternalLinks(True)
+    # by mouse only: Tab goes from field to field, not through the notes' links
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+    )
+    label.setStyleSheet("color: #5f6368; font-size: 8pt;")
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(1)
+    layout.addWidget(widget)
+    layout.addWidget(label)
+    return column

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
 class FormDialog(QDialog):
     """Subclasses add rows to :attr:`form` (and widgets to :attr:`below`) and call :meth:`show_problem`."""
 
-    def __init__(self, title: str, parent: QWidget | None = None, *, ok_text: str = "") -> None:
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, ok_text: str = "", scrolling: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
@@ -29,7 +32,16 @@ class FormDialog(QDialog):
         if ok_text:
             self.ok.setText(ok_text)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        if scrolling:  # a long form stays inside the screen and scrolls
+            inner = QWidget()
+            inner.setLayout(self.form)
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setWidget(inner)
+            layout.addWidget(area, 1)
+        else:
+            layout.addLayout(self.form)
         layout.addLayout(self.below)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,21 @@ from dpo_desk.core.processors import (
     check,
     duplicates,
     is_stale,
+    without_stale_citations,
 )
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Document
-from dpo_desk.letters.processor_sheets import booklet_html, single_sheet_html
+from dpo_desk.letters.processor_sheets import booklet_html, citation_text, contact_ways, single_sheet_html
 from dpo_desk.store.processors import ImportPreview
 
-HEADERS = ("Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Last reviewed", "Review")
+HEADERS = (
+    "Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Privacy contact", "Last reviewed", "Review"
+)  # fmt: skip
 STALE = "⚠ due"
+CONTACT_COLUMN = HEADERS.index("Privacy contact")
 MAX_COLUMN_WIDTH = 260
 
 
@@ -125,15 +130,31 @@ def _sheet_fields(sheet: ProcessorSheet, source_keys: list[tuple[str, str]], tod
     ]  # fmt: skip
 
 
+def _citation_notes(sheet: ProcessorSheet) -> dict[str, str]:
+    """Under each field, the document its saved value comes from, or what was searched for it."""
+    notes = {
+        name: f"Source of the saved value: <a href='{escape(c.url, quote=True)}'>{escape(citation_text(c))}</a>"
+        + (f" · {escape(c.where)}" if c.where else "")
+        for name, c in sheet.sources_cited.items()
+    }
+    for name, searched in sheet.not_published.items():
+        notes[name] = f"Not found in the published documents read: {escape(searched)}"
+    return notes
+
+
 def _sheet_from(values: dict[str, Any], original: ProcessorSheet) -> ProcessorSheet:
-    return replace(
+    """The sheet as edited; a field whose value changed loses the citation of its old value."""
+    return without_stale_citations(
         original,
-        **{name: values[name] for name in TEXT_COLUMNS if name not in ("country", "policy_mention")},
-        country=values["country"].upper(),
-        data_categories=tuple(values["data_categories"]),
-        identifiers=tuple(values["identifiers"]),
-        sources=tuple(values["sources"]),
-        last_reviewed=values["last_reviewed"],
+        replace(
+            original,
+            **{name: values[name] for name in TEXT_COLUMNS if name not in ("country", "policy_mention")},
+            country=values["country"].upper(),
+            data_categories=tuple(values["data_categories"]),
+            identifiers=tuple(values["identifiers"]),
+            sources=tuple(values["sources"]),
+            last_reviewed=values["last_reviewed"],
+        ),
     )
 
 
@@ -214,6 +235,7 @@ class ProcessorsView(QWidget):
                 sheet.role,
                 sheet.country,
                 sheet.transfer_mechanism,
+                contact_ways(sheet),
                 sheet.last_reviewed.isoformat() if sheet.last_reviewed else "never",
                 STALE if is_stale(sheet, today) else "ok",
             )
@@ -223,6 +245,9 @@ class ProcessorsView(QWidget):
                 if column == len(values) - 1 and value == STALE:
                     item.setForeground(Qt.GlobalColor.darkRed)
                     item.setToolTip("Not reviewed in the last 12 months")
+                if column == CONTACT_COLUMN and not sheet.privacy_email and not sheet.postal_address:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setToolTip("No e-mail or postal address: an Art. 19 notice cannot be sent as a letter")
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
@@ -263,7 +288,13 @@ class ProcessorsView(QWidget):
         known = [key for key, _ in sources]
         fields = _sheet_fields(sheet, sources, self._today())
         values = FieldsDialog.ask(
-            title, fields, self._desk.form(), lambda v: check(_sheet_from(v, sheet), known), self, ok_text="Save"
+            title,
+            fields,
+            self._desk.form(),
+            lambda v: check(_sheet_from(v, sheet), known),
+            self,
+            ok_text="Save",
+            field_notes=_citation_notes(sheet),
         )
         if values is None:
             return

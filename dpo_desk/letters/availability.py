@@ -49,7 +49,10 @@ def recipient_why_not(state: CaseState, notice: RecipientNotice, sheet: Processo
     if not notifiable_done(state):
         return "record the rectification, erasure or restriction carried out first"
     if not (sheet.postal_address.strip() or sheet.privacy_email.strip()):
-        return f"{notice.service}: the processor sheet has no Postal address and no Privacy / DPO e-mail"
+        missing = f"{notice.service}: the processor sheet has no Postal address and no Privacy / DPO e-mail"
+        if sheet.web_form_url:  # a letter cannot be posted to a form; the DPO writes in it and records that
+            return f"{missing}; tell them through their web form ({sheet.web_form_url}) and record it as notified"
+        return missing
     return ""
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib.resources import files
 
 from sqlite_utils import Database, Migrations
 
-from dpo_desk.store.seed import seed_register
+from dpo_desk.store.seed import fill_published_contacts, seed_register
 
 migrations = Migrations("dpo_desk")
 
@@ -72,3 +73,11 @@ def quarantine(db: Database) -> None:
 def letter_facts(db: Database) -> None:
     """The date a letter bears, a fee's answer-by date, addresses marked for replacement."""
     _run(db, "schema_0010.sql")
+
+
+@migrations(name="0011_published_contacts")
+def published_contacts(db: Database) -> None:
+    """Sheets cite the documents their contacts come from; the seeded sheets get the contacts found in the
+    processors' published documents (data/processors.json), without overwriting what the DPO entered."""
+    _run(db, "schema_0011.sql")
+    fill_published_contacts(db, datetime.now(UTC))

@@ -6,14 +6,23 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
-from dpo_desk.core.processors import COLUMNS, TEXT_COLUMNS, ProcessorSheet, check, from_record, to_json, to_row
+from dpo_desk.core.processors import (
+    CITATION_COLUMNS,
+    COLUMNS,
+    ProcessorSheet,
+    check,
+    from_record,
+    to_json,
+    to_row,
+    without_stale_citations,
+)
 from dpo_desk.files import partial_path, publish
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
@@ -62,9 +71,11 @@ class ProcessorStore:
 
     def save(self, sheet: ProcessorSheet, *, actor: str, now: datetime) -> list[str]:
         """Add or update a sheet and its sources; returns the open cases whose recipients this changes."""
-        check(sheet, self.source_keys())
         with write_transaction(self._db):
             before = {s.key: s for s in self.sheets()}.get(sheet.key)
+            if before is not None:
+                sheet = without_stale_citations(before, sheet)
+            check(sheet, self.source_keys())
             self._write(sheet)
             audit.record(
                 self._db,
@@ -79,15 +90,14 @@ class ProcessorStore:
         return self._register.open_cases_from(changed_sources)
 
     def _write(self, sheet: ProcessorSheet) -> None:
-        record: dict[str, Any] = to_row(sheet)
-        for name in ("data_categories", "identifiers"):
-            record[name] = json.dumps(list(getattr(sheet, name)), ensure_ascii=False)
-        record["last_reviewed"] = sheet.last_reviewed.isoformat() if sheet.last_reviewed else None
+        record: dict[str, Any] = to_json(sheet)
+        for name in ("data_categories", "identifiers", *CITATION_COLUMNS):
+            record[name] = json.dumps(record[name], ensure_ascii=False)
         sources = record.pop("sources")
         self._db.table("processors").upsert(record, pk="key")
         processor_id = self._db.execute("SELECT id FROM processors WHERE key = ?", (sheet.key,)).fetchone()[0]
         self._db.execute("DELETE FROM source_recipients WHERE processor_id = ?", (processor_id,))
-        for key in filter(None, sources.split("; ")):
+        for key in sources:
             self._db.execute(
                 "INSERT INTO source_recipients (source_id, processor_id) SELECT id, ? FROM sources WHERE key = ?",
                 (processor_id, key),
@@ -140,7 +150,10 @@ class ProcessorStore:
         seen: set[str] = set()
         for where, record in records:
             try:
-                sheet = check(from_record(_unneutralised(record)), known)
+                sheet = from_record(_unneutralised(record))
+                old = current.get(sheet.key)
+                # as in the editor: a value changed in the file no longer has its old value's source
+                sheet = check(without_stale_citations(old, sheet) if old else sheet, known)
             except InputError as error:
                 preview.errors.append(f"{where}: {error}")
                 continue
@@ -148,7 +161,6 @@ class ProcessorStore:
                 preview.errors.append(f"{where}: key {sheet.key!r} appears twice")
                 continue
             seen.add(sheet.key)
-            old = current.get(sheet.key)
             (preview.added if old is None else preview.unchanged if old == sheet else preview.changed).append(sheet)
         return preview
 
@@ -172,13 +184,10 @@ class ProcessorStore:
 
 
 def _sheet(row: dict[str, Any], sources: list[str]) -> ProcessorSheet:
-    return ProcessorSheet(
-        **{name: row[name] for name in TEXT_COLUMNS},
-        data_categories=tuple(json.loads(row["data_categories"])),
-        identifiers=tuple(json.loads(row["identifiers"])),
-        last_reviewed=date.fromisoformat(row["last_reviewed"]) if row["last_reviewed"] else None,
-        sources=tuple(sources),
-    )
+    record = {name: row[name] for name in COLUMNS if name in row} | {"sources": sources}
+    for name in ("data_categories", "identifiers", *CITATION_COLUMNS):
+        record[name] = json.loads(row[name])
+    return from_record(record)
 
 
 def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -186,11 +195,10 @@ def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
     if reader.fieldnames is None:
         raise InputError("the file is empty")
     records = []
+    start = reader.line_num + 1  # a row is named by the line it starts on: a cell may hold several lines
     for row in reader:
-        if None in row:
-            records.append((f"line {reader.line_num}", {"__extra__": "too many cells"}))
-            continue
-        records.append((f"line {reader.line_num}", dict(row)))
+        records.append((f"line {start}", {"__extra__": "too many cells"} if None in row else dict(row)))
+        start = reader.line_num + 1
     return records
 
 

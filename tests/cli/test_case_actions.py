@@ -321,7 +321,16 @@ def test_a_recipient_notice_goes_to_one_recipient(
     assert act(capsys, tmp_path, store, "outcome", erased)[0] == 0
     out = tmp_path / "notice.pdf"
     assert main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out)]) == 2
-    assert "the processor sheet has no Postal address and no Privacy / DPO e-mail" in capsys.readouterr().err
+    assert "recipient: a recipient notice goes to one recipient; give its key" in capsys.readouterr().err
+    code = main(
+        ["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "hubspot"]
+    )
+    assert code == 2 and "the processor sheet has no Postal address and no Privacy / DPO e-mail" in (
+        capsys.readouterr().err
+    )
+    code = main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "amazon"])
+    assert code == 0 and out.exists()  # its published address
+    out.unlink()
     sheets = tmp_path / "sheets.json"
     main(["--store", store, "processors", "export", "--format", "json", "--out", str(sheets)])
     records = json.loads(sheets.read_text())
@@ -331,8 +340,6 @@ def test_a_recipient_notice_goes_to_one_recipient(
     sheets.write_text(json.dumps(records))
     assert main(["--store", store, "processors", "import", str(sheets), "--apply"]) == 0
     capsys.readouterr()
-    assert main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out)]) == 2
-    assert "recipient: a recipient notice goes to one recipient; give its key" in capsys.readouterr().err
     code = main(
         ["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "hubspot"]
     )

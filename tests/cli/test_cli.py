@@ -1,5 +1,6 @@
 """The command line, in the forms scripts depend on; every refusal exits 2 with one line on stderr."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -261,14 +262,24 @@ def test_processors_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixt
         capsys, "--store", store, "processors", "export", "--format", "csv", "--out", str(tmp_path / "p.csv")
     )
     assert code == 0 and out.startswith("wrote 47 sheets")
-    text = (tmp_path / "p.csv").read_text()
-    edited = text.replace("Albacross Nordic AB", "Albacross Nordic AB (Sweden)")
-    (tmp_path / "edited.csv").write_text(edited)
+    with (tmp_path / "p.csv").open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows:
+        if row["key"] == "albacross":
+            row["legal_entity"] = "Albacross Nordic AB (Sweden)"
+    with (tmp_path / "edited.csv").open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"))
     assert code == 0 and "changed: albacross (Albacross)" in out and out.endswith("0 added, 1 changed, 46 unchanged\n")
     code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"), "--apply")
     assert out.endswith("applied\n")
-    code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "edited.csv"))
+    run(capsys, "--store", store, "processors", "export", "--format", "json", "--out", str(tmp_path / "p.json"))
+    albacross = next(r for r in json.loads((tmp_path / "p.json").read_text())["processors"] if r["key"] == "albacross")
+    assert albacross["legal_entity"] == "Albacross Nordic AB (Sweden)"
+    assert "legal_entity" not in albacross["sources_cited"]  # the document named the entity as it was
+    code, out, _ = run(capsys, "--store", store, "processors", "import", str(tmp_path / "p.json"))
     assert out.endswith("0 added, 0 changed, 47 unchanged\n")
     (tmp_path / "bad.json").write_text(
         '{"processors": [{"key": "x", "service": "X", "category": "crm", "country": "ZZ"}]}'

@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
@@ -25,7 +25,7 @@ def test_search_filters_the_list(window: MainWindow) -> None:
     view = window.processors_view
     window.navigation.setCurrentRow(1)
     assert window.pages.currentWidget() is view
-    view.search.setText("google llc")
+    view.search.setText("google ireland")
     shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount()) if not view.table.isRowHidden(r)]
     assert "Google Analytics" in shown and "Hotjar" not in shown
     assert view.count.text().startswith(f"{len(shown)} of 47 sheets")
@@ -36,7 +36,7 @@ def test_editing_a_sheet_clears_its_stale_flag(
 ) -> None:
     view = window.processors_view
     row = row_of(view, "Hotjar")
-    assert view.table.item(row, 7).text() == processors_view.STALE
+    assert view.table.item(row, 8).text() == processors_view.STALE
 
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
@@ -44,7 +44,7 @@ def test_editing_a_sheet_clears_its_stale_flag(
         assert_keyed_apart(fields)  # "&Category" and "Data &categories", "&Postal address" and "&Procedure"
         dialog.inputs["country"].setText("mt-x")
         assert "Country: 'MT-X' is not an ISO 3166 country code" in dialog.problem.text()  # by its label
-        dialog.inputs["country"].setText("mt")
+        dialog.inputs["country"].setText("se")
         dialog.inputs["privacy_email"].setText("privacy@hotjar.com")
         dialog.inputs["last_reviewed"].given.setChecked(True)  # reviewed today, the date it offers
         assert dialog.ok.isEnabled()
@@ -54,8 +54,9 @@ def test_editing_a_sheet_clears_its_stale_flag(
     view.table.selectRow(row)
     view.edit_button.click()
     row = row_of(view, "Hotjar")
-    assert view.table.item(row, 7).text() == "ok"
-    assert view.table.item(row, 4).text() == "MT"
+    assert view.table.item(row, 8).text() == "ok"
+    assert view.table.item(row, 4).text() == "SE"
+    assert view.table.item(row, 6).text() == "e-mail"
     sheet = desk.processors.sheet("hotjar")
     assert sheet.last_reviewed == NOW.date() and sheet.privacy_email == "privacy@hotjar.com"
 
@@ -69,7 +70,7 @@ def test_adding_a_likely_duplicate_asks_first(
         for name, value in (
             ("key", "google-forms"),
             ("service", "Google Forms"),
-            ("legal_entity", "Google LLC"),
+            ("legal_entity", "Google Ireland Limited"),
             ("category", "forms"),
         ):
             dialog.inputs[name].setText(value)
@@ -81,12 +82,14 @@ def test_adding_a_likely_duplicate_asks_first(
         QMessageBox, "question", lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.No
     )
     window.processors_view.new_button.click()
-    assert "same legal entity (Google LLC)" in questions[0]
+    assert "same legal entity (Google Ireland Limited)" in questions[0]
     assert window.processors_view.table.rowCount() == 47  # not added
 
 
 @pytest.mark.parametrize("booklet", [False, True], ids=["one sheet", "booklet"])
-def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, booklet: bool) -> None:
+def test_printing_to_pdf(
+    window: MainWindow, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, booklet: bool
+) -> None:
     target = tmp_path / "sheets.pdf"
     monkeypatch.setattr(processors_view, "ask_pdf_path", lambda parent, suggested: target)
     view = window.processors_view
@@ -107,7 +110,10 @@ def test_printing_to_pdf(window: MainWindow, tmp_path: Path, monkeypatch: pytest
             if line.startswith("Pages:")
         )
     )
-    assert (pages >= 48) if booklet else (pages == 1)
+    assert (pages >= 49) if booklet else (pages <= 2)  # a front page and contents, then a sheet a page or two
+    drift = desk.processors.sheet("drift")
+    assert drift.sources_cited["privacy_policy_url"].url in text.replace("\n", "")  # its sources, listed
+    assert "not found in the published documents read:" in text  # what no document gave
     assert f"Page 1 of {pages}" in text
 
 
@@ -186,3 +192,31 @@ def test_an_entity_gets_its_street_in_the_register_view(
     assert poland.address.city == "Warszawa" and not poland.address_to_replace
     assert poland.letterhead_problems() == []
     assert desk.audit.latest(1)[0].action == "entity-saved"
+
+
+def test_the_editor_shows_each_citation_and_an_edited_field_loses_its_own(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, desk: Desk
+) -> None:
+    before = desk.processors.sheet("hotjar")
+    cited = before.sources_cited["privacy_email"]
+    searched = before.not_published["postal_address"]
+
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        notes = {label.text() for label in dialog.findChildren(QLabel)}
+        assert any(cited.url in note and "read 1 Dec 2026" in note for note in notes)
+        assert any(searched in note and note.startswith("Not found in the published documents read") for note in notes)
+        dialog.inputs["privacy_email"].setText("dpo@hotjar.example")
+        dialog.inputs["postal_address"].setPlainText("Hotjar Ltd\nSt Julian's\nMalta")
+        assert dialog.ok.isEnabled(), dialog.problem.text()  # neither the old citation nor the mark is in the way
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    view = window.processors_view
+    view.table.selectRow(row_of(view, "Hotjar"))
+    view.edit_button.click()
+    after = desk.processors.sheet("hotjar")
+    assert after.privacy_email == "dpo@hotjar.example" and "privacy_email" not in after.sources_cited
+    assert "postal_address" not in after.not_published
+    assert after.sources_cited["dpa_url"] == before.sources_cited["dpa_url"]  # the fields not edited keep theirs

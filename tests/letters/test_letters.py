@@ -186,6 +186,22 @@ def test_a_refused_case_has_no_art_19_notice_and_a_notice_says_what_was_done(
     assert "Page 1 of 1" in text
 
 
+def test_a_recipient_notice_to_a_seeded_processor_bears_its_published_address(desk: Desk, tmp_path: Path) -> None:
+    sheets = [sheet for sheet in desk.processors.sheets() if sheet.sources]
+    by_post = next(s for s in sheets if "postal_address" in s.sources_cited)
+    by_email = next(s for s in sheets if "privacy_email" in s.sources_cited and not s.postal_address)
+    for sheet in (by_post, by_email):
+        case_id = desk.cases.add(new_case(received=RECEIVED, rights=(Right.RECTIFICATION,)), actor="dpo", now=NOW)
+        desk.outcomes.set_sources(case_id, [sheet.sources[0]], actor="dpo", now=NOW)
+        desk.outcomes.record_outcome(
+            case_id, "rectification", {"corrected": "Job title", "done_on": day(2).isoformat()}, actor="d", now=NOW
+        )
+        text = generate(desk, case_id, LetterKind.RECIPIENT_NOTICE, tmp_path, recipient=sheet.key)
+        expected = sheet.postal_address.splitlines() if sheet.postal_address else [sheet.privacy_email]
+        assert all(line in text for line in expected), (sheet.key, text)
+        assert f"{sheet.legal_entity or sheet.service}, privacy team" in text
+
+
 def test_confirmations_name_who_was_told_and_who_was_not(desk: Desk, tmp_path: Path) -> None:
     case_id = desk.cases.add(new_case(received=RECEIVED, rights=(Right.RECTIFICATION,)), actor="dpo", now=NOW)
     desk.outcomes.record_outcome(

@@ -1,5 +1,6 @@
 """Processor sheets: validation naming each field, staleness, duplicates, lossless CSV/JSON round trips."""
 
+import csv
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -58,8 +59,8 @@ def test_staleness_is_twelve_months() -> None:
 
 def test_duplicates_by_entity_or_mail_domain(store: ProcessorStore) -> None:
     sheets = store.sheets()
-    new = ProcessorSheet("google-forms", "Google Forms", legal_entity="google llc", category="forms")
-    assert any("same legal entity (Google LLC)" in d for d in duplicates(new, sheets))
+    new = ProcessorSheet("google-forms", "Google Forms", legal_entity="google ireland limited", category="forms")
+    assert any("same legal entity (Google Ireland Limited)" in d for d in duplicates(new, sheets))
     other = ProcessorSheet("acme", "Acme", category="crm", privacy_email="privacy@hubspot.com")
     hubspot = replace(store.sheet("hubspot"), privacy_email="dpo@HubSpot.com")
     assert duplicates(other, [hubspot]) == ["HubSpot has the same e-mail domain (hubspot.com)"]
@@ -101,17 +102,31 @@ def test_export_import_export_is_identical(store: ProcessorStore, tmp_path: Path
 def test_import_previews_and_rejects_bad_rows_with_line_numbers(store: ProcessorStore, tmp_path: Path) -> None:
     exported = tmp_path / "sheets.csv"
     store.export("csv", exported)
-    lines = exported.read_text().splitlines()
-    header, rows = lines[0], [line for line in lines[1:] if ",processor," in line]
-    changed = rows[0].replace(",processor,", ",joint-controller,", 1)
-    bad = rows[1].replace(",processor,", ",boss,", 1)
-    added = "acme-crm,Acme CRM,Acme Ltd,processor,crm,privacy@acme.example,,,,,GB,sccs,contacts,email,,,,,,web-forms"
-    (tmp_path / "import.csv").write_text("\n".join([header, changed, bad, added]) + "\n")
+    with exported.open(newline="") as file:
+        rows = [row for row in csv.DictReader(file) if row["role"] == "processor"]
+    changed, bad = rows[0] | {"role": "joint-controller"}, rows[1] | {"role": "boss"}
+    added = dict.fromkeys(rows[0], "") | {
+        "key": "acme-crm", "service": "Acme CRM", "legal_entity": "Acme Ltd", "role": "processor",
+        "category": "crm", "privacy_email": "privacy@acme.example", "country": "GB", "transfer_mechanism": "sccs",
+        "data_categories": "contacts", "identifiers": "email", "sources": "web-forms",
+    }  # fmt: skip
+    with (tmp_path / "import.csv").open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([changed, bad, added])
     before = store.sheets()
     preview = store.preview_import(tmp_path / "import.csv")
     assert [s.key for s in preview.added] == ["acme-crm"]
     assert len(preview.changed) == 1 and preview.changed[0].role == "joint-controller"
-    assert preview.errors == ["line 3: role: 'boss' is not one of processor, independent-controller, joint-controller"]
+    starts = next(
+        n
+        for n, line in enumerate((tmp_path / "import.csv").read_text().splitlines(), 1)
+        if line.startswith(f"{bad['key']},")
+    )
+    assert starts > 3  # the changed row's procedure runs over several lines
+    assert preview.errors == [
+        f"line {starts}: role: 'boss' is not one of processor, independent-controller, joint-controller"
+    ]
     assert store.sheets() == before  # a preview changes nothing
     with pytest.raises(InputError, match="1 rejected row"):
         store.apply_import(preview, actor="dpo", now=NOW)
