@@ -16,6 +16,7 @@ from dpo_desk.paths import register_data_dir
 from dpo_desk.store import audit
 
 _LIST_COLUMNS = ("data_categories", "identifiers", "purposes", "legal_bases")
+FILLED_BY = "dpo-desk"  # the audit's actor when an upgrade fills sheets; its entries are no edit of the DPO
 
 
 def seed_register(db: Database, directory: Path | None = None) -> None:
@@ -62,7 +63,7 @@ def fill_published_contacts(db: Database, now: datetime, directory: Path | None 
     if filled and in_use:  # a store being made is seeded without an entry, as the register is at 0002
         audit.record(
             db,
-            actor="dpo-desk",
+            actor=FILLED_BY,
             action="processors-filled",
             entity="processor",
             entity_id="*",
@@ -73,7 +74,9 @@ def fill_published_contacts(db: Database, now: datetime, directory: Path | None 
 
 def _sheets_changed_by_the_dpo(db: Database) -> set[str]:
     touched: set[str] = set()
-    for entity_id, details in db.execute("SELECT entity_id, details FROM audit WHERE entity = 'processor'"):
+    for entity_id, details in db.execute(
+        "SELECT entity_id, details FROM audit WHERE entity = 'processor' AND actor != ?", (FILLED_BY,)
+    ):
         touched.update(json.loads(details).get("keys", []) if entity_id == "*" else [entity_id])
     return touched
 
