@@ -165,8 +165,7 @@ def check_extension(request: DeadlineInput, extension: Extension, *, today: date
             f"the extension notice had to be sent by {long_date(notice_due)}; "
             f"it was sent on {long_date(extension.notice_sent_on)}"
         )
-    if today > notice_due:
-        raise RefusedError(f"the case is past its due date ({long_date(notice_due)}): it can no longer be extended")
+    # The notice's date decides, not the day it is recorded: a notice sent in month one may be entered later.
 
 
 def check_pause(

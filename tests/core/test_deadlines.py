@@ -13,15 +13,17 @@ from dpo_desk.core import calendars
 from dpo_desk.core.calendars import is_working_day, public_holidays
 from dpo_desk.core.deadlines import (
     DeadlineInput,
+    Extension,
     Pause,
     PauseKind,
     Rules,
     add_months,
     case_deadlines,
+    check_extension,
     due_date,
     explain,
 )
-from dpo_desk.core.errors import InputError
+from dpo_desk.core.errors import InputError, RefusedError
 
 VECTORS = json.loads((Path(__file__).parents[1] / "data" / "deadline-vectors-public.json").read_text())
 
@@ -234,3 +236,14 @@ def test_extension_never_gives_an_earlier_date(request: DeadlineInput) -> None:
 def test_a_pause_never_gives_an_earlier_date(request: DeadlineInput) -> None:
     without = DeadlineInput(request.received, request.calendar, request.rules, (), request.extended)
     assert due_date(request) >= due_date(without)
+
+
+def test_an_extension_notice_sent_in_month_one_may_be_recorded_after_it() -> None:
+    """The notice decides, not the day it is entered (Art. 12(3)); a notice sent late is still refused."""
+    request = DeadlineInput(received=date(2026, 1, 31), calendar="NO")
+    due = due_date(request)  # 2 Mar 2026
+    in_time = Extension("Data in six systems", due - timedelta(days=3))
+    check_extension(request, in_time, today=due + timedelta(days=20), already_extended=False)
+    late = Extension("Data in six systems", due + timedelta(days=1))
+    with pytest.raises(RefusedError, match="had to be sent by"):
+        check_extension(request, late, today=due + timedelta(days=20), already_extended=False)

@@ -99,11 +99,14 @@ def test_extension_in_time_gives_three_months(workflow: Workflow, case_id: int) 
         workflow.extend(case_id, Extension("again", date(2026, 3, 26)), actor="a", now=DURING.replace(day=26))
 
 
-def test_extension_after_the_notice_deadline_is_refused_naming_it(workflow: Workflow, case_id: int) -> None:
+def test_an_extension_noticed_in_month_one_may_be_recorded_after_it(workflow: Workflow, case_id: int) -> None:
+    """Month one ends Thu 2 Apr 2026: a notice sent on 1 Apr counts though it is recorded on 3 Apr."""
     later = datetime(2026, 4, 3, 12, tzinfo=UTC)
-    with pytest.raises(RefusedError, match=r"past its due date \(Thu 2 Apr 2026\)"):
-        workflow.extend(case_id, Extension("complex", date(2026, 4, 1)), actor="a", now=later)
+    with pytest.raises(RefusedError, match=r"had to be sent by Thu 2 Apr 2026"):
+        workflow.extend(case_id, Extension("complex", date(2026, 4, 3)), actor="a", now=later)
     assert workflow.cases.get_by_id(case_id).extension is None
+    workflow.extend(case_id, Extension("complex", date(2026, 4, 1)), actor="a", now=later)
+    assert workflow.cases.get_by_id(case_id).extension == Extension("complex", date(2026, 4, 1))
 
 
 def test_identity_policy_is_stored_and_checked_as_a_whole(desk: Desk, db: Database) -> None:
