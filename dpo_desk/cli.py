@@ -385,7 +385,10 @@ def _case_add(args: argparse.Namespace) -> int:
         return _case_add_from_mail(args)
     if args.entity or args.rights:
         raise InputError("--entity and --rights go with --eml; put them in the JSON document")
-    new = new_case_from_json(_read_json(args.json), now=_now())
+    document = _read_json(args.json)
+    if isinstance(document, list):  # what `case list --json` prints: every case is added, or none
+        return _case_add_all(args, document)
+    new = new_case_from_json(document, now=_now())
     with _desk(args, create=True) as desk:
         case_id = desk.add_case(new)
         reference = desk.cases.get_by_id(case_id).reference
@@ -393,6 +396,19 @@ def _case_add(args: argparse.Namespace) -> int:
     print(reference)
     if repeat:
         print(f"warning: {repeat}", file=sys.stderr)
+    return 0
+
+
+def _case_add_all(args: argparse.Namespace, documents: list[Any]) -> int:
+    news = []
+    for number, document in enumerate(documents, start=1):
+        try:
+            news.append(new_case_from_json(document, now=_now()))
+        except InputError as error:
+            raise InputError(f"case {number}: {error}") from None
+    with _desk(args, create=True) as desk:
+        references = [desk.cases.get_by_id(case_id).reference for case_id in desk.add_cases(news)]
+    print("\n".join(references) if references else "no cases in the list")
     return 0
 
 
@@ -469,7 +485,10 @@ def _case_show(args: argparse.Namespace) -> int:
     if case.text:
         print(f"\n{case.text}\n")
     for event in history:
-        change = f"{event.from_status.value if event.from_status else '-'} → {event.to_status}"
+        if event.to_status is None:  # a recorded step, not a move of the status
+            change = event.action
+        else:
+            change = f"{event.from_status.value if event.from_status else '-'} → {event.to_status.value}"
         print(f"{event.at:%Y-%m-%d %H:%M}Z  {event.actor:<10} {change}  {event.reason}".rstrip())
     return 0
 

@@ -159,6 +159,11 @@ def _has_recipients(state: CaseState) -> str | None:
     return None if state.notices else "the case has no recipients to notify (Art. 19): say where its data came from"
 
 
+def _not_yet_told(state: CaseState) -> str | None:
+    told = state.recipients_told_on
+    return None if told is None else f"the subject was told who the recipients are on {told.isoformat()} already"
+
+
 def _has_notified(state: CaseState) -> str | None:
     notified = any(notice.state is NoticeState.NOTIFIED for notice in state.notices)
     return None if notified else "no recipient is recorded as notified yet"
@@ -794,7 +799,7 @@ RECIPIENTS_TOLD = Action(
     (Field("on", "&On", Kind.DATE, default=_today),),
     _build_told,
     _told,
-    _when(_open_record, _has_recipients),
+    _when(_open_record, _has_recipients, _not_yet_told),
 )
 
 

@@ -118,6 +118,10 @@ class Desk:
     def add_case(self, new: NewCase, *, same_subject_as: int | None = None) -> int:
         return self.cases.add(new, actor=self.actor, now=self.now(), same_subject_as=same_subject_as)
 
+    def add_cases(self, news: Sequence[NewCase]) -> list[int]:
+        """Cases read back from ``case list --json``: all of them, or none."""
+        return self.cases.add_all(news, actor=self.actor, now=self.now())
+
     def add_case_from_mail(
         self, new: NewCase, mail: ParsedMail, *, same_subject_as: int | None = None
     ) -> tuple[int, list[str]]:

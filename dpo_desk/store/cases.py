@@ -20,7 +20,7 @@ from dpo_desk.core.deadlines import (
     RecordedPause,
     case_deadlines,
 )
-from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.errors import DeskError, InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
@@ -82,6 +82,17 @@ class CaseRepository:
         self._settings = settings
 
     # --- intake -----------------------------------------------------------------------------
+
+    def add_all(self, news: Sequence[NewCase], *, actor: str, now: datetime) -> list[int]:
+        """Several new cases in one transaction: all of them are stored, or none (a refused one names itself)."""
+        ids = []
+        with write_transaction(self._db):
+            for number, new in enumerate(news, start=1):
+                try:
+                    ids.append(self.add(new, actor=actor, now=now))
+                except DeskError as error:
+                    raise type(error)(f"case {number}: {error}") from None
+        return ids
 
     def add(self, new: NewCase, *, actor: str, now: datetime, same_subject_as: int | None = None) -> int:
         """Store a new case, its subject and its first history entry as one transaction; returns its id.
@@ -465,9 +476,12 @@ class CaseRepository:
             for row in rows
         ]
 
-    def record_event(self, case_id: int, now: datetime, actor: str, action: str, detail: str) -> None:
-        """A history entry for a step other than a status change; part of the caller's transaction."""
-        self._record(case_id, now, actor, action, None, None, detail)
+    def record_event(
+        self, case_id: int, now: datetime, actor: str, action: str, detail: str, ids: Mapping[str, object] = {}
+    ) -> None:
+        """A history entry for a step other than a status change; part of the caller's transaction. ``ids``
+        go into the audit too (a letter's kind and id): the detail is case content, and stays out of it."""
+        self._record(case_id, now, actor, action, None, None, detail, ids)
 
     def _record(
         self,
@@ -478,6 +492,7 @@ class CaseRepository:
         from_status: Status | None,
         to_status: Status | None,
         reason: str,
+        ids: Mapping[str, object] = {},
     ) -> None:
         self._db.execute(
             "INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, reason)"
@@ -494,7 +509,8 @@ class CaseRepository:
         )
         # The audit keeps ids and statuses only: reasons and details are case content.
         statuses = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
-        audit.record(self._db, actor=actor, action=action, entity="case", entity_id=case_id, details=statuses, now=now)
+        details = statuses | dict(ids)
+        audit.record(self._db, actor=actor, action=action, entity="case", entity_id=case_id, details=details, now=now)
 
 
 def _rights(text: str) -> tuple[Right, ...]:

@@ -230,7 +230,8 @@ class LetterStore:
             ).lastrowid  # fmt: skip
             assert letter_id is not None
             to = f" to {recipient}" if recipient else ""
-            self.cases.record_event(case_id, now, actor, "letter", f"{kind.value}{to} (letter {letter_id})")
+            ids = {"kind": kind.value, "letter": letter_id} | ({"recipient": recipient} if recipient else {})
+            self.cases.record_event(case_id, now, actor, "letter", f"{kind.value}{to} (letter {letter_id})", ids)
         in_keyring = password is not None and passwords.remember(self.store_id(), letter_id, password)
         return GeneratedLetter(self.letter(letter_id), password, in_keyring)
 
@@ -259,7 +260,10 @@ class LetterStore:
                 (utc_text(now), channel.strip(), letter_id),
             )
             case_id = self._db.execute("SELECT case_id FROM letters WHERE id = ?", (letter_id,)).fetchone()[0]
-            self.cases.record_event(case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}")
+            self.cases.record_event(
+                case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}",
+                {"kind": record.kind.value, "letter": letter_id, "sent": True},
+            )  # fmt: skip
 
     def mark_printed(self, letter_id: int, *, actor: str, now: datetime) -> None:
         """A printed copy is a disclosure too: it goes into the audit."""

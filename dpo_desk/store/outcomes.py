@@ -132,8 +132,7 @@ class Outcomes:
             current = next((n for n in self.notices(case_id) if n.processor_key == processor_key), None)
             if current is None:
                 raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")
-            if on is not None and on > now.astimezone().date():
-                raise InputError("date: cannot be in the future")
+            _check_day(on, self.cases.get_by_id(case_id).received_date, now)
             new = advance(current, state, on=on, channel=channel, reason=reason)
             self._db.execute(
                 "UPDATE recipient_notices SET state = ?, notified_on = ?, channel = ?, confirmed_on = ?, reason = ?"
@@ -154,6 +153,10 @@ class Outcomes:
         """Art. 19, last sentence: the subject was told who the recipients are."""
         if not self.notices(case_id):
             raise RefusedError("the case has no recipients to tell the subject about")
+        told = self.recipients_told_on(case_id)
+        if told is not None:
+            raise RefusedError(f"the subject was told who the recipients are on {told.isoformat()} already")
+        _check_day(on, self.cases.get_by_id(case_id).received_date, now)
         with write_transaction(self._db):
             self._db.execute("UPDATE cases SET recipients_told_on = ? WHERE id = ?", (on.isoformat(), case_id))
             self.cases.record_event(case_id, now, actor, "recipients-told", f"on {on}")
@@ -161,3 +164,13 @@ class Outcomes:
     def recipients_told_on(self, case_id: int) -> date | None:
         row = self._db.execute("SELECT recipients_told_on FROM cases WHERE id = ?", (case_id,)).fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def _check_day(on: date | None, received: date, now: datetime) -> None:
+    """A day in the case's record lies between the request's receipt and today."""
+    if on is None:
+        return
+    if on > now.astimezone().date():
+        raise InputError("date: cannot be in the future")
+    if on < received:
+        raise InputError(f"date: {on.isoformat()} is before the request was received ({received.isoformat()})")

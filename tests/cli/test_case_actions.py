@@ -109,6 +109,8 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
             },
         )
     ok("recipients-told", {"on": on(8)})
+    code, _, err = act(capsys, tmp_path, store, "recipients-told", {"on": on(9)})  # a one-time event
+    assert code == 2 and f"the subject was told who the recipients are on {on(8)} already" in err
     ok("status", {"to": "response-ready"})
     ok("status", {"to": "responded"})
     ok("status", {"to": "closed"})
@@ -119,6 +121,10 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
     assert [p["kind"] for p in shown["pauses"]] == ["clarification"]
     assert set(shown["outcomes"]) == {"erasure", "objection"}
     assert {r["recipient"]: r["state"] for r in shown["recipients"]}["gmail"] == "notified"
+    main(["--store", store, "case", "show", f"DSR-{DAY.year}-0001"])
+    history = capsys.readouterr().out
+    assert "None" not in history and f"recipients-told  on {on(8)}" in history  # each step by its name
+    assert "in-progress → response-ready" in history
 
 
 @pytest.mark.parametrize(

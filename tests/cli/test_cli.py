@@ -126,6 +126,38 @@ def test_add_list_and_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out.splitlines()[0].startswith("DSR-2026-0002  received")
 
 
+def test_a_listed_store_is_added_back_whole_or_not_at_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, target = str(tmp_path / "source.sqlite"), str(tmp_path / "target.sqlite")
+    run(capsys, "--store", source, "case", "add", "--json", str(write_case(tmp_path, CASE)))
+    run(
+        capsys,
+        "--store",
+        source,
+        "case",
+        "add",
+        "--json",
+        str(write_case(tmp_path, CASE | {"received": "2026-06-01T10:00:00+03:00"})),
+    )
+    _, listed, _ = run(capsys, "--store", source, "case", "list", "--json")
+    cases = json.loads(listed)
+    broken = write_case(tmp_path, [cases[0], cases[1] | {"rights": ["telepathy"]}], "broken.json")
+    code, out, err = run(capsys, "--store", target, "case", "add", "--json", str(broken))
+    assert code == 2 and err.startswith("dpo-desk: case 2: rights:") and out == ""
+    elsewhere = write_case(tmp_path, [cases[0], cases[1] | {"entity": "Nowhere AS"}], "elsewhere.json")
+    code, out, err = run(capsys, "--store", target, "case", "add", "--json", str(elsewhere))
+    assert code == 2 and err.startswith("dpo-desk: case 2: ") and "Nowhere AS" in err
+    assert json.loads(run(capsys, "--store", target, "case", "list", "--json")[1]) == []  # the first was not kept
+    code, out, err = run(
+        capsys, "--store", target, "case", "add", "--json", str(write_case(tmp_path, cases, "all.json"))
+    )
+    assert (code, out) == (0, "DSR-2026-0001\nDSR-2026-0002\n"), err
+    _, again, _ = run(capsys, "--store", target, "case", "list", "--json")
+    fields = ("entity", "channel", "received", "rights", "subject", "text")
+    assert sorted(json.dumps([c[f] for f in fields]) for c in json.loads(again)) == sorted(
+        json.dumps([c[f] for f in fields]) for c in cases
+    )
+
+
 def test_add_reads_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 

@@ -3,6 +3,7 @@
 
 import dataclasses
 import hashlib
+import json
 import re
 import subprocess
 import unicodedata
@@ -442,3 +443,14 @@ def test_no_sentence_of_any_letter_names_an_unrecorded_source(desk: Desk, full_c
     names = {s.name for s in desk.register.sources()} - {"Chatbot"}
     text = generate(desk, full_case, LetterKind.ACCESS_RESPONSE, tmp_path)
     assert not [name for name in names if re.search(rf"\b{re.escape(name)}\b", text)]
+
+
+def test_a_letter_in_the_audit_names_its_kind_and_id(desk: Desk, db: Database, tmp_path: Path) -> None:
+    case_id = desk.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
+    made = desk.letters.generate(case_id, LetterKind.ACKNOWLEDGEMENT, tmp_path / "a.pdf", render, actor="dpo", now=NOW)
+    desk.letters.mark_sent(made.record.id, "post", actor="dpo", now=NOW)
+    rows = db.execute("SELECT details FROM audit WHERE action = 'letter' ORDER BY seq").fetchall()
+    assert [json.loads(row[0]) for row in rows] == [
+        {"kind": "acknowledgement", "letter": made.record.id},
+        {"kind": "acknowledgement", "letter": made.record.id, "sent": True},
+    ]

@@ -151,3 +151,21 @@ def test_access_only_cases_get_no_recipients(outcomes: Outcomes) -> None:
     case_id = outcomes.cases.add(new_case(rights=(Right.ACCESS,)), actor="d", now=NOW)
     assert outcomes.set_sources(case_id, ["web-forms"], actor="dpo", now=NOW) == []
     assert outcomes.sources(case_id) == ["web-forms"]
+
+
+def test_notices_and_the_told_event_lie_between_receipt_and_today_and_are_told_once(outcomes: Outcomes) -> None:
+    received = datetime(2026, 6, 5, 9, tzinfo=UTC)
+    case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,), received=received), actor="d", now=NOW)
+    outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    with pytest.raises(InputError, match=r"date: 2026-06-01 is before the request was received \(2026-06-05\)"):
+        outcomes.notify(
+            case_id, "drift", NoticeState.NOTIFIED, on=date(2026, 6, 1), channel="e-mail", actor="d", now=NOW
+        )
+    with pytest.raises(InputError, match="before the request was received"):
+        outcomes.told_subject(case_id, date(2026, 6, 4), actor="d", now=NOW)
+    with pytest.raises(InputError, match="future"):
+        outcomes.told_subject(case_id, date(2026, 6, 21), actor="d", now=NOW)
+    outcomes.told_subject(case_id, date(2026, 6, 15), actor="d", now=NOW)
+    with pytest.raises(RefusedError, match="told who the recipients are on 2026-06-15 already"):
+        outcomes.told_subject(case_id, date(2026, 6, 16), actor="d", now=NOW)
+    assert outcomes.recipients_told_on(case_id) == date(2026, 6, 15)
