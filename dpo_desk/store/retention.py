@@ -72,15 +72,18 @@ class Retention:
 
 
 def expired_cases(db: Database, *, today: date, months: int) -> list[ExpiredCase]:
-    """Cases whose final status is older than ``months`` calendar months, the longest ended first."""
+    """Cases whose final status is older than ``months`` calendar months, the longest ended first. An
+    anonymised case is not among them: it is kept for the statistics, and anonymising it again (or purging
+    it later) would undo that choice."""
     cutoff = today - relativedelta(months=months)
     marks = ", ".join("?" for _ in FINAL_STATUSES)
     rows = db.execute(
         f"SELECT cases.id, cases.reference, cases.status, max(substr(events.at, 1, 10)) AS ended,"
         f" (SELECT count(*) FROM letters WHERE letters.case_id = cases.id)"
         f" FROM cases JOIN case_events AS events ON events.case_id = cases.id AND events.to_status = cases.status"
-        f" WHERE cases.status IN ({marks}) GROUP BY cases.id HAVING ended < ? ORDER BY ended, cases.id",
-        (*FINAL_STATUSES, cutoff.isoformat()),
+        f" WHERE cases.status IN ({marks}) AND cases.subject_name != ?"
+        f" GROUP BY cases.id HAVING ended < ? ORDER BY ended, cases.id",
+        (*FINAL_STATUSES, ANONYMISED, cutoff.isoformat()),
     )
     return [ExpiredCase(row[0], row[1], row[2], date.fromisoformat(row[3]), row[4]) for row in rows]
 

@@ -108,6 +108,16 @@ def test_anonymising_keeps_the_case_for_statistics_without_the_subject_or_free_t
     assert CANARY.encode() not in pages and b"qzxwvj" not in pages.lower()
 
 
+def test_an_anonymised_case_leaves_the_list_so_no_later_run_undoes_the_choice(
+    repo: CaseRepository, db: Database, cases: dict[str, int]
+) -> None:
+    anonymise(db, [cases["old"]], today=TODAY, months=36, actor="dpo", now=NOW)
+    assert cases["old"] not in [case.case_id for case in expired_cases(db, today=TODAY, months=36)]
+    with pytest.raises(RefusedError, match=f"cases {cases['old']} are not past retention"):
+        purge(db, [cases["old"]], today=TODAY, months=36, actor="dpo", now=NOW)
+    assert repo.get_by_id(cases["old"]).subject.name == "(anonymised)"  # kept for the statistics
+
+
 def test_purge_refuses_a_case_not_past_retention_and_changes_nothing(
     repo: CaseRepository, db: Database, cases: dict[str, int]
 ) -> None:
