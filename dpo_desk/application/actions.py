@@ -816,6 +816,9 @@ def _build_move(values: Values, form: Form) -> StatusMove:
     state = _state(form)
     move = StatusMove(Status(values["to"]), values["reason"])
     lifecycle.check_move(state.case.status, move.target, move.reason, open_notices=state.open_notices)
+    missing = lifecycle.fact_missing(move.target, state.facts)
+    if missing:  # refused and waiting follow a refusal, a pause or a fee; the status alone cannot say so
+        raise RefusedError(f"to: {move.target.label.lower()}: {missing}")
     return move
 
 

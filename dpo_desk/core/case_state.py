@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from dpo_desk.core import identity
-from dpo_desk.core.deadlines import DeadlineInput, Rules
+from dpo_desk.core.deadlines import DeadlineInput, PauseKind, Rules
 from dpo_desk.core.errors import RefusedError
-from dpo_desk.core.fees import FeeDecision
+from dpo_desk.core.fees import FeeDecision, FeeState
 from dpo_desk.core.identity import IdentityCheck, IdentityDecision, IdentityPolicy, IdentityStatus
+from dpo_desk.core.lifecycle import Facts
 from dpo_desk.core.models import Case, CaseSummary, Status
 from dpo_desk.core.recipients import RecipientNotice
 from dpo_desk.core.refusal import Refusal
@@ -44,6 +45,18 @@ class CaseState:
     def settled(self) -> bool:
         """A closed, refused or withdrawn case is a record: it changes only once reopened."""
         return self.case.status in SETTLED
+
+    @property
+    def facts(self) -> Facts:
+        """What the statuses that follow a fact stand on (core/lifecycle.py)."""
+        open_kinds = {pause.kind for pause in self.case.open_pauses}
+        fee_open = self.fee is not None and self.fee.state in (FeeState.ANNOUNCED, FeeState.ACCEPTED)
+        return Facts(
+            refused_in_full=(self.refusal is not None and not self.refusal.partial)
+            or (self.decision is not None and self.decision.status is IdentityStatus.FAILED),
+            asked_the_subject=bool(open_kinds & {PauseKind.IDENTITY, PauseKind.CLARIFICATION}),
+            fee_pending=fee_open or PauseKind.FEE in open_kinds,
+        )
 
     @property
     def deadline_input(self) -> DeadlineInput:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.models import Status
 
@@ -69,3 +71,24 @@ def next_statuses(current: Status) -> list[Status]:
             continue
         allowed.append(target)
     return sorted(allowed, key=lambda s: reason_needed(current, s))
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the record says that a status stands on."""
+
+    refused_in_full: bool = False  # a full refusal, or identity that could not be established (Art. 11(2))
+    asked_the_subject: bool = False  # an open identity or clarification pause
+    fee_pending: bool = False  # a fee announced or accepted and not yet paid, or an open fee pause
+
+
+def fact_missing(target: Status, facts: Facts) -> str:
+    """What the record lacks for a case to stand at ``target``; '' when nothing does. These statuses follow
+    their facts (a refusal, a pause, a fee): the status is never the only record of them."""
+    if target is Status.REFUSED and not facts.refused_in_full:
+        return "record the refusal (its grounds and reasons) first; the status follows it"
+    if target is Status.WAITING_ON_SUBJECT and not facts.asked_the_subject:
+        return "record the pause (what was asked of the subject, and when) first; the status follows it"
+    if target is Status.WAITING_ON_FEE and not facts.fee_pending:
+        return "record the fee decision first; the status follows it"
+    return ""

@@ -20,7 +20,7 @@ from dpo_desk.core.deadlines import (
     RecordedPause,
     case_deadlines,
 )
-from dpo_desk.core.errors import DeskError, InputError, NotFoundError
+from dpo_desk.core.errors import DeskError, InputError, NotFoundError, RefusedError
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
@@ -434,11 +434,40 @@ class CaseRepository:
                 (case_id,),
             ).fetchone()[0]
             lifecycle.check_move(current, target, reason, open_notices=int(open_notices))
+            missing = lifecycle.fact_missing(target, self._facts(case_id))
+            if missing:
+                raise RefusedError(f"{target.label.lower()}: {missing}")
             self._db.execute(
                 "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?",
                 (target.value, utc_text(now), case_id),
             )
             self._record(case_id, now, actor, "status", current, target, reason.strip())
+
+    def follow(self, case_id: int, target: Status, fact: str, *, actor: str, now: datetime) -> None:
+        """Move the status to where a fact just recorded puts it, the fact as the reason; part of the caller's
+        transaction. A case that has ended, or is there already, stays where it is."""
+        current = Status(self._db.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()[0])
+        if current is target or current in (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN):
+            return
+        lifecycle.check_move(current, target, fact)
+        self._db.execute(
+            "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?", (target.value, utc_text(now), case_id)
+        )
+        self._record(case_id, now, actor, "status", current, target, fact)
+
+    def _facts(self, case_id: int) -> lifecycle.Facts:
+        def one(sql: str) -> bool:
+            return self._db.execute(sql, (case_id,)).fetchone() is not None
+
+        return lifecycle.Facts(
+            refused_in_full=one("SELECT 1 FROM refusals WHERE case_id = ? AND partial = 0")
+            or one("SELECT 1 FROM identity_decisions WHERE case_id = ? AND status = 'failed'"),
+            asked_the_subject=one(
+                "SELECT 1 FROM pauses WHERE case_id = ? AND end_date IS NULL AND kind IN ('identity', 'clarification')"
+            ),
+            fee_pending=one("SELECT 1 FROM fees WHERE case_id = ? AND state IN ('announced', 'accepted')")
+            or one("SELECT 1 FROM pauses WHERE case_id = ? AND end_date IS NULL AND kind = 'fee'"),
+        )
 
     def add_note(self, case_id: int, text: str, *, author: str, now: datetime) -> None:
         if not text.strip():

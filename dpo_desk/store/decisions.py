@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision, FeeState, repeat_warning, settle, validate_fee
+from dpo_desk.core.models import Status
 from dpo_desk.core.refusal import Refusal, RefusalGround, late_refusal_warning, validate_refusal
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import write_transaction
@@ -79,6 +80,9 @@ class Decisions:
             self.cases.record_event(
                 case_id, now, actor, "fee", f"{decision.basis.value}: {decision.total} {decision.currency.upper()}"
             )
+            self.cases.follow(
+                case_id, Status.WAITING_ON_FEE, f"fee announced on {decision.announced_on}", actor=actor, now=now
+            )
 
     def settle_fee(self, case_id: int, state: FeeState, on: date, *, actor: str, now: datetime) -> None:
         with write_transaction(self._db):
@@ -91,6 +95,15 @@ class Decisions:
                 (settled.state.value, settled.settled_on.isoformat() if settled.settled_on else None, case_id),
             )
             self.cases.record_event(case_id, now, actor, "fee", f"{state.value} on {on}")
+            if state is FeeState.WITHDRAWN:
+                self.cases.follow(
+                    case_id, Status.WITHDRAWN, f"the subject withdrew rather than pay ({on})", actor=actor, now=now
+                )
+            elif (
+                state in (FeeState.PAID, FeeState.WAIVED)
+                and self.cases.get_by_id(case_id).status is Status.WAITING_ON_FEE
+            ):
+                self.cases.follow(case_id, Status.IN_PROGRESS, f"fee {state.value} on {on}", actor=actor, now=now)
 
     def refusal(self, case_id: int) -> Refusal | None:
         rows = list(self._db.query("SELECT * FROM refusals WHERE case_id = ?", [case_id]))
@@ -125,4 +138,6 @@ class Decisions:
             kind = "partial" if refusal.partial else "full"
             grounds = ", ".join(g.label for g in refusal.grounds)
             self.cases.record_event(case_id, now, actor, "refusal", f"{kind} refusal on {grounds}")
+            if not refusal.partial:
+                self.cases.follow(case_id, Status.REFUSED, f"refused on {refusal.decided_on}", actor=actor, now=now)
         return late_refusal_warning(refusal, case.deadlines.extension_notice_due)

@@ -21,6 +21,7 @@ from dpo_desk.core.identity import (
     Method,
     Outcome,
 )
+from dpo_desk.core.models import Status
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.settings import StoreSettings
@@ -107,6 +108,10 @@ class Workflow:
                 (case_id, status.value, reason.strip(), actor, utc_text(now)),
             )
             self.cases.record_event(case_id, now, actor, "identity-decision", f"{status.value}: {reason.strip()}")
+            if status is IdentityStatus.FAILED:
+                self.cases.follow(
+                    case_id, Status.REFUSED, "identity could not be established (Art. 11(2))", actor=actor, now=now
+                )
 
     # --- pauses and extension ---------------------------------------------------------------
 
@@ -121,6 +126,8 @@ class Workflow:
                 (case_id, kind.value, start.isoformat(), reason.strip()),
             )
             self.cases.record_event(case_id, now, actor, "pause", f"{kind.value} from {start}: {reason.strip()}")
+            waiting = Status.WAITING_ON_FEE if kind is PauseKind.FEE else Status.WAITING_ON_SUBJECT
+            self.cases.follow(case_id, waiting, f"{kind.value} pause from {start}", actor=actor, now=now)
             self.cases.recompute_deadlines([case_id], today=today)
             fresh = self.cases.get_by_id(case_id)
         return list(explain(self.cases.deadline_input(fresh, today=today)).warnings)
@@ -136,6 +143,11 @@ class Workflow:
                 (end.isoformat(), case_id, kind.value),
             )
             self.cases.record_event(case_id, now, actor, "resume", f"{kind.value} answer received on {end}")
+            still_open = [p for p in self.cases.get_by_id(case_id).pauses if p.end is None]
+            if case.status in (Status.WAITING_ON_SUBJECT, Status.WAITING_ON_FEE) and not still_open:
+                self.cases.follow(
+                    case_id, Status.IN_PROGRESS, f"{kind.value} answer received on {end}", actor=actor, now=now
+                )
             self.cases.recompute_deadlines([case_id], today=today)
 
     def extend(self, case_id: int, extension: Extension, *, actor: str, now: datetime) -> None:

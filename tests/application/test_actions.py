@@ -57,7 +57,8 @@ def test_run_does_the_action_and_says_what_happened(desk: Desk, case_id: int) ->
     )
     assert message.startswith("paused (clarification); due while paused: ")
     assert desk.state(case_id).case.open_pauses[0].start == today
-    assert [event.action for event in desk.cases.history(case_id)] == ["created", "pause"]
+    assert [event.action for event in desk.cases.history(case_id)] == ["created", "pause", "status"]
+    assert desk.state(case_id).case.status is Status.WAITING_ON_SUBJECT  # the status follows the pause
 
 
 def test_an_action_the_state_does_not_allow_is_refused_with_its_reason_and_changes_nothing(
@@ -89,6 +90,10 @@ def test_options_follow_the_case(desk: Desk, case_id: int) -> None:
     to = next(field for field in actions.STATUS.fields if field.name == "to")
     assert [value for value, _ in to.choices(form)][:1] == ["identity-check"]  # the normal next step first
     assert dict(to.choices(form))["closed"] == "Closed  (needs a reason)"
+    # Refused and waiting follow a refusal, a pause or a fee: without one the move is refused, saying why.
+    refused = values(actions.STATUS, desk, case_id, to="refused", reason="Third request")
+    with pytest.raises(RefusedError, match=r"to: refused: record the refusal .* first; the status follows it"):
+        actions.STATUS.build(refused, form)
     assert actions.OUTCOMES["rectification"].allowed(state) == "the case does not invoke rectification"
     assert actions.OUTCOMES["child-deletion"].allowed(state) is None
 

@@ -132,8 +132,10 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     answers.queue += [{"kind": "clarification", "start": on(2), "reason": "Which systems?"}, {"end": on(4)}]
     view.deadline_tab.pause_button.click()
     assert "Waiting on the subject's answer (clarification)" in view.next_step.text()
+    assert repo.get_by_id(case_id).status is Status.WAITING_ON_SUBJECT  # the status follows the pause
     view.deadline_tab.resume_button.click()
     assert repo.get_by_id(case_id).deadlines.due > due_before
+    assert repo.get_by_id(case_id).status is Status.IN_PROGRESS  # and the answer
 
     # The extension, with the notice sent in time.
     answers.queue.append({"reasons": "Data in six systems", "notice_sent_on": on(5)})
@@ -159,8 +161,10 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     ]
     view.fee_tab.fee_button.click()
     assert "93.50 EUR" in view.fee_tab.summary.text()
+    assert repo.get_by_id(case_id).status is Status.WAITING_ON_FEE
     view.fee_tab.answer_button.click()
     assert "paid" in view.fee_tab.summary.text()
+    assert repo.get_by_id(case_id).status is Status.IN_PROGRESS
     # No refusal is owed; only the day by which one would have to be told ("A refusal is due by" said otherwise).
     assert view.fee_tab.refusal.text().startswith("No refusal. A refusal must reach the subject by ")
 
@@ -193,7 +197,7 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
             view.recipients_tab.not_notified_button.click()
     assert "0 recipient(s) still to notify" in view.recipients_tab.summary.text()
 
-    for status in (Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED, Status.CLOSED):
+    for status in (Status.RESPONSE_READY, Status.RESPONDED, Status.CLOSED):
         repo.change_status(case_id, status, actor="dpo", reason="", now=NOW)
     view.show_case(case_id)
     assert view.next_step.text().endswith("Nothing to do: the case is closed")

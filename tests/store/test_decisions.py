@@ -7,8 +7,10 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.deadlines import PauseKind
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.fees import FeeBasis, FeeDecision, FeeState, cost_item
+from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Right, Status
 from dpo_desk.core.recipients import NoticeState
 from dpo_desk.core.refusal import Refusal, RefusalGround
@@ -169,3 +171,37 @@ def test_notices_and_the_told_event_lie_between_receipt_and_today_and_are_told_o
     with pytest.raises(RefusedError, match="told who the recipients are on 2026-06-15 already"):
         outcomes.told_subject(case_id, date(2026, 6, 16), actor="d", now=NOW)
     assert outcomes.recipients_told_on(case_id) == date(2026, 6, 15)
+
+
+def test_the_status_follows_the_recorded_facts_and_needs_them(desk: Desk, outcomes: Outcomes) -> None:
+    cases = outcomes.cases
+    refused = cases.add(new_case(received=datetime(2026, 6, 1, 9, tzinfo=UTC)), actor="d", now=NOW)
+    with pytest.raises(RefusedError, match="refused: record the refusal"):
+        cases.change_status(refused, Status.REFUSED, actor="d", reason="manifestly unfounded", now=NOW)
+    with pytest.raises(RefusedError, match="waiting on subject: record the pause"):
+        cases.change_status(refused, Status.WAITING_ON_SUBJECT, actor="d", reason="asked", now=NOW)
+    desk.decisions.refuse(
+        refused, Refusal(True, (RefusalGround.ART_12_5,), "Only in part", date(2026, 6, 2)), actor="d", now=NOW
+    )
+    assert cases.get_by_id(refused).status is Status.RECEIVED  # a partial refusal leaves the rest to answer
+    desk.decisions.refuse(
+        refused, Refusal(False, (RefusalGround.ART_12_5,), "Third request", date(2026, 6, 2)), actor="d", now=NOW
+    )
+    assert cases.get_by_id(refused).status is Status.REFUSED
+    assert cases.history(refused)[-1].reason == "refused on 2026-06-02"
+
+    unknown = cases.add(new_case(received=datetime(2026, 6, 1, 9, tzinfo=UTC)), actor="d", now=NOW)
+    desk.workflow.decide_identity(unknown, IdentityStatus.FAILED, "No ID matched the account", actor="d", now=NOW)
+    assert cases.get_by_id(unknown).status is Status.REFUSED
+
+    paused = cases.add(new_case(received=datetime(2026, 6, 1, 9, tzinfo=UTC)), actor="d", now=NOW)
+    desk.workflow.pause(paused, PauseKind.CLARIFICATION, date(2026, 6, 3), "Which systems?", actor="d", now=NOW)
+    assert cases.get_by_id(paused).status is Status.WAITING_ON_SUBJECT
+    desk.workflow.resume(paused, PauseKind.CLARIFICATION, date(2026, 6, 5), actor="d", now=NOW)
+    assert cases.get_by_id(paused).status is Status.IN_PROGRESS
+
+    withdrawn = add(desk.decisions, datetime(2026, 6, 1, 9, tzinfo=UTC))
+    desk.decisions.decide_fee(withdrawn, fee(FeeBasis.FURTHER_COPY, ()), actor="d", now=NOW)
+    assert cases.get_by_id(withdrawn).status is Status.WAITING_ON_FEE
+    desk.decisions.settle_fee(withdrawn, FeeState.WITHDRAWN, date(2026, 6, 10), actor="d", now=NOW)
+    assert cases.get_by_id(withdrawn).status is Status.WITHDRAWN
