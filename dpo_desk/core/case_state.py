@@ -18,7 +18,7 @@ from dpo_desk.core.fees import FeeDecision, FeeState
 from dpo_desk.core.identity import IdentityCheck, IdentityDecision, IdentityPolicy, IdentityStatus
 from dpo_desk.core.lifecycle import Facts
 from dpo_desk.core.models import Case, CaseSummary, Status
-from dpo_desk.core.recipients import RecipientNotice
+from dpo_desk.core.recipients import NOTIFIABLE, RecipientNotice
 from dpo_desk.core.refusal import Refusal
 
 SETTLED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
@@ -80,6 +80,10 @@ class CaseState:
 
     @property
     def open_notices(self) -> int:
+        """Art. 19 notices owed and not sent: owed only once a rectification, erasure or restriction was
+        carried out (recorded as an outcome), not for what was refused or is still undecided."""
+        if not any(right.value in self.recorded_outcomes for right in NOTIFIABLE):
+            return 0
         return sum(1 for notice in self.notices if notice.state.is_open)
 
     def disclosure_refused(self) -> str | None:

@@ -36,6 +36,7 @@ from dpo_desk.core.models import (
     Status,
     SubjectDetails,
 )
+from dpo_desk.core.recipients import NOTIFIABLE
 from dpo_desk.core.settings import RULES, TARGET_DAYS, Setting
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
@@ -429,9 +430,11 @@ class CaseRepository:
             if row is None:
                 raise NotFoundError(f"no case with id {case_id}")
             current = Status(row[0])
+            done = ", ".join(f"'{right.value}'" for right in NOTIFIABLE)  # owed once one was carried out
             open_notices = self._db.execute(
-                "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'",
-                (case_id,),
+                "SELECT count(*) FROM recipient_notices WHERE case_id = ? AND state = 'to-notify'"
+                f" AND EXISTS (SELECT 1 FROM outcomes WHERE case_id = ? AND kind IN ({done}))",
+                (case_id, case_id),
             ).fetchone()[0]
             lifecycle.check_move(current, target, reason, open_notices=int(open_notices))
             missing = lifecycle.fact_missing(target, self._facts(case_id))

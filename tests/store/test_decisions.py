@@ -131,6 +131,9 @@ def test_recipients_are_proposed_notified_and_block_closing(outcomes: Outcomes) 
         outcomes.notify(case_id, "hubspot", NoticeState.NOT_NOTIFIED, on=None, actor="d", now=NOW)
     for status in (Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
         outcomes.cases.change_status(case_id, status, actor="d", reason="", now=NOW)
+    outcomes.record_outcome(
+        case_id, "erasure", {"ground": "17(1)(a)", "systems": ["CRM"], "done_on": "2026-06-11"}, actor="d", now=NOW
+    )  # the erasure carried out: now each recipient is owed its notice
     with pytest.raises(RefusedError, match=r"Art\. 19 notification"):
         outcomes.cases.change_status(case_id, Status.CLOSED, actor="d", reason="", now=NOW)
     for notice in outcomes.notices(case_id):
@@ -205,3 +208,14 @@ def test_the_status_follows_the_recorded_facts_and_needs_them(desk: Desk, outcom
     assert cases.get_by_id(withdrawn).status is Status.WAITING_ON_FEE
     desk.decisions.settle_fee(withdrawn, FeeState.WITHDRAWN, date(2026, 6, 10), actor="d", now=NOW)
     assert cases.get_by_id(withdrawn).status is Status.WITHDRAWN
+
+
+def test_a_refused_erasure_owes_no_art_19_notice(desk: Desk, outcomes: Outcomes) -> None:
+    case_id = outcomes.cases.add(new_case(rights=(Right.ERASURE,)), actor="d", now=NOW)
+    outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    desk.decisions.refuse(
+        case_id, Refusal(False, (RefusalGround.ART_12_5,), "Third request", date(2026, 3, 6)), actor="d", now=NOW
+    )
+    assert desk.state(case_id).open_notices == 0  # nothing was erased, so no recipient is told of an erasure
+    outcomes.cases.change_status(case_id, Status.CLOSED, actor="d", reason="", now=NOW)
+    assert outcomes.cases.get_by_id(case_id).status is Status.CLOSED
