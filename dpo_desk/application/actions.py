@@ -30,6 +30,7 @@ from dpo_desk.core.identity import (
     Method,
     Outcome,
     check_decision,
+    copies_to_delete,
     validate_check,
 )
 from dpo_desk.core.models import Right, Status
@@ -252,6 +253,12 @@ def _build_check(values: Values, form: Form) -> IdentityCheck:
     return validate_check(check, received_at=_state(form).case.received_at, now=form.now)
 
 
+def _not_waived(state: CaseState) -> str | None:
+    decision = state.decision
+    waived = decision is not None and decision.status is IdentityStatus.NOT_REQUIRED
+    return "no identity check is needed (recorded): a check would contradict that record" if waived else None
+
+
 def _record_check(desk: Desk, state: CaseState, check: IdentityCheck) -> str:
     desk.workflow.record_check(state.case.id, check, actor=desk.actor, now=desk.now())
     return f"identity: {desk.workflow.identity_status(state.case.id).value}"
@@ -273,7 +280,27 @@ IDENTITY_CHECK = Action(
     ),
     _build_check,
     _record_check,
-    _open_record,
+    _when(_open_record, _not_waived),
+)
+
+
+def _copies_kept(state: CaseState) -> str | None:
+    return None if copies_to_delete(state.checks) else "no received copy of an ID document is kept"
+
+
+def _copies_deleted(desk: Desk, state: CaseState, on: date) -> str:
+    count = desk.workflow.copies_deleted(state.case.id, on, actor=desk.actor, now=desk.now())
+    return f"{count} received copy(ies) recorded as deleted on {on.isoformat()}"
+
+
+COPIES_DELETED = Action(
+    "copies-deleted",
+    "Copies de&leted…",
+    "record the day the received copies of ID documents were deleted (a case closes only then)",
+    (Field("on", "&Deleted on", Kind.DATE, default=_today),),
+    lambda values, form: values["on"],
+    _copies_deleted,
+    _when(_open_record, _copies_kept),
 )
 
 
@@ -874,7 +901,7 @@ NOTIFY = Family("notify-recipient", "record an Art. 19 notice to one recipient",
 COMMAND_LINE: dict[str, Action[Any] | Family] = {
     entry.name: entry
     for entry in (
-        IDENTITY_CHECK, IDENTITY_WAIVE, IDENTITY_FAIL, IDENTITY_DOUBT, IDENTITY_ANSWER, PAUSE, RESUME, EXTEND, FEE,
-        FEE_ANSWER, REFUSE, OUTCOME, SOURCES, NOTIFY, RECIPIENTS_TOLD, STATUS, NOTE,
+        IDENTITY_CHECK, COPIES_DELETED, IDENTITY_WAIVE, IDENTITY_FAIL, IDENTITY_DOUBT, IDENTITY_ANSWER, PAUSE,
+        RESUME, EXTEND, FEE, FEE_ANSWER, REFUSE, OUTCOME, SOURCES, NOTIFY, RECIPIENTS_TOLD, STATUS, NOTE,
     )
 }  # fmt: skip

@@ -56,6 +56,7 @@ class CaseState:
             or (self.decision is not None and self.decision.status is IdentityStatus.FAILED),
             asked_the_subject=bool(open_kinds & {PauseKind.IDENTITY, PauseKind.CLARIFICATION}),
             fee_pending=fee_open or PauseKind.FEE in open_kinds,
+            copies_kept=len(identity.copies_to_delete(self.checks)),
         )
 
     @property

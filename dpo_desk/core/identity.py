@@ -181,6 +181,24 @@ def copies_to_delete(checks: Sequence[IdentityCheck]) -> list[IdentityCheck]:
     return [c for c in checks if c.method is Method.COPY_RECEIVED and c.copy_deleted_on is None]
 
 
+def check_not_waived(decision: IdentityDecision | None) -> None:
+    """A check after 'no check needed' would contradict the record: the waiver stands, or is undone first."""
+    if decision is not None and decision.status is IdentityStatus.NOT_REQUIRED:
+        raise RefusedError(
+            f"identity: no check was needed ({decision.reason}); a check now would contradict that record"
+        )
+
+
+def check_copies_deleted(kept: Sequence[IdentityCheck], on: date, *, received: date, today: date) -> None:
+    if not kept:
+        raise RefusedError("identity: no received copy of an ID document is kept")
+    if on > today:
+        raise InputError("on: the copies cannot be deleted in the future")
+    checked = max(check.checked_at.date() for check in kept)
+    if on < max(checked, received):
+        raise InputError(f"on: the copies cannot be deleted before they were checked ({checked.isoformat()})")
+
+
 def check_disclosure(
     checks: Sequence[IdentityCheck], decision: IdentityDecision | None, policy: IdentityPolicy
 ) -> None:

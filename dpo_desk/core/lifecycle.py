@@ -75,11 +75,12 @@ def next_statuses(current: Status) -> list[Status]:
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the record says that a status stands on."""
+    """What the record says that a status stands on (and closing: no copy of an ID document kept)."""
 
     refused_in_full: bool = False  # a full refusal, or identity that could not be established (Art. 11(2))
     asked_the_subject: bool = False  # an open identity or clarification pause
     fee_pending: bool = False  # a fee announced or accepted and not yet paid, or an open fee pause
+    copies_kept: int = 0  # received copies of ID documents not yet recorded as deleted
 
 
 def fact_missing(target: Status, facts: Facts) -> str:
@@ -91,4 +92,6 @@ def fact_missing(target: Status, facts: Facts) -> str:
         return "record the pause (what was asked of the subject, and when) first; the status follows it"
     if target is Status.WAITING_ON_FEE and not facts.fee_pending:
         return "record the fee decision first; the status follows it"
+    if target is Status.CLOSED and facts.copies_kept:
+        return f"{facts.copies_kept} received copy(ies) of an ID document still kept: record the day they were deleted"
     return ""

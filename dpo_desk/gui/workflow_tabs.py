@@ -162,6 +162,7 @@ class IdentityTab(WorkflowTab):
         self.layout_.addWidget(self.checks, 1)
         self.layout_.addWidget(self.gate)
         self.record_button = self._button(actions.IDENTITY_CHECK)
+        self.copies_button = self._button(actions.COPIES_DELETED)
         self.doubt_button = self._button(actions.IDENTITY_DOUBT)
         self.answer_button = self._button(actions.IDENTITY_ANSWER)
         self.waive_button = self._button(actions.IDENTITY_WAIVE)

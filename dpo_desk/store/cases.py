@@ -470,6 +470,11 @@ class CaseRepository:
             ),
             fee_pending=one("SELECT 1 FROM fees WHERE case_id = ? AND state IN ('announced', 'accepted')")
             or one("SELECT 1 FROM pauses WHERE case_id = ? AND end_date IS NULL AND kind = 'fee'"),
+            copies_kept=self._db.execute(
+                "SELECT count(*) FROM identity_checks"
+                " WHERE case_id = ? AND method = 'copy-received' AND copy_deleted_on IS NULL",
+                (case_id,),
+            ).fetchone()[0],
         )
 
     def add_note(self, case_id: int, text: str, *, author: str, now: datetime) -> None:

@@ -74,6 +74,7 @@ class Workflow:
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
             identity.validate_check(check, received_at=case.received_at, now=now)
+            identity.check_not_waived(self.decision(case_id))
             self._db.execute(
                 "INSERT INTO identity_checks (case_id, evidence, method, checked_by, checked_at, outcome,"
                 " reference, copy_deleted_on, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -112,6 +113,20 @@ class Workflow:
                 self.cases.follow(
                     case_id, Status.REFUSED, "identity could not be established (Art. 11(2))", actor=actor, now=now
                 )
+
+    def copies_deleted(self, case_id: int, on: date, *, actor: str, now: datetime) -> int:
+        """Record the day the received copies of ID documents still kept were deleted; returns how many."""
+        with write_transaction(self._db):
+            case = self.cases.get_by_id(case_id)
+            kept = identity.copies_to_delete(self.checks(case_id))
+            identity.check_copies_deleted(kept, on, received=case.received_date, today=now.astimezone().date())
+            self._db.execute(
+                "UPDATE identity_checks SET copy_deleted_on = ?"
+                " WHERE case_id = ? AND method = ? AND copy_deleted_on IS NULL",
+                (on.isoformat(), case_id, Method.COPY_RECEIVED.value),
+            )
+            self.cases.record_event(case_id, now, actor, "copies-deleted", f"{len(kept)} copy(ies) deleted on {on}")
+        return len(kept)
 
     # --- pauses and extension ---------------------------------------------------------------
 

@@ -232,7 +232,7 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
     view = window.case_view
     window.select_case(closed)
     buttons = view.action_buttons()
-    assert len(buttons) == 27  # every declared case action has its button
+    assert len(buttons) == 28  # every declared case action has its button
     for button in buttons:
         if button.action.name in ("status", "note"):
             assert button.isEnabled(), button.action.name
@@ -250,6 +250,7 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
     assert not any("closed" in tip for tip in tips.values())
     assert tips["identity-answer"] == "No request for identity information is open"
     assert tips["resume"] == "No pause of the clock is open"
+    assert tips["copies-deleted"] == "No received copy of an ID document is kept"
     assert tips["fee-answer"] == "The case has no fee decision"
     assert tips["outcome-rectification"] == "The case does not invoke rectification"
     assert tips["recipient-notified"].startswith("The case has no recipients to notify")

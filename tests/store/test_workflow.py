@@ -9,6 +9,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Extension, PauseKind
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityPolicy, IdentityStatus, Method, Outcome
+from dpo_desk.core.models import Status
 from dpo_desk.core.settings import IDENTITY_REQUIRED, IDENTITY_TRUSTED
 from dpo_desk.store.workflow import Workflow
 from tests.conftest import new_case
@@ -133,3 +134,30 @@ def test_stored_due_dates_of_open_pauses_catch_up_with_today(workflow: Workflow,
     assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 1
     assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 23)  # 2 Apr + 21 days paused
     assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 0  # once a day is enough
+
+
+def test_a_kept_id_copy_blocks_closing_until_its_deletion_is_recorded(workflow: Workflow, case_id: int) -> None:
+    checked = datetime(2026, 3, 6, 10, tzinfo=UTC)
+    copy = IdentityCheck(Evidence.PASSPORT, Method.COPY_RECEIVED, "dpo", checked, Outcome.PASSED)
+    workflow.record_check(case_id, copy, actor="dpo", now=DURING)
+    cases = workflow.cases
+    cases.change_status(case_id, Status.WITHDRAWN, actor="dpo", reason="the subject withdrew", now=DURING)
+    with pytest.raises(RefusedError, match=r"closed: 1 received copy\(ies\) of an ID document still kept"):
+        cases.change_status(case_id, Status.CLOSED, actor="dpo", reason="", now=DURING)
+    with pytest.raises(InputError, match="before they were checked"):
+        workflow.copies_deleted(case_id, date(2026, 3, 5), actor="dpo", now=DURING)
+    assert workflow.copies_deleted(case_id, date(2026, 3, 7), actor="dpo", now=DURING) == 1
+    assert workflow.checks(case_id)[0].copy_deleted_on == date(2026, 3, 7)
+    cases.change_status(case_id, Status.CLOSED, actor="dpo", reason="", now=DURING)
+
+
+def test_a_check_after_no_check_needed_is_refused(workflow: Workflow, case_id: int) -> None:
+    workflow.decide_identity(
+        case_id, IdentityStatus.NOT_REQUIRED, "Written from the address on file", actor="d", now=DURING
+    )
+    check = IdentityCheck(
+        Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", datetime(2026, 3, 6, 10, tzinfo=UTC), Outcome.PASSED
+    )
+    with pytest.raises(RefusedError, match="would contradict that record"):
+        workflow.record_check(case_id, check, actor="dpo", now=DURING)
+    assert workflow.checks(case_id) == []
