@@ -18,6 +18,7 @@ from dpo_desk.core.deadlines import (
     Extension,
     PauseKind,
     RecordedPause,
+    Rules,
     case_deadlines,
 )
 from dpo_desk.core.errors import DeskError, InputError, NotFoundError, RefusedError
@@ -176,6 +177,10 @@ class CaseRepository:
         rules = self._settings.get(RULES)
         request = DeadlineInput(received_date, entity.calendar, rules, time_zone=entity.time_zone)
         return case_deadlines(request, self._settings.get(TARGET_DAYS))
+
+    def rules(self) -> Rules:
+        """How pauses affect the clock in this store (a setting)."""
+        return self._settings.get(RULES)
 
     def deadline_input(self, case: Case, *, today: date) -> DeadlineInput:
         """What the case's deadline is computed from, for the "Why this date?" view."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
+from dpo_desk.core.deadlines import PauseKind, Rules
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision, FeeState, repeat_warning, settle, validate_fee
 from dpo_desk.core.models import Status
@@ -83,6 +84,13 @@ class Decisions:
             self.cases.follow(
                 case_id, Status.WAITING_ON_FEE, f"fee announced on {decision.announced_on}", actor=actor, now=now
             )
+            if self.cases.rules() is Rules.ICO and not any(p.kind is PauseKind.FEE for p in case.open_pauses):
+                # ICO: the clock stops for the fee and restarts from the payment (legal memo §1.4)
+                self._db.execute(
+                    "INSERT INTO pauses (case_id, kind, start_date, reason) VALUES (?, 'fee', ?, ?)",
+                    (case_id, decision.announced_on.isoformat(), "fee announced; waiting for the payment"),
+                )
+                self.cases.recompute_deadlines([case_id], today=now.astimezone().date())
 
     def settle_fee(self, case_id: int, state: FeeState, on: date, *, actor: str, now: datetime) -> None:
         with write_transaction(self._db):
@@ -95,6 +103,12 @@ class Decisions:
                 (settled.state.value, settled.settled_on.isoformat() if settled.settled_on else None, case_id),
             )
             self.cases.record_event(case_id, now, actor, "fee", f"{state.value} on {on}")
+            if state in (FeeState.PAID, FeeState.WAIVED, FeeState.WITHDRAWN):  # the fee pause, if any, ends
+                self._db.execute(
+                    "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = 'fee' AND end_date IS NULL",
+                    (on.isoformat(), case_id),
+                )
+                self.cases.recompute_deadlines([case_id], today=now.astimezone().date())
             if state is FeeState.WITHDRAWN:
                 self.cases.follow(
                     case_id, Status.WITHDRAWN, f"the subject withdrew rather than pay ({on})", actor=actor, now=now

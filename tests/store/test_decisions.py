@@ -7,13 +7,14 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.core.deadlines import PauseKind
+from dpo_desk.core.deadlines import DeadlineInput, Pause, PauseKind, Rules, due_date
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.fees import FeeBasis, FeeDecision, FeeState, cost_item
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Right, Status
 from dpo_desk.core.recipients import NoticeState
 from dpo_desk.core.refusal import Refusal, RefusalGround
+from dpo_desk.core.settings import RULES
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from tests.conftest import new_case
@@ -219,3 +220,22 @@ def test_a_refused_erasure_owes_no_art_19_notice(desk: Desk, outcomes: Outcomes)
     assert desk.state(case_id).open_notices == 0  # nothing was erased, so no recipient is told of an erasure
     outcomes.cases.change_status(case_id, Status.CLOSED, actor="d", reason="", now=NOW)
     assert outcomes.cases.get_by_id(case_id).status is Status.CLOSED
+
+
+@pytest.mark.parametrize("rules", [Rules.ICO, Rules.EU])
+def test_under_ico_rules_a_paid_fee_restarts_the_clock_and_under_eu_it_does_not_stop(
+    desk: Desk, decisions: Decisions, rules: Rules
+) -> None:
+    desk.save_settings({RULES: rules.value})
+    case_id = add(decisions, datetime(2026, 6, 1, 9, tzinfo=UTC))
+    before = decisions.cases.get_by_id(case_id).deadlines.due
+    decisions.decide_fee(case_id, fee(FeeBasis.FURTHER_COPY, ()), actor="dpo", now=NOW)  # announced 3 June
+    decisions.settle_fee(case_id, FeeState.PAID, date(2026, 6, 10), actor="dpo", now=NOW)
+    case = decisions.cases.get_by_id(case_id)
+    if rules is Rules.ICO:
+        assert [(p.kind, p.start, p.end) for p in case.pauses] == [(PauseKind.FEE, date(2026, 6, 3), date(2026, 6, 10))]
+        expected = due_date(DeadlineInput(case.received_date, case.entity.calendar, Rules.ICO,
+                                          (Pause(date(2026, 6, 3), date(2026, 6, 10), PauseKind.FEE),)))  # fmt: skip
+        assert case.deadlines.due == expected == date(2026, 7, 10)  # a month from the payment
+    else:
+        assert case.pauses == () and case.deadlines.due == before  # a fee does not stop the EU clock
