@@ -52,3 +52,6 @@ class FormDialog(QDialog):
         """Name what is wrong, or nothing; OK is enabled only when nothing is."""
         self.problem.setText(problem)
         self.ok.setEnabled(not problem)
+        wanted = self.sizeHint().height()
+        if self.isVisible() and wanted > self.height():  # a message of two lines must not cover the fields
+            self.resize(self.width(), wanted)
