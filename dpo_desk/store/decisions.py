@@ -104,11 +104,12 @@ class Decisions:
             )
             self.cases.record_event(case_id, now, actor, "fee", f"{state.value} on {on}")
             if state in (FeeState.PAID, FeeState.WAIVED, FeeState.WITHDRAWN):  # the fee pause, if any, ends
-                self._db.execute(
+                closed = self._db.execute(
                     "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = 'fee' AND end_date IS NULL",
                     (on.isoformat(), case_id),
-                )
-                self.cases.recompute_deadlines([case_id], today=now.astimezone().date())
+                ).rowcount
+                if closed:
+                    self.cases.recompute_deadlines([case_id], today=now.astimezone().date())
             if state is FeeState.WITHDRAWN:
                 self.cases.follow(
                     case_id, Status.WITHDRAWN, f"the subject withdrew rather than pay ({on})", actor=actor, now=now
