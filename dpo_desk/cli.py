@@ -195,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument(
         "--anonymise", action="store_true", help="keep the listed cases without subject or free text (audited)"
     )
+    keep.add_argument("--yes", action="store_true", help="do it without asking (scripts); the list is printed first")
     keep.set_defaults(run=_retention)
     check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
     check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
@@ -646,20 +647,30 @@ def _retention(args: argparse.Namespace) -> int:
         months = args.months if args.months is not None else desk.settings.get(RETENTION_MONTHS)
         today = args.today or desk.today()
         expired = desk.retention.expired(today=today, months=months)
+        for case in expired:  # named before anything is deleted, and what stays outside the store
+            letters = f"; {case.letters} letter file(s) saved outside the store" if case.letters else ""
+            print(f"{case.reference}  {case.status} on {case.ended_on}{letters}")
         if not (args.purge or args.anonymise):
-            for case in expired:
-                letters = f"; {case.letters} letter file(s) saved outside the store" if case.letters else ""
-                print(f"{case.reference}  {case.status} on {case.ended_on}{letters}")
             print(
                 f"{len(expired)} case(s) ended more than {months} months before {today}; "
                 "--purge deletes them, --anonymise keeps them without who asked or what they wrote"
             )
             return 0
+        verb = "purge" if args.purge else "anonymise"
+        if expired and not (args.yes or _confirmed(f"{verb.capitalize()} these {len(expired)} case(s)?")):
+            raise RefusedError(f"retention: nothing was changed; add --yes to {verb} the {len(expired)} case(s) listed")
         ids = [case.case_id for case in expired]
         act, done = (desk.purge, "purged") if args.purge else (desk.anonymise, "anonymised")
         for reference in act(ids, today=today, months=months):
             print(f"{done} {reference}")
     return 0
+
+
+def _confirmed(question: str) -> bool:
+    """A yes typed at a terminal; a script (no terminal) must say --yes instead."""
+    if not sys.stdin.isatty():
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
 def _verify(args: argparse.Namespace) -> int:

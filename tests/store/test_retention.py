@@ -157,7 +157,11 @@ def test_cli_previews_then_purges(
     out = capsys.readouterr().out
     assert old in out and "1 case" in out and "--purge" in out
     assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
-    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge"]) == 0
+    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge"]) == 2
+    refused = capsys.readouterr()
+    assert refused.out.startswith(old) and "add --yes to purge the 1 case(s) listed" in refused.err
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4  # named, not deleted
+    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--purge", "--yes"]) == 0
     assert f"purged {old}" in capsys.readouterr().out
     with open_store(store_path, store_key, create=False) as db:
         assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 3
@@ -167,7 +171,7 @@ def test_cli_anonymises_instead(
     repo: CaseRepository, cases: dict[str, int], store_path: Path, capsys: pytest.CaptureFixture[str], db: Database
 ) -> None:
     old = repo.get_by_id(cases["old"]).reference
-    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--anonymise"]) == 0
+    assert main(["--store", str(store_path), "retention", "--today", "2026-11-29", "--anonymise", "--yes"]) == 0
     assert f"anonymised {old}" in capsys.readouterr().out
     assert repo.get_by_id(cases["old"]).subject.name == "(anonymised)"
     assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
