@@ -83,6 +83,9 @@ class Facts:
     copies_kept: int = 0  # received copies of ID documents not yet recorded as deleted
 
 
+_WORKING = (Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED)  # statuses of work going on
+
+
 def fact_missing(target: Status, facts: Facts) -> str:
     """What the record lacks for a case to stand at ``target``; '' when nothing does. These statuses follow
     their facts (a refusal, a pause, a fee): the status is never the only record of them."""
@@ -92,6 +95,10 @@ def fact_missing(target: Status, facts: Facts) -> str:
         return "record the pause (what was asked of the subject, and when) first; the status follows it"
     if target is Status.WAITING_ON_FEE and not facts.fee_pending:
         return "record the fee decision first; the status follows it"
+    if target in _WORKING and facts.asked_the_subject:
+        return "the clock is paused, waiting on the subject: record their answer (Resume the clock) first"
+    if target in _WORKING and facts.fee_pending:
+        return "the subject has not answered the fee: record their answer (paid, waived or withdrawn) first"
     if target is Status.CLOSED and facts.copies_kept:
         return f"{facts.copies_kept} received copy(ies) of an ID document still kept: record the day they were deleted"
     return ""

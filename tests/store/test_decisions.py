@@ -52,6 +52,8 @@ def test_a_repeat_request_is_flagged_and_a_fee_calculated(decisions: Decisions) 
     decisions.decide_fee(case_id, fee(FeeBasis.EXCESSIVE, ("DSR-2026-0001",)), actor="dpo", now=NOW)
     stored = decisions.fee(case_id)
     assert stored is not None and stored.total == Decimal("1045.50") and stored.state is FeeState.ANNOUNCED
+    with pytest.raises(RefusedError, match="in progress: the subject has not answered the fee"):
+        decisions.cases.change_status(case_id, Status.IN_PROGRESS, actor="dpo", reason="", now=NOW)
     decisions.settle_fee(case_id, FeeState.ACCEPTED, date(2026, 6, 5), actor="dpo", now=NOW)
     decisions.settle_fee(case_id, FeeState.PAID, date(2026, 6, 10), actor="dpo", now=NOW)
     assert decisions.fee(case_id).settled_on == date(2026, 6, 10)  # type: ignore[union-attr]

@@ -77,6 +77,17 @@ def test_identity_pause_suspends_the_clock_and_resume_fixes_it(workflow: Workflo
         workflow.resume(case_id, PauseKind.IDENTITY, date(2026, 3, 12), actor="a", now=DURING)
 
 
+def test_a_case_waiting_on_the_subject_moves_on_only_with_their_answer(workflow: Workflow, case_id: int) -> None:
+    """Before, a status move out of waiting-on-subject was accepted with the pause still open."""
+    workflow.pause(case_id, PauseKind.CLARIFICATION, date(2026, 3, 10), "which services?", actor="a", now=DURING)
+    cases = workflow.cases
+    assert cases.get_by_id(case_id).status is Status.WAITING_ON_SUBJECT
+    with pytest.raises(RefusedError, match=r"in progress: the clock is paused, waiting on the subject: record"):
+        cases.change_status(case_id, Status.IN_PROGRESS, actor="a", reason="", now=DURING)
+    workflow.resume(case_id, PauseKind.CLARIFICATION, date(2026, 3, 12), actor="a", now=DURING)
+    assert cases.get_by_id(case_id).status is Status.IN_PROGRESS
+
+
 def test_a_fee_pause_under_eu_rules_is_recorded_with_a_warning(workflow: Workflow, case_id: int) -> None:
     warnings = workflow.pause(case_id, PauseKind.FEE, date(2026, 3, 5), "fee announced", actor="a", now=DURING)
     assert any("does not suspend the legal clock" in w for w in warnings)
