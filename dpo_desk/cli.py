@@ -26,7 +26,7 @@ from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import read_document
 from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
-from dpo_desk.core import deadlines
+from dpo_desk.core import deadlines, suppression
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.entities import SETTABLE as ENTITY_SETTABLE
@@ -152,6 +152,23 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
     load.set_defaults(run=_processors_import)
+
+    listed = commands.add_parser(
+        "suppression", help="the direct-marketing suppression list: check an e-mail or phone, export the hashes"
+    )
+    listing_actions = listed.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check_one = listing_actions.add_parser("check", help="exit 0 if the e-mail or phone is on the list, 1 if not")
+    check_one.add_argument("identifier", metavar="EMAIL_OR_PHONE")
+    check_one.add_argument(
+        "--country", default="", metavar="CC", help="read a phone without its +code as one of this country (NO)"
+    )
+    check_one.set_defaults(run=_suppression_check)
+    export_list = listing_actions.add_parser(
+        "export", help="write the hashes with their salt and recipe, for a marketing tool (audited)"
+    )
+    export_list.add_argument("--format", required=True, choices=suppression.FORMATS, help="json or csv")
+    export_list.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export_list.set_defaults(run=_suppression_export)
 
     save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
     save.add_argument("destination", type=Path, metavar="DEST")
@@ -472,7 +489,10 @@ def _case_show(args: argparse.Namespace) -> int:
             }
             for event in history
         ]
-        document["earlier_cases"] = [summary.reference for summary in state.earlier_cases]
+        document["earlier_cases"] = [
+            {"reference": e.summary.reference, "matched_by": e.matched_by} for e in state.earlier_cases
+        ]
+        document["same_name_only"] = [e.summary.reference for e in state.same_name]
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     print(f"{case.reference}  {case.status.label}")
@@ -480,9 +500,14 @@ def _case_show(args: argparse.Namespace) -> int:
     print(f"Received:  {case.received_local.isoformat()} via {case.channel.label}")
     print(f"Due:       {case.deadlines.due}  (extension notice by {case.deadlines.extension_notice_due})")
     print(f"Rights:    {', '.join(r.label for r in case.rights)}")
-    print(f"Subject:   {case.subject.name}  {' '.join(case.subject.emails)}")
+    print(f"Subject:   {case.subject.name}  {' '.join((*case.subject.emails, *case.subject.phones))}")
+    if state.child is not None:
+        print(f"Child:     {state.child.describe()}")
     if state.earlier_cases:
-        print(f"Earlier:   {', '.join(f'{s.reference} ({s.received_date})' for s in state.earlier_cases)}")
+        print(f"Earlier:   {', '.join(e.describe() for e in state.earlier_cases)}")
+    if state.same_name:
+        hints = ", ".join(e.describe() for e in state.same_name)
+        print(f"Same name: {hints} (a hint only: check before relying on it)")
     if case.text:
         print(f"\n{case.text}\n")
     for event in history:
@@ -580,12 +605,32 @@ def case_json(case: Case) -> dict[str, Any]:
             "emails": list(case.subject.emails),
             "phones": list(case.subject.phones),
             "address": case.subject.address,
+            "birth_date": case.subject.birth_date.isoformat() if case.subject.birth_date else None,
+            "child": case.subject.child,
         },
         "text": case.text,
         "due": case.deadlines.due.isoformat(),
         "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
         "target": case.deadlines.target.isoformat(),
     }
+
+
+def _suppression_check(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        entry = desk.outcomes.suppressed(args.identifier, args.country)
+    if entry is None:
+        print(f"{args.identifier.strip()}: not on the suppression list")
+        return 1
+    print(f"{args.identifier.strip()}: on the suppression list since {entry.added_on} ({entry.kind})")
+    return 0
+
+
+def _suppression_export(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        count = desk.export_suppression(args.format, args.out)
+    entries = "entry" if count == 1 else "entries"
+    print(f"wrote {count} {entries} to {args.out}; it holds the salt, so it goes only to the marketing tool")
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -163,13 +163,16 @@ def new_case(
     rights: tuple[Right, ...] = (Right.ACCESS,),
     text: str = "Please send me a copy of my data.",
     channel: Channel = Channel.EMAIL,
+    phones: tuple[str, ...] = (),
+    address: str = "Testveien 1\n0150 Oslo",
+    birth_date: date | None = None,
 ) -> NewCase:
     return NewCase(
         entity_name=entity,
         channel=channel,
         received=received,
         rights=rights,
-        subject=SubjectDetails(name=name, emails=emails, address="Testveien 1\n0150 Oslo"),
+        subject=SubjectDetails(name=name, emails=emails, phones=phones, address=address, birth_date=birth_date),
         text=text,
     )
 

@@ -204,7 +204,12 @@ def _open_pause_kinds(form: Form) -> Options:
 
 
 def _earlier_references(form: Form) -> Options:
-    return [(s.reference, f"{s.reference} ({s.received_date.isoformat()})") for s in _state(form).earlier_cases]
+    return [(e.summary.reference, e.describe()) for e in _state(form).earlier_cases]
+
+
+def _child_shown_by(form: Form) -> str:
+    child = _state(form).child
+    return child.describe() if child is not None else ""
 
 
 def _recent_earlier(form: Form) -> list[str]:
@@ -659,7 +664,13 @@ OUTCOME_FIELDS: dict[str, tuple[Field, ...]] = {
     Right.CONSENT_WITHDRAWAL: (Field("consents", "&Consents withdrawn", Kind.LIST), DONE_ON),
     Right.OTHER: (Field("note", "&What was done", Kind.LONG), DONE_ON),
     CHILD: (
-        Field("age_basis", "&Age under 16 shown by", Kind.LONG),
+        Field(
+            "age_basis",
+            "&Age shown by",
+            Kind.LONG,
+            default=_child_shown_by,
+            help="the subject's age, the age of digital consent that applies, and what shows it",
+        ),
         Field("systems", "&Systems erased", Kind.LIST),
         DONE_ON,
     ),

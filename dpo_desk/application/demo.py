@@ -165,7 +165,7 @@ class _Player:
 
     def _announce_fee(self, case_id: int, when: datetime) -> None:
         case = self.workflow.cases.get_by_id(case_id)
-        earlier = tuple(s.reference for s in self.workflow.cases.earlier_cases(case))[:2]
+        earlier = tuple(e.summary.reference for e in self.workflow.cases.earlier_cases(case))[:2]
         basis = FeeBasis.EXCESSIVE if earlier else FeeBasis.MANIFESTLY_UNFOUNDED
         items = (
             CostItem("Staff time, hours", Decimal("2"), Decimal("45.00")),

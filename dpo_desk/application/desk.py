@@ -13,10 +13,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.application.fields import Form
+from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
-from dpo_desk.core.models import Entity, NewCase, Right
+from dpo_desk.core.children import child_of
+from dpo_desk.core.errors import InputError
+from dpo_desk.core.models import EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
-from dpo_desk.core.settings import RULES, Setting
+from dpo_desk.core.settings import RULES, Setting, consent_age_setting
+from dpo_desk.files import partial_path, publish
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
@@ -93,6 +97,10 @@ class Desk:
 
     def state(self, case_id: int) -> CaseState:
         case = self.cases.get_by_id(case_id)
+        earlier, same_name = self.earlier_of(
+            case.subject, case.entity.country, before=case.received_at, excluding=case.id
+        )
+        age_setting, where = consent_age_setting(case.entity.country)
         return CaseState(
             case=case,
             today=self.today(),
@@ -106,8 +114,20 @@ class Desk:
             notices=tuple(self.outcomes.notices(case_id)),
             sources=tuple(self.outcomes.sources(case_id)),
             recipients_told_on=self.outcomes.recipients_told_on(case_id),
-            earlier_cases=tuple(self.cases.earlier_cases(case)),
+            earlier_cases=tuple(earlier),
+            same_name=tuple(same_name),
+            child=child_of(case.subject, case.received_date, self.settings.get(age_setting), where),
         )
+
+    def earlier_of(
+        self, subject: SubjectDetails, country: str, *, before: datetime | None = None, excluding: int | None = None
+    ) -> tuple[list[EarlierCase], list[EarlierCase]]:
+        """The same person's earlier cases (by e-mail, phone, or name with address), and those that share
+        only the name: a hint the DPO looks at, never a match."""
+        matches = self.cases.matching(subject, country, before=before, excluding=excluding)
+        matched = {e.summary.id for e in matches}
+        hints = self.cases.same_name(subject, before=before, excluding=excluding)
+        return matches, [e for e in hints if e.summary.id not in matched]
 
     def form(self, state: CaseState | None = None) -> Form:
         """What a form of this session starts from: now, who fills it in, the case (if any), the store."""
@@ -136,6 +156,23 @@ class Desk:
 
     def quarantine(self, source: Path, reason: str) -> int:
         return self.mail.quarantine(source, reason, actor=self.actor, now=self.now())
+
+    def export_suppression(self, fmt: str, target: Path) -> int:
+        """Write the suppression list for a marketing tool (audited); returns how many entries it holds."""
+        if fmt not in suppression.FORMATS:
+            raise InputError(f"format: {fmt!r}; choose {' or '.join(suppression.FORMATS)}")
+        now = self.now()
+        salt, entries = self.outcomes.suppression_list()
+        partial = partial_path(target)
+        try:
+            partial.write_text(
+                suppression.export_text(fmt, salt, entries, now.strftime("%Y-%m-%dT%H:%M:%SZ")), encoding="utf-8"
+            )
+        except OSError as error:
+            raise InputError(f"{target}: cannot write the suppression list ({error.strerror})") from None
+        publish(partial, target)
+        self.outcomes.suppression_exported(len(entries), target.name, actor=self.actor, now=now)
+        return len(entries)
 
     def save_quarantined(self, quarantine_id: int, target: Path) -> Path:
         return self.mail.save_quarantined(quarantine_id, target, actor=self.actor, now=self.now())

@@ -12,12 +12,14 @@ from datetime import date
 from typing import Any
 
 from dpo_desk.core import identity
+from dpo_desk.core.children import Child
 from dpo_desk.core.deadlines import DeadlineInput, PauseKind, Rules
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.fees import FeeDecision, FeeState
 from dpo_desk.core.identity import IdentityCheck, IdentityDecision, IdentityPolicy, IdentityStatus
 from dpo_desk.core.lifecycle import Facts
-from dpo_desk.core.models import Case, CaseSummary, Status
+from dpo_desk.core.models import Case, EarlierCase, Status
+from dpo_desk.core.outcomes import CHILD
 from dpo_desk.core.recipients import NOTIFIABLE, RecipientNotice
 from dpo_desk.core.refusal import Refusal
 
@@ -39,7 +41,9 @@ class CaseState:
     notices: tuple[RecipientNotice, ...] = ()
     sources: tuple[str, ...] = ()
     recipients_told_on: date | None = None
-    earlier_cases: tuple[CaseSummary, ...] = ()  # of the same subject, received before (repeat requests)
+    earlier_cases: tuple[EarlierCase, ...] = ()  # of the same person, received before (repeat requests)
+    same_name: tuple[EarlierCase, ...] = ()  # earlier cases sharing only the name: a hint, never a match
+    child: Child | None = None  # the subject is under the age of digital consent (Art. 8)
 
     @property
     def settled(self) -> bool:
@@ -77,7 +81,9 @@ class CaseState:
 
     @property
     def missing_outcomes(self) -> tuple[str, ...]:
-        return tuple(right.value for right in self.case.rights if right.value not in self.recorded_outcomes)
+        """The rights invoked without an outcome, and a child's data not yet deleted (the policy's promise)."""
+        owed = [right.value for right in self.case.rights] + ([CHILD] if self.child is not None else [])
+        return tuple(kind for kind in owed if kind not in self.recorded_outcomes)
 
     @property
     def open_notices(self) -> int:

@@ -130,7 +130,8 @@ def _person(rng: random.Random, index: int) -> SubjectDetails:
     local = unicodedata.normalize("NFKD", f"{first}.{last}.{index}").encode("ascii", "ignore").decode()
     email = f"{local.lower()}@{rng.choice(DOMAINS)}"
     address = f"{rng.randint(1, 99)} {rng.choice(STREETS)}\n{rng.randint(1000, 9999)} Exampletown"
-    phones = (f"+00 555 {rng.randint(1000, 9999)}",) if rng.random() < 0.4 else ()
+    # Ofcom keeps +44 7700 900000-900999 for drama: numbers that look real and reach nobody.
+    phones = (f"+44 7700 900{rng.randint(0, 999):03d}",) if rng.random() < 0.4 else ()
     return SubjectDetails(name=f"{first} {last}", emails=(email,), phones=phones, address=address)
 
 

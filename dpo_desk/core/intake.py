@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dpo_desk.core.errors import InputError
+from dpo_desk.core.identifiers import check_email
 from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
 
-# Syntax only: whether the mailbox exists is for the mail server to say.
-EMAIL_PATTERN = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
 _CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -58,15 +56,17 @@ def parse_channel(value: str) -> Channel:
         ) from None
 
 
-def check_email(email: str) -> str:
-    email = email.strip()
-    if not EMAIL_PATTERN.match(email):
-        raise InputError(f"subject.emails: {email!r} is not an e-mail address")
-    return email
-
-
-def subject_details(name: str, emails: Sequence[str], phones: Sequence[str], address: str) -> SubjectDetails:
-    """The subject as recorded: a name, and some way to reach them with the answer."""
+def subject_details(
+    name: str,
+    emails: Sequence[str],
+    phones: Sequence[str],
+    address: str,
+    *,
+    birth_date: date | None = None,
+    child: bool = False,
+    today: date | None = None,
+) -> SubjectDetails:
+    """The subject as recorded: a name, some way to reach them with the answer, and their age if known."""
     name = " ".join(name.split())
     if not name:
         raise InputError("subject.name: the subject's name is missing")
@@ -75,7 +75,9 @@ def subject_details(name: str, emails: Sequence[str], phones: Sequence[str], add
     address = address.strip()
     if not (checked or phones or address):
         raise InputError("subject: give an e-mail, a phone or a postal address, so the answer can reach them")
-    return SubjectDetails(name=name, emails=checked, phones=phones, address=address)
+    if birth_date is not None and today is not None and birth_date > today:
+        raise InputError(f"subject.birth_date: {birth_date.isoformat()} is in the future")
+    return SubjectDetails(name=name, emails=checked, phones=phones, address=address, birth_date=birth_date, child=child)
 
 
 def new_case_from_json(data: Any, *, now: datetime) -> NewCase:
@@ -104,6 +106,9 @@ def new_case_from_json(data: Any, *, now: datetime) -> NewCase:
             _strings(subject, "emails"),
             _strings(subject, "phones"),
             _string(subject, "address"),
+            birth_date=_birth_date(subject),
+            child=_flag(subject, "child"),
+            today=now.date(),
         ),
         text=text.strip(),
     )
@@ -122,4 +127,21 @@ def _strings(obj: Mapping[str, Any], key: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"subject.{key}: must be a list of strings")
+    return value
+
+
+def _birth_date(obj: Mapping[str, Any]) -> date | None:
+    value = obj.get("birth_date")
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"subject.birth_date: {value!r} is not a date YYYY-MM-DD") from None
+
+
+def _flag(obj: Mapping[str, Any], key: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise InputError(f"subject.{key}: true or false")
     return value

@@ -153,6 +153,8 @@ class SubjectDetails:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     address: str = ""
+    birth_date: date | None = None
+    child: bool = False  # known to be a child (under the age of digital consent) without a birth date
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +236,17 @@ class CaseSummary:
     received_date: date
     due: date
     status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierCase:
+    """A case received before from the same person, and the identifier both cases share."""
+
+    summary: CaseSummary
+    matched_by: str  # "e-mail kari@example.no", "phone +4791234567", "name and address"; for a hint, "name"
+
+    def describe(self) -> str:
+        return f"{self.summary.reference} ({self.summary.received_date.isoformat()}, by {self.matched_by})"
 
 
 @dataclass(frozen=True, slots=True)

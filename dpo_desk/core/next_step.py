@@ -7,6 +7,7 @@ from dpo_desk.core.dates import day_month_year, short_date
 from dpo_desk.core.fees import FeeState
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Status
+from dpo_desk.core.outcomes import CHILD
 
 NOTICE_WARNING_DAYS = 7  # how early the extension-notice deadline is pointed out
 
@@ -45,6 +46,8 @@ def _step(state: CaseState) -> str:
         return state.identity_progress or _BY_STATUS[Status.IDENTITY_CHECK]
     if state.fee is not None and state.fee.state is FeeState.ANNOUNCED:
         return "Waiting on the subject's decision about the fee"
+    if state.child is not None and CHILD not in state.recorded_outcomes:
+        return f"Delete the child's data and confirm it: the subject is {state.child.describe()}"
     if state.missing_outcomes and case.status in (Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
         return f"Record the outcome for {', '.join(state.missing_outcomes)}"
     if state.open_notices:

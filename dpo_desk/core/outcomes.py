@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -82,8 +81,3 @@ _RULES: dict[str, Callable[[dict[str, Any]], None]] = {
     Right.RESTRICTION: _restriction,
     Right.OBJECTION: _objection,
 }
-
-
-def suppression_hash(email: str, salt: str) -> str:
-    """What the suppression list keeps of an objector: a salted hash of the e-mail, nothing else."""
-    return hashlib.sha256(f"{salt}:{email.strip().casefold()}".encode()).hexdigest()

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from dpo_desk.core.countries import ISO_COUNTRIES
 from dpo_desk.core.errors import InputError
-from dpo_desk.core.intake import EMAIL_PATTERN
+from dpo_desk.core.identifiers import check_email
 
 ROLES = ("processor", "independent-controller", "joint-controller")
 TRANSFER_MECHANISMS = ("", "adequacy", "sccs", "dpf", "none")
@@ -98,8 +98,11 @@ def problems(sheet: ProcessorSheet, known_sources: Iterable[str] = ()) -> list[s
         found.append("category: missing (analytics, advertising, CRM, hosting, …)")
     if sheet.role not in ROLES:
         found.append(f"role: {sheet.role!r} is not one of {', '.join(ROLES)}")
-    if sheet.privacy_email and not EMAIL_PATTERN.match(sheet.privacy_email):
-        found.append(f"privacy_email: {sheet.privacy_email!r} is not an e-mail address")
+    if sheet.privacy_email:
+        try:
+            check_email(sheet.privacy_email, field="privacy_email")
+        except InputError as error:
+            found.append(str(error))
     for name in ("web_form_url", "privacy_policy_url", "dpa_url"):
         url = getattr(sheet, name)
         parts = urlsplit(url)

@@ -207,6 +207,28 @@ AUTO_LOCK_MINUTES = IntSetting(
     "idle minutes",
 )  # fmt: skip
 
+
+def _consent_age(key: str, country: str, default: int, basis: str) -> IntSetting:
+    # Art. 8(1): 16, or lower by national law but not below 13 (legal-rules.md §10).
+    return IntSetting(key, country, default, basis, 13, 16, "years")
+
+
+CONSENT_AGE_NO = _consent_age("consent_age_no", "Norway", 13, "personopplysningsloven § 5; a 2025 bill proposes 15")
+CONSENT_AGE_FI = _consent_age("consent_age_fi", "Finland", 13, "tietosuojalaki 1050/2018 § 5")
+CONSENT_AGE_PL = _consent_age("consent_age_pl", "Poland", 16, "no national derogation: Art. 8(1) GDPR")
+CONSENT_AGE_OTHER = _consent_age("consent_age_other", "Other countries", 16, "Art. 8(1); entities outside the EEA too")
+CONSENT_AGES: Mapping[str, IntSetting] = {"NO": CONSENT_AGE_NO, "FI": CONSENT_AGE_FI, "PL": CONSENT_AGE_PL}
+CHILD_SETTINGS: tuple[Setting[Any], ...] = (*CONSENT_AGES.values(), CONSENT_AGE_OTHER)
+
+
+def consent_age_setting(country: str) -> tuple[IntSetting, str]:
+    """The age-of-digital-consent setting that applies to an entity of ``country``, and where it applies."""
+    setting = CONSENT_AGES.get(country.upper())
+    if setting is None:
+        return CONSENT_AGE_OTHER, f"the GDPR's default, for an entity in {country.upper() or 'no country'}"
+    return setting, setting.label
+
+
 DEADLINE_SETTINGS: tuple[Setting[Any], ...] = (RULES, TARGET_DAYS, DUE_SOON_DAYS)
 IDENTITY_SETTINGS: tuple[Setting[Any], ...] = (IDENTITY_REQUIRED, IDENTITY_TRUSTED)
 FEE_PAYMENT = TextSetting(
@@ -220,6 +242,7 @@ ALL: tuple[Setting[Any], ...] = (
     *DEADLINE_SETTINGS,
     *IDENTITY_SETTINGS,
     *LETTER_SETTINGS,
+    *CHILD_SETTINGS,
     BACKUPS_KEPT,
     RETENTION_MONTHS,
     AUTO_LOCK_MINUTES,

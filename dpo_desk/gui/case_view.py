@@ -176,7 +176,9 @@ class CaseView(QWidget):
         layout.addLayout(self.details)
         layout.addWidget(QLabel("<b>Request</b>"))
         layout.addWidget(self.request_text, 1)
-        layout.addWidget(QLabel("<b>Earlier cases from the same e-mail</b> (repeat requests)"))
+        layout.addWidget(
+            QLabel("<b>Earlier cases of the same person</b> (repeats: same e-mail, phone, or name and address)")
+        )
         layout.addWidget(self.earlier)
         return tab
 
@@ -264,19 +266,26 @@ class CaseView(QWidget):
             ("E-mails", ", ".join(case.subject.emails) or "—"),
             ("Phones", ", ".join(case.subject.phones) or "—"),
             ("Address", case.subject.address or "—"),
+            ("Age", _age(state)),
         ]
         for label, value in rows:
             self.details.addRow(f"<b>{label}</b>", plain(value))
         self.request_text.setPlainText(case.text)
         self.earlier.clear()
-        for summary in state.earlier_cases:
+        for earlier in (*state.earlier_cases, *state.same_name):
+            summary = earlier.summary
+            matched = (
+                "same name only: check before relying on it"
+                if earlier in state.same_name
+                else f"by {earlier.matched_by}"
+            )
             item = QListWidgetItem(
-                f"{summary.reference} · {day_month_year(summary.received_date)} · {summary.status.label}"
+                f"{summary.reference} · {day_month_year(summary.received_date)} · {summary.status.label} · {matched}"
             )
             item.setToolTip(", ".join(r.label for r in summary.rights))
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             self.earlier.addItem(item)
-        if not state.earlier_cases:
+        if not (state.earlier_cases or state.same_name):
             self.earlier.addItem("None")
 
     def _fill_history(self, case: Case) -> None:
@@ -349,3 +358,12 @@ def _describe(event: CaseEvent) -> str:
 def _clear(form: QFormLayout) -> None:
     while form.rowCount():
         form.removeRow(0)
+
+
+def _age(state: CaseState) -> str:
+    """What the record says of the subject's age, and whether the deletion path for children applies."""
+    subject = state.case.subject
+    known = f"born {subject.birth_date.isoformat()}" if subject.birth_date else ""
+    if state.child is not None:
+        return f"A child: {state.child.describe()}"
+    return known or "—"

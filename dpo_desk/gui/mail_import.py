@@ -80,7 +80,7 @@ class MailImport(QObject):
         answer = NewCaseDialog.ask_for_mail(
             entities,
             self._desk.now,
-            self._desk.cases.cases_from_emails,
+            self._desk.earlier_of,
             draft_from(mail, entities),
             self._desk.mail.same_sender(mail),
             self._desk.mail.duplicates(mail.message_id),

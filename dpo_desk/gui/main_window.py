@@ -46,6 +46,7 @@ from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.gui.suppression_dialog import SuppressionDialog
 
 EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
@@ -247,6 +248,18 @@ class MainWindow(QMainWindow):
             "Paper size, and whether every letter gets a password",
             lambda: settings_editors.edit_letter_settings(self._desk, self),
         )
+        self.consent_ages_action = self._action(
+            "&Children's age of consent…",
+            "",
+            "The age of digital consent per country (Art. 8): below it, a case takes the deletion path",
+            lambda: settings_editors.edit_consent_ages(self._desk, self),
+        )
+        self.suppression_action = self._action(
+            "S&uppression list…",
+            "",
+            "Check an e-mail or phone against the direct-marketing objections, or export the hashes",
+            lambda: SuppressionDialog(self._desk, self).exec(),
+        )
         self.auto_lock_action = self._action(
             "&Auto-lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
         )
@@ -286,8 +299,9 @@ class MainWindow(QMainWindow):
             ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None, self.lock_action,
                        None, self.quit_action)),
             ("&Edit", (self.find_action, None, self.settings_action, self.identity_policy_action,
-                       self.letter_settings_action, self.auto_lock_action, self.passphrase_action,
-                       self.backups_action, self.retention_action)),
+                       self.letter_settings_action, self.consent_ages_action, self.auto_lock_action,
+                       self.passphrase_action, self.backups_action, self.retention_action, None,
+                       self.suppression_action)),
             ("&Case", (self.change_status_action, self.add_note_action, self.correct_receipt_action, None,
                        self.acknowledge_action)),
             ("&View", (self.refresh_action,)),
@@ -389,9 +403,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_case(self) -> None:
-        new = NewCaseDialog.ask(
-            self._desk.register.entities(), self._desk.now, self._desk.cases.cases_from_emails, self
-        )
+        new = NewCaseDialog.ask(self._desk.register.entities(), self._desk.now, self._desk.earlier_of, self)
         if new is None:
             return
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt, Slot
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.fees import repeat_warning
+from dpo_desk.core.identifiers import phone_key
 from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
-from dpo_desk.core.models import CaseSummary, Channel, Entity, NewCase, Right
+from dpo_desk.core.models import Channel, EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.mail.draft import MailDraft
@@ -32,10 +33,15 @@ FIELD_LABELS = {
     "entity": "Entity",
     "subject.name": "Name",
     "subject.emails": "E-mails",
+    "subject.phones": "Phones",
+    "subject.birth_date": "Birth date",
     "subject": "Contact",
     "rights": "Rights",
     "received": "Received",
 }
+
+# The person's earlier cases for what was typed, and the receiving entity's country (Desk.earlier_of).
+EarlierLookup = Callable[[SubjectDetails, str], tuple[list[EarlierCase], list[EarlierCase]]]
 
 
 class NewCaseDialog(FormDialog):
@@ -43,7 +49,7 @@ class NewCaseDialog(FormDialog):
         self,
         entities: Sequence[Entity],
         now: Callable[[], datetime],
-        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        earlier_cases: EarlierLookup,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("New case", parent, ok_text="Create case")
@@ -76,6 +82,10 @@ class NewCaseDialog(FormDialog):
         self.address = QPlainTextEdit()
         self.address.setPlaceholderText("postal address, as it goes on the envelope")
         self.address.setFixedHeight(64)
+        self.birth_date = QLineEdit()
+        self.birth_date.setPlaceholderText("YYYY-MM-DD, if known")
+        self.child = QCheckBox("Chi&ld: under the age of digital consent")
+        self.child.setToolTip("Tick when the subject is known to be a child but the birth date is not known (Art. 8)")
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("what the subject asked for, in their words")
         self.earlier = QLabel()
@@ -100,19 +110,24 @@ class NewCaseDialog(FormDialog):
         form.addRow("E-&mails", self.emails)
         form.addRow("&Phones", self.phones)
         form.addRow("&Address", self.address)
+        form.addRow("&Birth date", self.birth_date)
+        form.addRow("", self.child)
         form.addRow("Re&quest", self.text)
         self.below.addWidget(self.mail_info)
         self.below.addWidget(self.link_subject)
         self.below.addWidget(self.earlier)
 
         self.entity.currentIndexChanged.connect(self._entity_changed)
-        for line in (self.name, self.emails, self.phones):
+        for line in (self.name, self.emails, self.phones, self.birth_date):
             line.textChanged.connect(self._validate)
         self.address.textChanged.connect(self._validate)
+        self.child.toggled.connect(self._validate)
+        for line in (self.name, self.emails, self.phones):
+            line.textChanged.connect(self._show_earlier_cases)
+        self.address.textChanged.connect(self._show_earlier_cases)
         self.received.dateTimeChanged.connect(self._time_typed)
         for box in self.rights.values():
             box.toggled.connect(self._validate)
-        self.emails.editingFinished.connect(self._show_earlier_cases)
         self._entity_changed()
         self.received.setDateTime(self._local_now())
         self._validate()
@@ -122,7 +137,7 @@ class NewCaseDialog(FormDialog):
         cls,
         entities: Sequence[Entity],
         now: Callable[[], datetime],
-        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        earlier_cases: EarlierLookup,
         parent: QWidget | None = None,
     ) -> NewCase | None:
         """The one call site for callers, and the one thing tests replace."""
@@ -134,9 +149,9 @@ class NewCaseDialog(FormDialog):
         cls,
         entities: Sequence[Entity],
         now: Callable[[], datetime],
-        earlier_cases: Callable[[list[str]], list[CaseSummary]],
+        earlier_cases: EarlierLookup,
         draft: MailDraft,
-        same_sender: list[CaseSummary],
+        same_sender: list[EarlierCase],
         duplicates: list[str],
         parent: QWidget | None = None,
     ) -> tuple[NewCase, int | None] | None:
@@ -149,7 +164,7 @@ class NewCaseDialog(FormDialog):
         assert value is not None
         return value, dialog.linked_case()
 
-    def prefill(self, draft: MailDraft, same_sender: list[CaseSummary], duplicates: list[str]) -> None:
+    def prefill(self, draft: MailDraft, same_sender: list[EarlierCase], duplicates: list[str]) -> None:
         """Fill the form from the mail; the DPO confirms or corrects every field before the case exists."""
         mail = draft.mail
         self.setWindowTitle("New case from e-mail")
@@ -183,7 +198,7 @@ class NewCaseDialog(FormDialog):
         self.mail_info.setText("<br>".join(lines))
         self.mail_info.show()
         if same_sender:
-            earlier = same_sender[0]
+            earlier = same_sender[0].summary
             self._link_case_id = earlier.id
             self.link_subject.setText(
                 f"Same person as in {earlier.reference} ({earlier.subject_name}): link the cases. "
@@ -254,11 +269,16 @@ class NewCaseDialog(FormDialog):
             self.emails.text().split(","),
             self.phones.text().split(","),
             self.address.toPlainText(),
+            birth_date=self._birth_date(),
+            child=self.child.isChecked(),
+            today=self._now().date(),
         )
         rights = parse_rights([right.value for right, box in self.rights.items() if box.isChecked()])
         entity: Entity | None = self.entity.currentData()
         if entity is None:
             raise InputError("entity: choose the entity that received the request")
+        for phone in subject.phones:  # read as the receiving entity's country when typed without a code
+            phone_key(phone, entity.country)
         return NewCase(
             entity_name=entity.name,
             channel=Channel(self.channel.currentData()),  # Qt hands string enums back as str
@@ -268,22 +288,46 @@ class NewCaseDialog(FormDialog):
             text=self.text.toPlainText().strip(),
         )
 
+    def _birth_date(self) -> date | None:
+        text = self.birth_date.text().strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"subject.birth_date: {text!r} is not a date YYYY-MM-DD") from None
+
     @Slot()
     def _show_earlier_cases(self) -> None:
-        emails = [e.strip() for e in self.emails.text().split(",") if e.strip()]
-        earlier = self._earlier_cases(emails) if emails else []
-        if not earlier:
-            self.earlier.setText("")
-            return
-        listed = ", ".join(
-            f"{s.reference} ({day_month_year(s.received_date)}, {s.status.label.lower()})" for s in earlier[:5]
+        typed = SubjectDetails(
+            self.name.text(),
+            tuple(e.strip() for e in self.emails.text().split(",") if e.strip()),
+            tuple(p.strip() for p in self.phones.text().split(",") if p.strip()),
+            self.address.toPlainText(),
         )
-        more = f" and {len(earlier) - 5} more" if len(earlier) > 5 else ""
-        repeat = repeat_warning([(s.reference, s.received_date) for s in earlier], self._received().date())
-        warning = f"⚠ Repeat request: {repeat}. " if repeat else ""
-        self.earlier.setText(f"{warning}Earlier cases from this e-mail: {listed}{more}.")
+        entity: Entity | None = self.entity.currentData()
+        earlier, same_name = self._earlier_cases(typed, entity.country if entity is not None else "")
+        lines = []
+        if earlier:
+            repeat = repeat_warning(
+                [(e.summary.reference, e.summary.received_date) for e in earlier], self._received().date()
+            )
+            warning = "⚠ Repeat request: one within the last 12 months. " if repeat else ""
+            lines.append(f"{warning}Earlier cases of this person: {_listed(earlier)}.")
+        if same_name:
+            lines.append(f"Same name only, check before relying on it: {_listed(same_name)}.")
+        self.earlier.setText("\n".join(lines))
 
     def accept(self) -> None:
         self._validate()
         if self._value is not None:
             super().accept()
+
+
+def _listed(earlier: Sequence[EarlierCase], shown: int = 3) -> str:
+    listed = ", ".join(
+        f"{e.summary.reference} ({day_month_year(e.summary.received_date)}, {e.summary.status.label.lower()};"
+        f" by {e.matched_by})"
+        for e in earlier[:shown]
+    )
+    return listed + (f" and {len(earlier) - shown} more" if len(earlier) > shown else "")

@@ -18,6 +18,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.settings import (
     AUTO_LOCK_MINUTES,
     BACKUPS_KEPT,
+    CHILD_SETTINGS,
     DEADLINE_SETTINGS,
     IDENTITY_SETTINGS,
     LETTER_SETTINGS,
@@ -100,6 +101,10 @@ def edit_identity_policy(desk: Desk, parent: QWidget) -> bool:
 
 def edit_letter_settings(desk: Desk, parent: QWidget) -> bool:
     return _edit(desk, "Letter settings", LETTER_SETTINGS, parent)
+
+
+def edit_consent_ages(desk: Desk, parent: QWidget) -> bool:
+    return _edit(desk, "Age of digital consent", CHILD_SETTINGS, parent)
 
 
 def edit_auto_lock(desk: Desk, parent: QWidget) -> bool:

@@ -283,7 +283,7 @@ class DecisionsTab(WorkflowTab):
     def fill(self, state: CaseState) -> None:
         case, fee = state.case, state.fee
         lines = []
-        earlier = [(s.reference, s.received_date) for s in state.earlier_cases]
+        earlier = [(e.summary.reference, e.summary.received_date) for e in state.earlier_cases]
         warning = repeat_warning(earlier, case.received_date)
         if warning:
             lines.append(f"<span style='color:#8a5a00'>⚠ {escape(sentence(warning))}.</span>")

@@ -13,17 +13,19 @@ from dpo_desk.core.deadlines import PauseKind
 from dpo_desk.core.fees import FeeState
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Right, Status
+from dpo_desk.core.outcomes import CHILD
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.recipients import NOTIFIABLE, NoticeState, RecipientNotice
 from dpo_desk.letters.kinds import LetterKind
 
-DONE_KINDS = {
-    LetterKind.RECTIFICATION_DONE: Right.RECTIFICATION,
-    LetterKind.ERASURE_DONE: Right.ERASURE,
-    LetterKind.RESTRICTION_DONE: Right.RESTRICTION,
-    LetterKind.RESTRICTION_LIFTING: Right.RESTRICTION,
-    LetterKind.OBJECTION_DONE: Right.OBJECTION,
-    LetterKind.CONSENT_WITHDRAWAL_DONE: Right.CONSENT_WITHDRAWAL,
+DONE_KINDS: dict[LetterKind, str] = {  # each letter that confirms an outcome, and the outcome's kind
+    LetterKind.RECTIFICATION_DONE: Right.RECTIFICATION.value,
+    LetterKind.ERASURE_DONE: Right.ERASURE.value,
+    LetterKind.RESTRICTION_DONE: Right.RESTRICTION.value,
+    LetterKind.RESTRICTION_LIFTING: Right.RESTRICTION.value,
+    LetterKind.OBJECTION_DONE: Right.OBJECTION.value,
+    LetterKind.CONSENT_WITHDRAWAL_DONE: Right.CONSENT_WITHDRAWAL.value,
+    LetterKind.CHILD_DELETION_DONE: CHILD,
 }
 _Rule = Callable[[CaseState, Mapping[str, ProcessorSheet], str], str]
 _ANSWERED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN, Status.RESPONDED)
@@ -157,12 +159,12 @@ def _portability(state: CaseState, _sheets: Mapping[str, ProcessorSheet], _payme
 
 
 def _done(kind: LetterKind) -> _Rule:
-    right = DONE_KINDS[kind]
+    outcome_kind = DONE_KINDS[kind]
 
     def rule(state: CaseState, _sheets: Mapping[str, ProcessorSheet], _payment: str) -> str:
-        outcome = state.recorded_outcomes.get(right.value)
+        outcome = state.recorded_outcomes.get(outcome_kind)
         if outcome is None:
-            return f"record the {right.value} outcome first"
+            return f"record the {outcome_kind} outcome first"
         if kind is LetterKind.RESTRICTION_LIFTING and not outcome.get("lifting_notice_on"):
             return "record the Art. 18(3) notice date in the restriction outcome first"
         return ""

@@ -133,7 +133,7 @@ def letter_context(
         }
         if state.refusal
         else None,
-        "outcome": _readable(state.recorded_outcomes.get(DONE_KINDS[kind].value, {})) if kind in DONE_KINDS else {},
+        "outcome": _readable(state.recorded_outcomes.get(DONE_KINDS[kind], {})) if kind in DONE_KINDS else {},
         "done": {right.value: _readable(state.recorded_outcomes[right.value]) for right in notifiable_done(state)},
         "answered": [r.label.lower() for r in case.rights if r.value in state.recorded_outcomes],
         "unanswered": [r.label.lower() for r in case.rights if r.value not in state.recorded_outcomes],

@@ -19,6 +19,7 @@ class LetterKind(StrEnum):
     RESTRICTION_LIFTING = "restriction-lifting"
     OBJECTION_DONE = "objection-done"
     CONSENT_WITHDRAWAL_DONE = "consent-withdrawal-done"
+    CHILD_DELETION_DONE = "child-deletion-done"
     PORTABILITY_COVER = "portability-cover"
     RECIPIENT_NOTICE = "recipient-notice"
     RECIPIENTS_LIST = "recipients-list"
@@ -47,6 +48,7 @@ TITLES = {
     LetterKind.RESTRICTION_LIFTING: "The restriction of processing will be lifted",
     LetterKind.OBJECTION_DONE: "Your objection",
     LetterKind.CONSENT_WITHDRAWAL_DONE: "Your consent has been withdrawn",
+    LetterKind.CHILD_DELETION_DONE: "The data of a child has been deleted",
     LetterKind.PORTABILITY_COVER: "Your data in a machine-readable format",
     LetterKind.RECIPIENT_NOTICE: "Notification under Article 19 GDPR",
     LetterKind.RECIPIENTS_LIST: "The recipients of your personal data",

@@ -22,6 +22,7 @@ from dpo_desk.core.deadlines import (
     case_deadlines,
 )
 from dpo_desk.core.errors import DeskError, InputError, NotFoundError, RefusedError
+from dpo_desk.core.identifiers import email_key, name_key, phone_key, phone_key_or_none, postal_key
 from dpo_desk.core.intake import check_not_future
 from dpo_desk.core.models import (
     OPEN_STATUSES,
@@ -30,6 +31,7 @@ from dpo_desk.core.models import (
     CaseQuery,
     CaseSummary,
     Channel,
+    EarlierCase,
     Entity,
     NewCase,
     Note,
@@ -67,10 +69,6 @@ def parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def email_key(email: str) -> str:
-    return email.strip().casefold()
-
-
 def search_expression(text: str) -> str:
     """FTS5 query for search-as-you-type: every word a prefix, user input never FTS syntax."""
     words = re.findall(r"\w+", text, flags=re.UNICODE)
@@ -106,7 +104,7 @@ class CaseRepository:
             entity = self.register.entity(new.entity_name)
             received_date = new.received.astimezone(ZoneInfo(entity.time_zone)).date()
             if same_subject_as is None:
-                subject_id = self._insert_subject(new.subject, now)
+                subject_id = self._insert_subject(new.subject, entity.country, now)
             else:
                 row = self._db.execute("SELECT subject_id FROM cases WHERE id = ?", (same_subject_as,)).fetchone()
                 if row is None:
@@ -153,10 +151,22 @@ class CaseRepository:
     def _subject_name(self, subject_id: int) -> str:
         return str(self._db.execute("SELECT name FROM subjects WHERE id = ?", (subject_id,)).fetchone()[0])
 
-    def _insert_subject(self, subject: SubjectDetails, now: datetime) -> int:
+    def _insert_subject(self, subject: SubjectDetails, country: str, now: datetime) -> int:
+        """The subject with the keys it is recognised by; a phone without its country code is read as one of
+        the receiving entity's ``country``."""
+        phones = [(phone, phone_key(phone, country)) for phone in subject.phones]
         subject_id = self._db.execute(
-            "INSERT INTO subjects (name, address, created_at) VALUES (?, ?, ?)",
-            (subject.name, subject.address, utc_text(now)),
+            "INSERT INTO subjects (name, address, created_at, name_key, postal_key, birth_date, child)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                subject.name,
+                subject.address,
+                utc_text(now),
+                name_key(subject.name),
+                postal_key(subject.name, subject.address),
+                subject.birth_date.isoformat() if subject.birth_date else None,
+                int(subject.child),
+            ),
         ).lastrowid
         assert subject_id is not None
         self._db.conn.executemany(
@@ -164,8 +174,8 @@ class CaseRepository:
             [(subject_id, email, email_key(email)) for email in subject.emails],
         )
         self._db.conn.executemany(
-            "INSERT OR IGNORE INTO subject_phones (subject_id, phone) VALUES (?, ?)",
-            [(subject_id, phone) for phone in subject.phones],
+            "INSERT OR IGNORE INTO subject_phones (subject_id, phone, phone_key) VALUES (?, ?, ?)",
+            [(subject_id, phone, key) for phone, key in phones],
         )
         return subject_id
 
@@ -339,9 +349,17 @@ class CaseRepository:
         ):
             phones.setdefault(row[0], []).append(row[1])
         return {
-            row[0]: SubjectDetails(row[1], tuple(emails.get(row[0], ())), tuple(phones.get(row[0], ())), row[2])
+            row[0]: SubjectDetails(
+                row[1],
+                tuple(emails.get(row[0], ())),
+                tuple(phones.get(row[0], ())),
+                row[2],
+                birth_date=date.fromisoformat(row[3]) if row[3] else None,
+                child=bool(row[4]),
+            )
             for row in self._db.execute(
-                f"SELECT id, name, address FROM subjects WHERE id IN ({marks})", list(subject_ids)
+                f"SELECT id, name, address, birth_date, child FROM subjects WHERE id IN ({marks})",
+                list(subject_ids),
             )
         }
 
@@ -399,32 +417,84 @@ class CaseRepository:
         )
         return {row["id"]: _summary(row) for row in rows}
 
-    def earlier_cases(self, case: Case) -> list[CaseSummary]:
-        """Cases received before this one from any of its subject's e-mails, ignoring case: repeats."""
-        keys = [email_key(e) for e in case.subject.emails]
-        return self.cases_from_emails(keys, before=case.received_at, excluding=case.id)
+    def earlier_cases(self, case: Case) -> list[EarlierCase]:
+        """Cases received before this one from the same person: repeats, which a fee may rely on."""
+        return self.matching(case.subject, case.entity.country, before=case.received_at, excluding=case.id)
 
-    def cases_from_emails(
-        self, emails: Iterable[str], *, before: datetime | None = None, excluding: int | None = None
-    ) -> list[CaseSummary]:
-        """Cases whose subject used any of ``emails``, newest first."""
-        keys = sorted({email_key(e) for e in emails if e.strip()})
-        if not keys:
-            return []
-        sql = f"""
-            SELECT DISTINCT c.id FROM cases c JOIN subject_emails se ON se.subject_id = c.subject_id
-            WHERE se.email_key IN ({", ".join("?" * len(keys))})
-        """
-        params: list[Any] = list(keys)
-        if before is not None:
-            sql += " AND c.received_at < ?"
-            params.append(utc_text(before))
+    def matching(
+        self, subject: SubjectDetails, country: str, *, before: datetime | None = None, excluding: int | None = None
+    ) -> list[EarlierCase]:
+        """Cases of the same person, newest first, each with what matched: an e-mail (ignoring case), a phone
+        (in E.164, read with ``country`` as the default), the name with the postal address, or the subject the
+        DPO linked the case ``excluding`` to. A name alone matches nothing (see :meth:`same_name`)."""
+        parts: list[tuple[str, list[Any]]] = []
+        emails = sorted({email_key(e) for e in subject.emails if e.strip()})
+        if emails:
+            parts.append((
+                "SELECT c.id, 'e-mail ' || se.email_key FROM cases c"
+                " JOIN subject_emails se ON se.subject_id = c.subject_id"
+                f" WHERE se.email_key IN ({', '.join('?' * len(emails))})",
+                emails,
+            ))  # fmt: skip
+        phones = sorted({key for phone in subject.phones if (key := phone_key_or_none(phone, country))})
+        if phones:
+            parts.append((
+                "SELECT c.id, 'phone ' || sp.phone_key FROM cases c"
+                " JOIN subject_phones sp ON sp.subject_id = c.subject_id"
+                f" WHERE sp.phone_key IN ({', '.join('?' * len(phones))})",
+                phones,
+            ))  # fmt: skip
+        postal = postal_key(subject.name, subject.address)
+        if postal:
+            parts.append((
+                "SELECT c.id, 'name and address' FROM cases c JOIN subjects s ON s.id = c.subject_id"
+                " WHERE s.postal_key = ?",
+                [postal],
+            ))  # fmt: skip
         if excluding is not None:
-            sql += " AND c.id != ?"
-            params.append(excluding)
-        ids = [row[0] for row in self._db.execute(sql, params)]
-        found = self.summaries(ids)
-        return sorted(found.values(), key=lambda s: (s.received_date, s.reference), reverse=True)
+            parts.append((
+                "SELECT c.id, 'the subject the DPO linked' FROM cases c"
+                " WHERE c.subject_id = (SELECT subject_id FROM cases WHERE id = ?)",
+                [excluding],
+            ))  # fmt: skip
+        return self._earlier(parts, before, excluding)
+
+    def same_name(
+        self, subject: SubjectDetails, *, before: datetime | None = None, excluding: int | None = None
+    ) -> list[EarlierCase]:
+        """Cases whose subject has the same name (ignoring case and punctuation): a hint for the DPO to look
+        at, never a match, since two people share a name."""
+        key = name_key(subject.name)
+        if not key:
+            return []
+        sql = "SELECT c.id, 'name' FROM cases c JOIN subjects s ON s.id = c.subject_id WHERE s.name_key = ?"
+        return self._earlier([(sql, [key])], before, excluding)
+
+    def _earlier(
+        self, parts: Sequence[tuple[str, list[Any]]], before: datetime | None, excluding: int | None
+    ) -> list[EarlierCase]:
+        selects, params = [], []
+        for sql, part_params in parts:
+            params.extend(part_params)
+            if before is not None:
+                sql += " AND c.received_at < ?"
+                params.append(utc_text(before))
+            if excluding is not None:
+                sql += " AND c.id != ?"
+                params.append(excluding)
+            selects.append(sql)
+        if not selects:
+            return []
+        matched: dict[int, list[str]] = {}
+        for case_id, what in self._db.execute(" UNION ALL ".join(selects), params):
+            if what not in matched.setdefault(case_id, []):
+                matched[case_id].append(what)
+        found = self.summaries(list(matched))
+        return sorted(
+            (EarlierCase(summary, ", ".join(matched[case_id])) for case_id, summary in found.items()),
+            key=lambda e: (e.summary.received_date, e.summary.reference),
+            reverse=True,
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 

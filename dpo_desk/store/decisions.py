@@ -25,7 +25,7 @@ class Decisions:
     def repeat_warning(self, case_id: int) -> str:
         """Names the subject's requests of the 12 months before this one (fees and refusals weigh them)."""
         case = self.cases.get_by_id(case_id)
-        earlier = [(s.reference, s.received_date) for s in self.cases.earlier_cases(case)]
+        earlier = [(e.summary.reference, e.summary.received_date) for e in self.cases.earlier_cases(case)]
         return repeat_warning(earlier, case.received_date)
 
     def fee(self, case_id: int) -> FeeDecision | None:
@@ -56,7 +56,7 @@ class Decisions:
             if self.fee(case_id) is not None:
                 raise RefusedError("the case already has a fee decision; record the subject's answer instead")
             validate_fee(decision, received=case.received_date, today=now.astimezone().date())
-            known = {s.reference for s in self.cases.earlier_cases(case)}
+            known = {e.summary.reference for e in self.cases.earlier_cases(case)}
             unknown = [ref for ref in decision.earlier_cases if ref not in known]
             if unknown:
                 raise RefusedError(f"earlier_cases: {', '.join(unknown)} are not earlier cases of this subject")

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future, subject_details
-from dpo_desk.core.models import CaseSummary, Channel, NewCase, Right
+from dpo_desk.core.models import Channel, EarlierCase, NewCase, Right, SubjectDetails
 from dpo_desk.files import partial_path, publish
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
@@ -36,9 +36,11 @@ class MailStore:
         )
         return [row[0] for row in rows]
 
-    def same_sender(self, mail: ParsedMail) -> list[CaseSummary]:
+    def same_sender(self, mail: ParsedMail) -> list[EarlierCase]:
         """Cases of a subject with the sender's address: offered for linking, never linked on their own."""
-        return self.cases.cases_from_emails([mail.sender_address]) if mail.sender_address else []
+        if not mail.sender_address:
+            return []
+        return self.cases.matching(SubjectDetails(mail.sender_name, emails=(mail.sender_address,)), "")
 
     def add_case(
         self,

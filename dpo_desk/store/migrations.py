@@ -7,6 +7,7 @@ from importlib.resources import files
 
 from sqlite_utils import Database, Migrations
 
+from dpo_desk.core.identifiers import name_key, phone_key_or_none, postal_key
 from dpo_desk.store.seed import fill_published_contacts, seed_register
 
 migrations = Migrations("dpo_desk")
@@ -81,3 +82,24 @@ def published_contacts(db: Database) -> None:
     processors' published documents (data/processors.json), without overwriting what the DPO entered."""
     _run(db, "schema_0011.sql")
     fill_published_contacts(db, datetime.now(UTC))
+
+
+@migrations(name="0012_identifiers_and_age")
+def identifiers_and_age(db: Database) -> None:
+    """Keys to find a person's earlier cases by phone and by name with address; a subject's age; phones on
+    the suppression list. Keys of the subjects already stored are computed here."""
+    _run(db, "schema_0012.sql")
+    for subject_id, name, address in db.execute("SELECT id, name, address FROM subjects").fetchall():
+        db.execute(
+            "UPDATE subjects SET name_key = ?, postal_key = ? WHERE id = ?",
+            (name_key(name), postal_key(name, address), subject_id),
+        )
+    # A number typed without its country code belongs to the country of the entity that received the case.
+    phones = db.execute(
+        "SELECT sp.rowid, sp.phone, coalesce((SELECT e.country FROM cases c JOIN entities e ON e.id = c.entity_id"
+        " WHERE c.subject_id = sp.subject_id ORDER BY c.id LIMIT 1), '') FROM subject_phones sp"
+    ).fetchall()
+    for rowid, phone, country in phones:
+        db.execute(
+            "UPDATE subject_phones SET phone_key = ? WHERE rowid = ?", (phone_key_or_none(phone, country), rowid)
+        )

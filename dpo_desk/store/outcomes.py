@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dpo_desk.core import suppression
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
-from dpo_desk.core.models import Right
+from dpo_desk.core.models import Case, Right
 from dpo_desk.core.outcomes import check_outcome
-from dpo_desk.core.outcomes import suppression_hash as hash_for_suppression
 from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
+from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.db import write_transaction
 
@@ -30,35 +31,70 @@ class Outcomes:
         return {row["kind"]: json.loads(row["details"]) for row in rows}
 
     def record_outcome(self, case_id: int, kind: str, details: dict[str, Any], *, actor: str, now: datetime) -> None:
-        """Record (or correct) what was done for one right; a direct-marketing objection suppresses the e-mails."""
+        """Record (or correct) what was done for one right; a direct-marketing objection puts the subject's
+        e-mails and phones on the suppression list."""
         with write_transaction(self._db):
             case = self.cases.get_by_id(case_id)
             clean = check_outcome(kind, details, case.rights)
+            if kind == Right.OBJECTION and clean.get("direct_marketing"):
+                clean["suppressed"] = self._suppress(case, now)  # what the objection letter may say is kept
             self._db.execute(
                 "INSERT OR REPLACE INTO outcomes (case_id, kind, details, recorded_by, recorded_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (case_id, kind, json.dumps(clean, ensure_ascii=False), actor, utc_text(now)),
             )
-            if kind == Right.OBJECTION and clean.get("direct_marketing"):
-                for email in case.subject.emails:
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO suppression (email_hash, added_on) VALUES (?, ?)",
-                        (self.suppression_hash(email), now.date().isoformat()),
-                    )
             self.cases.record_event(case_id, now, actor, "outcome", kind)
 
-    def suppression_hash(self, email: str) -> str:
-        return hash_for_suppression(email, self._salt())
+    # --- the suppression list ---------------------------------------------------------------
 
-    def is_suppressed(self, email: str) -> bool:
-        found = self._db.execute("SELECT 1 FROM suppression WHERE email_hash = ?", (self.suppression_hash(email),))
-        return found.fetchone() is not None
+    def _suppress(self, case: Case, now: datetime) -> list[str]:
+        """Put the subject's e-mails and phones on the list; returns the kinds put there."""
+        salt = self._salt()
+        found = suppression.identifiers(case.subject, case.entity.country)
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO suppression (identifier_hash, kind, added_on) VALUES (?, ?, ?)",
+            [(suppression.hash_of(key, salt), kind, now.date().isoformat()) for kind, key in found],
+        )
+        return sorted({kind for kind, _ in found})
+
+    def suppressed(self, identifier: str, country: str = "") -> suppression.Entry | None:
+        """The entry of an e-mail or phone on the suppression list, or None; ``country`` reads a phone typed
+        without its country code."""
+        _, key = suppression.identifier(identifier, country)
+        salt = self._stored_salt()
+        if salt is None:
+            return None
+        row = self._db.execute(
+            "SELECT kind, identifier_hash, added_on FROM suppression WHERE identifier_hash = ?",
+            (suppression.hash_of(key, salt),),
+        ).fetchone()
+        return suppression.Entry(*row) if row is not None else None
+
+    def suppression_list(self) -> tuple[str, list[suppression.Entry]]:
+        """The salt and every entry, for a marketing tool to check its own list."""
+        salt = self._stored_salt() or ""
+        rows = self._db.execute(
+            "SELECT kind, identifier_hash, added_on FROM suppression ORDER BY added_on, identifier_hash"
+        )
+        return salt, [suppression.Entry(*row) for row in rows]
+
+    def suppression_exported(self, entries: int, file_name: str, *, actor: str, now: datetime) -> None:
+        """Audited, because whoever holds the exported salt can test identifiers against the list."""
+        with write_transaction(self._db):
+            audit.record(
+                self._db, actor=actor, action="suppression-exported", entity="suppression", entity_id="",
+                details={"entries": entries, "file": file_name}, now=now,
+            )  # fmt: skip
+
+    def _stored_salt(self) -> str | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = 'suppression_salt'").fetchone()
+        return str(row[0]) if row is not None else None
 
     def _salt(self) -> str:
         """One random salt per store, so a leaked list cannot be matched against a dictionary of e-mails."""
-        row = self._db.execute("SELECT value FROM settings WHERE key = 'suppression_salt'").fetchone()
-        if row is not None:
-            return str(row[0])
+        salt = self._stored_salt()
+        if salt is not None:
+            return salt
         salt = secrets.token_hex(16)
         self._db.execute("INSERT INTO settings (key, value) VALUES ('suppression_salt', ?)", (salt,))
         return salt

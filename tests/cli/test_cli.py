@@ -105,7 +105,7 @@ def test_add_list_and_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert shown["entity"] == "Altoros Finland Oy"
     assert shown["received"] == "2026-05-19T10:00:00+03:00"
     assert shown["rights"] == ["access", "portability"]
-    assert shown["subject"] == CASE["subject"]
+    assert shown["subject"] == {**CASE["subject"], "birth_date": None, "child": False}
     assert shown["due"] == "2026-06-22"  # 19 June is Midsummer Eve in Finland
     assert shown["history"][0]["to"] == "received"
 

@@ -104,7 +104,7 @@ def test_without_a_guess_the_dpo_must_choose_the_entity(qtbot: QtBot, desk: Desk
     from dpo_desk.mail.parse import read_mail
 
     draft = draft_from(read_mail(MAIL / "12-fi-apple.eml"), desk.register.entities())
-    dialog = NewCaseDialog(desk.register.entities(), lambda: NOW_TEST, lambda emails: [])
+    dialog = NewCaseDialog(desk.register.entities(), lambda: NOW_TEST, lambda subject, country: ([], []))
     qtbot.addWidget(dialog)
     dialog.prefill(draft, [], [])
     assert dialog.entity.currentText() == "Choose the receiving entity…"

@@ -1,7 +1,7 @@
 """The main window driven through real widgets, offscreen: create a case, find it, filter, look at it."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ def test_empty_store_says_how_to_begin(window: MainWindow) -> None:
 
 
 def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepository) -> None:
-    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: [])
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
@@ -47,7 +47,9 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
     qtbot.keyClicks(dialog.name, "Kari Nordmann")
     assert dialog.problem.text() == "Contact: give an e-mail, a phone or a postal address, so the answer can reach them"
     qtbot.keyClicks(dialog.emails, "kari@")
-    assert dialog.problem.text() == "E-mails: 'kari@' is not an e-mail address"
+    assert (
+        dialog.problem.text() == "E-mails: 'kari@' is not an e-mail address: there must be something after the @-sign"
+    )
     qtbot.keyClicks(dialog.emails, "example.no")
     assert dialog.problem.text().startswith("Rights:")
     dialog.rights[Right.ACCESS].setChecked(True)
@@ -58,18 +60,48 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
     assert value.received.tzinfo is not None
 
 
-def test_new_case_dialog_warns_of_earlier_cases(qtbot: QtBot, repo: CaseRepository) -> None:
+def test_new_case_dialog_takes_a_birth_date_and_reads_phones_by_the_entitys_country(
+    qtbot: QtBot, repo: CaseRepository
+) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    fill_dialog(qtbot, dialog)
+    qtbot.keyClicks(dialog.phones, "12")
+    assert dialog.problem.text().startswith("Phones: '12' is not a phone number; give it with its country code")
+    dialog.phones.clear()
+    qtbot.keyClicks(dialog.phones, "912 34 567")  # a Norwegian mobile, typed without +47
+    assert dialog.problem.text() == ""
+    qtbot.keyClicks(dialog.birth_date, "2014-02-30")
+    assert dialog.problem.text() == "Birth date: '2014-02-30' is not a date YYYY-MM-DD"
+    dialog.birth_date.clear()
+    qtbot.keyClicks(dialog.birth_date, "2014-02-28")
+    dialog.child.setChecked(True)
+    value = dialog.value()
+    assert value is not None and value.subject.birth_date == date(2014, 2, 28) and value.subject.child
+
+
+def test_new_case_dialog_warns_of_earlier_cases(qtbot: QtBot, repo: CaseRepository, desk: Desk) -> None:
     repo.add(new_case(emails=("kari@example.no",), received=datetime(2026, 2, 1, tzinfo=UTC)), actor="d", now=NOW)
-    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: repo.cases_from_emails(emails))
+    repo.add(
+        new_case(name="Per Hansen", emails=(), phones=("+4791234567",), received=datetime(2026, 3, 1, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, desk.earlier_of)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.emails, "KARI@example.no")
-    dialog.emails.editingFinished.emit()
-    assert "DSR-2026-0001 (1 Feb 2026, received)" in dialog.earlier.text()
-    assert dialog.earlier.text().startswith("⚠ Repeat request: the subject made a request within the last 12 months")
+    assert "DSR-2026-0001 (1 Feb 2026, received; by e-mail kari@example.no)" in dialog.earlier.text()
+    assert dialog.earlier.text().startswith("⚠ Repeat request: one within the last 12 months. Earlier cases")
+    dialog.emails.clear()
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Norge AS"))
+    qtbot.keyClicks(dialog.phones, "912 34 567")  # no country code: read as the entity's (Norway)
+    assert "DSR-2026-0002 (1 Mar 2026, received; by phone +4791234567)" in dialog.earlier.text()
+    qtbot.keyClicks(dialog.name, "Ola Nordmann")
+    assert "Same name only, check before relying on it: DSR-2026-0001" in dialog.earlier.text()
 
 
 def test_received_time_is_local_to_the_entity(qtbot: QtBot, repo: CaseRepository) -> None:
-    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda emails: [])
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
     qtbot.addWidget(dialog)
     dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
     assert "Europe/Helsinki" in dialog.zone_hint.text()

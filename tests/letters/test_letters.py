@@ -23,7 +23,7 @@ from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
 from dpo_desk.core.recipients import NoticeState
 from dpo_desk.core.refusal import Refusal, RefusalGround
-from dpo_desk.core.settings import FEE_PAYMENT, LETTER_PAPER, PROTECT_ALL_LETTERS
+from dpo_desk.core.settings import CONSENT_AGE_NO, FEE_PAYMENT, LETTER_PAPER, PROTECT_ALL_LETTERS
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.protect import password_bits
@@ -120,6 +120,8 @@ def full_case(desk: Desk, letters: LetterStore) -> int:
         "objection": {"direct_marketing": True, "done_on": done},
         "consent-withdrawal": {"consents": ["Newsletter"], "done_on": done},
         "portability": {"conditions_met": True, "done_on": done},
+        "child-deletion": {"age_basis": "under 13, the age of digital consent in Norway; born 2014-02-01",
+                           "systems": ["CRM"], "done_on": done},
     }.items():  # fmt: skip
         outcomes.record_outcome(case_id, kind, details, actor="dpo", now=NOW)
     outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
@@ -160,6 +162,53 @@ def test_every_kind_renders_from_its_record(desk: Desk, full_case: int, tmp_path
     assert made.record.dated_on == TODAY
     # No drafting notes, no placeholders: '§' only in citations of law, which these letters do not make.
     assert "§" not in text and "(no address" not in text and "enclosed" not in text.lower()
+
+
+def test_a_childs_deletion_is_confirmed_with_the_age_that_applied(desk: Desk, tmp_path: Path) -> None:
+    fourteen = RECEIVED.date().replace(year=RECEIVED.year - 14) + timedelta(days=1)
+    case_id = desk.cases.add(
+        new_case(received=RECEIVED, rights=(Right.ERASURE,), birth_date=fourteen),
+        actor="dpo",
+        now=NOW,
+    )
+    assert desk.state(case_id).child is None  # 13 or older: not a child in Norway, until the age is raised
+    desk.save_settings({CONSENT_AGE_NO: 14})
+    assert "record the child-deletion outcome first" in desk.letters.why_not(case_id, LetterKind.CHILD_DELETION_DONE)
+    child = desk.state(case_id).child
+    assert child is not None
+    details = {"age_basis": child.describe(), "systems": ["CRM", "Newsletter"], "done_on": day(1).isoformat()}
+    desk.outcomes.record_outcome(case_id, "child-deletion", details, actor="dpo", now=NOW)
+    made = desk.letters.generate(
+        case_id, LetterKind.CHILD_DELETION_DONE, tmp_path / "c.pdf", render, actor="d", now=NOW
+    )
+    text = " ".join(read(made.record.file, made.password).split())
+    assert "from: CRM, Newsletter" in text
+    assert "under 14, the age of digital consent in Norway; born" in text
+    assert "13 when the request arrived" in text
+
+
+@pytest.mark.parametrize(
+    ("emails", "phones", "address", "trace"),
+    [
+        (("stop@example.com",), ("+48 601 234 567",), "", "a coded trace of your e-mail address and phone number"),
+        ((), ("+48 601 234 567",), "", "a coded trace of your phone number"),
+        ((), (), "ul. Prosta 1\n00-001 Warszawa", None),  # nothing was put on the list: no trace is claimed
+    ],
+)
+def test_an_objection_letter_claims_only_the_trace_kept(
+    desk: Desk, tmp_path: Path, emails: tuple[str, ...], phones: tuple[str, ...], address: str, trace: str | None
+) -> None:
+    case_id = desk.cases.add(
+        new_case(received=RECEIVED, rights=(Right.OBJECTION,), emails=emails, phones=phones, address=address),
+        actor="dpo",
+        now=NOW,
+    )  # fmt: skip
+    details = {"direct_marketing": True, "done_on": day(1).isoformat()}
+    desk.outcomes.record_outcome(case_id, "objection", details, actor="dpo", now=NOW)
+    made = desk.letters.generate(case_id, LetterKind.OBJECTION_DONE, tmp_path / "o.pdf", render, actor="d", now=NOW)
+    text = " ".join(read(made.record.file, made.password).split())
+    assert "we no longer use your data for that purpose" in text
+    assert (trace in text) if trace else ("coded trace" not in text)
 
 
 def test_a_refused_case_has_no_art_19_notice_and_a_notice_says_what_was_done(

@@ -131,7 +131,7 @@ def test_a_known_sender_is_offered_never_linked(desk: Desk, db: Database) -> Non
     first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
     first_id, _ = mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
     forged = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
-    assert [s.id for s in mails.same_sender(forged.mail)] == [first_id]
+    assert [e.summary.id for e in mails.same_sender(forged.mail)] == [first_id]
     second_id, _ = mails.add_case(forged, entity_name="Altoros Norge AS", rights=forged.rights, actor="d", now=NOW)
     subjects = {row[0] for row in db.execute("SELECT subject_id FROM cases")}
     assert len(subjects) == 2  # not linked on its own

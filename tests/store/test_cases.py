@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
-from dpo_desk.core.models import CaseQuery, Right, Status
+from dpo_desk.core.models import CaseQuery, Channel, Right, Status, SubjectDetails
 from dpo_desk.core.settings import DUE_SOON_DAYS, RULES, TARGET_DAYS
 from dpo_desk.store.cases import CaseRepository, search_expression
 from tests.conftest import NOW, new_case
@@ -170,7 +170,7 @@ def test_earlier_cases_match_the_email_ignoring_case(repo: CaseRepository) -> No
         new_case(emails=("Ola@Example.com",), received=datetime(2026, 1, 5, tzinfo=UTC)), actor="d", now=NOW
     )
     repo.add(
-        new_case(emails=("someone@example.com",), received=datetime(2026, 2, 5, tzinfo=UTC)),
+        new_case(name="Kari Nordmann", emails=("someone@example.com",), received=datetime(2026, 2, 5, tzinfo=UTC)),
         actor="d",
         now=NOW,
     )
@@ -178,9 +178,57 @@ def test_earlier_cases_match_the_email_ignoring_case(repo: CaseRepository) -> No
         new_case(emails=("ola@example.COM",), received=datetime(2026, 3, 5, tzinfo=UTC)), actor="d", now=NOW
     )
     earlier = repo.earlier_cases(repo.get_by_id(latest))
-    assert [s.id for s in earlier] == [first]
+    assert [(e.summary.id, e.matched_by) for e in earlier] == [(first, "e-mail ola@example.com, name and address")]
     assert repo.earlier_cases(repo.get_by_id(first)) == []
-    assert [s.id for s in repo.cases_from_emails(["OLA@example.com"])] == [latest, first]
+    found = repo.matching(SubjectDetails("Someone", emails=("OLA@example.com",)), "NO")
+    assert [e.summary.id for e in found] == [latest, first]
+
+
+def test_a_letter_or_a_call_from_the_same_person_is_a_repeat(repo: CaseRepository) -> None:
+    """Before, only the e-mail matched: the same person writing by post, or calling, was missed."""
+    by_mail = repo.add(
+        new_case(emails=("ola@example.com",), phones=("912 34 567",), received=datetime(2026, 1, 5, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )
+    by_letter = repo.add(
+        new_case(emails=(), address="TESTVEIEN 1, 0150 oslo", channel=Channel.LETTER,
+                 received=datetime(2026, 2, 5, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )  # fmt: skip
+    by_phone = repo.add(
+        new_case(name="O. Nordmann", emails=(), address="", phones=("+47 91 23 45 67",), channel=Channel.PHONE,
+                 received=datetime(2026, 3, 5, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )  # fmt: skip
+    assert [(e.summary.id, e.matched_by) for e in repo.earlier_cases(repo.get_by_id(by_letter))] == [
+        (by_mail, "name and address")
+    ]
+    assert [(e.summary.id, e.matched_by) for e in repo.earlier_cases(repo.get_by_id(by_phone))] == [
+        (by_mail, "phone +4791234567")
+    ]
+
+
+def test_a_name_alone_is_a_hint_never_a_match(repo: CaseRepository) -> None:
+    other = repo.add(
+        new_case(emails=("someone.else@example.com",), address="Storgata 9\n5003 Bergen",
+                 received=datetime(2026, 1, 5, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )  # fmt: skip
+    latest = repo.add(new_case(), actor="d", now=NOW)
+    assert repo.earlier_cases(repo.get_by_id(latest)) == []
+    case = repo.get_by_id(latest)
+    hints = repo.same_name(case.subject, before=case.received_at, excluding=case.id)
+    assert [(e.summary.id, e.matched_by) for e in hints] == [(other, "name")]
+
+
+def test_a_phone_that_cannot_be_read_is_refused_naming_the_field(repo: CaseRepository) -> None:
+    with pytest.raises(InputError, match=r"subject.phones: '12' is not a phone number"):
+        repo.add(new_case(phones=("12",)), actor="d", now=NOW)
+    assert repo.count() == 0
 
 
 def test_changing_the_rules_recomputes_stored_due_dates(repo: CaseRepository, desk: Desk) -> None:

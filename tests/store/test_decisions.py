@@ -15,6 +15,7 @@ from dpo_desk.core.models import Right, Status
 from dpo_desk.core.recipients import NoticeState
 from dpo_desk.core.refusal import Refusal, RefusalGround
 from dpo_desk.core.settings import RULES
+from dpo_desk.core.suppression import hash_of
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.outcomes import Outcomes
 from tests.conftest import new_case
@@ -117,11 +118,31 @@ def test_direct_marketing_objection_keeps_only_a_salted_hash(outcomes: Outcomes,
     outcomes.record_outcome(
         case_id, "objection", {"direct_marketing": True, "done_on": "2026-06-01"}, actor="dpo", now=NOW
     )
-    assert outcomes.is_suppressed("stop.mail@example.com")
-    assert not outcomes.is_suppressed("other@example.com")
+    entry = outcomes.suppressed(" stop.mail@EXAMPLE.com")
+    assert entry is not None and (entry.kind, entry.added_on) == ("email", NOW.date().isoformat())
+    assert outcomes.suppressed("other@example.com") is None
     rows = list(db.query("SELECT * FROM suppression"))
-    assert len(rows) == 1 and set(rows[0]) == {"email_hash", "added_on"}
-    assert "example" not in rows[0]["email_hash"] and len(rows[0]["email_hash"]) == 64
+    assert len(rows) == 1 and set(rows[0]) == {"identifier_hash", "kind", "added_on"}
+    assert "example" not in rows[0]["identifier_hash"] and len(rows[0]["identifier_hash"]) == 64
+    assert outcomes.outcomes(case_id)["objection"]["suppressed"] == ["email"]
+
+
+def test_an_objector_who_called_is_suppressed_by_phone(outcomes: Outcomes, db: Database) -> None:
+    """Before, only e-mails went on the list: a subject with no e-mail was not suppressed at all."""
+    case_id = outcomes.cases.add(
+        new_case(emails=(), phones=("912 34 567",), rights=(Right.OBJECTION,)), actor="d", now=NOW
+    )
+    outcomes.record_outcome(
+        case_id, "objection", {"direct_marketing": True, "done_on": "2026-06-01"}, actor="dpo", now=NOW
+    )
+    entry = outcomes.suppressed("+47 91 23 45 67")
+    assert entry is not None and entry.kind == "phone"
+    assert outcomes.suppressed("91234567", "NO") == entry  # typed without the code: read as Norwegian
+    assert outcomes.suppressed("91234567", "PL") is None  # the same digits in Poland are someone else
+    with pytest.raises(InputError, match="identifier: 'x' is not a phone number"):
+        outcomes.suppressed("x")
+    salt, entries = outcomes.suppression_list()
+    assert entries == [entry] and entry.sha256 == hash_of("+4791234567", salt) and len(salt) == 32
 
 
 def test_recipients_are_proposed_notified_and_block_closing(outcomes: Outcomes) -> None:

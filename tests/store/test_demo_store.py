@@ -35,7 +35,7 @@ def test_demo_cases_are_coherent(tmp_path: Path) -> None:
         for case in cases:
             fee = decisions.fee(case.id)
             if fee is not None:
-                assert set(fee.earlier_cases) <= {s.reference for s in workflow.cases.earlier_cases(case)}
+                assert set(fee.earlier_cases) <= {e.summary.reference for e in workflow.cases.earlier_cases(case)}
                 assert fee.earlier_cases, case.reference  # a fee only where a repeat gives it a basis
             if case.status is Status.REFUSED:
                 assert decisions.refusal(case.id) is not None
