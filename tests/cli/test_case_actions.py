@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 
 from dpo_desk.cli import main
+from dpo_desk.store.audit import AuditLog
+from dpo_desk.store.db import open_store
+from dpo_desk.store.keys import read_key_file, unwrap
+from tests.conftest import TEST_PASSPHRASE
 
 RECEIVED = (datetime.now(UTC) - timedelta(days=10)).replace(microsecond=0)
 DAY = RECEIVED.date()
@@ -125,6 +129,12 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
     history = capsys.readouterr().out
     assert "None" not in history and f"recipients-told  on {on(8)}" in history  # each step by its name
     assert "in-progress → response-ready" in history
+    # The history and the audit tell the same story, step for step, and the status is where both end.
+    key = unwrap(read_key_file(Path(store)), TEST_PASSPHRASE)
+    with open_store(Path(store), key, create=False) as db:
+        audited = [entry.action for entry in AuditLog(db).of_case(1)]
+    assert audited == [event["action"] for event in shown["history"]]
+    assert [event["to"] for event in shown["history"] if event["to"]][-1] == shown["status"]
 
 
 @pytest.mark.parametrize(
