@@ -6,10 +6,33 @@ import os
 import time
 from pathlib import Path
 
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has no symlinks to follow by accident here
+
+
+# ".part.final": where earlier versions encrypted a letter, beside its plain partial on disk.
+PARTIAL_ENDINGS = (".part", ".part.final")
+
 
 def partial_path(target: Path) -> Path:
     """Where ``target`` is written first: hidden, so a crash never leaves a half file that looks finished."""
     return target.with_name(f".{target.name}.part")
+
+
+def create_private(path: Path) -> None:
+    """An empty file readable by its owner only from its first moment (0600, whatever the umask), never
+    through a symlink left at its name; for writers that open the file themselves, such as SQLite."""
+    path.unlink(missing_ok=True)  # a leftover of a crash: its content is replaced anyway
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600))
+
+
+def write_private(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` whole or not at all, readable by its owner only from the first byte:
+    the bytes go to a hidden partial created 0600, which takes the name only once it is durable."""
+    partial = partial_path(target)
+    create_private(partial)
+    with partial.open("r+b") as handle:
+        handle.write(data)
+    return publish(partial, target)
 
 
 def publish(partial: Path, target: Path) -> Path:
@@ -37,7 +60,7 @@ def remove_stale_partials(folder: Path, pattern: str, *, older_than_seconds: flo
         path
         for path in folder.glob(pattern)
         if path.name.startswith(".")
-        and path.name.endswith(".part")
+        and path.name.endswith(PARTIAL_ENDINGS)
         and path.is_file()
         and not path.is_symlink()
         and path.stat().st_mtime < cutoff

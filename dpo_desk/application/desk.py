@@ -20,7 +20,7 @@ from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import RULES, Setting, consent_age_setting
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
@@ -163,14 +163,11 @@ class Desk:
             raise InputError(f"format: {fmt!r}; choose {' or '.join(suppression.FORMATS)}")
         now = self.now()
         salt, entries = self.outcomes.suppression_list()
-        partial = partial_path(target)
+        text = suppression.export_text(fmt, salt, entries, now.strftime("%Y-%m-%dT%H:%M:%SZ"))
         try:
-            partial.write_text(
-                suppression.export_text(fmt, salt, entries, now.strftime("%Y-%m-%dT%H:%M:%SZ")), encoding="utf-8"
-            )
+            write_private(target, text.encode("utf-8"))
         except OSError as error:
             raise InputError(f"{target}: cannot write the suppression list ({error.strerror})") from None
-        publish(partial, target)
         self.outcomes.suppression_exported(len(entries), target.name, actor=self.actor, now=now)
         return len(entries)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -50,7 +50,7 @@ from PySide6.QtGui import (
     QTextFrameFormat,
 )
 
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Box, Document, FirstPage, Frame
 
@@ -79,12 +79,13 @@ def load_shipped_fonts() -> tuple[str, ...]:
     return tuple(dict.fromkeys(families))
 
 
-def render(document: Document, target: Path) -> int:
-    """The renderer the letter store takes (see dpo_desk.store.letters.Renderer): the number of pages."""
-    return write_pdf(document, target)
+def render(document: Document) -> bytes:
+    """The renderer the letter store takes (see dpo_desk.store.letters.Renderer): the PDF, in memory, so
+    that a letter to be encrypted never reaches a disk in plain."""
+    return pdf_bytes(document)[0]
 
 
-def headless_renderer() -> Callable[[Document, Path], int]:
+def headless_renderer() -> Callable[[Document], bytes]:
     """For the command line: a Qt application that never opens a window, then :func:`render`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if QGuiApplication.instance() is None:
@@ -95,16 +96,25 @@ def headless_renderer() -> Callable[[Document, Path], int]:
 _APPLICATIONS: list[QGuiApplication] = []  # keeps the command line's application alive until exit
 
 
-def write_pdf(document: Document, target: Path) -> int:
-    """Render ``document`` to ``target``; returns the number of pages. A partial file never takes the name."""
-    partial = partial_path(target)
-    writer = QPdfWriter(str(partial))
+def pdf_bytes(document: Document) -> tuple[bytes, int]:
+    """``document`` as a PDF in memory, and its number of pages."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION)
     writer.setTitle(document.title)
     writer.setCreator(document.author or "DPO Desk")
     pages = paint(document, writer)
-    del writer  # closes the file
-    publish(partial, target)
+    del writer  # ends the PDF
+    buffer.close()
+    return bytes(buffer.data().data()), pages
+
+
+def write_pdf(document: Document, target: Path) -> int:
+    """Render ``document`` to ``target``, whole or not at all and readable by its owner only; returns the
+    number of pages."""
+    data, pages = pdf_bytes(document)
+    write_private(target, data)
     return pages
 
 

@@ -6,9 +6,9 @@ password is random and thrown away. Never log a pikepdf encryption object: its r
 
 from __future__ import annotations
 
+import io
 import math
 import secrets
-from pathlib import Path
 
 import pikepdf
 
@@ -27,10 +27,11 @@ def password_bits() -> float:
     return GROUPS * GROUP_SIZE * math.log2(len(ALPHABET))
 
 
-def finish(path: Path, *, title: str, author: str, subject: str, password: str | None) -> None:
-    """Set the metadata and, with a password, encrypt with AES-256 (R=6); rewritten whole, no update history."""
-    rewritten = path.with_name(path.name + ".final")
-    with pikepdf.open(path) as pdf:
+def finish(pdf_data: bytes, *, title: str, author: str, subject: str, password: str | None) -> bytes:
+    """The PDF with its metadata and, with a password, encrypted with AES-256 (R=6); rewritten whole, with no
+    update history. In memory: the plain PDF of a protected letter never touches a disk."""
+    rewritten = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
         pdf.docinfo["/Title"] = title
         pdf.docinfo["/Author"] = author
         pdf.docinfo["/Subject"] = subject
@@ -44,4 +45,4 @@ def finish(path: Path, *, title: str, author: str, subject: str, password: str |
             else False
         )
         pdf.save(rewritten, encryption=encryption)
-    rewritten.replace(path)
+    return rewritten.getvalue()

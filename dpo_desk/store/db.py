@@ -12,7 +12,7 @@ from dpo_desk.store.driver import is_unencrypted, sqlite
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
-from dpo_desk.files import make_private, partial_path, publish
+from dpo_desk.files import create_private, make_private, partial_path, publish
 from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
 
@@ -121,7 +121,7 @@ def export_encrypted(plain_path: Path, target: Path, key: bytes) -> Path:
     ``sqlcipher_export``), published whole. The plain store is left in rollback-journal mode, so that no
     ``-wal`` of it is left beside the path for SQLite to apply to the encrypted file that replaces it."""
     partial = partial_path(target)
-    partial.unlink(missing_ok=True)
+    create_private(partial)
     with contextlib.closing(_connect(str(plain_path), None)) as plain:
         plain.execute("PRAGMA journal_mode = DELETE")
         plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(partial),))
@@ -189,7 +189,7 @@ def copy_database(source: sqlite.Connection, target: Path, key: bytes | None) ->
     file that looks like a backup."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(target)
-    partial.unlink(missing_ok=True)
+    create_private(partial)
     with contextlib.closing(_connect(str(partial), key)) as copy:
         source.backup(copy)
     return publish(partial, target)

@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from dpo_desk import os_keyring
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.passphrase import check_passphrase
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 
 KEY_BYTES = 32
 KEY_FILE_FORMAT = "dpo-desk-store-key"
@@ -126,10 +125,8 @@ def copy_key_file(store_path: Path, target: Path) -> None:
     laptop; it holds nothing that opens the store without the passphrase."""
     source = key_file_path(store_path)
     if source.exists():
-        partial = partial_path(key_file_path(target))
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, partial)
-        publish(partial, key_file_path(target))
+        write_private(key_file_path(target), source.read_bytes())
 
 
 def new_key() -> bytes:
@@ -187,10 +184,8 @@ def read_key_file(store_path: Path) -> KeyFile:
 def write_key_file(store_path: Path, key_file: KeyFile) -> Path:
     """Replace the key file in one rename: after a crash it is the old file or the new, whole."""
     target = key_file_path(store_path)
-    partial = partial_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial.write_text(key_file.to_json(), encoding="utf-8")
-    return publish(partial, target)
+    return write_private(target, key_file.to_json().encode("utf-8"))
 
 
 def create_key(store_path: Path, passphrase: str, *, cost: KdfCost | None = None) -> bytes:

@@ -25,7 +25,7 @@ from dpo_desk.core.models import Case
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.recipients import RecipientNotice
 from dpo_desk.core.settings import FEE_PAYMENT, LETTER_PAPER, PROTECT_ALL_LETTERS
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 from dpo_desk.letters import passwords, protect
 from dpo_desk.letters.authorities import complaint_authority, country_of_address
 from dpo_desk.letters.availability import promised_date, recipient_why_not, why_not
@@ -40,7 +40,7 @@ from dpo_desk.store.processors import ProcessorStore
 from dpo_desk.store.settings import StoreSettings
 
 # Renders a document to a PDF file and returns its page count. The GUI passes its Qt writer.
-Renderer = Callable[[Document, Path], int]
+Renderer = Callable[[Document], bytes]  # the PDF, in memory
 LETTERS_DIR = "letters"  # beside the store, one folder per case reference
 
 
@@ -207,18 +207,16 @@ class LetterStore:
         case = state.case
         day = _checked_date(state, kind, dated, now.astimezone().date())
         document = self._document(state, kind, day, recipient, lang)
-        partial = partial_path(target)
-        render(document, partial)
         password = protect.new_password() if (kind.discloses_data or self._settings.get(PROTECT_ALL_LETTERS)) else None
-        protect.finish(
-            partial,
+        finished = protect.finish(
+            render(document),
             title=f"{document.title} ({case.reference})",
             author=case.entity.name,
             subject=f"{kind.value} {case.reference}",
             password=password,
         )
-        digest = hashlib.sha256(partial.read_bytes()).hexdigest()
-        publish(partial, target)
+        digest = hashlib.sha256(finished).hexdigest()
+        write_private(target, finished)
         with write_transaction(self._db):
             letter_id = self._db.execute(
                 "INSERT INTO letters (case_id, kind, lang, created_by, created_at, dated_on, recipient, sha256,"

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.intake import check_not_future, subject_details
 from dpo_desk.core.models import Channel, EarlierCase, NewCase, Right, SubjectDetails
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
 from dpo_desk.store import audit
@@ -137,14 +137,13 @@ class MailStore:
             raise NotFoundError(f"no quarantined file {quarantine_id}")
         if target.exists():
             raise InputError(f"{target} already exists; choose a new file")
-        partial = partial_path(target)
-        partial.write_bytes(row[0])
+        write_private(target, bytes(row[0]))
         with write_transaction(self._db):
             audit.record(
                 self._db, actor=actor, action="quarantine-saved", entity="quarantine", entity_id=quarantine_id,
-                details={}, now=now,
+                details={"bytes": len(row[0])}, now=now,
             )  # fmt: skip
-        return publish(partial, target)
+        return target
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,4 +143,5 @@ def remove_crash_leftovers(store_path: Path) -> list[Path]:
         *remove_stale_partials(folder, f".{store_path.name}*.part"),
         *remove_stale_partials(folder / BACKUP_DIR_NAME, ".*.part"),
         *remove_stale_partials(folder / LETTERS_DIR, "*/.*.part"),
+        *remove_stale_partials(folder / LETTERS_DIR, "*/.*.part.final"),
     ]

@@ -23,7 +23,7 @@ from dpo_desk.core.processors import (
     to_row,
     without_stale_citations,
 )
-from dpo_desk.files import partial_path, publish
+from dpo_desk.files import write_private
 from dpo_desk.store import audit
 from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
@@ -121,9 +121,7 @@ class ProcessorStore:
     def export(self, fmt: str, target: Path) -> int:
         """Write every sheet to ``target``; a partial file never takes the real name."""
         text = self.export_text(fmt)
-        partial = partial_path(target)
-        partial.write_text(text, encoding="utf-8")
-        publish(partial, target)
+        write_private(target, text.encode("utf-8"))
         return len(self.sheets())
 
     def preview_import(self, path: Path) -> ImportPreview:

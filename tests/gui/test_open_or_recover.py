@@ -103,6 +103,7 @@ def test_half_written_files_a_crash_left_are_removed_at_start_when_old(tmp_path:
     old, young = time.time() - 2 * 3600, time.time() - 60
     planted = {
         tmp_path / "letters" / "DSR-2026-0001" / ".DSR-2026-0001-acknowledgement-1.pdf.part": old,
+        tmp_path / "letters" / "DSR-2026-0001" / ".DSR-2026-0001-access-response-2.pdf.part.final": old,
         tmp_path / "backups" / ".daily-2026-11-28.sqlite.part": old,
         tmp_path / ".store.sqlite.key.part": old,
         tmp_path / "letters" / "DSR-2026-0002" / ".DSR-2026-0002-acknowledgement-1.pdf.part": young,
@@ -114,6 +115,7 @@ def test_half_written_files_a_crash_left_are_removed_at_start_when_old(tmp_path:
         os.utime(path, (mtime, mtime))
     removed = remove_crash_leftovers(store)
     assert sorted(path.name for path in removed) == [
+        ".DSR-2026-0001-access-response-2.pdf.part.final",
         ".DSR-2026-0001-acknowledgement-1.pdf.part",
         ".daily-2026-11-28.sqlite.part",
         ".store.sqlite.key.part",

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 from dpo_desk.core.deadlines import Extension
 from dpo_desk.core.fees import FeeBasis, FeeDecision, cost_item
 from dpo_desk.core.models import Channel, NewCase, Right, SubjectDetails
+from dpo_desk.core.settings import PROTECT_ALL_LETTERS
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import read_mail
@@ -72,6 +73,7 @@ def child(store: Path, letters_dir: Path, seed: int) -> None:
     render = headless_renderer()
     rng = random.Random(seed)
     desk = desk_on(open_store(store, TEST_KEY), store, TEST_KEY)
+    desk.save_settings({PROTECT_ALL_LETTERS: True})  # every letter is a protected one: none may leak in plain
     cases, mails, decisions, letters = desk.cases, desk.mail, desk.decisions, desk.letters
     entities = cases.register.entities()
     mail = read_mail(MAIL_WITH_ATTACHMENTS)
@@ -131,13 +133,15 @@ class Result:
     torn: list[str] = field(default_factory=list)
     broken_rounds: list[str] = field(default_factory=list)
     visible_partials: list[str] = field(default_factory=list)
+    leaked: list[str] = field(default_factory=list)  # files that show a subject's name without a password
+    read_files: dict[str, float] = field(default_factory=dict)  # each file read, by its name and mtime
     hidden_partials: int = 0
     cases_in_store: int = 0
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.torn or self.broken_rounds or self.visible_partials)
+        return not (self.lost or self.torn or self.broken_rounds or self.visible_partials or self.leaked)
 
 
 def complete_lines(output: str) -> list[str]:
@@ -213,6 +217,17 @@ def check_round(
     visible = [p.name for p in letters_dir.iterdir() if not p.name.startswith(".") and p.suffix != ".pdf"]
     result.visible_partials.extend(visible)
     result.hidden_partials = sum(1 for p in letters_dir.iterdir() if p.name.startswith("."))
+    for path in letters_dir.iterdir():  # finished letters and partials alike, each read once
+        mtime = path.stat().st_mtime
+        if result.read_files.get(path.name) != mtime:
+            result.read_files[path.name] = mtime
+            if "Crash " in readable_text(path):
+                result.leaked.append(f"round {round_number}: {path.name}")
+
+
+def readable_text(path: Path) -> str:
+    """What a PDF reader shows without a password; poppler rebuilds a torn file as far as it can."""
+    return subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True).stdout
 
 
 def kept(db: Database, kind: str, item: int, digest: str) -> bool:

@@ -19,7 +19,7 @@ def test_no_acknowledged_item_is_lost_or_torn_after_kill_9(tmp_path: Path) -> No
     result = run(CI_ROUNDS, tmp_path, seed=7)
     assert result.rounds == CI_ROUNDS
     assert sum(result.acked.values()) >= CI_ROUNDS  # each kill waited for a promise, whatever the load
-    assert result.ok, (result.lost, result.torn, result.broken_rounds, result.visible_partials)
+    assert result.ok, (result.lost, result.torn, result.broken_rounds, result.visible_partials, result.leaked)
     assert result.cases_in_store >= result.acked.get("case", 0)
 
 
