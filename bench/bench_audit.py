@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dpo_desk.store import audit
-from dpo_desk.store.db import open_store, write_transaction
+from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import new_key
+from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import verify
 
 ENTRIES = 100_000

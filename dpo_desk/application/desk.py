@@ -27,7 +27,7 @@ from dpo_desk.mail.parse import ParsedMail
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import check_store, open_store, write_transaction
+from dpo_desk.store.db import check_store, open_store
 from dpo_desk.store.decisions import Decisions
 from dpo_desk.store.encryption import forget_unencrypted, record_passphrase_change, unencrypted_leftovers
 from dpo_desk.store.keys import WrongPassphraseError, change_passphrase, key_from_passphrase
@@ -38,6 +38,7 @@ from dpo_desk.store.processors import ImportPreview, ProcessorStore
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import Report, verify
 from dpo_desk.store.workflow import Workflow
 

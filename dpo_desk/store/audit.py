@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError
+from dpo_desk.store.transactions import write_transaction
 
 GENESIS = "0" * 64
 
@@ -47,7 +48,15 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
 def record(
     db: Database, *, actor: str, action: str, entity: str, entity_id: object, details: dict[str, Any], now: datetime
 ) -> None:
-    """Append one entry; call it inside the transaction of the change it records."""
+    """Append one entry, inside the transaction of the change it records; called outside one, it takes the
+    write lock itself, so that no other writer can take the same sequence number in between."""
+    with write_transaction(db):
+        _append(db, actor=actor, action=action, entity=entity, entity_id=entity_id, details=details, now=now)
+
+
+def _append(
+    db: Database, *, actor: str, action: str, entity: str, entity_id: object, details: dict[str, Any], now: datetime
+) -> None:
     head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     entry = {

@@ -71,11 +71,13 @@ def backup(db: Database, store_path: Path, key: bytes, target: Path, *, actor: s
     """Copy the open store to ``target`` (which must not exist), with its key file, and record it in the audit."""
     if target.exists():
         raise BackupError(f"{target} already exists; a backup never overwrites a file")
+    copy_key_file(store_path, target)
+    made = copy_database(db.conn, target, key)
+    # Recorded once it exists, never before: a copy that failed is not in the audit as made.
     audit.record(
         db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": target.name}, now=now
     )
-    copy_key_file(store_path, target)
-    return copy_database(db.conn, target, key)
+    return made
 
 
 def check_backup(path: Path, key: bytes) -> BackupCheck:

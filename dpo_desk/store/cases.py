@@ -42,9 +42,9 @@ from dpo_desk.core.models import (
 from dpo_desk.core.recipients import NOTIFIABLE
 from dpo_desk.core.settings import RULES, TARGET_DAYS, Setting
 from dpo_desk.store import audit
-from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.transactions import write_transaction
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
 

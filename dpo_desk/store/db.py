@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -199,24 +198,3 @@ def open_read_only(path: Path, key: bytes | None, *, immutable: bool = False) ->
     """A bare read-only connection, for checking a backup without changing a byte of it; ``key`` None
     reads an unencrypted file. ``immutable`` only for a file nothing else can be writing to."""
     return _connect(f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", key, uri=True)
-
-
-@contextlib.contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock before its first read (``BEGIN IMMEDIATE``).
-
-    A deferred transaction that reads and then writes after another connection
-    committed fails with "database is locked", whatever busy_timeout says.
-    Nested calls become savepoints of the outer transaction.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.conn.execute("COMMIT")

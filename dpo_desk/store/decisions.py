@@ -14,7 +14,7 @@ from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision, FeeState, repeat
 from dpo_desk.core.models import Status
 from dpo_desk.core.refusal import Refusal, RefusalGround, late_refusal_warning, validate_refusal
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 
 class Decisions:

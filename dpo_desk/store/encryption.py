@@ -22,9 +22,9 @@ from dpo_desk.store.db import (
     is_unencrypted,
     is_unencrypted_store,
     open_read_only,
-    write_transaction,
 )
 from dpo_desk.store.keys import KdfCost, create_key
+from dpo_desk.store.transactions import write_transaction
 
 KEPT_SUFFIX = ".before-encryption"
 OLD_QUARANTINE_DIR = "quarantine"

@@ -35,9 +35,9 @@ from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import PAPERS, Document
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
-from dpo_desk.store.db import write_transaction
 from dpo_desk.store.processors import ProcessorStore
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.transactions import write_transaction
 
 # Renders a document to a PDF file and returns its page count. The GUI passes its Qt writer.
 Renderer = Callable[[Document], bytes]  # the PDF, in memory

@@ -17,7 +17,7 @@ from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 
 class MailStore:

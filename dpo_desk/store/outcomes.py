@@ -16,7 +16,7 @@ from dpo_desk.core.outcomes import check_outcome
 from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 
 class Outcomes:

@@ -25,8 +25,8 @@ from dpo_desk.core.processors import (
 )
 from dpo_desk.files import write_private
 from dpo_desk.store import audit
-from dpo_desk.store.db import write_transaction
 from dpo_desk.store.register import Register
+from dpo_desk.store.transactions import write_transaction
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # checked before parsing: a register is kilobytes, not megabytes
 FORMATS = ("csv", "json")

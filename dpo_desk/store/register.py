@@ -16,7 +16,7 @@ from dpo_desk.core.entities import changed_entity, entity_columns
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
 from dpo_desk.store import audit
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ENTITY_COLUMNS = (

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.store import audit
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 FINAL_STATUSES = ("closed", "refused", "withdrawn")
 ANONYMISED = "(anonymised)"

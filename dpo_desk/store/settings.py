@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from dpo_desk.core.identity import IdentityPolicy
 from dpo_desk.core.settings import ALL, IDENTITY_REQUIRED, IDENTITY_TRUSTED, Setting, check_together, identity_policy
 from dpo_desk.store import audit
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 T = TypeVar("T")
 

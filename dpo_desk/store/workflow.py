@@ -23,8 +23,8 @@ from dpo_desk.core.identity import (
 )
 from dpo_desk.core.models import Status
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
-from dpo_desk.store.db import write_transaction
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.transactions import write_transaction
 
 
 class Workflow:

@@ -10,7 +10,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store.db import write_transaction
+from dpo_desk.store.transactions import write_transaction
 
 CORPUS = sorted((Path(__file__).parents[1] / "data" / "mail").iterdir())
 VARIANTS = 5000

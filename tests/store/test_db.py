@@ -8,8 +8,9 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.store import db as store_db
-from dpo_desk.store.db import StoreError, open_read_only, open_store, write_transaction
+from dpo_desk.store.db import StoreError, open_read_only, open_store
 from dpo_desk.store.migrations import migrations
+from dpo_desk.store.transactions import write_transaction
 from tests.conftest import TEST_KEY
 
 
