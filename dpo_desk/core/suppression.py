@@ -3,12 +3,11 @@ only what is needed to honour the objection, and how a marketing tool checks its
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import asdict, dataclass
 
+from dpo_desk.core.csv_cells import csv_text
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.identifiers import check_email, email_key, phone_key, phone_key_or_none
 from dpo_desk.core.models import SubjectDetails
@@ -70,9 +69,8 @@ def export_text(fmt: str, salt: str, entries: list[Entry], exported_at: str) -> 
         return json.dumps({"suppression_list": document}, ensure_ascii=False, indent=2) + "\n"
     if fmt != "csv":
         raise InputError(f"format: {fmt!r}; choose {' or '.join(FORMATS)}")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     # A CSV has no place for a preamble, so every row carries the salt and the recipe.
-    writer.writerow(["kind", "sha256", "added_on", "salt", "hashed_as"])
-    writer.writerows([entry.kind, entry.sha256, entry.added_on, salt, HASHED_AS] for entry in entries)
-    return out.getvalue()
+    return csv_text(
+        ["kind", "sha256", "added_on", "salt", "hashed_as"],
+        ([entry.kind, entry.sha256, entry.added_on, salt, HASHED_AS] for entry in entries),
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dpo_desk.core.csv_cells import csv_text, unneutralised
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.processors import (
     CITATION_COLUMNS,
@@ -111,12 +112,7 @@ class ProcessorStore:
             return json.dumps({"processors": [to_json(s) for s in sheets]}, ensure_ascii=False, indent=2) + "\n"
         if fmt != "csv":
             raise InputError(f"format: {fmt!r}; choose csv or json")
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        for sheet in sheets:
-            writer.writerow({name: _neutralised(value) for name, value in to_row(sheet).items()})
-        return out.getvalue()
+        return csv_text(list(COLUMNS), ([to_row(sheet)[name] for name in COLUMNS] for sheet in sheets))
 
     def export(self, fmt: str, target: Path) -> int:
         """Write every sheet to ``target``; a partial file never takes the real name."""
@@ -135,7 +131,7 @@ class ProcessorStore:
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise InputError(f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; not read")
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = path.read_bytes().decode("utf-8-sig")  # not read_text: it would turn a CR inside a cell into LF
         except UnicodeDecodeError:
             raise InputError(f"{path}: not UTF-8 text") from None
         return _json_records(text) if text.lstrip().startswith(("{", "[")) else _csv_records(text)
@@ -214,16 +210,5 @@ def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralised(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _unneutralised(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: value[1:] if isinstance(value, str) and value.startswith("'") and value[1:2] in _FORMULA_START else value
-        for key, value in record.items()
-    }
+    return {key: unneutralised(value) if isinstance(value, str) else value for key, value in record.items()}
