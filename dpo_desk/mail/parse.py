@@ -11,6 +11,7 @@ import email
 import hashlib
 import inspect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -185,19 +186,41 @@ def _body(message: EmailMessage) -> tuple[str, str]:
 
 def _attachments(message: EmailMessage) -> tuple[Attachment, ...]:
     found: list[Attachment] = []
-    for part in message.iter_attachments():
+    for part in _attached_parts(message):
         if len(found) >= MAX_ATTACHMENTS:
             break
-        if part.get_content_type() == "message/rfc822":
-            inner = part.get_content()
-            payload = inner.as_bytes() if isinstance(inner, Message) else bytes(inner)
-            name = part.get_filename() or "forwarded message.eml"
-        else:
-            content = part.get_content()
-            payload = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-            name = part.get_filename() or "attachment"
-        found.append(Attachment(_clean(name) or "attachment", payload, part.get_content_type()))
+        default = "forwarded message.eml" if part.get_content_type() == "message/rfc822" else "attachment"
+        found.append(
+            Attachment(_clean(part.get_filename() or default) or "attachment", _payload(part), part.get_content_type())
+        )
     return tuple(found)
+
+
+def _attached_parts(message: EmailMessage) -> Iterator[EmailMessage]:
+    """Every attached leaf: a multipart inside the mail (a nested multipart/mixed, a digest) is a container
+    whose parts are the attachments, not an attachment itself."""
+    for part in message.iter_attachments():
+        yield from _leaves(part)
+
+
+def _leaves(part: EmailMessage) -> Iterator[EmailMessage]:
+    if part.get_content_maintype() == "multipart":
+        for child in part.iter_parts():
+            yield from _leaves(child)  # type: ignore[arg-type]  # the policy makes every part an EmailMessage
+    else:
+        yield part
+
+
+def _payload(part: EmailMessage) -> bytes:
+    """The attachment's bytes; a type the standard library has no reader for ("aplication/pdf") is kept
+    as the raw bytes sent, under the type the mail declares."""
+    try:
+        content = part.get_content()
+    except (KeyError, LookupError, ValueError):
+        return part.get_payload(decode=True) or b""  # type: ignore[return-value]
+    if isinstance(content, Message):
+        return content.as_bytes()
+    return content.encode("utf-8") if isinstance(content, str) else bytes(content)
 
 
 def _defects(message: Message) -> list[str]:

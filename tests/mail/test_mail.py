@@ -193,3 +193,60 @@ def test_a_file_over_the_size_limit_is_quarantined_without_its_content(
     kept = desk.mail.quarantine(source, "huge.eml: larger than the 50 MB limit", actor="dpo", now=NOW)
     row = db.execute("SELECT size, length(content), sha256 FROM quarantine WHERE id = ?", (kept,)).fetchone()
     assert row[0] == MAX_BYTES + 1 and row[1] == 0 and len(row[2]) == 64
+
+
+NESTED = b"""From: Kari Nordmann <kari@example.no>
+To: privacy@altoros.no
+Subject: Innsyn
+Date: Tue, 01 Dec 2026 09:00:00 +0100
+Message-ID: <nested@example.no>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: text/plain; charset=utf-8
+
+Jeg ber om innsyn i mine personopplysninger.
+--outer
+Content-Type: multipart/mixed; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=utf-8
+Content-Disposition: attachment; filename="note.txt"
+
+inner note
+--inner
+Content-Type: aplication/pdf; name="id.pdf"
+Content-Disposition: attachment; filename="id.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQKJSVFT0YK
+--inner--
+--outer
+Content-Type: multipart/digest; boundary="digest"
+
+--digest
+
+From: someone@example.no
+Subject: earlier
+
+the earlier message
+--digest--
+--outer--
+"""
+
+
+def test_nested_multipart_mail_and_a_misspelt_type_are_accepted(tmp_path: Path) -> None:
+    """A multipart/mixed inside multipart/mixed, a digest, and 'aplication/pdf' were refused with
+    KeyError, because get_content() was called on containers and on a type it has no reader for."""
+    path = tmp_path / "nested.eml"
+    path.write_bytes(NESTED.replace(b"\n", b"\r\n"))
+    mail = read_mail(path)
+    assert [(a.name, a.content_type) for a in mail.attachments] == [
+        ("note.txt", "text/plain"),
+        ("id.pdf", "aplication/pdf"),
+        ("forwarded message.eml", "message/rfc822"),
+    ]
+    assert mail.attachments[1].content == b"%PDF-1.4\n%%EOF\n"  # the bytes sent, decoded from base64
+    assert b"the earlier message" in mail.attachments[2].content
+    assert "innsyn" in mail.body.lower()
