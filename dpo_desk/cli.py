@@ -36,6 +36,7 @@ from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.core.settings import RETENTION_MONTHS
+from dpo_desk.files import write_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
@@ -756,10 +757,8 @@ def _letter(args: argparse.Namespace) -> int:
         )
     print(made.record.id)
     if made.password is not None:
-        if args.password_file is not None:
-            descriptor = os.open(args.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(made.password + "\n")
+        if args.password_file is not None:  # owner-only, and a symlink at the name is replaced, not followed
+            write_private(args.password_file, (made.password + "\n").encode("utf-8"))
         elif not made.in_keyring:
             print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
     return 0

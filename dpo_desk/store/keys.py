@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dpo_desk import os_keyring
-from dpo_desk.core.errors import DeskError
+from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.files import write_private
 
@@ -133,9 +134,14 @@ def new_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
-def passphrase_bytes(passphrase: str) -> bytearray:
-    """The passphrase as a mutable buffer: Python strings cannot be wiped, a bytearray can (best effort)."""
-    return bytearray(passphrase.encode("utf-8"))
+def passphrase_bytes(passphrase: str, *, normalise: bool = True) -> bytearray:
+    """The passphrase as a mutable buffer: Python strings cannot be wiped, a bytearray can (best effort).
+    In Unicode's composed form (NFC): "å" typed on a Mac (a + ring) is the same passphrase as on Windows."""
+    text = unicodedata.normalize("NFC", passphrase) if normalise else passphrase
+    try:
+        return bytearray(text.encode("utf-8"))
+    except UnicodeEncodeError:  # bytes from the environment that are not UTF-8 arrive as lone surrogates
+        raise InputError("passphrase: it is not valid UTF-8 text; type it again") from None
 
 
 def derive_wrapping_key(passphrase: bytearray, salt: bytes, cost: KdfCost) -> bytes:
@@ -158,11 +164,14 @@ def wrap(key: bytes, passphrase: str, store_id: str, cost: KdfCost) -> KeyFile:
 
 
 def unwrap(key_file: KeyFile, passphrase: str) -> bytes:
-    wrapping = derive_wrapping_key(passphrase_bytes(passphrase), key_file.salt, key_file.cost)
-    try:
-        return AESGCM(wrapping).decrypt(key_file.nonce, key_file.wrapped, key_file.store_id.encode())
-    except InvalidTag:
-        raise WrongPassphraseError("wrong passphrase: it does not open this store") from None
+    forms = [True] + ([False] if unicodedata.normalize("NFC", passphrase) != passphrase else [])
+    for normalise in forms:  # a key wrapped before passphrases were normalised: as it was typed then
+        wrapping = derive_wrapping_key(passphrase_bytes(passphrase, normalise=normalise), key_file.salt, key_file.cost)
+        try:
+            return AESGCM(wrapping).decrypt(key_file.nonce, key_file.wrapped, key_file.store_id.encode())
+        except InvalidTag:
+            continue
+    raise WrongPassphraseError("wrong passphrase: it does not open this store")
 
 
 def read_key_file(store_path: Path) -> KeyFile:

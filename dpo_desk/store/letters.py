@@ -202,7 +202,14 @@ class LetterStore:
         dated: date | None = None,
         recipient: str | None = None,
     ) -> GeneratedLetter:
-        """Write the letter to ``target`` (PDF), protected when it discloses data, and register it."""
+        """Write the letter to ``target`` (PDF), protected when it discloses data, and register it. A letter
+        never replaces a file (the register's SHA-256 would no longer match it), and the register keeps
+        the absolute path, whatever the working directory."""
+        target = target.absolute()
+        if target.exists():
+            raise InputError(f"{target} already exists; a letter never overwrites a file, choose a new name")
+        if not target.parent.is_dir():
+            raise InputError(f"{target.parent}: no such folder; create it, or choose another for the letter")
         state = self._state(case_id)
         case = state.case
         day = _checked_date(state, kind, dated, now.astimezone().date())

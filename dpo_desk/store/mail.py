@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from dpo_desk.core.errors import InputError, NotFoundError
+from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.intake import check_not_future, subject_details
 from dpo_desk.core.models import Channel, EarlierCase, NewCase, Right, SubjectDetails
 from dpo_desk.files import write_private
@@ -132,9 +132,14 @@ class MailStore:
 
     def save_quarantined(self, quarantine_id: int, target: Path, *, actor: str, now: datetime) -> Path:
         """Write a refused file out for inspection, under a name the DPO chose (a disclosure: audited)."""
-        row = self._db.execute("SELECT content FROM quarantine WHERE id = ?", (quarantine_id,)).fetchone()
+        row = self._db.execute("SELECT content, size FROM quarantine WHERE id = ?", (quarantine_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no quarantined file {quarantine_id}")
+        if len(row[0]) != row[1]:
+            raise RefusedError(
+                f"quarantined file {quarantine_id}: larger than {MAX_BYTES // (1024 * 1024)} MB, so only its name, "
+                "size and SHA-256 were kept; there is nothing to save"
+            )
         if target.exists():
             raise InputError(f"{target} already exists; choose a new file")
         write_private(target, bytes(row[0]))

@@ -366,3 +366,66 @@ def test_a_recipient_notice_goes_to_one_recipient(
     code = main(["--store", store, "letter", reference, "recipient-notice", "--out", str(out), "--recipient", "nope"])
     assert code == 2 and "'nope' is not a recipient of this case" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_letter_files_are_never_replaced_lost_or_followed(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out into a missing folder printed a traceback; an existing file was overwritten (its register
+    SHA-256 then matched nothing); a relative path was stored as typed; --password-file kept an existing
+    file's mode and wrote through a symlink."""
+    import os
+    import stat
+
+    reference = f"DSR-{DAY.year}-0001"
+    main(["--store", store, "entity", "set", "altoros-americas", "street=1 Test St", "city=New York"])
+    capsys.readouterr()
+    letter = ["--store", store, "letter", reference, "acknowledgement", "--out"]
+    assert main([*letter, str(tmp_path / "missing" / "a.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "missing: no such folder" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"the DPO's own file")
+    assert main([*letter, str(kept)]) == 2
+    assert "a letter never overwrites a file" in capsys.readouterr().err and kept.read_bytes() == b"the DPO's own file"
+    monkeypatch.chdir(tmp_path)
+    assert main([*letter, "relative.pdf"]) == 0
+    letter_id = int(capsys.readouterr().out)
+    main(["--store", store, "case", "show", reference, "--json"])
+    capsys.readouterr()
+    key = unwrap(read_key_file(Path(store)), TEST_PASSPHRASE)
+    with open_store(Path(store), key, create=False) as db:
+        stored = db.execute("SELECT file FROM letters WHERE id = ?", (letter_id,)).fetchone()[0]
+    assert stored == str(tmp_path / "relative.pdf")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not a password file")
+    victim.chmod(0o644)
+    (tmp_path / "pw.txt").symlink_to(victim)
+    act(capsys, tmp_path, store, "sources", {"sources": ["web-forms"]})
+    for evidence, method in (("passport", "video-call"), ("account-login", "account-login")):
+        act(capsys, tmp_path, store, "identity-check", {"evidence": evidence, "method": method,
+            "checked_at": (RECEIVED + timedelta(days=1)).isoformat(), "outcome": "passed"})  # fmt: skip
+    code = main(["--store", store, "letter", reference, "recipients-list", "--out", str(tmp_path / "list.pdf"),
+                 "--password-file", str(tmp_path / "pw.txt")])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert victim.read_text() == "not a password file"
+    password_file = tmp_path / "pw.txt"
+    assert not password_file.is_symlink() and stat.S_IMODE(os.stat(password_file).st_mode) == 0o600
+
+
+def test_a_passphrase_opens_in_either_unicode_form_and_bad_bytes_are_named(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unicodedata
+
+    from dpo_desk.store.keys import change_passphrase
+
+    key = unwrap(read_key_file(Path(store)), TEST_PASSPHRASE)
+    composed = "blåbærsyltetøy på en kald vinterdag"
+    change_passphrase(Path(store), key, composed)
+    assert unwrap(read_key_file(Path(store)), unicodedata.normalize("NFD", composed)) == key  # as a Mac types it
+    monkeypatch.setattr("dpo_desk.store.keys.keyring_load", lambda store_id: None)  # no keyring: the passphrase
+    monkeypatch.setenv("DPO_DESK_PASSPHRASE", "blåbær\udcff")  # a byte that is not UTF-8, as os.environ gives it
+    assert main(["--store", store, "case", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "passphrase: it is not valid UTF-8 text" in err and "Traceback" not in err

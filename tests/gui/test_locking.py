@@ -126,6 +126,9 @@ def test_minutes_once_kept_on_this_computer_move_into_the_store(
     settings.setValue(OLD_AUTO_LOCK_KEY, "five")  # a value no version wrote: the store's stands
     qtbot.addWidget(MainWindow(desk, settings, runner))
     assert desk.settings.get(AUTO_LOCK_MINUTES) == 5 and not settings.contains(OLD_AUTO_LOCK_KEY)
+    settings.setValue(OLD_AUTO_LOCK_KEY, 100000)  # out of bounds: the window still opens, the store's stands
+    qtbot.addWidget(MainWindow(desk, settings, runner))
+    assert desk.settings.get(AUTO_LOCK_MINUTES) == 5 and not settings.contains(OLD_AUTO_LOCK_KEY)
 
 
 def texts_on_screen(window: MainWindow) -> list[str]:

@@ -3,6 +3,7 @@
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import re
 import subprocess
@@ -72,11 +73,14 @@ def verify(desk: Desk, case_id: int) -> None:
         desk.workflow.record_check(case_id, check, actor="d", now=NOW)
 
 
+LETTER_NUMBERS = itertools.count(1)
+
+
 def generate(desk: Desk, case_id: int, kind: LetterKind, tmp_path: Path, **options: object) -> str:
     made = desk.letters.generate(
         case_id,
         kind,
-        tmp_path / f"{kind.value}.pdf",
+        tmp_path / f"{kind.value}-{next(LETTER_NUMBERS)}.pdf",  # a letter never replaces a file
         render,
         actor="dpo",
         now=NOW,

@@ -8,6 +8,7 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.models import Right
 from dpo_desk.mail.draft import draft_from, guess_entity
 from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail
@@ -250,3 +251,14 @@ def test_nested_multipart_mail_and_a_misspelt_type_are_accepted(tmp_path: Path) 
     assert mail.attachments[1].content == b"%PDF-1.4\n%%EOF\n"  # the bytes sent, decoded from base64
     assert b"the earlier message" in mail.attachments[2].content
     assert "innsyn" in mail.body.lower()
+
+
+def test_an_oversized_quarantined_file_is_not_saved_as_an_empty_one(desk: Desk, tmp_path: Path) -> None:
+    """Only the name, size and hash of a file over the limit are kept; saving it wrote 0 bytes and said so."""
+    big = tmp_path / "huge.eml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    quarantine_id = desk.mail.quarantine(big, "too large", actor="dpo", now=NOW)
+    with pytest.raises(RefusedError, match="larger than 50 MB, so only its name, size and SHA-256 were kept"):
+        desk.save_quarantined(quarantine_id, tmp_path / "out.eml")
+    assert not (tmp_path / "out.eml").exists()
