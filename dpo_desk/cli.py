@@ -37,6 +37,7 @@ from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.core.settings import RETENTION_MONTHS
 from dpo_desk.files import write_private
+from dpo_desk.hardening import keep_memory_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
@@ -54,6 +55,7 @@ T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_memory_private()  # before any key is read, for the app and every command alike
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
+from PySide6.QtGui import QDesktopServices, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from dpo_desk.core.errors import DeskError, InputError
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.gui.secret_clipboard import copy_secret
 from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import Document
@@ -46,7 +47,7 @@ class PasswordDialog(QDialog):
         self.password.setReadOnly(True)
         self.password.setStyleSheet("font-family: monospace; font-size: 14pt;")
         self.copy_button = QPushButton("&Copy")
-        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(password))
+        self.copy_button.clicked.connect(lambda: copy_secret(password))
         advice = QLabel(
             "Send this password to the subject by another channel than the letter (for example by phone or "
             "text message), never in the same e-mail."

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStackedWidget, QVB
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
 from dpo_desk.gui.passphrase import PassphraseEntry, check_passphrase_task
+from dpo_desk.gui.secret_clipboard import forget_secret
 
 # Only what a person does counts as activity; timers and repaints must not keep the window unlocked.
 ACTIVITY = frozenset(
@@ -102,6 +103,7 @@ class WindowLock(QObject):
             return
         for dialog in self._window.findChildren(QDialog):
             dialog.reject()  # a dialog left open would show case data over the lock screen
+        forget_secret()
         self.locked.emit()
         self._screens.setCurrentWidget(self.screen)
         self.screen.entry.reset()

@@ -199,3 +199,27 @@ def test_what_a_task_reports_while_locked_waits_for_the_unlock(
     assert not window.window_lock.is_locked and window.model.rowCount() == 3
     assert len(reviewed) == 1  # the mail's case is offered now
     assert window.statusBar().currentMessage() == "1 of 1 acknowledgement(s) written"
+
+
+def test_a_copied_letter_password_leaves_the_clipboard_at_lock_and_after_a_minute(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The password stayed on the clipboard, shared with every program, after Lock."""
+    from PySide6.QtGui import QGuiApplication
+
+    from dpo_desk.gui import secret_clipboard
+    from dpo_desk.gui.letters_tab import PasswordDialog
+
+    clipboard = QGuiApplication.clipboard()
+    dialog = PasswordDialog("k7dq-m2xp-a2b3-c4d5-e6f7", in_keyring=True, parent=window)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert clipboard.text() == "k7dq-m2xp-a2b3-c4d5-e6f7"
+    window.window_lock.lock()
+    assert clipboard.text() == ""
+    monkeypatch.setattr(secret_clipboard, "CLEAR_AFTER_MS", 20)
+    secret_clipboard.copy_secret("another-password")
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
+    secret_clipboard.copy_secret("third-password")
+    clipboard.setText("what the DPO copied since")  # not the secret: left alone
+    secret_clipboard.forget_secret()
+    assert clipboard.text() == "what the DPO copied since"
