@@ -330,11 +330,15 @@ class TerminalUnlocker:
 
 
 @contextlib.contextmanager
-def _desk(args: argparse.Namespace, *, create: bool = False, fill: Filler | None = None) -> Iterator[Desk]:
-    """The store, unlocked by the keyring or else by the passphrase; a new one gets a key first."""
+def _desk(
+    args: argparse.Namespace, *, create: bool = False, fill: Filler | None = None, read_only: bool = False
+) -> Iterator[Desk]:
+    """The store, unlocked by the keyring or else by the passphrase; a new one gets a key first. A command
+    that only reads opens it ``read_only``: reading never changes a store."""
     desk = open_desk(
-        _store_path(args), TerminalUnlocker(), actor=_actor(), clock=_now, create=create, encrypt_old=False, fill=fill
-    )
+        _store_path(args), TerminalUnlocker(), actor=_actor(), clock=_now, create=create, encrypt_old=False,
+        fill=fill, read_only=read_only,
+    )  # fmt: skip
     if desk is None:  # the terminal's unlocker refuses rather than gives up
         raise StoreError(f"{_store_path(args)} was not opened")
     with desk:
@@ -459,9 +463,9 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
 
 
 def _case_list(args: argparse.Namespace) -> int:
-    with _desk(args) as desk:
-        desk.refresh_open_pauses()
-        cases = desk.cases.cases(desk.cases.find_ids(CaseQuery(sort="received", descending=True), today=desk.today()))
+    with _desk(args, read_only=True) as desk:
+        ids = desk.cases.find_ids(CaseQuery(sort="received", descending=True), today=desk.today())
+        cases = desk.cases.with_deadlines_to_today(desk.cases.cases(ids), today=desk.today())
     if args.json:
         print(json.dumps([case_json(case) for case in cases], ensure_ascii=False, indent=2))
         return 0
@@ -474,9 +478,8 @@ def _case_list(args: argparse.Namespace) -> int:
 
 
 def _case_show(args: argparse.Namespace) -> int:
-    with _desk(args) as desk:
-        desk.refresh_open_pauses()
-        case = desk.cases.get(args.reference)
+    with _desk(args, read_only=True) as desk:
+        case = desk.cases.with_deadlines_to_today([desk.cases.get(args.reference)], today=desk.today())[0]
         history = desk.cases.history(case.id)
         state = desk.state(case.id)
     if args.json:

@@ -181,7 +181,7 @@ class Desk:
         )
 
     def refresh_open_pauses(self) -> int:
-        return self.cases.refresh_open_pauses(today=self.today())
+        return self.cases.refresh_open_pauses(today=self.today(), now=self.now())
 
     # --- letters ----------------------------------------------------------------------------
 

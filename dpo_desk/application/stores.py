@@ -26,10 +26,13 @@ def open_desk(
     create: bool = True,
     encrypt_old: bool = True,
     fill: Filler | None = None,
+    read_only: bool = False,
 ) -> Desk | None:
     """The store at ``path`` as a desk: unlocked, created (and filled by ``fill``) or encrypted first when
     needed, recovered from a backup when damaged; None when the DPO gave up. Refusals raise a DeskError."""
-    opened = open_store_file(path, unlocker, create=create, encrypt_old=encrypt_old, demo=fill is not None, now=clock())
+    opened = open_store_file(
+        path, unlocker, create=create, encrypt_old=encrypt_old, demo=fill is not None, now=clock(), read_only=read_only
+    )
     if opened is None:
         return None
     desk = Desk(opened.db, path, opened.key, actor=actor, clock=clock)

@@ -212,11 +212,21 @@ class CaseRepository:
                         changed += 1
         return changed
 
-    def refresh_open_pauses(self, *, today: date) -> int:
-        """An open pause moves the due date a day each day it lasts: bring those stored dates up to today.
+    def with_deadlines_to_today(self, cases: Sequence[Case], *, today: date) -> list[Case]:
+        """The cases with the dates an open pause gives them today, computed, not stored: for a reader that
+        must not write (the stored dates catch up once a day, in :meth:`refresh_open_pauses`)."""
+        rules, target_days = self._settings.get(RULES), self._settings.get(TARGET_DAYS)
+        return [
+            replace(case, deadlines=case_deadlines(case.deadline_input(rules, today), target_days))
+            if case.open_pauses
+            else case
+            for case in cases
+        ]
 
-        Done at most once a day (the store remembers the day), so opening the app stays quick.
-        """
+    def refresh_open_pauses(self, *, today: date, now: datetime) -> int:
+        """An open pause moves the due date a day each day it lasts: bring those stored dates up to today,
+        audited. Done at most once a day (the store remembers the day), so opening the app stays quick; only
+        a writable open runs it, after the store passed the checks of opening it."""
         done = self._db.execute("SELECT value FROM settings WHERE key = 'open_pauses_counted_to'").fetchone()
         if done is not None and done[0] == today.isoformat():
             return 0
@@ -227,6 +237,11 @@ class CaseRepository:
                 "INSERT OR REPLACE INTO settings (key, value) VALUES ('open_pauses_counted_to', ?)",
                 (today.isoformat(),),
             )
+            if changed:
+                audit.record(
+                    self._db, actor="dpo-desk", action="deadlines-refreshed", entity="store", entity_id="",
+                    details={"cases": changed, "to": today.isoformat()}, now=now,
+                )  # fmt: skip
         return changed
 
     def apply_deadline_settings(

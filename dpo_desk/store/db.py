@@ -82,6 +82,28 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
     return db
 
 
+def open_store_read_only(path: Path, key: bytes) -> Database | None:
+    """The store for commands that only read: the same checks as :func:`open_store`, then a connection
+    that cannot write a byte. None when the store needs a migration first (only a writable open makes it)."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise DamagedStoreError(f"{path} is empty (0 bytes): the store's content is lost; left as it is")
+    if is_unencrypted(path):
+        refuse_unencrypted(path)
+    _look_read_only(path, key)
+    try:
+        connection = open_read_only(path, key)
+        db = Database(connection, execute_plugins=False)
+        current = not migrations.pending(db)
+    except sqlite.OperationalError as error:
+        raise StoreError(f"{path} cannot be opened now: {error}") from None
+    except sqlite.DatabaseError as error:
+        raise DamagedStoreError(f"{path} cannot be opened as a store: {error}; left as it is") from None
+    if not current:
+        connection.close()
+        return None
+    return db
+
+
 def _look_read_only(path: Path, key: bytes) -> None:
     """Check the file on a read-only connection before a writable one is made. When the last writable
     connection closes, SQLite checkpoints the -wal into the file: a -wal from another store, or pages that
@@ -91,10 +113,14 @@ def _look_read_only(path: Path, key: bytes) -> None:
     try:
         with contextlib.closing(open_read_only(path, key, immutable=immutable)) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and "_sqlite_migrations" not in tables:
+            if not tables:  # SQLite reads a file shorter than its header as a new database: it is not one
+                raise DamagedStoreError(
+                    f"{path} holds {path.stat().st_size} byte(s) and no store: its content is lost, or it is "
+                    "not a DPO Desk store; left as it is"
+                )
+            if "_sqlite_migrations" not in tables:
                 raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
-            if tables:
-                _check_not_truncated(connection, path)
+            _check_not_truncated(connection, path)
     except sqlite.OperationalError as error:  # locked, unreadable, I/O: the file may well be fine
         raise StoreError(f"{path} cannot be opened now: {error}") from None
     except sqlite.DatabaseError as error:  # "not a database" (page one failed its HMAC), "malformed"

@@ -26,6 +26,7 @@ from dpo_desk.store.db import (
     is_unencrypted,
     is_unencrypted_store,
     open_store,
+    open_store_read_only,
     refuse_unencrypted,
 )
 from dpo_desk.store.encryption import encrypt_store
@@ -75,12 +76,21 @@ class OpenedStore:
 
 
 def open_store_file(
-    path: Path, unlocker: Unlocker, *, create: bool, encrypt_old: bool, demo: bool, now: datetime
+    path: Path,
+    unlocker: Unlocker,
+    *,
+    create: bool,
+    encrypt_old: bool,
+    demo: bool,
+    now: datetime,
+    read_only: bool = False,
 ) -> OpenedStore | None:
     """The store at ``path``, open and migrated; None when the DPO gave up. Refusals raise a DeskError.
 
     ``create``: a missing store is made (else refused); ``encrypt_old``: a store from before encryption is
-    encrypted now (else refused); ``demo``: a store made now is the demo store (the passphrase asked says so).
+    encrypted now (else refused); ``demo``: a store made now is the demo store (the passphrase asked says so);
+    ``read_only``: for commands that only read, a connection that cannot change the store (a store that
+    needs a migration is opened writable, and backed up before it is migrated).
     """
     created = not path.exists()
     if created and not create:
@@ -92,7 +102,7 @@ def open_store_file(
         return None
     remove_crash_leftovers(path)
     try:
-        db = open_store(path, key)
+        db = (open_store_read_only(path, key) if read_only and not created else None) or open_store(path, key)
     except DamagedStoreError as error:
         backup = latest_backup(path)
         if not unlocker.restore_backup(path, str(error), backup) or backup is None:

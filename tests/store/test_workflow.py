@@ -142,9 +142,11 @@ def test_a_late_extension_notice_is_refused_naming_the_notice_deadline(workflow:
 def test_stored_due_dates_of_open_pauses_catch_up_with_today(workflow: Workflow, case_id: int) -> None:
     workflow.pause(case_id, PauseKind.IDENTITY, date(2026, 3, 4), "doubt", actor="a", now=DURING)
     assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 20)  # counted to 20 March
-    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 1
+    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25), now=DURING) == 1
+    entry = workflow.cases._db.execute("SELECT actor, action, details FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert entry == ("dpo-desk", "deadlines-refreshed", '{"cases":1,"to":"2026-03-25"}')  # a write, audited
     assert workflow.cases.get_by_id(case_id).deadlines.due == date(2026, 4, 23)  # 2 Apr + 21 days paused
-    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25)) == 0  # once a day is enough
+    assert workflow.cases.refresh_open_pauses(today=date(2026, 3, 25), now=DURING) == 0  # once a day is enough
 
 
 def test_a_kept_id_copy_blocks_closing_until_its_deletion_is_recorded(workflow: Workflow, case_id: int) -> None:
