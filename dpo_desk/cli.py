@@ -342,6 +342,9 @@ def _desk(
     if desk is None:  # the terminal's unlocker refuses rather than gives up
         raise StoreError(f"{_store_path(args)} was not opened")
     with desk:
+        behind = desk.clock_behind()
+        if behind:
+            print(f"warning: {behind}", file=sys.stderr)
         yield desk
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from dpo_desk.store.verify import Report, verify
 from dpo_desk.store.workflow import Workflow
 
 Clock = Callable[[], datetime]
+CLOCK_SLACK = timedelta(minutes=5)  # two laptops' clocks may differ this much
 
 
 class Desk:
@@ -67,6 +68,24 @@ class Desk:
 
     def now(self) -> datetime:
         return self._clock()
+
+    def clock_behind(self) -> str:
+        """'' unless this computer's clock is behind the newest audit entry: then every time recorded now
+        (receipts, deadlines, the audit's own) would be wrong, and the DPO must be told before working."""
+        newest = self.audit.newest_time()
+        if newest is None:
+            return ""
+        try:
+            recorded = datetime.fromisoformat(newest)
+        except ValueError:
+            return ""
+        now = self.now()
+        if recorded.tzinfo is None or now >= recorded - CLOCK_SLACK:
+            return ""
+        return (
+            f"this computer's clock says {now:%Y-%m-%d %H:%M} UTC, before the newest audit entry "
+            f"({recorded:%Y-%m-%d %H:%M} UTC): set the date and time right before recording anything"
+        )
 
     def today(self) -> date:
         return self.now().astimezone().date()

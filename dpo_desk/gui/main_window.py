@@ -396,6 +396,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _refresh_open_pauses(self) -> None:
+        behind = self._desk.clock_behind()
+        if behind:  # before anything is recorded at the wrong time
+            QMessageBox.warning(self, "The clock is behind", sentence(behind) + ".")
         if self._desk.refresh_open_pauses():
             self.model.refresh()
 

@@ -90,6 +90,18 @@ def head(db: Database) -> Anchor:
     return Anchor(row[0], row[1]) if row else Anchor(0, GENESIS)
 
 
+APPEND_ONLY = ("audit_is_append_only_update", "audit_is_append_only_delete")  # schema_0007.sql
+
+
+def dated_back(db: Database) -> list[str]:
+    """Entries dated before the entry before them: the clock was set back (or an entry made elsewhere)."""
+    rows = db.execute(
+        "SELECT seq, at, previous FROM (SELECT seq, at, lag(at) OVER (ORDER BY seq) AS previous FROM audit)"
+        " WHERE at < previous ORDER BY seq"
+    )
+    return [f"entry {seq} at {at}, after one at {previous}" for seq, at, previous in rows]
+
+
 def verify_chain(db: Database, anchor: Anchor | None = None) -> list[str]:
     """Every break of the chain (and of the anchor, when given); empty when the log is intact."""
     problems: list[str] = []
@@ -194,3 +206,8 @@ class AuditLog:
 
     def head(self) -> Anchor:
         return head(self._db)
+
+    def newest_time(self) -> str | None:
+        """When the newest entry was made (UTC, as written), or None in an empty log."""
+        row = self._db.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return str(row[0]) if row else None

@@ -8,6 +8,7 @@ A backup is encrypted with the store's key, and the store's key file goes beside
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -147,10 +148,21 @@ def finish_daily(db: Database, made: Path, *, keep: int, actor: str, now: dateti
     audit.record(
         db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": made.name}, now=now
     )
-    for old in sorted(made.parent.glob(f"{DAILY_PREFIX}*.sqlite"))[:-keep]:
+    for old in _in_order_made(db, list(made.parent.glob(f"{DAILY_PREFIX}*.sqlite")))[:-keep]:
         old.unlink()
         key_file_path(old).unlink(missing_ok=True)
     return made
+
+
+def _in_order_made(db: Database, backups: list[Path]) -> list[Path]:
+    """Oldest first by the audit's order, not by the dates in their names: a clock set back once named
+    today's backup as older than the rest (it was deleted as it was made), and one set forward once left
+    a daily-2099 that held a slot for good. A file the audit does not name counts as the oldest."""
+    made_at = {
+        json.loads(details).get("file"): seq
+        for seq, details in db.execute("SELECT seq, details FROM audit WHERE action = 'backup' ORDER BY seq")
+    }
+    return sorted(backups, key=lambda path: (made_at.get(path.name, 0), path.name))
 
 
 def latest_backup(store_path: Path) -> Path | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dpo_desk.store.driver import sqlite
 
 from sqlite_utils import Database
 
-from dpo_desk.store.audit import Anchor, head, verify_chain
+from dpo_desk.store.audit import APPEND_ONLY, Anchor, dated_back, head, verify_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +18,11 @@ class Report:
     audit: list[str]
     entries: int
     head: Anchor
+    times: list[str] = field(default_factory=list)  # entries dated before the one before them: the clock
 
     @property
     def ok(self) -> bool:
+        # A clock that ran behind is flagged, not failed: the chain, not the times, shows the order.
         return not (self.integrity or self.foreign_keys or self.audit)
 
     def lines(self) -> list[str]:
@@ -29,6 +31,12 @@ class Report:
             f"foreign keys: {'ok' if not self.foreign_keys else '; '.join(self.foreign_keys)}",
             f"audit: {self.entries} entries, "
             + ("chain intact" if not self.audit else f"{len(self.audit)} problem(s): " + "; ".join(self.audit)),
+            "times: "
+            + (
+                "in order"
+                if not self.times
+                else f"{len(self.times)} entry(ies) dated back: " + "; ".join(self.times[:5])
+            ),
             f"anchor: {self.head.text()}",
         ]
 
@@ -49,4 +57,6 @@ def _checks(db: Database, anchor: Anchor | None) -> Report:
         for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
     ]
     entries = int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
-    return Report(integrity, foreign_keys, verify_chain(db, anchor), entries, head(db))
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    guards = [f"the trigger {name} is missing: the audit can be changed" for name in APPEND_ONLY if name not in present]
+    return Report(integrity, foreign_keys, guards + verify_chain(db, anchor), entries, head(db), dated_back(db))

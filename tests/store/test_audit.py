@@ -79,7 +79,9 @@ def test_verify_catches_a_byte_changed_in_a_row(
     tamper(db, "UPDATE audit SET actor = 'alicf' WHERE seq = 4")
     assert verify_chain(db) == ["audit entry 4 was changed after it was written"]
     assert main(["--store", str(store_path), "verify"]) == 1
-    assert "audit: 10 entries, 1 problem(s): audit entry 4 was changed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "audit: 10 entries, 3 problem(s): the trigger audit_is_append_only_update is missing" in out
+    assert "audit entry 4 was changed after it was written" in out  # the guard dropped, and the row changed
 
 
 def test_deleting_or_swapping_entries_breaks_the_chain(audited: CaseRepository, db: Database) -> None:

@@ -1,6 +1,6 @@
 """Backups go through SQLite's backup API, are checked before a restore, and never overwrite a file."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from dpo_desk.store.driver import SQLITE_HEADER, sqlite
@@ -185,6 +185,31 @@ def test_daily_backup_once_a_day_keeping_the_newest(desk: Desk, store_path: Path
     assert latest_backup(store_path) == made[-1]
 
 
+def test_a_clock_set_back_or_forward_once_rotates_by_the_order_backups_were_made(
+    desk: Desk, store_path: Path, db: Database
+) -> None:
+    """By the names' dates, a clock set back deleted today's backup as it was made, and a daily-2099 from a
+    clock set forward once held its slot for good."""
+    desk.save_settings({BACKUPS_KEPT: 2})
+    for day in (date(2026, 11, 1), date(2099, 1, 1), date(2026, 11, 2), date(2026, 11, 3)):
+        assert daily_backup(desk, day) is not None
+    kept = sorted(path.name for path in (store_path.parent / "backups").glob("daily-*.sqlite"))
+    assert kept == ["daily-2026-11-02.sqlite", "daily-2026-11-03.sqlite"]  # the two made last
+
+
+def test_verify_flags_a_clock_that_went_back_and_a_missing_guard(db: Database) -> None:
+    from dpo_desk.store import audit
+
+    audit.record(db, actor="d", action="note", entity="case", entity_id=1, details={}, now=NOW)
+    audit.record(db, actor="d", action="note", entity="case", entity_id=1, details={}, now=NOW - timedelta(days=3))
+    report = verify(db)
+    assert report.ok and len(report.times) == 1  # flagged, not failed: the chain shows the order
+    assert "times: 1 entry(ies) dated back: entry" in "\n".join(report.lines())
+    db.execute("DROP TRIGGER audit_is_append_only_delete")
+    report = verify(db)
+    assert not report.ok and "the trigger audit_is_append_only_delete is missing" in report.audit[0]
+
+
 def test_cli_backup_and_restore(
     repo: CaseRepository,
     db: Database,
@@ -220,3 +245,17 @@ def test_how_many_daily_backups_are_kept_is_an_audited_setting(desk: Desk, db: D
     with pytest.raises(InputError, match="Backups kept: 0 backups; choose between 1 and 365"):
         desk.save_settings({BACKUPS_KEPT: 0})
     assert desk.settings.get(BACKUPS_KEPT) == 14
+
+
+def test_a_clock_behind_the_audit_is_said_before_anything_is_recorded(
+    db: Database, store_path: Path, store_key: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dpo_desk.store import audit
+
+    ahead = datetime.now(UTC) + timedelta(days=2)  # as if the last session's clock ran ahead of this one's
+    audit.record(db, actor="d", action="note", entity="case", entity_id=1, details={}, now=ahead)
+    assert "before the newest audit entry" in desk_on(db, store_path, store_key).clock_behind()
+    assert main(["--store", str(store_path), "case", "list"]) == 0
+    assert "warning: this computer's clock says" in capsys.readouterr().err
+    in_step = Desk(db, store_path, store_key, actor="d", clock=lambda: ahead + timedelta(minutes=1))
+    assert in_step.clock_behind() == ""
