@@ -14,7 +14,7 @@ from typing import TypeVar
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from dpo_desk import APP_NAME, ORG_NAME, os_keyring
+from dpo_desk import APP_NAME, ORG_NAME, instance_lock, os_keyring
 from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
@@ -47,10 +47,12 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     fill = functools.partial(make_demo, runner) if demo else None
     try:
+        instance = instance_lock.hold(store_path)  # before the passphrase: a second window would be stale
         desk = open_desk(store_path, DialogUnlocker(runner), actor=actor, clock=now, fill=fill)
     except (DeskError, OSError) as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open the store", str(error))
         return 2
+    app.aboutToQuit.connect(instance.release)
     if desk is None:
         return 2
     while True:  # once more after the background check found damage and a backup replaced the store
