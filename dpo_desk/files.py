@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -65,9 +66,23 @@ def remove_stale_partials(folder: Path, pattern: str, *, older_than_seconds: flo
         and not path.is_symlink()
         and path.stat().st_mtime < cutoff
     ]
+    gone = []
     for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
+        with contextlib.suppress(OSError):  # a read-only medium keeps them: nothing is lost by that
+            path.unlink(missing_ok=True)
+            gone.append(path)
+    return gone
+
+
+def on_read_only_medium(path: Path) -> bool:
+    """Whether the folder of ``path`` is on a file system mounted read-only (a CD, a locked USB stick, a
+    read-only share); False where the system cannot say."""
+    if not hasattr(os, "statvfs"):
+        return False
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def make_private(path: Path) -> None:

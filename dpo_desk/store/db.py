@@ -11,7 +11,7 @@ from dpo_desk.store.driver import is_unencrypted, sqlite
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import DeskError
-from dpo_desk.files import create_private, make_private, partial_path, publish
+from dpo_desk.files import create_private, make_private, on_read_only_medium, partial_path, publish
 from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
 
@@ -48,6 +48,11 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         refuse_unencrypted(path)
     if path.exists():
         _look_read_only(path, key)
+        if on_read_only_medium(path):
+            raise StoreError(
+                f"{path} is on a read-only medium: nothing can be recorded there (case list and case show can "
+                "read it); copy the store and its .key file to a writable folder to work in it"
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection = _connect(str(path), key)
@@ -90,8 +95,11 @@ def open_store_read_only(path: Path, key: bytes) -> Database | None:
     if is_unencrypted(path):
         refuse_unencrypted(path)
     _look_read_only(path, key)
+    # On a read-only medium SQLite cannot make the -shm a WAL store is read through; nothing can write
+    # there, so without a -wal the file is read as immutable.
+    immutable = on_read_only_medium(path) and not path.with_name(path.name + "-wal").exists()
     try:
-        connection = open_read_only(path, key)
+        connection = open_read_only(path, key, immutable=immutable)
         db = Database(connection, execute_plugins=False)
         current = not migrations.pending(db)
     except sqlite.OperationalError as error:

@@ -67,3 +67,33 @@ def test_a_store_cut_to_one_byte_is_refused_not_reseeded(
         assert main(["--store", str(paused_store), *command]) == 2
         assert "holds 1 byte(s) and no store: its content is lost" in capsys.readouterr().err
         assert paused_store.stat().st_size == 1
+
+
+def test_a_store_on_a_read_only_medium_is_read_and_writing_says_why_not(
+    paused_store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing it failed with an EROFS traceback (from making the files private)."""
+    import os
+
+    real_statvfs = os.statvfs
+
+    class ReadOnly:
+        def __init__(self, path: str) -> None:
+            self.f_flag = real_statvfs(path).f_flag | os.ST_RDONLY
+
+    real_chmod = os.chmod
+
+    def chmod(path: object, mode: int, **kwargs: object) -> None:
+        if str(path).startswith(str(paused_store.parent)):  # the store's medium, not the log's
+            raise OSError(30, "Read-only file system", str(path))
+        real_chmod(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "statvfs", ReadOnly)
+    monkeypatch.setattr(os, "chmod", chmod)
+    assert main(["--store", str(paused_store), "case", "list"]) == 0
+    assert "Kari Nordmann" in capsys.readouterr().out
+    note = paused_store.parent / "note.json"
+    note.write_text('{"note": "called the subject"}')
+    assert main(["--store", str(paused_store), "case", "note", f"DSR-{RECEIVED.year}-0001", "--json", str(note)]) == 2
+    err = capsys.readouterr().err
+    assert "is on a read-only medium: nothing can be recorded there" in err and "Traceback" not in err
