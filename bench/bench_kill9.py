@@ -22,7 +22,8 @@ def main() -> None:
         f"{len(result.broken_rounds)}, visible partial files {len(result.visible_partials)}, "
         f"hidden partial files left {result.hidden_partials}"
     )
-    for problem in [*result.lost, *result.torn, *result.broken_rounds, *result.visible_partials][:20]:
+    print(f"files read back without a password: {len(result.read_files)}; showing a subject: {len(result.leaked)}")
+    for problem in [*result.lost, *result.torn, *result.broken_rounds, *result.visible_partials, *result.leaked][:20]:
         print("  ", problem)
     sys.exit(0 if result.ok else 1)
 

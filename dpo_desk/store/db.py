@@ -14,6 +14,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.files import create_private, make_private, on_read_only_medium, partial_path, publish
 from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
+from dpo_desk.store.transactions import watch_file
 
 BACKUP_DIR_NAME = "backups"
 # What SQLite raises when a page it reads turns out damaged, for callers that report it (the command line).
@@ -84,6 +85,7 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
         store_file = path.with_name(path.name + companion)
         if store_file.exists():
             make_private(store_file)
+    watch_file(db, path)
     return db
 
 

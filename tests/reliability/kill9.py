@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -114,7 +115,7 @@ def child(store: Path, letters_dir: Path, seed: int) -> None:
         elif kind == "extension":
             case_id = new_case(number)
             notice = RECEIVED.date() + timedelta(days=rng.randint(1, 20))
-            letters.workflow.extend(case_id, Extension("six systems", notice), actor="kill9", now=datetime.now(UTC))
+            desk.workflow.extend(case_id, Extension("six systems", notice), actor="kill9", now=datetime.now(UTC))
             ack("extension", case_id, notice.isoformat())
         else:
             case_id = new_case(number)
@@ -169,6 +170,7 @@ def run(rounds: int, folder: Path, *, seed: int = 1) -> Result:
                 str(seed * 10_000 + round_number),
             ],
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=Path(__file__).parents[2],
         )
@@ -182,7 +184,10 @@ def run(rounds: int, folder: Path, *, seed: int = 1) -> Result:
         acknowledged = process.stdout.readline()
         time.sleep(rng.uniform(0, 0.2))
         process.kill()
-        output, _ = process.communicate()
+        output, errors = process.communicate()
+        if process.returncode != -signal.SIGKILL:  # it died of itself before the kill: a broken write path
+            last = errors.strip().splitlines()[-1:] or [f"exit {process.returncode}"]
+            result.broken_rounds.append(f"round {round_number}: the child failed on its own: {last[0]}")
         for line in complete_lines(acknowledged + output):
             _, kind, item, digest = line.split(" ")
             promises.append((kind, int(item), digest))
