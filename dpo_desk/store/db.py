@@ -15,6 +15,7 @@ from dpo_desk.files import create_private, make_private, on_read_only_medium, pa
 from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
 from dpo_desk.store.transactions import watch_file
+from dpo_desk.store.wal import check_wal
 
 BACKUP_DIR_NAME = "backups"
 # What SQLite raises when a page it reads turns out damaged, for callers that report it (the command line).
@@ -119,7 +120,15 @@ def _look_read_only(path: Path, key: bytes) -> None:
     connection closes, SQLite checkpoints the -wal into the file: a -wal from another store, or pages that
     fail their HMAC, must be refused by a connection that cannot write, so the original stays as it was."""
     # Without a -wal nothing else has the store open, and immutable=1 reads it without making -wal or -shm.
-    immutable = not path.with_name(path.name + "-wal").exists()
+    wal = path.with_name(path.name + "-wal")
+    immutable = not wal.exists()
+    if not immutable:
+        found = check_wal(wal)
+        if found.damaged:  # SQLite would replay the frames before the damage and drop the rest, committed or not
+            raise DamagedStoreError(
+                f"{wal} is damaged: frame {found.frames + 1} fails its checksum, and {found.lost_commits} committed "
+                "change(s) after it would be lost; left as it is"
+            )
     try:
         with contextlib.closing(open_read_only(path, key, immutable=immutable)) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
