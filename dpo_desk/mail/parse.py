@@ -99,6 +99,7 @@ def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
     _check_headers(data, name)
     message = email.message_from_bytes(data, policy=policy.default)
     assert isinstance(message, EmailMessage)
+    _check_part_headers(message, name)
     if not any(message.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID")):
         raise MailError(f"{name}: no From, To, Subject or Date header; this is not an e-mail")
     warnings: list[str] = []
@@ -146,6 +147,19 @@ def _check_headers(data: bytes, name: str) -> None:
             raise MailError(f"{name}: the {shown} header is longer than the {MAX_FIELD_BYTES // 1024} KB limit")
     if fields > MAX_HEADER_FIELDS:
         raise MailError(f"{name}: {fields} header fields, more than the limit of {MAX_HEADER_FIELDS}")
+
+
+def _check_part_headers(message: Message, name: str) -> None:
+    """The same limits for the headers of every MIME part, on their raw text: the header registry parses
+    a value only when it is read (a part's file name, its type), which is when a hostile one would stall."""
+    limit = f"{MAX_FIELD_BYTES // 1024} KB"
+    for number, part in enumerate(message.walk()):
+        items = list(part.raw_items())
+        if len(items) > MAX_HEADER_FIELDS:
+            raise MailError(f"{name}: part {number} has {len(items)} header fields, more than {MAX_HEADER_FIELDS}")
+        for key, value in items:
+            if len(value) > MAX_FIELD_BYTES:
+                raise MailError(f"{name}: the {key[:40]} header of part {number} is longer than the {limit} limit")
 
 
 # getaddresses(strict=True) refuses the ambiguous addresses of CVE-2023-27043; Pythons before 3.11.10

@@ -273,6 +273,7 @@ def test_hostile_headers_are_refused_before_they_are_decoded(tmp_path: Path) -> 
         "20,000 To addresses": "KB of headers, more than the 256 KB limit",
         "5,000 header fields": "5005 header fields, more than the limit of 1000",
         "a 40 KB folded header": "the X-Long header is longer than the 32 KB limit",
+        "a part whose file name is 50,000 encoded words": "the Content-Disposition header of part 2 is longer",
     }
     for name, data in corpus().items():
         path = tmp_path / "hostile.eml"

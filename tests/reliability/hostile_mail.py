@@ -23,6 +23,13 @@ def corpus() -> dict[str, bytes]:
         "20,000 To addresses": _mail(b"Subject: x\r\nTo: " + _addresses(20_000) + b"\r\n"),
         "5,000 header fields": _mail(to_us + b"Subject: x\r\n" + b"X-Trace: a\r\n" * 5_000),
         "a 40 KB folded header": _mail(to_us + b"Subject: x\r\nX-Long: a\r\n" + b" folded line\r\n" * 3_000),
+        "a part whose file name is 50,000 encoded words": _mail(
+            to_us + b"Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n",
+            b"--b\r\nContent-Type: text/plain\r\n\r\ninnsyn\r\n--b\r\nContent-Type: application/pdf\r\n"
+            b'Content-Disposition: attachment; filename="'
+            + b" ".join([word] * 50_000)
+            + b'"\r\n\r\nJVBERi0=\r\n--b--\r\n',
+        ),
         # Just inside the limits: read, and quickly.
         "eight To fields of 30 KB": _mail(
             b"Subject: x\r\n" + b"".join(b"To: " + _addresses(1_300, n * 1_300) + b"\r\n" for n in range(8))
