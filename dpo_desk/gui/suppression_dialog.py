@@ -59,9 +59,7 @@ class SuppressionDialog(QDialog):
         self.finding = QLabel()
         self.finding.setWordWrap(True)
         self.check_button = QPushButton("C&heck")
-        self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.check)
-        self.identifier.returnPressed.connect(self.check)
         self.export_button = QPushButton("E&xport…")
         self.export_button.setEnabled(entries > 0)
         self.export_button.setToolTip(
@@ -77,6 +75,9 @@ class SuppressionDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Enter checks the identifier typed; it must never close the dialog (the box makes Close the default).
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        self.check_button.setDefault(True)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)

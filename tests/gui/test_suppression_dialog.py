@@ -29,7 +29,7 @@ def test_a_phone_typed_and_checked_with_its_country(
     assert window.suppression_action in window.menuBar().actions()[1].menu().actions()
     dialog = SuppressionDialog(desk, window)
     qtbot.addWidget(dialog)
-    dialog.show()
+    dialog.open()  # window-modal, as from the Edit menu
     assert dialog.focusWidget() is dialog.identifier
     qtbot.keyClicks(dialog.identifier, "91234567")
     qtbot.keyClick(dialog.identifier, Qt.Key.Key_Return)
@@ -40,6 +40,7 @@ def test_a_phone_typed_and_checked_with_its_country(
     dialog.country.setCurrentIndex(dialog.country.findData("PL"))
     qtbot.keyClick(dialog.identifier, Qt.Key.Key_Return)
     assert "<b>not</b> on the suppression list" in dialog.finding.text()
+    assert dialog.isVisible()  # Enter checked; it closed the dialog too while Close was its default button
     target = tmp_path / "for-marketing.json"
     monkeypatch.setattr(suppression_dialog, "ask_export_path", lambda parent: target)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
