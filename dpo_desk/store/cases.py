@@ -47,6 +47,7 @@ from dpo_desk.store.settings import StoreSettings
 from dpo_desk.store.transactions import write_transaction
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
+SAME_NAME_SHOWN = 10  # earlier cases sharing only the name, newest first: hints, not a list to work through
 
 # Column keys the case list sorts by, and the SQL that orders them.
 SORT_COLUMNS = {
@@ -477,16 +478,22 @@ class CaseRepository:
     def same_name(
         self, subject: SubjectDetails, *, before: datetime | None = None, excluding: int | None = None
     ) -> list[EarlierCase]:
-        """Cases whose subject has the same name (ignoring case and punctuation): a hint for the DPO to look
-        at, never a match, since two people share a name."""
+        """The newest cases whose subject has the same name (ignoring case and punctuation): a hint for the
+        DPO to look at, never a match, since two people share a name. A common name is shared by thousands
+        of cases in a large store: only the newest few are fetched, on every keystroke and case shown."""
         key = name_key(subject.name)
         if not key:
             return []
         sql = "SELECT c.id, 'name' FROM cases c JOIN subjects s ON s.id = c.subject_id WHERE s.name_key = ?"
-        return self._earlier([(sql, [key])], before, excluding)
+        return self._earlier([(sql, [key])], before, excluding, limit=SAME_NAME_SHOWN)
 
     def _earlier(
-        self, parts: Sequence[tuple[str, list[Any]]], before: datetime | None, excluding: int | None
+        self,
+        parts: Sequence[tuple[str, list[Any]]],
+        before: datetime | None,
+        excluding: int | None,
+        *,
+        limit: int | None = None,
     ) -> list[EarlierCase]:
         selects, params = [], []
         for sql, part_params in parts:
@@ -500,8 +507,11 @@ class CaseRepository:
             selects.append(sql)
         if not selects:
             return []
+        query = " UNION ALL ".join(selects)
+        if limit is not None:
+            query = f"SELECT * FROM ({query}) ORDER BY 1 DESC LIMIT {int(limit)}"  # the newest case ids first
         matched: dict[int, list[str]] = {}
-        for case_id, what in self._db.execute(" UNION ALL ".join(selects), params):
+        for case_id, what in self._db.execute(query, params):
             if what not in matched.setdefault(case_id, []):
                 matched[case_id].append(what)
         found = self.summaries(list(matched))

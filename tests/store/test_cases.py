@@ -335,3 +335,18 @@ def test_deadline_settings_and_calendars_recompute_every_case(repo: CaseReposito
 def desk_settings(db: Database) -> dict[str, str]:
     rows = db.execute("SELECT key, value FROM settings WHERE key IN ('rules', 'target_days', 'due_soon_days')")
     return dict(rows.fetchall())
+
+
+def test_a_common_name_gives_only_the_newest_hints(repo: CaseRepository) -> None:
+    """Thousands of cases share a common name in a large store; all of them were fetched on every
+    keystroke in New case and every case shown."""
+    from dpo_desk.store.cases import SAME_NAME_SHOWN
+
+    ids = []
+    for n in range(SAME_NAME_SHOWN + 5):  # another person each time: another e-mail and door
+        other = new_case(
+            emails=(f"ola{n}@example.com",), address=f"Gate {n}", received=datetime(2026, 1, 1 + n, tzinfo=UTC)
+        )
+        ids.append(repo.add(other, actor="d", now=NOW))
+    hints = repo.same_name(SubjectDetails("OLA NORDMANN"))
+    assert [e.summary.id for e in hints] == list(reversed(ids))[:SAME_NAME_SHOWN]
