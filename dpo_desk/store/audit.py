@@ -2,7 +2,8 @@
 
 An entry's hash is SHA-256 over the previous entry's hash and the canonical JSON of the entry, so editing,
 deleting, swapping or re-hashing entries breaks the chain from that point; an exported anchor (the head's
-seq and hash) catches even a chain rebuilt from scratch. Entries hold ids, never case content.
+seq and hash) catches even a chain rebuilt from scratch. Entries hold ids, never case content; an entry about
+a case also seals the case's rows as the change left them (:mod:`dpo_desk.store.seals`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.errors import InputError
+from dpo_desk.store.seals import case_state
 from dpo_desk.store.transactions import write_transaction
 
 GENESIS = "0" * 64
@@ -59,30 +61,75 @@ def _append(
 ) -> None:
     head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    entry = {
+    entry = _entry_fields(
+        seq,
+        now.strftime("%Y-%m-%dT%H:%M:%SZ") if now.utcoffset() is not None else now.isoformat(),
+        actor,
+        action,
+        entity,
+        str(entity_id),
+        details,
+        *_seal(db, entity, entity_id),
+    )
+    row = {
         "seq": seq,
-        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ") if now.utcoffset() is not None else now.isoformat(),
+        "at": entry["at"],
         "actor": actor,
         "action": action,
         "entity": entity,
-        "id": str(entity_id),
+        "entity_id": entry["id"],
+        "details": canonical(details),
+        "prev_hash": prev_hash,
+        "hash": entry_hash(prev_hash, entry),
+    }
+    if "case" in entry:
+        row |= {"sealed_case": entry["case"], "case_state": entry["state"]}
+    db.execute(f"INSERT INTO audit ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def _seal(db: Database, entity: str, entity_id: object) -> tuple[int | None, str | None]:
+    """The case an entry is about, and the hash of its rows now; none for other entries, or in a store
+    whose audit predates seals (migration 0013)."""
+    if entity == "case":
+        case_id: int | None = int(str(entity_id))
+    elif entity == "letter":
+        row = db.execute("SELECT case_id FROM letters WHERE id = ?", (entity_id,)).fetchone()
+        case_id = row[0] if row else None
+    else:
+        return None, None
+    if case_id is None or not has_seals(db):
+        return None, None
+    return case_id, case_state(db, case_id)
+
+
+def has_seals(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'case_state'").fetchone() is not None
+
+
+def _entry_fields(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    details: Any,
+    sealed_case: int | None,
+    state: str | None,
+) -> dict[str, Any]:
+    """The fields an entry's hash covers; an entry without a seal hashes as it did before seals existed."""
+    fields = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "id": entity_id,
         "details": details,
     }
-    db.execute(
-        "INSERT INTO audit (seq, at, actor, action, entity, entity_id, details, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seq,
-            entry["at"],
-            actor,
-            action,
-            entity,
-            entry["id"],
-            canonical(details),
-            prev_hash,
-            entry_hash(prev_hash, entry),
-        ),
-    )
+    if state is not None:
+        fields |= {"case": sealed_case, "state": state}
+    return fields
 
 
 def head(db: Database) -> Anchor:
@@ -107,10 +154,11 @@ def verify_chain(db: Database, anchor: Anchor | None = None) -> list[str]:
     problems: list[str] = []
     prev_hash, expected_seq = GENESIS, 1
     anchored = anchor is None or anchor.seq == 0
+    seals = ", sealed_case, case_state" if has_seals(db) else ", NULL, NULL"
     for row in db.execute(
-        "SELECT seq, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit ORDER BY seq"
+        f"SELECT seq, at, actor, action, entity, entity_id, details, prev_hash, hash{seals} FROM audit ORDER BY seq"
     ):
-        seq, at, actor, action, entity, entity_id, details, stored_prev, stored_hash = row
+        seq, at, actor, action, entity, entity_id, details, stored_prev, stored_hash, sealed_case, state = row
         if seq != expected_seq:
             problems.append(f"audit entry {expected_seq} is missing (the next is {seq})")
         if stored_prev != prev_hash:
@@ -120,15 +168,7 @@ def verify_chain(db: Database, anchor: Anchor | None = None) -> list[str]:
         except ValueError:
             problems.append(f"audit entry {seq} has unreadable details")
             parsed = details
-        entry = {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "entity": entity,
-            "id": entity_id,
-            "details": parsed,
-        }
+        entry = _entry_fields(seq, at, actor, action, entity, entity_id, parsed, sealed_case, state)
         if entry_hash(stored_prev, entry) != stored_hash:
             problems.append(f"audit entry {seq} was changed after it was written")
         if anchor is not None and seq == anchor.seq:

@@ -184,7 +184,9 @@ def refuse_unencrypted(path: Path) -> None:
 
 
 def _connect(target: str, key: bytes | None, *, uri: bool = False) -> sqlite.Connection:
-    connection = sqlite.connect(target, timeout=5.0, uri=uri)
+    # The statement cache holds every query a session repeats: the audit's seal query takes 2 ms to prepare
+    # and 0.15 ms to run, and with the default 128 the demo's queries pushed it out before each entry.
+    connection = sqlite.connect(target, timeout=5.0, uri=uri, cached_statements=1024)
     # SQLCipher reports a failed page check on stderr too; the exception says it, in the app's words.
     connection.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:

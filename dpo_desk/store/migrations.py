@@ -8,6 +8,7 @@ from importlib.resources import files
 from sqlite_utils import Database, Migrations
 
 from dpo_desk.core.identifiers import name_key, phone_key_or_none, postal_key
+from dpo_desk.store import audit
 from dpo_desk.store.seed import fill_published_contacts, seed_register
 
 migrations = Migrations("dpo_desk")
@@ -103,3 +104,13 @@ def identifiers_and_age(db: Database) -> None:
         db.execute(
             "UPDATE subject_phones SET phone_key = ? WHERE rowid = ?", (phone_key_or_none(phone, country), rowid)
         )
+
+
+@migrations(name="0013_case_seals")
+def case_seals(db: Database) -> None:
+    """Audit entries seal the case they are about; each case already stored is sealed here as it is, so that
+    a change made to it from now on without DPO Desk shows in verify."""
+    _run(db, "schema_0013.sql")
+    now = datetime.now(UTC)
+    for (case_id,) in db.execute("SELECT id FROM cases ORDER BY id").fetchall():
+        audit.record(db, actor="dpo-desk", action="case-sealed", entity="case", entity_id=case_id, details={}, now=now)

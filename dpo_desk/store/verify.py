@@ -1,4 +1,5 @@
-"""Checking a store: SQLite's own integrity and foreign-key checks, and the audit chain (against an anchor)."""
+"""Checking a store: SQLite's own integrity and foreign-key checks, the audit chain (against an anchor), and
+every case's rows against the seal of its newest audit entry."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dpo_desk.store.driver import sqlite
 
 from sqlite_utils import Database
 
-from dpo_desk.store.audit import APPEND_ONLY, Anchor, dated_back, head, verify_chain
+from dpo_desk.store.audit import APPEND_ONLY, Anchor, dated_back, has_seals, head, verify_chain
+from dpo_desk.store.seals import broken_seals
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +21,13 @@ class Report:
     entries: int
     head: Anchor
     times: list[str] = field(default_factory=list)  # entries dated before the one before them: the clock
+    cases: list[str] = field(default_factory=list)  # cases not as their newest audit entry left them
+    sealed: bool = True  # False for a store made before seals (a backup not yet migrated)
 
     @property
     def ok(self) -> bool:
         # A clock that ran behind is flagged, not failed: the chain, not the times, shows the order.
-        return not (self.integrity or self.foreign_keys or self.audit)
+        return not (self.integrity or self.foreign_keys or self.audit or self.cases)
 
     def lines(self) -> list[str]:
         return [
@@ -31,6 +35,14 @@ class Report:
             f"foreign keys: {'ok' if not self.foreign_keys else '; '.join(self.foreign_keys)}",
             f"audit: {self.entries} entries, "
             + ("chain intact" if not self.audit else f"{len(self.audit)} problem(s): " + "; ".join(self.audit)),
+            "cases: "
+            + (
+                "not sealed in this store's version"
+                if not self.sealed
+                else "as their audit entries left them"
+                if not self.cases
+                else f"{len(self.cases)} problem(s): " + "; ".join(self.cases[:20])
+            ),
             "times: "
             + (
                 "in order"
@@ -59,4 +71,7 @@ def _checks(db: Database, anchor: Anchor | None) -> Report:
     entries = int(db.execute("SELECT count(*) FROM audit").fetchone()[0])
     present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     guards = [f"the trigger {name} is missing: the audit can be changed" for name in APPEND_ONLY if name not in present]
-    return Report(integrity, foreign_keys, guards + verify_chain(db, anchor), entries, head(db), dated_back(db))
+    sealed = has_seals(db)
+    cases = broken_seals(db) if sealed else []
+    chain = guards + verify_chain(db, anchor)
+    return Report(integrity, foreign_keys, chain, entries, head(db), dated_back(db), cases, sealed)

@@ -29,6 +29,7 @@ from dpo_desk.gui.pdf import render
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.protect import password_bits
 from dpo_desk.store.letters import LetterStore, PastDateError
+from dpo_desk.store.verify import verify as verify_store
 from tests.conftest import MemoryKeyring, fill_sheets, new_case
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -166,6 +167,21 @@ def test_every_kind_renders_from_its_record(desk: Desk, full_case: int, tmp_path
     assert made.record.dated_on == TODAY
     # No drafting notes, no placeholders: '§' only in citations of law, which these letters do not make.
     assert "§" not in text and "(no address" not in text and "enclosed" not in text.lower()
+
+
+def test_a_letter_row_deleted_behind_the_apps_back_shows_in_verify(desk: Desk, db: Database, tmp_path: Path) -> None:
+    """Generating and printing a letter seal its case; a letter row deleted with the key breaks the seal."""
+    case_id = desk.cases.add(new_case(received=RECEIVED), actor="dpo", now=NOW)
+    made = desk.letters.generate(
+        case_id, LetterKind.ACKNOWLEDGEMENT, tmp_path / "ack.pdf", render, actor="dpo", now=NOW
+    )
+    desk.letters.mark_printed(made.record.id, actor="dpo", now=NOW)
+    assert verify_store(db).cases == []
+    db.execute("DELETE FROM letters WHERE id = ?", (made.record.id,))
+    reference = desk.cases.get_by_id(case_id).reference
+    assert [problem.split(" after ")[0] for problem in verify_store(db).cases] == [
+        f"case {reference} was changed outside DPO Desk"
+    ]
 
 
 def test_a_childs_deletion_is_confirmed_with_the_age_that_applied(desk: Desk, tmp_path: Path) -> None:

@@ -106,6 +106,8 @@ def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository, db: Da
             "id": row["entity_id"],
             "details": json.loads(row["details"]),
         }
+        if row["case_state"] is not None:  # the seal of the case the entry is about is hashed too
+            entry |= {"case": row["sealed_case"], "state": row["case_state"]}
         digest = entry_hash(previous, entry)
         db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (previous, digest, row["seq"]))
         previous = digest

@@ -33,6 +33,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0010_letter_facts",
         "0011_published_contacts",
         "0012_identifiers_and_age",
+        "0013_case_seals",
     ]
 
 
