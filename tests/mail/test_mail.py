@@ -274,6 +274,8 @@ def test_hostile_headers_are_refused_before_they_are_decoded(tmp_path: Path) -> 
         "5,000 header fields": "5005 header fields, more than the limit of 1000",
         "a 40 KB folded header": "the X-Long header is longer than the 32 KB limit",
         "a part whose file name is 50,000 encoded words": "the Content-Disposition header of part 2 is longer",
+        "a 6 MB text body": "the message text is 6.0 MB, more than the 5 MB limit for the text of a request",
+        "a 6 MB text part beside an attachment": "the message text is 6.0 MB, more than the 5 MB limit",
     }
     for name, data in corpus().items():
         path = tmp_path / "hostile.eml"
