@@ -12,7 +12,7 @@ import hashlib
 import inspect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -89,13 +89,26 @@ def read_mail(path: Path) -> ParsedMail:
     try:
         data = path.read_bytes()
         file_time = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: Outlook .msg
-            return _read_msg(path, file_time)
-        return _read_eml(data, path.name, file_time)
+    except OSError as error:
+        raise MailError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: Outlook .msg
+        return _guarded(lambda: _read_msg(path, file_time), path.name)
+    return read_eml_bytes(data, path.name, file_time)
+
+
+def read_eml_bytes(data: bytes, name: str, file_time: datetime) -> ParsedMail:
+    """One message in RFC 5322 form (a file's, or one of a mailbox's), with the limits of :func:`read_mail`;
+    ``file_time`` stands in for a missing or absurd Date:."""
+    return _guarded(lambda: _read_eml(data, name, file_time), name)
+
+
+def _guarded(read: Callable[[], ParsedMail], name: str) -> ParsedMail:
+    try:
+        return read()
     except MailError:
         raise
     except Exception as error:
-        raise MailError(f"{path.name}: not a readable e-mail ({type(error).__name__}: {error})"[:300]) from None
+        raise MailError(f"{name}: not a readable e-mail ({type(error).__name__}: {error})"[:300]) from None
 
 
 def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
