@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import getpass
 import json
 import logging
@@ -26,6 +27,7 @@ from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import read_document
 from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
+from dpo_desk.collection import read as source_files
 from dpo_desk.core import deadlines, suppression
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.case_state import CaseState
@@ -36,6 +38,7 @@ from dpo_desk.core.intake import new_case_from_json, parse_rights
 from dpo_desk.core.models import Case, CaseQuery
 from dpo_desk.core.passphrase import check_passphrase
 from dpo_desk.core.settings import RETENTION_MONTHS
+from dpo_desk.exports.bundle import verify_bundle
 from dpo_desk.files import write_private
 from dpo_desk.hardening import keep_memory_private
 from dpo_desk.letters.kinds import LetterKind
@@ -172,6 +175,44 @@ def _parser() -> argparse.ArgumentParser:
     export_list.add_argument("--format", required=True, choices=suppression.FORMATS, help="json or csv")
     export_list.add_argument("--out", required=True, type=Path, metavar="FILE")
     export_list.set_defaults(run=_suppression_export)
+
+    data = commands.add_parser("data", help="the subject's data collected from the source systems' files")
+    data_actions = data.add_subparsers(dest="action", metavar="ACTION", required=True)
+    take = data_actions.add_parser(
+        "import", help="read a file, match its records to the subject, keep the matched ones; prints the counts"
+    )
+    take.add_argument("reference", metavar="REF")
+    take.add_argument("file", type=Path, metavar="FILE")
+    take.add_argument("--source", required=True, metavar="NAME", help="a register source's key or name, or a new name")
+    take.add_argument("--format", choices=source_files.FORMATS, help="instead of the one the file name tells")
+    take.add_argument("--encoding", metavar="NAME", help="instead of the one detected (such as cp1252)")
+    take.add_argument("--delimiter", choices=source_files.DELIMITERS, help="a CSV's, instead of the one detected")
+    take.add_argument("--accept-matched", action="store_true", help="accept the matched records without review")
+    take.add_argument(
+        "--portable", choices=("yes", "no"), help="whether the source holds data the subject provided (Art. 20)"
+    )
+    take.add_argument("--keep-file", action="store_true", help="keep the source file itself inside the store")
+    take.set_defaults(run=_data_import)
+    shown = data_actions.add_parser("list", help="the case's imports, records and exports")
+    shown.add_argument("reference", metavar="REF")
+    shown.add_argument("--json", action="store_true", help="as JSON, for scripts")
+    shown.set_defaults(run=_data_list)
+    judged = data_actions.add_parser("review", help="accept or drop records waiting for review")
+    judged.add_argument("reference", metavar="REF")
+    judged.add_argument("--accept", type=int, nargs="*", default=[], metavar="ID")
+    judged.add_argument("--drop", type=int, nargs="*", default=[], metavar="ID")
+    judged.set_defaults(run=_data_review)
+
+    exported = commands.add_parser("export", help="write a case's portability bundle (a ZIP)")
+    exported.add_argument("reference", metavar="REF")
+    exported.add_argument("--kind", required=True, choices=("portability",), help="portability: the plain ZIP")
+    exported.add_argument("--out", required=True, type=Path, metavar="PATH")
+    exported.set_defaults(run=_export)
+    checked_bundle = commands.add_parser(
+        "verify-bundle", help="check a bundle against its manifest and schemas; exit 1 on a mismatch"
+    )
+    checked_bundle.add_argument("bundle", type=Path, metavar="FILE.zip")
+    checked_bundle.set_defaults(run=_verify_bundle)
 
     save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
     save.add_argument("destination", type=Path, metavar="DEST")
@@ -640,6 +681,85 @@ def _suppression_export(args: argparse.Namespace) -> int:
     entries = "entry" if count == 1 else "entries"
     print(f"wrote {count} {entries} to {args.out}; it holds the salt, so it goes only to the marketing tool")
     return 0
+
+
+def _data_import(args: argparse.Namespace) -> int:
+    portable = None if args.portable is None else args.portable == "yes"
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        source = desk.data.source(args.source, portable=portable)
+        preview = desk.data.preview(
+            case.id, args.file, fmt=args.format, encoding=args.encoding, delimiter=args.delimiter
+        )
+        taken = desk.data.take(case.id, preview, source, accept_matched=args.accept_matched, keep_file=args.keep_file)
+    print(f"{args.file.name}: {preview.read.detected()}; {taken.read} records read")
+    print(f"matched {taken.matched}, unmatched {taken.read - taken.matched} (of them {taken.hinted} by name only)")
+    print(
+        f"kept {taken.accepted + taken.pending}: {taken.accepted} accepted, {taken.pending} waiting for review; "
+        f"{taken.left_out} not kept (no identifier of the subject)"
+    )
+    return 0
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    with _desk(args, read_only=True) as desk:
+        case = desk.cases.get(args.reference)
+        imports = desk.data.store.imports(case.id)
+        records = desk.data.store.records(case.id)
+        exports = desk.data.store.exports(case.id)
+    if args.json:
+        document = {
+            "case": case.reference,
+            "imports": [dataclasses.asdict(entry) for entry in imports],
+            "records": [dataclasses.asdict(record) | {"fields": dict(record.fields)} for record in records],
+            "exports": [dataclasses.asdict(export) for export in exports],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=_json_value))
+        return 0
+    if not imports:
+        print(f"{case.reference}: no data imported")
+    for entry in imports:
+        mine = [r for r in records if r.import_id == entry.id]
+        accepted = sum(1 for r in mine if r.state == "accepted")
+        print(
+            f"import {entry.id}: {entry.source.name} ({'portable' if entry.source.portable else 'not portable'}), "
+            f"{entry.file_name}, {entry.records_read} read, {accepted} accepted, {len(mine) - accepted} to review"
+        )
+        for r in mine:
+            if r.state != "accepted":
+                print(f"  record {r.id} ({r.place}): {r.matched_by or 'taken by hand'}, waiting for review")
+    for e in exports:
+        print(f"export {e.id}: {e.kind}, {e.records} records, {e.file} ({e.made_at:%Y-%m-%d %H:%M} UTC)")
+    return 0
+
+
+def _json_value(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _data_review(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        desk.data.review(case.id, accept=args.accept, drop=args.drop)
+    print(f"{case.reference}: {len(args.accept)} accepted, {len(args.drop)} dropped")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        made = desk.data.export_portability(case.id, args.out)
+    print(f"wrote {made.file}: {made.records} records, SHA-256 {made.sha256}")
+    return 0
+
+
+def _verify_bundle(args: argparse.Namespace) -> int:
+    problems = verify_bundle(args.bundle)
+    for problem in problems:
+        print(f"{args.bundle.name}: {problem}")
+    if not problems:
+        print(f"{args.bundle.name}: every file matches the manifest, and the JSON its schemas")
+    return 1 if problems else 0
 
 
 def _backup(args: argparse.Namespace) -> int:

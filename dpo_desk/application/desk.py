@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.application.fields import Form
+from dpo_desk.application.subject_data import SubjectDataDesk
 from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.children import child_of
@@ -35,6 +36,7 @@ from dpo_desk.store.letters import GeneratedLetter, LetterStore, Renderer
 from dpo_desk.store.mail import MailStore
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.processors import ImportPreview, ProcessorStore
+from dpo_desk.store.records import SubjectData
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
@@ -65,6 +67,7 @@ class Desk:
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
+        self.data = SubjectDataDesk(SubjectData(db), self.cases, self.register, actor=actor, now=self.now)
 
     def now(self) -> datetime:
         return self._clock()

@@ -114,3 +114,10 @@ def case_seals(db: Database) -> None:
     now = datetime.now(UTC)
     for (case_id,) in db.execute("SELECT id FROM cases ORDER BY id").fetchall():
         audit.record(db, actor="dpo-desk", action="case-sealed", entity="case", entity_id=case_id, details={}, now=now)
+
+
+@migrations(name="0014_subject_data")
+def subject_data(db: Database) -> None:
+    """Files imported into a case from the source systems, the subject's records of them, and the access
+    copies and portability bundles made from those records."""
+    _run(db, "schema_0014.sql")

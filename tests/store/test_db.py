@@ -34,6 +34,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0011_published_contacts",
         "0012_identifiers_and_age",
         "0013_case_seals",
+        "0014_subject_data",
     ]
 
 
