@@ -46,6 +46,7 @@ from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.audit import Anchor
 from dpo_desk.store.db import DamagedStoreError, DatabaseError, StoreError
+from dpo_desk.store.letters import GeneratedLetter
 from dpo_desk.store.opening import PassphraseFor
 from dpo_desk.store.processors import FORMATS
 
@@ -203,10 +204,21 @@ def _parser() -> argparse.ArgumentParser:
     judged.add_argument("--drop", type=int, nargs="*", default=[], metavar="ID")
     judged.set_defaults(run=_data_review)
 
-    exported = commands.add_parser("export", help="write a case's portability bundle (a ZIP)")
+    exported = commands.add_parser(
+        "export", help="write a case's access copy (protected PDF, the bundle embedded) or portability bundle (ZIP)"
+    )
     exported.add_argument("reference", metavar="REF")
-    exported.add_argument("--kind", required=True, choices=("portability",), help="portability: the plain ZIP")
+    exported.add_argument(
+        "--kind",
+        required=True,
+        choices=("access", "portability"),
+        help="access: the access response with the data and the bundle embedded, AES-256; portability: the "
+        "plain ZIP, for a transfer to another controller (Art. 20(2))",
+    )
     exported.add_argument("--out", required=True, type=Path, metavar="PATH")
+    exported.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="access: also write the PDF's password here (owner-only)"
+    )
     exported.set_defaults(run=_export)
     checked_bundle = commands.add_parser(
         "verify-bundle", help="check a bundle against its manifest and schemas; exit 1 on a mismatch"
@@ -746,11 +758,28 @@ def _data_review(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.kind == "portability":
+        with _desk(args) as desk:
+            made = desk.data.export_portability(desk.cases.get(args.reference).id, args.out)
+        print(f"wrote {made.file}: {made.records} records, SHA-256 {made.sha256}")
+        return 0
+    from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
+
+    render = headless_renderer()
     with _desk(args) as desk:
-        case = desk.cases.get(args.reference)
-        made = desk.data.export_portability(case.id, args.out)
-    print(f"wrote {made.file}: {made.records} records, SHA-256 {made.sha256}")
+        letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, render)
+    print(f"wrote {letter.record.file}: letter {letter.record.id}, SHA-256 {letter.record.sha256}")
+    _hand_over_password(letter, args.password_file)
     return 0
+
+
+def _hand_over_password(made: GeneratedLetter, password_file: Path | None) -> None:
+    if made.password is None:
+        return
+    if password_file is not None:  # owner-only, and a symlink at the name is replaced, not followed
+        write_private(password_file, (made.password + "\n").encode("utf-8"))
+    elif not made.in_keyring:
+        print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
 
 
 def _verify_bundle(args: argparse.Namespace) -> int:
@@ -884,11 +913,7 @@ def _letter(args: argparse.Namespace) -> int:
             case.id, kind, render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
         )
     print(made.record.id)
-    if made.password is not None:
-        if args.password_file is not None:  # owner-only, and a symlink at the name is replaced, not followed
-            write_private(args.password_file, (made.password + "\n").encode("utf-8"))
-        elif not made.in_keyring:
-            print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
+    _hand_over_password(made, args.password_file)
     return 0
 
 

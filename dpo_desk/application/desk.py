@@ -67,7 +67,7 @@ class Desk:
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
-        self.data = SubjectDataDesk(SubjectData(db), self.cases, self.register, actor=actor, now=self.now)
+        self.data = SubjectDataDesk(SubjectData(db), self.cases, self.register, self.letters, actor=actor, now=self.now)
 
     def now(self) -> datetime:
         return self._clock()
@@ -218,6 +218,8 @@ class Desk:
     ) -> GeneratedLetter:
         """Write and register a letter; without ``target`` it goes to the case's folder beside the store.
         ``dated``: the day the letter was actually sent, where that was before today."""
+        if kind is LetterKind.PORTABILITY_COVER:  # the cover travels with the bundle, embedded in it
+            return self.data.export_cover(case_id, target, render, lang=lang, dated=dated)
         if target is None:
             target = self.letters.next_file(self.cases.get_by_id(case_id), kind, recipient)
         return self.letters.generate(

@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
-from dpo_desk.core.errors import InputError
+from dpo_desk.core.dates import day_month_year, long_date
+from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
+from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents, plural
 from dpo_desk.exports.bundle import BundleFacts, BundleSource, write_bundle
 from dpo_desk.files import create_private, partial_path, publish
+from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
-from dpo_desk.store.records import ACCEPTED, DataExport, ImportSource, SubjectData
+from dpo_desk.store.letters import Enclosure, GeneratedLetter, LetterStore, Renderer
+from dpo_desk.store.records import ACCEPTED, PENDING, DataExport, ImportSource, StoredRecord, SubjectData
 from dpo_desk.store.register import Register
 
 _CUSTOM_KEY = re.compile(r"[^a-z0-9]+")
@@ -64,11 +69,19 @@ class Taken:
 
 class SubjectDataDesk:
     def __init__(
-        self, data: SubjectData, cases: CaseRepository, register: Register, *, actor: str, now: Callable[[], datetime]
+        self,
+        data: SubjectData,
+        cases: CaseRepository,
+        register: Register,
+        letters: LetterStore,
+        *,
+        actor: str,
+        now: Callable[[], datetime],
     ) -> None:
         self.store = data
         self._cases = cases
         self._register = register
+        self._letters = letters
         self._actor = actor
         self._now = now
 
@@ -188,5 +201,101 @@ class SubjectDataDesk:
         )  # fmt: skip
         return next(export for export in self.store.exports(case_id) if export.id == export_id)
 
+    def export_access(self, case_id: int, target: Path | None, render: Renderer) -> GeneratedLetter:
+        """The access copy: the access response letter, the data after it, and the portability bundle
+        embedded; protected like every letter that discloses data, and registered as the case's letter and
+        its export. Refused while records wait for review (the copy would be incomplete) or with none."""
+        case = self._cases.get_by_id(case_id)
+        waiting = self.store.records(case_id, state=PENDING)
+        if waiting:
+            raise RefusedError(
+                f"{len(waiting)} record(s) wait for review; accept or drop them first, so that the copy is complete"
+            )
+        sources = self._access_sources(case_id)
+        if not sources:
+            raise RefusedError("no data of the subject has been imported and accepted; import it first (data import)")
+        attachments: dict[str, tuple[bytes, str]] = {}
+        bundle_name = ""
+        facts = self.bundle_facts(case_id)
+        if any(source.records for source in facts.sources):
+            bundle = io.BytesIO()
+            write_bundle(facts, bundle)
+            bundle_name = f"{case.reference}-portability.zip"
+            attachments[bundle_name] = (bundle.getvalue(), "application/zip")
+        records = sum(len(source.records) for source in sources)
+        enclosure = Enclosure(
+            data_documents(sources, self._letters.paper(case), reference=case.reference),
+            attachments,
+            {"records": records, "sources": [source.name for source in sources], "bundle": bundle_name},
+        )
+        target = target or self._letters.next_file(case, LetterKind.ACCESS_RESPONSE)
+        made = self._letters.generate(
+            case_id, LetterKind.ACCESS_RESPONSE, target, render, actor=self._actor, now=self._now(), enclosed=enclosure
+        )
+        size = made.record.file.stat().st_size
+        self.store.record_export(
+            case_id, "access", made.record.file, made.record.sha256, size, records, actor=self._actor, now=self._now()
+        )
+        return made
+
+    def export_cover(
+        self, case_id: int, target: Path | None, render: Renderer, *, lang: str = "en", dated: date | None = None
+    ) -> GeneratedLetter:
+        """The portability cover letter with the bundle embedded: the channel the policy promises (a
+        password-protected PDF). Its text is the bundle's manifest: what it holds and from which systems."""
+        case = self._cases.get_by_id(case_id)
+        facts = self.bundle_facts(case_id)
+        bundle = io.BytesIO()
+        written = write_bundle(facts, bundle)
+        name = f"{case.reference}-portability.zip"
+        manifest = written.manifest
+        enclosure = Enclosure(
+            (),
+            {name: (bundle.getvalue(), "application/zip")} if written.records else {},
+            {
+                "bundle": name,
+                "records": written.records,
+                "sources": _listed(list(manifest["sources"].values())),
+                "files": len(manifest["files"]) + 1,
+                "as_of": day_month_year(facts.created.date()),
+            },
+        )
+        target = target or self._letters.next_file(case, LetterKind.PORTABILITY_COVER)
+        made = self._letters.generate(
+            case_id, LetterKind.PORTABILITY_COVER, target, render, actor=self._actor, now=self._now(), lang=lang,
+            dated=dated, enclosed=enclosure,
+        )  # fmt: skip
+        size = made.record.file.stat().st_size
+        self.store.record_export(
+            case_id, "portability", made.record.file, made.record.sha256, size, written.records, actor=self._actor,
+            now=self._now(),
+        )  # fmt: skip
+        return made
+
+    def _access_sources(self, case_id: int) -> list[SourceRecords]:
+        """Every accepted record, by source in the order first imported: inferred data too (access covers it)."""
+        imports = {entry.id: entry for entry in self.store.imports(case_id)}
+        grouped: dict[str, list[StoredRecord]] = {}
+        for record in self.store.records(case_id, state=ACCEPTED):
+            grouped.setdefault(imports[record.import_id].source.key, []).append(record)
+        sources = []
+        for records in grouped.values():
+            first = imports[records[0].import_id]
+            dates = sorted({long_date(imports[r.import_id].imported_at.date()) for r in records})
+            sources.append(
+                SourceRecords(
+                    first.source.name,
+                    f"{plural(len(records), 'record')}, from the system's export read on {', '.join(dates)}",
+                    first.format in MAIL_FORMATS,
+                    tuple(record.fields for record in records),
+                )
+            )
+        return sources
+
     def _identity(self, case: Case) -> Identity:
         return Identity.of(case.subject, case.entity.country)
+
+
+def _listed(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -133,28 +133,50 @@ def paint(document: Document, device: QPagedPaintDevice) -> int:
     layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     if not device.setPageLayout(layout):  # a printer that cannot print to the edge keeps its margins
         device.setPageSize(size)
+    parts = [_laid_out(part, device) for part in (document, *document.appendix)]
+    total = sum(part.pages for part in parts)
+    painter = QPainter(device)
+    try:
+        number = 0
+        for part in parts:
+            for index in range(part.pages):
+                if number:
+                    device.newPage()
+                number += 1
+                part.paint_page(painter, index, PAGE_NUMBER.format(number=number, count=total))
+    finally:
+        painter.end()
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class _LaidOut:
+    """One document laid out for the device, its pages ready to paint."""
+
+    document: Document
+    sheet: _Sheet
+    flow: Frame
+    body: QTextDocument
+    pages: int
+
+    def paint_page(self, painter: QPainter, index: int, number: str) -> None:
+        document, sheet, flow = self.document, self.sheet, self.flow
+        if index == 0 and document.first_page is not None:
+            sheet.first_page(painter, document.paper, document.first_page)
+        if index and flow.header is not None:
+            sheet.header(painter, flow.header, document.running_header, number)
+        else:
+            sheet.marginal(painter, flow.footer, number, Qt.AlignmentFlag.AlignRight)
+        sheet.body_page(painter, self.body, flow, index)
+
+
+def _laid_out(document: Document, device: QPagedPaintDevice) -> _LaidOut:
     sheet = _Sheet(device, document.style)
     flow = page.frame(document)
     body = sheet.text(document.body, flow.width)
     body.setPageSize(QSizeF(sheet.mm(flow.width), sheet.mm(flow.page_height)))
     _reserve_top(body, sheet.mm(flow.first_top - flow.top), sheet.dpi)
-    pages = _paginate(body)
-    painter = QPainter(device)
-    try:
-        for index in range(pages):
-            if index:
-                device.newPage()
-            number = PAGE_NUMBER.format(number=index + 1, count=pages)
-            if index == 0 and document.first_page is not None:
-                sheet.first_page(painter, paper, document.first_page)
-            if index and flow.header is not None:
-                sheet.header(painter, flow.header, document.running_header, number)
-            else:
-                sheet.marginal(painter, flow.footer, number, Qt.AlignmentFlag.AlignRight)
-            sheet.body_page(painter, body, flow, index)
-    finally:
-        painter.end()
-    return pages
+    return _LaidOut(document, sheet, flow, body, _paginate(body))
 
 
 # --- laying text out ---------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def _portability(state: CaseState, _sheets: Mapping[str, ProcessorSheet], _payme
         return "record the portability outcome (Art. 20 conditions) first"
     if not outcome.get("conditions_met"):
         return "the Art. 20 conditions are recorded as not met: write a refusal instead"
-    return "no portability bundle has been made for this case, and DPO Desk cannot make one yet"
+    return ""  # the bundle itself: the letter store checks that there is portable data to make it of
 
 
 def _done(kind: LetterKind) -> _Rule:

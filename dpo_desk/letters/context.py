@@ -90,6 +90,7 @@ def letter_context(
     chosen = set(state.sources)
     return {
         "font": LETTER_FONT,
+        "enclosed": None,  # what the letter carries, set only by the store that encloses it (an access copy)
         "today": day_month_year(dated),
         "addressee": addressee,
         "recipient": recipient_part,

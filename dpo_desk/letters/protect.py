@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import secrets
+from collections.abc import Mapping
 
 import pikepdf
 
@@ -27,11 +28,22 @@ def password_bits() -> float:
     return GROUPS * GROUP_SIZE * math.log2(len(ALPHABET))
 
 
-def finish(pdf_data: bytes, *, title: str, author: str, subject: str, password: str | None) -> bytes:
+def finish(
+    pdf_data: bytes,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    password: str | None,
+    attachments: Mapping[str, tuple[bytes, str]] | None = None,  # file name: (content, media type)
+) -> bytes:
     """The PDF with its metadata and, with a password, encrypted with AES-256 (R=6); rewritten whole, with no
-    update history. In memory: the plain PDF of a protected letter never touches a disk."""
+    update history. In memory: the plain PDF of a protected letter never touches a disk. Attached files
+    (a portability bundle) are embedded, and encrypted with the rest."""
     rewritten = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
+        for name, (content, media_type) in (attachments or {}).items():
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, content, mime_type=media_type, filename=name)
         pdf.docinfo["/Title"] = title
         pdf.docinfo["/Author"] = author
         pdf.docinfo["/Subject"] = subject

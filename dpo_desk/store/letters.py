@@ -8,6 +8,7 @@ the disclosure gate first, and are encrypted; their password goes to the OS keyr
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from dpo_desk.letters.availability import promised_date, recipient_why_not, why_
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.context import SourceText, letter_context
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.page import PAPERS, Document
+from dpo_desk.letters.page import PAPERS, Document, Paper
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.processors import ProcessorStore
@@ -42,6 +43,16 @@ from dpo_desk.store.transactions import write_transaction
 # Renders a document to a PDF file and returns its page count. The GUI passes its Qt writer.
 Renderer = Callable[[Document], bytes]  # the PDF, in memory
 LETTERS_DIR = "letters"  # beside the store, one folder per case reference
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """What a letter carries besides its own text: pages after it (the data of an access copy) and files
+    embedded in the PDF (a portability bundle), with the facts its text states about them."""
+
+    pages: tuple[Document, ...]
+    attachments: dict[str, tuple[bytes, str]]  # file name: (content, media type)
+    facts: dict[str, Any]  # what the template may say: records, sources, the attached bundle's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +119,21 @@ class LetterStore:
         return self._why_not(self._state(case_id), kind, self._sheets())
 
     def _why_not(self, state: CaseState, kind: LetterKind, sheets: dict[str, ProcessorSheet]) -> str:
-        return why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
+        reason = why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
+        if not reason and kind is LetterKind.PORTABILITY_COVER and not self._portable_records(state.case.id):
+            return (
+                "no portable data of the subject has been imported and accepted (data import): the bundle is made of it"
+            )
+        return reason
+
+    def _portable_records(self, case_id: int) -> int:
+        return int(
+            self._db.execute(
+                "SELECT count(*) FROM data_records r JOIN data_imports i ON i.id = r.import_id"
+                " WHERE r.case_id = ? AND r.state = 'accepted' AND i.portable = 1",
+                (case_id,),
+            ).fetchone()[0]
+        )
 
     def available(self, case_id: int) -> dict[LetterKind, str]:
         state, sheets = self._state(case_id), self._sheets()
@@ -134,13 +159,20 @@ class LetterStore:
         self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = "en"
     ) -> Document:
         """The letter as the PDF writer, a printer or a preview lays it out, on the entity's paper."""
-        return self._document(self._state(case_id), kind, dated, recipient, lang)
+        return self._document(self._state(case_id), kind, dated, recipient, lang, None)
 
-    def _document(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str) -> Document:
-        letter = compose(kind, self._context(state, kind, dated, recipient), lang)
+    def paper(self, case: Case) -> Paper:
+        return PAPERS[self._settings.get(LETTER_PAPER).for_country(case.entity.country).value]
+
+    def _document(
+        self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str,
+        enclosed: Enclosure | None,
+    ) -> Document:  # fmt: skip
+        context = self._context(state, kind, dated, recipient)
+        letter = compose(kind, context | {"enclosed": enclosed.facts if enclosed else None}, lang)
         entity = state.case.entity
-        paper = PAPERS[self._settings.get(LETTER_PAPER).for_country(entity.country).value]
-        return letter.document(paper, title=letter.title, author=entity.name)
+        document = letter.document(self.paper(state.case), title=letter.title, author=entity.name)
+        return dataclasses.replace(document, appendix=enclosed.pages) if enclosed else document
 
     def _context(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None) -> dict[str, Any]:
         sheets = self._sheets()
@@ -201,26 +233,32 @@ class LetterStore:
         lang: str = "en",
         dated: date | None = None,
         recipient: str | None = None,
+        enclosed: Enclosure | None = None,
     ) -> GeneratedLetter:
         """Write the letter to ``target`` (PDF), protected when it discloses data, and register it. A letter
         never replaces a file (the register's SHA-256 would no longer match it), and the register keeps
-        the absolute path, whatever the working directory."""
+        the absolute path, whatever the working directory. ``enclosed``: what the letter carries (the data
+        of an access copy, a bundle), which only then it may say it encloses."""
         target = target.absolute()
         if target.exists():
             raise InputError(f"{target} already exists; a letter never overwrites a file, choose a new name")
         if not target.parent.is_dir():
             raise InputError(f"{target.parent}: no such folder; create it, or choose another for the letter")
+        if kind is LetterKind.PORTABILITY_COVER and not (enclosed and enclosed.attachments):
+            raise RefusedError("portability-cover: the cover goes only with the bundle it covers, embedded in it")
         state = self._state(case_id)
         case = state.case
         day = _checked_date(state, kind, dated, now.astimezone().date())
-        document = self._document(state, kind, day, recipient, lang)
-        password = protect.new_password() if (kind.discloses_data or self._settings.get(PROTECT_ALL_LETTERS)) else None
+        document = self._document(state, kind, day, recipient, lang, enclosed)
+        discloses = kind.discloses_data or enclosed is not None
+        password = protect.new_password() if (discloses or self._settings.get(PROTECT_ALL_LETTERS)) else None
         finished = protect.finish(
             render(document),
             title=f"{document.title} ({case.reference})",
             author=case.entity.name,
             subject=f"{kind.value} {case.reference}",
             password=password,
+            attachments=enclosed.attachments if enclosed else None,
         )
         digest = hashlib.sha256(finished).hexdigest()
         write_private(target, finished)

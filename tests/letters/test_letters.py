@@ -141,7 +141,7 @@ def pending_case(desk: Desk, pause: PauseKind, reason: str) -> int:
     return case_id
 
 
-UNAVAILABLE_BY_DESIGN = {LetterKind.PORTABILITY_COVER: "no portability bundle has been made"}
+UNAVAILABLE_BY_DESIGN = {LetterKind.PORTABILITY_COVER: "no portable data of the subject has been imported and accepted"}
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
