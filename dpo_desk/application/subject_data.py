@@ -99,10 +99,12 @@ class SubjectDataDesk:
 
     def preview(
         self, case_id: int, file: Path, *, fmt: str | None = None, encoding: str | None = None,
-        delimiter: str | None = None,
+        delimiter: str | None = None, progress: Callable[[int], None] | None = None,
     ) -> Preview:  # fmt: skip
         case = self._cases.get_by_id(case_id)
-        read = read_source_file(file, fmt=fmt, encoding=encoding, delimiter=delimiter, country=case.entity.country)
+        read = read_source_file(
+            file, fmt=fmt, encoding=encoding, delimiter=delimiter, country=case.entity.country, progress=progress
+        )
         identity = self._identity(case)
         return Preview(file, read, tuple(match(record, identity) for record in read.records))
 
@@ -114,16 +116,19 @@ class SubjectDataDesk:
         *,
         accept_matched: bool,
         chosen: Sequence[int] = (),  # indexes of rows the DPO takes although they matched nothing
+        skip: Sequence[int] = (),  # indexes of rows the DPO left out although they matched
         keep_file: bool = False,
     ) -> Taken:
         """Keep the matched records (accepted, or waiting for review), the name hints (waiting) and the rows
-        chosen by hand (accepted); other rows never enter the store."""
-        bad = [index for index in chosen if not 0 <= index < len(preview.matches)]
+        chosen by hand (accepted), except those skipped; other rows never enter the store."""
+        bad = [index for index in (*chosen, *skip) if not 0 <= index < len(preview.matches)]
         if bad:
             raise InputError(f"rows: {bad[0] + 1} is not a row of {preview.file.name}")
-        picked = set(chosen)
+        picked, skipped = set(chosen), set(skip)
         taken: list[tuple[Record, Match, bool]] = []
         for index, (record, found) in enumerate(zip(preview.read.records, preview.matches, strict=True)):
+            if index in skipped:
+                continue
             if found.matched:
                 taken.append((record, found, accept_matched))
             elif index in picked:
@@ -175,9 +180,32 @@ class SubjectDataDesk:
             sources=tuple(BundleSource(key, name, tuple(rows)) for key, (name, rows) in sorted(by_source.items())),
         )
 
+    def why_no_access_copy(self, case_id: int) -> str:
+        """'' when the access copy can be made now, else why not (for a disabled button's tooltip)."""
+        if self.store.records(case_id, state=PENDING):
+            return self._unreviewed(case_id)
+        if not self.store.records(case_id, state=ACCEPTED):
+            return "no data of the subject has been imported and accepted; import it first (data import)"
+        return self._letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
+
+    def why_no_bundle(self, case_id: int) -> str:
+        """'' when a portability bundle can be made now, else why not."""
+        if self.store.records(case_id, state=PENDING):
+            return self._unreviewed(case_id)
+        if not any(source.records for source in self.bundle_facts(case_id).sources):
+            return "no data from a portable source has been imported and accepted (Art. 20 covers provided data)"
+        return ""
+
+    def _unreviewed(self, case_id: int) -> str:
+        waiting = len(self.store.records(case_id, state=PENDING))
+        return f"{waiting} record(s) wait for review; accept or drop them first, so that the copy is complete"
+
     def export_portability(self, case_id: int, target: Path) -> DataExport:
         """Write the bundle to ``target`` (never over a file), through a hidden partial: a crash or an error
         leaves no half bundle under the name. Registered and audited."""
+        reason = self.why_no_bundle(case_id)
+        if reason:
+            raise RefusedError(reason)
         target = target.absolute()
         if target.exists():
             raise InputError(f"{target} already exists; an export never overwrites a file, choose a new name")
@@ -206,14 +234,10 @@ class SubjectDataDesk:
         embedded; protected like every letter that discloses data, and registered as the case's letter and
         its export. Refused while records wait for review (the copy would be incomplete) or with none."""
         case = self._cases.get_by_id(case_id)
-        waiting = self.store.records(case_id, state=PENDING)
-        if waiting:
-            raise RefusedError(
-                f"{len(waiting)} record(s) wait for review; accept or drop them first, so that the copy is complete"
-            )
+        reason = self.why_no_access_copy(case_id)
+        if reason:
+            raise RefusedError(reason)
         sources = self._access_sources(case_id)
-        if not sources:
-            raise RefusedError("no data of the subject has been imported and accepted; import it first (data import)")
         attachments: dict[str, tuple[bytes, str]] = {}
         bundle_name = ""
         facts = self.bundle_facts(case_id)

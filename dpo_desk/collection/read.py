@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,9 +68,11 @@ def read_source_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     country: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> SourceFile:
     """Every record of ``path``; an :class:`InputError` naming the file (and line) for anything else.
-    ``country``: the receiving entity's, whose code page wins a tie between two that read the file."""
+    ``country``: the receiving entity's, whose code page wins a tie between two that read the file.
+    ``progress`` hears how many records were read, now and then (and may raise to stop the reading)."""
     name = path.name
     fmt = fmt or format_of(name)
     if fmt not in FORMATS:
@@ -85,16 +87,16 @@ def read_source_file(
     if size > MAX_FILE_BYTES:
         raise InputError(f"{name}: {size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB limit for a file")
     if fmt == "mbox":
-        return SourceFile(fmt, "", "", tuple(_limited(_mailbox(path, file_time), name)))
+        return SourceFile(fmt, "", "", tuple(_limited(_mailbox(path, file_time), name, progress)))
     data = path.read_bytes()
     if fmt == "eml":
         return SourceFile(fmt, "", "", (_mail_record(data, name, "message 1", file_time),))
     text, used = _decoded(data, name, encoding, ("cp1250", "cp1252") if country == "PL" else ("cp1252", "cp1250"))
     if fmt == "csv":
         used_delimiter = delimiter or sniff_delimiter(text)
-        return SourceFile(fmt, used, used_delimiter, tuple(_limited(_csv(text, name, used_delimiter), name)))
+        return SourceFile(fmt, used, used_delimiter, tuple(_limited(_csv(text, name, used_delimiter), name, progress)))
     records = _json(text, name) if fmt == "json" else _json_lines(text, name)
-    return SourceFile(fmt, used, "", tuple(_limited(records, name)))
+    return SourceFile(fmt, used, "", tuple(_limited(records, name, progress)))
 
 
 def _decoded(data: bytes, name: str, encoding: str | None, prefer: tuple[str, ...]) -> tuple[str, str]:
@@ -253,8 +255,10 @@ def _mailbox(path: Path, file_time: datetime) -> Iterator[Record]:
         box.close()
 
 
-def _limited(records: Iterator[Record], name: str) -> Iterator[Record]:
+def _limited(records: Iterator[Record], name: str, progress: Callable[[int], None] | None) -> Iterator[Record]:
     for count, record in enumerate(records, start=1):
         if count > MAX_RECORDS:
             raise InputError(f"{name}: more than {MAX_RECORDS:,} records, the limit for a file")
+        if progress is not None and count % 2_000 == 0:
+            progress(count)
         yield record

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from dpo_desk.application import actions
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import day_month_year, long_date
 from dpo_desk.core.errors import DeskError
@@ -35,6 +36,7 @@ from dpo_desk.core.next_step import next_step
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.action_buttons import ActionButton, perform
 from dpo_desk.gui.audit_view import AuditTable
+from dpo_desk.gui.data_tab import DataTab
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.letters_tab import LettersTab
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
@@ -76,7 +78,7 @@ class CaseView(QWidget):
     case_changed = Signal(int, str)
     open_case = Signal(int)
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self.state: CaseState | None = None
@@ -116,6 +118,7 @@ class CaseView(QWidget):
         self.outcomes_tab = OutcomesTab(desk)
         self.recipients_tab = RecipientsTab(desk)
         self.letters_tab = LettersTab(desk)
+        self.data_tab = DataTab(desk, runner)
         self.workflow_tabs: list[WorkflowTab] = [
             self.identity_tab,
             self.deadline_tab,
@@ -131,10 +134,12 @@ class CaseView(QWidget):
         self.tabs.addTab(self.outcomes_tab, "O&utcomes")
         self.tabs.addTab(self.recipients_tab, "Reci&pients")
         self.tabs.addTab(self.letters_tab, "&Letters")
+        self.tabs.addTab(self.data_tab, "Dat&a")
         self.tabs.addTab(self._history_tab(), "&History")
         for tab in self.workflow_tabs:
             tab.changed.connect(self._changed)
         self.letters_tab.changed.connect(self._changed)
+        self.data_tab.changed.connect(self._changed)
 
         header = QHBoxLayout()
         header.addWidget(self.reference)
@@ -224,6 +229,7 @@ class CaseView(QWidget):
         for button in (self.change_status_button, self.add_note_button):
             button.show_state(state)
         self.letters_tab.show_state(state)  # letters stay possible on a closed case (a copy, a late refusal)
+        self.data_tab.show_state(state)
         self._pages.setCurrentIndex(1)
 
     def action_buttons(self) -> list[ActionButton]:
@@ -247,6 +253,7 @@ class CaseView(QWidget):
         for tab in self.workflow_tabs:
             tab.forget()
         self.letters_tab.forget()
+        self.data_tab.forget()
         for button in (self.change_status_button, self.add_note_button):
             button.show_state(None)
 

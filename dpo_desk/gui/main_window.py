@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         cases_layout.setContentsMargins(6, 6, 6, 6)
         cases_layout.addWidget(self.filters)
         cases_layout.addWidget(self.table, 1)
-        self.case_view = CaseView(desk)
+        self.case_view = CaseView(desk, runner)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(cases_panel)
         self.splitter.addWidget(self.case_view)

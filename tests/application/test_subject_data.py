@@ -132,6 +132,7 @@ def bundle_members(path: Path) -> dict[str, bytes]:
 @pytest.fixture
 def bundle_case(desk: Desk, kari: int, hubspot: Path, tmp_path: Path) -> int:
     take(desk, kari, hubspot, "HubSpot", accept_matched=True)
+    desk.data.review(kari, drop=[record.id for record in desk.data.store.records(kari, state="pending")])
     event = tmp_path / "summit.json"
     attendees = [
         {"name": "Kari Nordmann", "email": "kari.nordmann@example.no", "dietary": "vegetarian", "score": 0.8},
@@ -260,6 +261,10 @@ def test_the_command_line_imports_lists_exports_and_verifies(
     assert [r["state"] for r in listed["records"]] == ["accepted", "pending", "accepted"]
     assert listed["imports"][0]["source"]["key"] == "custom-hubspot"
     bundle = tmp_path / "out.zip"
+    assert main([*store, "export", reference, "--kind", "portability", "--out", str(bundle)]) == 2
+    assert "1 record(s) wait for review" in capsys.readouterr().err
+    hint = listed["records"][1]["id"]
+    assert main([*store, "data", "review", reference, "--drop", str(hint)]) == 0
     assert main([*store, "export", reference, "--kind", "portability", "--out", str(bundle)]) == 0
     assert main(["verify-bundle", str(bundle)]) == 0
     assert "every file matches the manifest" in capsys.readouterr().out
