@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -41,7 +40,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
-from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
+from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.letters import GeneratedLetter
 from dpo_desk.store.records import PENDING, DataExport, StoredRecord
@@ -192,8 +191,7 @@ class DataTab(QWidget):
         self.drop_button = QPushButton("D&rop selected")
         self.access_button = QPushButton("Access cop&y…")
         self.bundle_button = QPushButton("Portability &bundle…")
-        buttons = QGridLayout()
-        for number, (button, slot) in enumerate(
+        buttons = button_grid(
             (
                 (self.import_button, self.import_file),
                 (self.accept_button, self.accept_selected),
@@ -201,9 +199,7 @@ class DataTab(QWidget):
                 (self.access_button, self.export_access),
                 (self.bundle_button, self.export_bundle),
             )
-        ):
-            button.clicked.connect(slot)
-            buttons.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
+        )
         # A splitter, not a layout: the two lists share the tab, and a short window must still fit them.
         lists = QSplitter(Qt.Orientation.Vertical)
         for title, table, stretch in (

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,7 +27,7 @@ from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.secret_clipboard import copy_secret
-from dpo_desk.gui.workflow_tabs import BUTTONS_PER_ROW, data_table, fill_table, selectable
+from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import Document
 from dpo_desk.store.letters import LetterRecord, PastDateError
@@ -95,8 +94,7 @@ class LettersTab(QWidget):
         self.open_button = QPushButton("&Open")
         self.sent_button = QPushButton("Mark &sent…")
         self.password_button = QPushButton("Show pass&word…")
-        buttons = QGridLayout()
-        for number, (button, slot) in enumerate(
+        buttons = button_grid(
             (
                 (self.preview_button, self.preview),
                 (self.generate_button, self.generate),
@@ -105,9 +103,7 @@ class LettersTab(QWidget):
                 (self.sent_button, self.mark_sent),
                 (self.password_button, self.show_password),
             )
-        ):
-            button.clicked.connect(slot)
-            buttons.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.kind)
         layout.addWidget(self.summary)

@@ -6,7 +6,7 @@ are enabled, or disabled with the reason, from that state each time it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +38,15 @@ from dpo_desk.gui.deadline_badge import days_left_text
 from dpo_desk.gui.rich_text import escape, sentence
 
 BUTTONS_PER_ROW = 3
+
+
+def button_grid(buttons: Sequence[tuple[QPushButton, Callable[[], None]]]) -> QGridLayout:
+    """The buttons, each clicking its slot, BUTTONS_PER_ROW to a row: a tab's actions, as every tab lays them."""
+    grid = QGridLayout()
+    for number, (button, slot) in enumerate(buttons):
+        button.clicked.connect(slot)
+        grid.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
+    return grid
 
 
 def data_table(headers: Sequence[str]) -> QTableWidget:
