@@ -41,8 +41,10 @@ FREE_TEXT = (
     ("recipient_notices", "reason", ""),
     ("mail_imports", "message_id", ""),
     ("mail_imports", "sender", ""),
+    ("data_exports", "file", ""),  # a path the DPO chose may name the subject; the export's facts stay
 )
-DROPPED = ("notes", "attachments")
+# The subject's data collected into the case goes with its imports (file names, kept files) and records.
+DROPPED = ("notes", "attachments", "data_records", "data_imports")
 LEGAL_REFERENCES = frozenset({"ground", "exception"})  # such as "17(1)(a)"
 
 

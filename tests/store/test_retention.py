@@ -1,6 +1,7 @@
 """Retention: the DPO previews the expired cases; the purge removes exactly those, or anonymisation strips them,
 audited, leaving no trace in any page of the store (decrypted and scanned)."""
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -77,14 +78,19 @@ def test_purge_removes_the_case_everywhere_and_audits_it(
 
 
 def test_anonymising_keeps_the_case_for_statistics_without_the_subject_or_free_text(
-    repo: CaseRepository, desk: Desk, db: Database, cases: dict[str, int], store_path: Path, store_key: bytes
-) -> None:
+    repo: CaseRepository, desk: Desk, db: Database, cases: dict[str, int], store_path: Path, store_key: bytes,
+    tmp_path: Path,
+) -> None:  # fmt: skip
     case_id = cases["old"]
     check = IdentityCheck(Evidence.PASSPORT, Method.VIDEO_CALL, "dpo", datetime(2023, 5, 2, 11, tzinfo=UTC),
                           Outcome.PASSED, reference="4711", note=f"{CANARY} showed a passport")  # fmt: skip
     desk.workflow.record_check(case_id, check, actor="dpo", now=NOW)
     repo.add_note(case_id, f"called {CANARY} back", author="dpo", now=NOW)
     before = repo.get_by_id(case_id)
+    crm = tmp_path / f"{CANARY}-crm.json"
+    crm.write_text(json.dumps([{"email": before.subject.emails[0], "notes": f"{CANARY} asked for a demo"}]))
+    source = desk.data.source("web-forms")
+    desk.data.take(case_id, desk.data.preview(case_id, crm), source, accept_matched=True, keep_file=True)
     reference = before.reference
     assert anonymise(db, [case_id], today=TODAY, months=36, actor="dpo", now=NOW) == [reference]
 
@@ -98,6 +104,7 @@ def test_anonymising_keeps_the_case_for_statistics_without_the_subject_or_free_t
         ("", "")
     ]
     assert db.execute("SELECT count(*) FROM notes WHERE case_id = ?", (case_id,)).fetchone()[0] == 0
+    assert desk.data.store.records(case_id) == [] and desk.data.store.imports(case_id) == []
     assert repo.find_ids(CaseQuery(text="Qzxwvj"), today=TODAY) == []
     assert db.execute("SELECT count(*) FROM subjects WHERE name = ?", (CANARY,)).fetchone()[0] == 0
     last = db.execute("SELECT action, entity_id FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
