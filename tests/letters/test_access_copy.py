@@ -168,3 +168,21 @@ def test_the_portability_cover_carries_its_bundle_and_says_what_it_holds(
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         assert len(archive.namelist()) == 9
     assert [e.kind for e in desk.data.store.exports(access_case)] == ["portability"]
+
+
+def test_the_command_line_writes_the_access_copy_and_its_password(
+    desk: Desk, store_path: Path, access_case: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dpo_desk.cli import main
+
+    import_data(desk, access_case, tmp_path)
+    reference = desk.cases.get_by_id(access_case).reference
+    out, password = tmp_path / "access.pdf", tmp_path / "password.txt"
+    store = ["--store", str(store_path)]
+    assert main([*store, "export", reference, "--kind", "access", "--out", str(out), "--password-file",
+                 str(password)]) == 0  # fmt: skip
+    assert f"wrote {out}" in capsys.readouterr().out
+    assert oct(password.stat().st_mode & 0o777) == "0o600"
+    assert "Pricing question" in read(out, password.read_text().strip())
+    assert main([*store, "export", reference, "--kind", "access", "--out", str(out)]) == 2
+    assert "already exists; a letter never overwrites a file" in capsys.readouterr().err
