@@ -10,9 +10,11 @@ Both are reported, and the DPO can give either instead.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import itertools
 import json
-import mailbox
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +49,8 @@ class SourceFile:
     encoding: str  # "" for a format that is not text (e-mail)
     delimiter: str  # "" except for CSV
     records: tuple[Record, ...]
+    sha256: str  # of the bytes the records were read from: the import's provenance
+    size: int
 
     def detected(self) -> str:
         """What was found, for the preview: "CSV, cp1252, ';'"."""
@@ -86,17 +90,21 @@ def read_source_file(
     size, file_time = status.st_size, datetime.fromtimestamp(status.st_mtime, UTC)
     if size > MAX_FILE_BYTES:
         raise InputError(f"{name}: {size // 2**20} MB is larger than the {MAX_FILE_BYTES // 2**20} MB limit for a file")
-    if fmt == "mbox":
-        return SourceFile(fmt, "", "", tuple(_limited(_mailbox(path, file_time), name, progress)))
     data = path.read_bytes()
+
+    def found(records: Iterator[Record], used: str = "", used_delimiter: str = "") -> SourceFile:
+        read = tuple(_limited(records, name, progress))
+        return SourceFile(fmt, used, used_delimiter, read, hashlib.sha256(data).hexdigest(), len(data))
+
+    if fmt == "mbox":
+        return found(_mailbox(data, name, file_time))
     if fmt == "eml":
-        return SourceFile(fmt, "", "", (_mail_record(data, name, "message 1", file_time),))
+        return found(iter((_mail_record(data, name, "message 1", file_time),)))
     text, used = _decoded(data, name, encoding, ("cp1250", "cp1252") if country == "PL" else ("cp1252", "cp1250"))
     if fmt == "csv":
         used_delimiter = delimiter or sniff_delimiter(text)
-        return SourceFile(fmt, used, used_delimiter, tuple(_limited(_csv(text, name, used_delimiter), name, progress)))
-    records = _json(text, name) if fmt == "json" else _json_lines(text, name)
-    return SourceFile(fmt, used, "", tuple(_limited(records, name, progress)))
+        return found(_csv(text, name, used_delimiter), used, used_delimiter)
+    return found(_json(text, name) if fmt == "json" else _json_lines(text, name), used)
 
 
 def _decoded(data: bytes, name: str, encoding: str | None, prefer: tuple[str, ...]) -> tuple[str, str]:
@@ -246,13 +254,17 @@ def _mail_record(data: bytes, name: str, place: str, file_time: datetime) -> Rec
     )
 
 
-def _mailbox(path: Path, file_time: datetime) -> Iterator[Record]:
-    box = mailbox.mbox(path, create=False)
-    try:
-        for number, key in enumerate(box.iterkeys(), start=1):
-            yield _mail_record(box.get_bytes(key), path.name, f"message {number}", file_time)
-    finally:
-        box.close()
+# A message starts at a "From " line at the file's start or after a blank line, as the standard library's
+# mailbox.mbox reads it; that module wants a file, and these are the very bytes that were hashed.
+_FROM_LINE = re.compile(rb"(?:\A|(?<=\n\n)|(?<=\r\n\r\n))From [^\n]*\n")
+
+
+def _mailbox(data: bytes, name: str, file_time: datetime) -> Iterator[Record]:
+    lines = list(_FROM_LINE.finditer(data))
+    for number, (line, following) in enumerate(itertools.zip_longest(lines, lines[1:]), start=1):
+        assert line is not None
+        end = following.start() if following is not None else len(data)
+        yield _mail_record(data[line.end() : end], name, f"message {number}", file_time)
 
 
 def _limited(records: Iterator[Record], name: str, progress: Callable[[int], None] | None) -> Iterator[Record]:

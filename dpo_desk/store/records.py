@@ -91,8 +91,11 @@ class SubjectData:
         actor: str,
         now: datetime,
     ) -> int:
-        """Store the import and the records taken from it, in one transaction; returns the import's id."""
-        content = path.read_bytes()
+        """Store the import and the records taken from it, in one transaction; returns the import's id. Its
+        SHA-256 is that of the bytes the records were read from; a file kept must still be those bytes."""
+        content = path.read_bytes() if keep_file else None
+        if content is not None and hashlib.sha256(content).hexdigest() != read.sha256:
+            raise RefusedError(f"{path.name}: the file changed since it was read; import it again")
         with write_transaction(self._db):
             if self._db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
                 raise NotFoundError(f"no case with id {case_id}")
@@ -108,15 +111,15 @@ class SubjectData:
                     json.dumps(sorted(source.not_portable)),
                     source.category,
                     path.name,
-                    hashlib.sha256(content).hexdigest(),
-                    len(content),
+                    read.sha256,
+                    read.size,
                     read.format,
                     read.encoding,
                     read.delimiter,
                     len(read.records),
                     utc_text(now),
                     actor,
-                    content if keep_file else None,
+                    content,
                 ),
             ).lastrowid
             self._db.conn.executemany(

@@ -271,3 +271,13 @@ def test_the_command_line_imports_lists_exports_and_verifies(
     bundle.write_bytes(bundle.read_bytes()[:-30])
     assert main(["verify-bundle", str(bundle)]) == 1
     assert "is not a readable ZIP" in capsys.readouterr().out
+
+
+def test_a_file_changed_after_it_was_read_is_not_kept(desk: Desk, kari: int, hubspot: Path) -> None:
+    preview = desk.data.preview(kari, hubspot)
+    hubspot.write_bytes(hubspot.read_bytes() + b"5;Someone;Else;else@example.no;;X;1\r\n")
+    with pytest.raises(RefusedError, match="the file changed since it was read; import it again"):
+        desk.data.take(kari, preview, desk.data.source("HubSpot", portable=True), accept_matched=True, keep_file=True)
+    assert desk.data.store.imports(kari) == []
+    taken = desk.data.take(kari, preview, desk.data.source("HubSpot", portable=True), accept_matched=True)
+    assert desk.data.store.imports(kari)[0].file_sha256 == preview.read.sha256 and taken.accepted == 2

@@ -1,6 +1,7 @@
 """Reading source systems' exports: encodings and delimiters detected, every format, limits, and errors that
 name the file and the line."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -121,3 +122,16 @@ def test_limits_name_their_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         read_source_file(path)
     with pytest.raises(InputError, match="the format cannot be told from the name"):
         read_source_file(write(tmp_path, "x.txt", b"a"))
+
+
+def test_a_from_line_inside_a_message_does_not_start_another(tmp_path: Path) -> None:
+    box = (
+        b"From a@example.no Tue Dec  1 10:00:00 2026\nFrom: Kari <kari@example.no>\nSubject: One\n\n"
+        b"Hello,\nFrom here on I want my data.\n\n"
+        b"From b@example.no Tue Dec  1 11:00:00 2026\nFrom: Kari <kari@example.no>\nSubject: Two\n\nBye.\n"
+    )
+    records = read_source_file(write(tmp_path, "box.mbox", box)).records
+    assert [dict(r.fields)["subject"] for r in records] == ["One", "Two"]
+    assert "From here on I want my data." in str(dict(records[0].fields)["body"])
+    found = read_source_file(write(tmp_path, "box2.mbox", box))
+    assert found.sha256 == hashlib.sha256(box).hexdigest() and found.size == len(box)
