@@ -67,7 +67,9 @@ class Desk:
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
-        self.data = SubjectDataDesk(SubjectData(db), self.cases, self.register, self.letters, actor=actor, now=self.now)
+        self.data = SubjectDataDesk(
+            SubjectData(db), self.cases, self.register, self.letters, self.outcomes, actor=actor, now=self.now
+        )
 
     def now(self) -> datetime:
         return self._clock()

@@ -29,6 +29,7 @@ from dpo_desk.files import create_private, partial_path, publish
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import Enclosure, GeneratedLetter, LetterStore, Renderer
+from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.records import ACCEPTED, PENDING, DataExport, ImportSource, StoredRecord, SubjectData
 from dpo_desk.store.register import Register
 
@@ -74,6 +75,7 @@ class SubjectDataDesk:
         cases: CaseRepository,
         register: Register,
         letters: LetterStore,
+        outcomes: Outcomes,
         *,
         actor: str,
         now: Callable[[], datetime],
@@ -82,6 +84,7 @@ class SubjectDataDesk:
         self._cases = cases
         self._register = register
         self._letters = letters
+        self._outcomes = outcomes
         self._actor = actor
         self._now = now
 
@@ -135,10 +138,12 @@ class SubjectDataDesk:
                 taken.append((record, found if found.kind else NO_MATCH, True))
             elif found.kind == "name":
                 taken.append((record, found, False))
-        import_id = self.store.add_import(
-            case_id, preview.file, preview.read, source, taken, keep_file=keep_file, actor=self._actor,
-            now=self._now(),
-        )  # fmt: skip
+        with self.store.transaction():
+            import_id = self.store.add_import(
+                case_id, preview.file, preview.read, source, taken, keep_file=keep_file, actor=self._actor,
+                now=self._now(),
+            )  # fmt: skip
+            self._name_as_source(case_id, source)
         accepted = sum(1 for _, _, now_accepted in taken if now_accepted)
         return Taken(
             import_id,
@@ -149,6 +154,14 @@ class SubjectDataDesk:
             len(taken) - accepted,
             len(preview.matches) - len(taken),
         )
+
+    def _name_as_source(self, case_id: int, source: ImportSource) -> None:
+        """Data taken from a register source came from it: the case says so (its letters describe the source
+        and its recipients get their Art. 19 notices)."""
+        named = self._outcomes.sources(case_id)
+        known = {entry.key for entry in self._register.sources()}
+        if source.key in known and source.key not in named:
+            self._outcomes.set_sources(case_id, [*named, source.key], actor=self._actor, now=self._now())
 
     def review(self, case_id: int, *, accept: Sequence[int] = (), drop: Sequence[int] = ()) -> None:
         self.store.decide(case_id, accept, drop, actor=self._actor, now=self._now())
@@ -186,6 +199,14 @@ class SubjectDataDesk:
             return self._unreviewed(case_id)
         if not self.store.records(case_id, state=ACCEPTED):
             return "no data of the subject has been imported and accepted; import it first (data import)"
+        with_data = {source.name for source in self._access_sources(case_id)}
+        names = {entry.key: entry.name for entry in self._register.sources()}
+        missing = [names[key] for key in self._outcomes.sources(case_id) if names.get(key) not in with_data]
+        if missing:
+            return (
+                f"{', '.join(missing)}: named as a source of the subject's data, but none of its data has been"
+                " imported and accepted; import it, or take it off the case's sources (Recipients)"
+            )
         return self._letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
 
     def why_no_bundle(self, case_id: int) -> str:

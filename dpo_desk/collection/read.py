@@ -202,8 +202,13 @@ def _json(text: str, name: str) -> Iterator[Record]:
     elif isinstance(document, dict):
         arrays = {key: value for key, value in document.items() if isinstance(value, list)}
         if arrays and all(isinstance(item, dict) for value in arrays.values() for item in value):
+            # The object's other fields say what the records belong to ("event": "Summit 2026"): each
+            # record keeps them after its own, unless it has a field of the same name.
+            context = tuple((key, value) for key, value in document.items() if key not in arrays)
             for key, value in arrays.items():
-                yield from _items(value, name, f"{key}, item")
+                for record in _items(value, name, f"{key}, item"):
+                    own = {field for field, _ in record.fields}
+                    yield Record(record.place, record.fields + tuple(f for f in context if f[0] not in own))
         else:
             yield Record("the object", _fields(document, name, "the object"))
     else:

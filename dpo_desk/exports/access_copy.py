@@ -26,13 +26,13 @@ STYLE = """
 <style>
 h1 { font-size: 14pt; margin-bottom: 4pt; }
 h2 { font-size: 11.5pt; margin-top: 14pt; margin-bottom: 2pt; }
-p { font-size: 9pt; margin-top: 0; margin-bottom: 4pt; }
-p.sub { color: #555555; font-size: 8pt; }
+p { font-size: 9.5pt; margin-top: 0; margin-bottom: 4pt; }
+p.sub { color: #555555; font-size: 8.5pt; }
 table.data { border-collapse: collapse; margin-bottom: 6pt; }
-table.data th { background: #f1f3f4; border: 1px solid #bbbbbb; padding: 2px 4px; font-size: 8pt; text-align: left; }
-table.data td { border: 1px solid #bbbbbb; padding: 2px 4px; vertical-align: top; font-size: 8pt; }
-p.record { font-size: 8.5pt; margin-bottom: 7pt; }
-p.mail { font-size: 8.5pt; white-space: pre-wrap; }
+table.data th { background: #f1f3f4; border: 1px solid #bbbbbb; padding: 2px 4px; font-size: 9pt; text-align: left; }
+table.data td { border: 1px solid #bbbbbb; padding: 2px 4px; vertical-align: top; font-size: 9pt; }
+p.record { font-size: 9.5pt; margin-bottom: 7pt; }
+p.mail { font-size: 9.5pt; white-space: pre-wrap; }
 </style>
 """
 

@@ -226,8 +226,9 @@ def _readme(facts: BundleFacts) -> str:
 =====================================================================
 
 This archive holds the personal data you provided to us, and the data we observed while you used
-our services, in a structured, commonly used and machine-readable format (Article 20 GDPR). Data we
-inferred or derived ourselves is not part of it. It is the data as it stood on {facts.created:%Y-%m-%d}.
+our services, in a structured, commonly used and machine-readable format (Article 20 GDPR). Sources and
+fields our records mark as inferred or derived by us are left out. It is the data as it stood on
+{facts.created:%Y-%m-%d}.
 
 What is in it:
 {listed or "  no source holds data about you that falls under this right"}

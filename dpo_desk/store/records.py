@@ -6,6 +6,7 @@ file, other people's rows, never enters the store. An import is one transaction:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -78,6 +79,10 @@ class DataExport:
 class SubjectData:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def transaction(self) -> contextlib.AbstractContextManager[Database]:
+        """Several writes as one: an import and what it says of the case."""
+        return write_transaction(self._db)
 
     def add_import(
         self,

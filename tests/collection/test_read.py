@@ -86,7 +86,9 @@ def test_json_as_an_array_an_object_or_an_object_of_arrays(tmp_path: Path) -> No
     assert read_source_file(one).records[0].fields == (("email", "a@x.no"), ("tags", ["x"]))
     arrays = {"event": "Summit", "attendees": [{"email": "a@x.no"}], "speakers": [{"email": "b@x.no"}]}
     nested = write(tmp_path, "c.json", json.dumps(arrays).encode())
-    assert [r.place for r in read_source_file(nested).records] == ["attendees, item 1", "speakers, item 1"]
+    records = read_source_file(nested).records
+    assert [r.place for r in records] == ["attendees, item 1", "speakers, item 1"]
+    assert records[0].fields == (("email", "a@x.no"), ("event", "Summit"))  # what the record belongs to
 
 
 def test_broken_json_and_json_lines_name_the_line(tmp_path: Path) -> None:

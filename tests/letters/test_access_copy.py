@@ -58,7 +58,7 @@ def access_case(desk: Desk, tmp_path: Path) -> int:
             case_id, IdentityCheck(evidence, method, "dpo", at, Outcome.PASSED), actor="d", now=NOW
         )
     desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
-    fill_sheets(desk)
+    fill_sheets(desk, tuple(sheet.key for sheet in desk.processors.sheets()))
     return case_id
 
 
@@ -186,3 +186,23 @@ def test_the_command_line_writes_the_access_copy_and_its_password(
     assert "Pricing question" in read(out, password.read_text().strip())
     assert main([*store, "export", reference, "--kind", "access", "--out", str(out)]) == 2
     assert "already exists; a letter never overwrites a file" in capsys.readouterr().err
+
+
+def test_an_import_names_its_source_and_a_named_source_without_data_blocks_the_copy(
+    desk: Desk, access_case: int, tmp_path: Path
+) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text("Email;Company\nkari.nordmann@example.no;Øst AS\n")
+    desk.data.take(access_case, desk.data.preview(access_case, crm), desk.data.source("web-forms"), accept_matched=True)
+    assert desk.outcomes.sources(access_case) == ["web-forms", "chatbot"] or set(
+        desk.outcomes.sources(access_case)
+    ) == {
+        "web-forms",
+        "chatbot",
+    }
+    reason = desk.data.why_no_access_copy(access_case)
+    assert reason.startswith("Chatbot: named as a source of the subject's data, but none of its data has been")
+    with pytest.raises(RefusedError, match="Chatbot: named as a source"):
+        desk.data.export_access(access_case, tmp_path / "a.pdf", render)
+    desk.outcomes.set_sources(access_case, ["web-forms"], actor="dpo", now=NOW)
+    assert desk.data.why_no_access_copy(access_case) == ""
