@@ -10,20 +10,24 @@ must be caught.
 import csv
 import io
 import json
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+import pikepdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.exports.bundle import write_bundle
 from dpo_desk.store.records import SubjectData
-from tests.conftest import new_case
+from tests.conftest import NOW, fill_sheets, new_case
 
 SURNAMES = ("Nordmann", "Virtanen", "Kowalski", "Hansen")
 
@@ -171,3 +175,62 @@ def test_a_leak_injected_on_purpose_is_caught(
     )
     with pytest.raises(AssertionError, match="cross-subject leak: CNRY0001Z"):
         check_isolation(desk, db, tmp_path, world)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=50,  # each renders and encrypts a letter (about half a second): the bundle test above has 1,000
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(world=worlds())
+def test_an_access_copy_holds_its_subjects_data_and_no_one_elses(
+    qapp: object, desk: Desk, db: Database, tmp_path: Path, world: World
+) -> None:
+    """The same stores; the target's access copy, decrypted, read as text, and its embedded bundle."""
+    from dpo_desk.gui.pdf import render
+
+    fill_sheets(desk, tuple(sheet.key for sheet in desk.processors.sheets()))
+    target = tmp_path / "access.pdf"
+    target.unlink(missing_ok=True)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        file = source_file(world, tmp_path)
+        case_ids = [
+            desk.cases.add(new_case(name=p.name, emails=(p.email,), received=NOW - timedelta(days=2)), actor="dpo",
+                           now=NOW)
+            for p in world.people
+        ]  # fmt: skip
+        for case_id in case_ids:
+            desk.data.take(
+                case_id, desk.data.preview(case_id, file), desk.data.source("web-forms"), accept_matched=True
+            )
+        chosen = case_ids[world.target]
+        at = NOW - timedelta(days=1)
+        for evidence, method in (
+            (Evidence.PASSPORT, Method.VIDEO_CALL),
+            (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN),
+        ):
+            desk.workflow.record_check(chosen, IdentityCheck(evidence, method, "dpo", at, Outcome.PASSED), actor="d",
+                                       now=NOW)  # fmt: skip
+        # At review the DPO drops the rows that matched by name only: other people who share the name.
+        desk.data.review(chosen, drop=[record.id for record in desk.data.store.records(chosen, state="pending")])
+        made = desk.data.export_access(chosen, target, render)
+    finally:
+        db.conn.execute("ROLLBACK")
+    assert made.password is not None
+    with pikepdf.open(target, password=made.password) as pdf:
+        attached = b"".join(spec.get_file().read_bytes() for spec in pdf.attachments.values())
+        metadata = str(dict(pdf.docinfo)).encode()
+    text = subprocess.run(
+        ["pdftotext", "-upw", made.password, str(target), "-"], capture_output=True, check=True
+    ).stdout
+    parts = [text, metadata, *scanned_parts(attached)]
+    person = world.people[world.target]
+    assert any(person.canary.encode() in part for part in parts), "incomplete: the target's own data is missing"
+    for other in world.people:
+        if other is not person:
+            assert not any(form in part for part in parts for form in forms(other.canary)), (
+                f"cross-subject leak: {other.canary} in {person.canary}'s access copy"
+            )
