@@ -7,6 +7,8 @@ import os
 import time
 from pathlib import Path
 
+from dpo_desk.core.errors import InputError
+
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has no symlinks to follow by accident here
 
 
@@ -17,6 +19,17 @@ PARTIAL_ENDINGS = (".part", ".part.final")
 def partial_path(target: Path) -> Path:
     """Where ``target`` is written first: hidden, so a crash never leaves a half file that looks finished."""
     return target.with_name(f".{target.name}.part")
+
+
+def new_file_target(target: Path, what: str) -> Path:
+    """``target`` as an absolute path where a new file may go: never over a file (a register's SHA-256 would
+    no longer match it), and only into a folder that exists. ``what`` names the file in the refusal."""
+    target = target.absolute()
+    if target.exists():
+        raise InputError(f"{target} already exists; {what} never overwrites a file, choose a new name")
+    if not target.parent.is_dir():
+        raise InputError(f"{target.parent}: no such folder; create it, or choose another for {what}")
+    return target
 
 
 def create_private(path: Path) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from babel.lists import format_list
+
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
 from dpo_desk.core.dates import day_month_year, long_date
@@ -25,7 +27,7 @@ from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
 from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents, plural
 from dpo_desk.exports.bundle import BundleFacts, BundleSource, write_bundle
-from dpo_desk.files import create_private, partial_path, publish
+from dpo_desk.files import create_private, new_file_target, partial_path, publish
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import Enclosure, GeneratedLetter, LetterStore, Renderer
@@ -227,11 +229,7 @@ class SubjectDataDesk:
         reason = self.why_no_bundle(case_id)
         if reason:
             raise RefusedError(reason)
-        target = target.absolute()
-        if target.exists():
-            raise InputError(f"{target} already exists; an export never overwrites a file, choose a new name")
-        if not target.parent.is_dir():
-            raise InputError(f"{target.parent}: no such folder; create it, or choose another for the export")
+        target = new_file_target(target, "an export")
         facts = self.bundle_facts(case_id)
         partial = partial_path(target)
         create_private(partial)
@@ -300,7 +298,7 @@ class SubjectDataDesk:
             {
                 "bundle": name,
                 "records": written.records,
-                "sources": _listed(list(manifest["sources"].values())),
+                "sources": format_list(list(manifest["sources"].values()), locale="en"),
                 "files": len(manifest["files"]) + 1,
                 "as_of": day_month_year(facts.created.date()),
             },
@@ -339,8 +337,3 @@ class SubjectDataDesk:
 
     def _identity(self, case: Case) -> Identity:
         return Identity.of(case.subject, case.entity.country)
-
-
-def _listed(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

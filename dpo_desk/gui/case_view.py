@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -49,6 +48,7 @@ from dpo_desk.gui.workflow_tabs import (
     RecipientsTab,
     WorkflowTab,
     plain,
+    titled_lists,
 )
 
 EVENT_LABELS = {
@@ -188,22 +188,13 @@ class CaseView(QWidget):
         return tab
 
     def _history_tab(self) -> QWidget:
-        # A splitter, not a layout: three lists share the tab, and a short window must still fit them.
-        tab = QSplitter(Qt.Orientation.Vertical)
-        for title, widget, stretch in (
-            ("History", self.history, 2),
-            ("Notes", self.notes, 1),
-            ("Audit trail (ids only; the whole log is under Audit)", self.audit, 2),
-        ):
-            section = QWidget()
-            layout = QVBoxLayout(section)
-            layout.setContentsMargins(4, 4, 4, 0)
-            layout.addWidget(QLabel(f"<b>{title}</b>"))
-            layout.addWidget(widget, 1)
-            widget.setMinimumHeight(36)
-            tab.addWidget(section)
-            tab.setStretchFactor(tab.count() - 1, stretch)
-        return tab
+        return titled_lists(
+            (
+                ("<b>History</b>", self.history, 2),
+                ("<b>Notes</b>", self.notes, 1),
+                ("<b>Audit trail (ids only; the whole log is under Audit)</b>", self.audit, 2),
+            )
+        )
 
     def show_case(self, case_id: int | None) -> None:
         if case_id is None:

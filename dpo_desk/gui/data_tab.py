@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,7 +39,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
-from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
+from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable, titled_lists
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.letters import GeneratedLetter
 from dpo_desk.store.records import PENDING, DataExport, StoredRecord
@@ -200,20 +199,12 @@ class DataTab(QWidget):
                 (self.bundle_button, self.export_bundle),
             )
         )
-        # A splitter, not a layout: the two lists share the tab, and a short window must still fit them.
-        lists = QSplitter(Qt.Orientation.Vertical)
-        for title, table, stretch in (
-            ("<b>Records</b> (only the rows taken from each file are kept)", self.records, 3),
-            ("<b>Exports made</b>", self.exports, 1),
-        ):
-            section = QWidget()
-            inner = QVBoxLayout(section)
-            inner.setContentsMargins(0, 0, 0, 0)
-            inner.addWidget(QLabel(title))
-            inner.addWidget(table, 1)
-            table.setMinimumHeight(36)
-            lists.addWidget(section)
-            lists.setStretchFactor(lists.count() - 1, stretch)
+        lists = titled_lists(
+            (
+                ("<b>Records</b> (only the rows taken from each file are kept)", self.records, 3),
+                ("<b>Exports made</b>", self.exports, 1),
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(lists, 1)

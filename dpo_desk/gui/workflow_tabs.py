@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -47,6 +48,22 @@ def button_grid(buttons: Sequence[tuple[QPushButton, Callable[[], None]]]) -> QG
         button.clicked.connect(slot)
         grid.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
     return grid
+
+
+def titled_lists(sections: Sequence[tuple[str, QWidget, int]]) -> QSplitter:
+    """Lists one above the other, each under its title (rich text) with its share of the height. A splitter,
+    not a layout: the lists share a tab, and a short window must still fit them."""
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    for title, widget, stretch in sections:
+        section = QWidget()
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(QLabel(title))
+        layout.addWidget(widget, 1)
+        widget.setMinimumHeight(36)
+        splitter.addWidget(section)
+        splitter.setStretchFactor(splitter.count() - 1, stretch)
+    return splitter
 
 
 def data_table(headers: Sequence[str]) -> QTableWidget:

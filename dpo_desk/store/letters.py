@@ -26,7 +26,7 @@ from dpo_desk.core.models import Case
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.recipients import RecipientNotice
 from dpo_desk.core.settings import FEE_PAYMENT, LETTER_PAPER, PROTECT_ALL_LETTERS
-from dpo_desk.files import write_private
+from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters import passwords, protect
 from dpo_desk.letters.authorities import complaint_authority, country_of_address
 from dpo_desk.letters.availability import promised_date, recipient_why_not, why_not
@@ -239,11 +239,7 @@ class LetterStore:
         never replaces a file (the register's SHA-256 would no longer match it), and the register keeps
         the absolute path, whatever the working directory. ``enclosed``: what the letter carries (the data
         of an access copy, a bundle), which only then it may say it encloses."""
-        target = target.absolute()
-        if target.exists():
-            raise InputError(f"{target} already exists; a letter never overwrites a file, choose a new name")
-        if not target.parent.is_dir():
-            raise InputError(f"{target.parent}: no such folder; create it, or choose another for the letter")
+        target = new_file_target(target, "a letter")
         if kind is LetterKind.PORTABILITY_COVER and not (enclosed and enclosed.attachments):
             raise RefusedError("portability-cover: the cover goes only with the bundle it covers, embedded in it")
         state = self._state(case_id)
