@@ -212,12 +212,11 @@ class SubjectDataDesk:
         return self._letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
 
     def why_no_bundle(self, case_id: int) -> str:
-        """'' when a portability bundle can be made now, else why not."""
+        """'' when a portability bundle can be made now, else why not: it discloses data, so it passes the
+        portability cover's gate (the right invoked, the identity verified, the Art. 20 conditions met)."""
         if self.store.records(case_id, state=PENDING):
             return self._unreviewed(case_id)
-        if not any(source.records for source in self.bundle_facts(case_id).sources):
-            return "no data from a portable source has been imported and accepted (Art. 20 covers provided data)"
-        return ""
+        return self._letters.why_not(case_id, LetterKind.PORTABILITY_COVER)
 
     def _unreviewed(self, case_id: int) -> str:
         waiting = len(self.store.records(case_id, state=PENDING))

@@ -332,7 +332,7 @@ class DataTab(QWidget):
         self._run(
             "Keeping the records…",
             Task("take records", work),
-            lambda taken: self.changed.emit(f"{preview.file.name}: {taken.accepted} record(s) taken"),
+            lambda taken: self.changed.emit(f"{taken.accepted} record(s) taken from {preview.file.name}"),
         )
 
     # --- review -----------------------------------------------------------------------------------

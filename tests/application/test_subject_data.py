@@ -9,6 +9,7 @@ import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -18,6 +19,7 @@ from sqlite_utils import Database
 from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
+from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right
 from dpo_desk.exports.bundle import verify_bundle, write_bundle
 from dpo_desk.store.verify import verify
@@ -35,7 +37,25 @@ CSV_ROWS = (
 
 @pytest.fixture
 def kari(desk: Desk) -> int:
-    return desk.cases.add(new_case(rights=(Right.ACCESS, Right.PORTABILITY), **KARI), actor="dpo", now=desk.now())
+    """A case whose data may be disclosed: identity verified, the Art. 20 conditions recorded as met."""
+    case_id = desk.cases.add(new_case(rights=(Right.ACCESS, Right.PORTABILITY), **KARI), actor="dpo", now=desk.now())
+    at = new_case().received + timedelta(hours=2)
+    for evidence, method in ((Evidence.PASSPORT, Method.VIDEO_CALL), (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN)):
+        desk.workflow.record_check(case_id, IdentityCheck(evidence, method, "dpo", at, Outcome.PASSED), actor="d",
+                                   now=desk.now())  # fmt: skip
+    outcome = {"conditions_met": True, "done_on": desk.today().isoformat()}
+    desk.outcomes.record_outcome(case_id, "portability", outcome, actor="dpo", now=desk.now())
+    return case_id
+
+
+def test_a_bundle_is_refused_before_the_identity_is_verified(desk: Desk, hubspot: Path, tmp_path: Path) -> None:
+    case_id = desk.cases.add(new_case(rights=(Right.PORTABILITY,), **KARI), actor="dpo", now=desk.now())
+    take(desk, case_id, hubspot, "HubSpot", accept_matched=True)
+    desk.data.review(case_id, drop=[record.id for record in desk.data.store.records(case_id, state="pending")])
+    assert desk.data.why_no_bundle(case_id).startswith("identity not verified")
+    with pytest.raises(RefusedError, match="identity not verified"):
+        desk.data.export_portability(case_id, tmp_path / "b.zip")
+    assert not (tmp_path / "b.zip").exists()
 
 
 @pytest.fixture

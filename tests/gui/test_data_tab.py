@@ -35,6 +35,8 @@ def case_id(window: MainWindow, desk: Desk) -> int:
         check = IdentityCheck(evidence, method, "d", received + timedelta(hours=1), Outcome.PASSED)
         desk.workflow.record_check(case_id, check, actor="d", now=NOW)
     desk.outcomes.set_sources(case_id, ["web-forms"], actor="d", now=NOW)
+    outcome = {"conditions_met": True, "done_on": NOW.date().isoformat()}
+    desk.outcomes.record_outcome(case_id, "portability", outcome, actor="d", now=NOW)
     fill_sheets(desk, tuple(sheet.key for sheet in desk.processors.sheets()))
     window.model.refresh()
     window.select_case(case_id)
@@ -70,7 +72,9 @@ def test_without_data_the_exports_are_disabled_with_the_reason(window: MainWindo
     assert tab.import_button.isEnabled()
     assert not tab.access_button.isEnabled()
     assert tab.access_button.toolTip().startswith("No data of the subject has been imported and accepted")
-    assert not tab.bundle_button.isEnabled() and "portable source" in tab.bundle_button.toolTip()
+    assert (
+        not tab.bundle_button.isEnabled() and "no portable data of the subject" in tab.bundle_button.toolTip().lower()
+    )
     assert not tab.accept_button.isEnabled() and not tab.drop_button.isEnabled()
 
 
