@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from babel.lists import format_list
-
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
 from dpo_desk.core.dates import day_month_year, long_date
@@ -297,7 +295,7 @@ class SubjectDataDesk:
             {
                 "bundle": name,
                 "records": written.records,
-                "sources": format_list(list(manifest["sources"].values()), locale="en"),
+                "sources": list(manifest["sources"].values()),
                 "files": len(manifest["files"]) + 1,
                 "as_of": day_month_year(facts.created.date()),
             },

@@ -162,7 +162,7 @@ def test_the_portability_cover_carries_its_bundle_and_says_what_it_holds(
     text = read(made.record.file, made.password)
     reference = desk.cases.get_by_id(access_case).reference
     assert f"Attached to this file is {reference}-portability.zip" in text
-    assert "It holds 3 records from Chatbot and Web forms, as they stood on 29 Nov 2026, in 9 files" in text
+    assert "It holds 3 records from 2 systems (Chatbot; Web forms), as they stood on 29 Nov 2026, in 9 files" in text
     with pikepdf.open(made.record.file, password=made.password) as pdf:
         bundle = next(iter(pdf.attachments.values())).get_file().read_bytes()
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
