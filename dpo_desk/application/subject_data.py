@@ -23,6 +23,7 @@ from dpo_desk.collection.read import Record, SourceFile, read_source_file
 from dpo_desk.core.dates import day_month_year, long_date
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
+from dpo_desk.core.progress import Progress
 from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents, plural
 from dpo_desk.exports.bundle import BundleFacts, BundleSource, write_bundle
 from dpo_desk.files import create_private, new_file_target, partial_path, publish
@@ -220,9 +221,9 @@ class SubjectDataDesk:
         waiting = len(self.store.records(case_id, state=PENDING))
         return f"{waiting} record(s) wait for review; accept or drop them first, so that the copy is complete"
 
-    def export_portability(self, case_id: int, target: Path) -> DataExport:
-        """Write the bundle to ``target`` (never over a file), through a hidden partial: a crash or an error
-        leaves no half bundle under the name. Registered and audited."""
+    def export_portability(self, case_id: int, target: Path, progress: Progress | None = None) -> DataExport:
+        """Write the bundle to ``target`` (never over a file), through a hidden partial: a crash, an error or
+        a cancel (``progress`` raising) leaves no half bundle under the name. Registered and audited."""
         reason = self.why_no_bundle(case_id)
         if reason:
             raise RefusedError(reason)
@@ -232,7 +233,7 @@ class SubjectDataDesk:
         create_private(partial)
         try:
             with partial.open("r+b") as out:
-                written = write_bundle(facts, out)
+                written = write_bundle(facts, out, progress)
             publish(partial, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -245,10 +246,13 @@ class SubjectDataDesk:
         )  # fmt: skip
         return next(export for export in self.store.exports(case_id) if export.id == export_id)
 
-    def export_access(self, case_id: int, target: Path | None, render: Renderer) -> GeneratedLetter:
+    def export_access(
+        self, case_id: int, target: Path | None, render: Renderer, progress: Progress | None = None
+    ) -> GeneratedLetter:
         """The access copy: the access response letter, the data after it, and the portability bundle
         embedded; protected like every letter that discloses data, and registered as the case's letter and
-        its export. Refused while records wait for review (the copy would be incomplete) or with none."""
+        its export. Refused while records wait for review (the copy would be incomplete) or with none.
+        ``progress`` hears the bundle being written; ``render`` reports the layout itself."""
         case = self._cases.get_by_id(case_id)
         reason = self.why_no_access_copy(case_id)
         if reason:
@@ -259,7 +263,7 @@ class SubjectDataDesk:
         facts = self.bundle_facts(case_id)
         if any(source.records for source in facts.sources):
             bundle = io.BytesIO()
-            write_bundle(facts, bundle)
+            write_bundle(facts, bundle, progress)
             bundle_name = f"{case.reference}-portability.zip"
             attachments[bundle_name] = (bundle.getvalue(), "application/zip")
         records = sum(len(source.records) for source in sources)

@@ -25,6 +25,7 @@ from typing import IO, Any
 import jsonschema
 
 from dpo_desk.core.csv_cells import FORMULA_START, csv_text
+from dpo_desk.core.progress import Progress
 
 FORMAT, VERSION = "dpo-desk-portability", "1.0"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,8 +59,9 @@ class Written:
     records: int
 
 
-def write_bundle(facts: BundleFacts, out: IO[bytes]) -> Written:
-    """Write the ZIP to ``out`` (a file opened for writing, or a buffer)."""
+def write_bundle(facts: BundleFacts, out: IO[bytes], progress: Progress | None = None) -> Written:
+    """Write the ZIP to ``out`` (a file opened for writing, or a buffer). ``progress`` hears each source
+    begun, n of N (and may raise to stop)."""
     keys = [source.key for source in facts.sources]
     bad = [key for key in keys if not _SOURCE_KEY.match(key)]
     if bad or len(set(keys)) != len(keys):
@@ -70,7 +72,9 @@ def write_bundle(facts: BundleFacts, out: IO[bytes]) -> Written:
     # zlib lets go of the GIL while it deflates: a second thread builds a source's CSV meanwhile.
     with zipfile.ZipFile(out, "w") as bundle, ThreadPoolExecutor(1) as helper:
         _put(bundle, "README.txt", _readme(facts).encode(), files, records=None, source="")
-        for source in sources:
+        for done, source in enumerate(sources):
+            if progress is not None:
+                progress(done, len(sources), f"Writing the data of system {done + 1} of {len(sources)}…")
             csv_member = helper.submit(_csv_member, source)
             count = {"records": len(source.records), "source": source.key}
             _put(bundle, f"data/{source.key}.json", _json_member(source), files, **count)

@@ -61,6 +61,14 @@ class QtRunner(ThreadRunner):
             thread.wait(milliseconds)
 
 
+def show_progress(dialog: QProgressDialog, done: int, total: int, text: str) -> None:
+    """A task's report on its dialog: n of N as a bar (a busy bar while the total is 0), and the words."""
+    dialog.setMaximum(total)
+    dialog.setValue(done)
+    if text:
+        dialog.setLabelText(text)
+
+
 def wait_for(
     runner: Runner, task: Task[T], label: str, parent: QWidget | None = None, *, cancellable: bool = False
 ) -> T | None:
@@ -81,18 +89,12 @@ def wait_for(
         ending[key] = value
         loop.quit()
 
-    def progress(done: int, total: int, text: str) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        if text:
-            dialog.setLabelText(text)
-
     runner.start(
         task,
         Listener(
             done=lambda result: end("result", result),
             failed=lambda error: end("error", error),
-            progress=progress,
+            progress=lambda done, total, text: show_progress(dialog, done, total, text),
             cancelled=lambda: end("cancelled", True),
         ),
     )

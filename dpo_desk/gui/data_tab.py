@@ -36,6 +36,7 @@ from dpo_desk.application.subject_data import Preview, Taken
 from dpo_desk.collection.read import DELIMITERS
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.background import show_progress
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
@@ -375,9 +376,10 @@ class DataTab(QWidget):
         load_shipped_fonts()  # on the window's thread, before the task lays anything out
 
         def work(task: Task[GeneratedLetter]) -> GeneratedLetter:
-            task.progress(0, 0, "Laying out the letter and the data…")
             with self._desk.worker() as desk:
-                return desk.data.export_access(case_id, target, render)
+                return desk.data.export_access(
+                    case_id, target, lambda document: render(document, task.progress), task.progress
+                )
 
         def done(made: GeneratedLetter) -> None:
             if made.password is not None:
@@ -398,9 +400,8 @@ class DataTab(QWidget):
         target, case_id = Path(name), case.id
 
         def work(task: Task[DataExport]) -> DataExport:
-            task.progress(0, 0, "Writing the bundle…")
             with self._desk.worker() as desk:
-                return desk.data.export_portability(case_id, target)
+                return desk.data.export_portability(case_id, target, task.progress)
 
         self._run(
             "Writing the portability bundle…",
@@ -432,7 +433,7 @@ class DataTab(QWidget):
             Listener(
                 done=lambda result: finished(lambda: done(result)),
                 failed=failed,
-                progress=lambda _done, _total, text: progress.setLabelText(text),
+                progress=lambda done, total, text: show_progress(progress, done, total, text),
                 cancelled=lambda: finished(lambda: self.changed.emit("cancelled; nothing was kept")),
             ),
         )

@@ -50,6 +50,7 @@ from PySide6.QtGui import (
     QTextFrameFormat,
 )
 
+from dpo_desk.core.progress import Progress
 from dpo_desk.files import write_private
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Box, Document, FirstPage, Frame
@@ -79,10 +80,10 @@ def load_shipped_fonts() -> tuple[str, ...]:
     return tuple(dict.fromkeys(families))
 
 
-def render(document: Document) -> bytes:
+def render(document: Document, progress: Progress | None = None) -> bytes:
     """The renderer the letter store takes (see dpo_desk.store.letters.Renderer): the PDF, in memory, so
     that a letter to be encrypted never reaches a disk in plain."""
-    return pdf_bytes(document)[0]
+    return pdf_bytes(document, progress)[0]
 
 
 def headless_renderer() -> Callable[[Document], bytes]:
@@ -96,7 +97,7 @@ def headless_renderer() -> Callable[[Document], bytes]:
 _APPLICATIONS: list[QGuiApplication] = []  # keeps the command line's application alive until exit
 
 
-def pdf_bytes(document: Document) -> tuple[bytes, int]:
+def pdf_bytes(document: Document, progress: Progress | None = None) -> tuple[bytes, int]:
     """``document`` as a PDF in memory, and its number of pages."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -104,7 +105,7 @@ def pdf_bytes(document: Document) -> tuple[bytes, int]:
     writer.setResolution(RESOLUTION)
     writer.setTitle(document.title)
     writer.setCreator(document.author or "DPO Desk")
-    pages = paint(document, writer)
+    pages = paint(document, writer, progress)
     del writer  # ends the PDF
     buffer.close()
     return bytes(buffer.data().data()), pages
@@ -118,9 +119,11 @@ def write_pdf(document: Document, target: Path) -> int:
     return pages
 
 
-def paint(document: Document, device: QPagedPaintDevice) -> int:
+def paint(document: Document, device: QPagedPaintDevice, progress: Progress | None = None) -> int:
     """Lay ``document`` out on ``device`` (a PDF writer, a printer, a print preview), sized to its paper and
-    measured from the sheet's edge; returns the number of pages."""
+    measured from the sheet's edge; returns the number of pages. ``progress`` hears each part laid out and
+    each page painted, n of N (and may raise to stop: an access copy of 10,000 records has 250 parts)."""
+    report = progress or (lambda done, total, text: None)
     load_shipped_fonts()
     paper = document.paper
     size = (
@@ -133,7 +136,11 @@ def paint(document: Document, device: QPagedPaintDevice) -> int:
     layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     if not device.setPageLayout(layout):  # a printer that cannot print to the edge keeps its margins
         device.setPageSize(size)
-    parts = [_laid_out(part, device) for part in (document, *document.appendix)]
+    documents = (document, *document.appendix)
+    parts: list[_LaidOut] = []
+    for done, each in enumerate(documents):
+        report(done, len(documents), f"Laying out part {done + 1:,} of {len(documents):,}…")
+        parts.append(_laid_out(each, device))
     total = sum(part.pages for part in parts)
     painter = QPainter(device)
     try:
@@ -142,6 +149,8 @@ def paint(document: Document, device: QPagedPaintDevice) -> int:
             for index in range(part.pages):
                 if number:
                     device.newPage()
+                if len(documents) > 1:  # a letter alone paints in a moment
+                    report(number, total, f"Writing page {number + 1:,} of {total:,}…")
                 number += 1
                 part.paint_page(painter, index, PAGE_NUMBER.format(number=number, count=total))
     finally:

@@ -17,6 +17,7 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import CancelledError
 from dpo_desk.cli import main
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
@@ -245,6 +246,21 @@ def test_an_export_never_overwrites_and_leaves_no_partial(desk: Desk, bundle_cas
     with pytest.raises(InputError, match="no such folder"):
         desk.data.export_portability(bundle_case, tmp_path / "missing" / "b.zip")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_cancelled_bundle_leaves_no_file_and_no_record(desk: Desk, bundle_case: int, tmp_path: Path) -> None:
+    reports: list[tuple[int, int, str]] = []
+
+    def cancel_at_first_system(done: int, total: int, text: str) -> None:
+        reports.append((done, total, text))
+        raise CancelledError
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(CancelledError):
+        desk.data.export_portability(bundle_case, folder / "bundle.zip", cancel_at_first_system)
+    assert reports == [(0, 2, "Writing the data of system 1 of 2…")]
+    assert list(folder.iterdir()) == [] and desk.data.store.exports(bundle_case) == []
 
 
 def test_verify_bundle_names_each_mismatch(desk: Desk, bundle_case: int, tmp_path: Path) -> None:

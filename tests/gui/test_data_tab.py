@@ -180,3 +180,39 @@ def test_a_failed_export_says_why_in_one_line(
     window.case_view.data_tab.bundle_button.click()
     assert len(warnings) == 1 and "already exists; an export never overwrites a file" in warnings[0]
     assert taken.read_bytes() == b"the DPO's own file"
+
+
+def test_an_access_copy_shows_n_of_n_and_cancel_stops_it_mid_layout(
+    window: MainWindow, desk: Desk, case_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crm = tmp_path / "crm.csv"
+    # Six fields make a record a block of its own: 100 of them are three parts of at most 40 records.
+    rows = "".join(f"kari.nordmann@example.no;visit {n};a;b;c;d\n" for n in range(100))
+    crm.write_text("Email;Page;A;B;C;D\n" + rows)
+    desk.data.take(case_id, desk.data.preview(case_id, crm), desk.data.source("web-forms"), accept_matched=True)
+    window.case_view.show_case(case_id)
+    tab = window.case_view.data_tab
+    reports: list[tuple[int, int, str]] = []
+
+    def shown(dialog: object, done: int, total: int, text: str) -> None:
+        reports.append((done, total, text))
+        if text.startswith("Laying out part 3"):
+            assert tab.task is not None
+            tab.task.cancel()
+
+    monkeypatch.setattr("dpo_desk.gui.data_tab.show_progress", shown)
+    access = tmp_path / "out" / "access.pdf"
+    access.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(access), ""))
+    statuses: list[str] = []
+    tab.changed.connect(statuses.append)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    monkeypatch.setattr(PasswordDialog, "show_password", classmethod(lambda cls, *args: None))
+    tab.access_button.click()
+    assert warnings == []
+    layout = [report for report in reports if report[2].startswith("Laying out")]
+    assert [(done, total) for done, total, _ in layout] == [(0, 4), (1, 4), (2, 4)]
+    assert statuses == ["cancelled; nothing was kept"]
+    assert list(access.parent.iterdir()) == []  # no copy, no hidden partial
+    assert desk.letters.letters(case_id) == [] and desk.data.store.exports(case_id) == []
