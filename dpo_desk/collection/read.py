@@ -241,22 +241,25 @@ def _json_lines(text: str, name: str) -> Iterator[Record]:
         yield Record(f"line {number}", _fields(item, name, f"line {number}"))
 
 
+OMITTED_WHEN_EMPTY = ("cc", "message_id")  # a mail without them says nothing by a blank line
+
+
 def _mail_record(data: bytes, name: str, place: str, file_time: datetime) -> Record:
     try:
         mail = read_eml_bytes(data, name, file_time)
     except MailError as error:
         raise InputError(f"{name}, {place}: {str(error).removeprefix(f'{name}: ')}") from None
-    return Record(
-        place,
-        (
-            ("from", f"{mail.sender_name} <{mail.sender_address}>" if mail.sender_name else mail.sender_address),
-            ("to", ", ".join(mail.receiving)),
-            ("date", mail.received.isoformat()),
-            ("subject", mail.subject),
-            ("body", mail.body),
-            ("attachments", [attachment.name for attachment in mail.attachments]),
-        ),
+    fields: tuple[tuple[str, Any], ...] = (
+        ("from", f"{mail.sender_name} <{mail.sender_address}>" if mail.sender_name else mail.sender_address),
+        ("to", ", ".join(mail.to)),
+        ("cc", ", ".join(mail.cc)),
+        ("date", mail.received.isoformat()),
+        ("subject", mail.subject),
+        ("message_id", mail.message_id),
+        ("body", mail.body),
+        ("attachments", [attachment.name for attachment in mail.attachments]),
     )
+    return Record(place, tuple(field for field in fields if field[1] or field[0] not in OMITTED_WHEN_EMPTY))
 
 
 # A message starts at a "From " line at the file's start or after a blank line, as the standard library's

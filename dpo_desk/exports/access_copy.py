@@ -119,7 +119,8 @@ def _mail_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
         fields = dict(record)
         head = "".join(
             f"<b>{label}:</b> {escape(_text(fields.get(key, '')))}<br>"
-            for key, label in (("from", "From"), ("to", "To"), ("date", "Date"), ("subject", "Subject"))
+            for key, label in (("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"))
+            if key in fields
         )
         attachments = fields.get("attachments") or []
         listed = f"<b>Attachments:</b> {escape(', '.join(map(str, attachments)))}<br>" if attachments else ""

@@ -169,7 +169,9 @@ def _data_schema(source: BundleSource) -> dict[str, Any]:
     # Records of one source mostly share their fields and types: look at each distinct shape once.
     shapes = dict.fromkeys((tuple(record), tuple(map(type, record.values()))) for record in source.records)
     seen: dict[str, set[str]] = {}
+    everywhere: set[str] | None = None  # the fields every record has
     for names, types in shapes:
+        everywhere = set(names) if everywhere is None else everywhere & set(names)
         for name, kind in zip(names, types, strict=True):
             seen.setdefault(name, set()).add(_JSON_TYPES.get(kind, "null"))
     return {
@@ -181,6 +183,7 @@ def _data_schema(source: BundleSource) -> dict[str, Any]:
         "items": {
             "type": "object",
             "properties": {name: {"type": sorted(types)} for name, types in seen.items()},
+            "required": [name for name in seen if name in (everywhere or set())],
             "additionalProperties": False,
         },
     }

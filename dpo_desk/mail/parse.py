@@ -70,6 +70,8 @@ class ParsedMail:
     body: str
     message_id: str
     attachments: tuple[Attachment, ...] = ()
+    to: tuple[str, ...] = ()  # as written: "Kari Nordmann <kari@example.no>"
+    cc: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())  # what the DPO should see: defects, a date taken from the file
 
 
@@ -143,6 +145,8 @@ def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
         body=body,
         message_id=str(message.get("Message-ID", "") or "").strip(),
         attachments=attachments,
+        to=_people(message, "To"),
+        cc=_people(message, "Cc"),
         warnings=tuple(warnings),
     )
 
@@ -238,9 +242,20 @@ def _sender(values: list[object], name: str) -> tuple[str, str]:
 
 
 def _addresses(message: Message, headers: tuple[str, ...]) -> tuple[str, ...]:
-    """The addresses of ``headers``, from the raw values (parsed once, not again by the header registry),
-    the first ADDRESS_TEXT_READ characters of them: they only tell which of the group's entities received
-    the mail, and a mail sent to thousands would otherwise take seconds to read."""
+    """The addresses of ``headers``: they tell which of the group's entities received the mail."""
+    return tuple(dict.fromkeys(address for _, address in _address_pairs(message, headers)))
+
+
+def _people(message: Message, header: str) -> tuple[str, ...]:
+    """The recipients of ``header`` with their names, as the subject's copy of the mail shows them."""
+    pairs = dict.fromkeys(_address_pairs(message, (header,)))
+    return tuple(f"{_clean(name)} <{address}>" if _clean(name) else address for name, address in pairs)
+
+
+def _address_pairs(message: Message, headers: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Name and address in ``headers``, from the raw values (parsed once, not again by the header
+    registry), the first ADDRESS_TEXT_READ characters of them: a mail sent to thousands would otherwise
+    take seconds to read."""
     wanted = {header.lower() for header in headers}
     values, budget = [], ADDRESS_TEXT_READ
     for key, value in message.raw_items():
@@ -248,8 +263,7 @@ def _addresses(message: Message, headers: tuple[str, ...]) -> tuple[str, ...]:
             text = re.sub(r"\r?\n", "", str(value))[:budget]
             values.append(text if len(text) < budget else text[: text.rfind(",") + 1 or None].rstrip(","))
             budget -= len(text)
-    found = [address.strip() for _, address in parse_addresses(values) if "@" in address]
-    return tuple(dict.fromkeys(found))
+    return [(name, address.strip()) for name, address in parse_addresses(values) if "@" in address]
 
 
 def _date(header: str, file_time: datetime) -> tuple[datetime, str]:

@@ -204,6 +204,10 @@ def test_the_bundle_holds_portable_data_only_and_checks_out(desk: Desk, bundle_c
     for name in ("custom-hubspot", "event-attendees"):
         schema = json.loads(members[f"schema/{name}.schema.json"])
         jsonschema.Draft202012Validator(schema).validate(json.loads(members[f"data/{name}.json"]))
+    event_schema = json.loads(members["schema/event-attendees.schema.json"])
+    assert event_schema["items"]["required"] == ["name", "email", "dietary", "event"]  # every record has these
+    with pytest.raises(jsonschema.ValidationError, match="'email' is a required property"):
+        jsonschema.validate([{"event": "Summit", "name": "K", "dietary": ""}], event_schema)
     csv_text = members["data/custom-hubspot.csv"].decode()
     assert '"\'=HYPERLINK(""http://x"")"' in csv_text  # neutralised in the CSV, as it was in the JSON
     assert json.loads(members["data/custom-hubspot.json"])[0]["Score"] == '=HYPERLINK("http://x")'

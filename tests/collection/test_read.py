@@ -137,3 +137,17 @@ def test_a_from_line_inside_a_message_does_not_start_another(tmp_path: Path) -> 
     assert "From here on I want my data." in str(dict(records[0].fields)["body"])
     found = read_source_file(write(tmp_path, "box2.mbox", box))
     assert found.sha256 == hashlib.sha256(box).hexdigest() and found.size == len(box)
+
+
+def test_a_mail_keeps_its_recipients_names_and_its_message_id(tmp_path: Path) -> None:
+    mail = (
+        "From: Kari <kari@example.no>\r\nTo: =?utf-8?q?S=C3=B8rensen_Sales?= <sales@altoros.no>, b@altoros.no\r\n"
+        "Cc: \"Nordmann, Ola\" <ola@example.no>\r\nSubject: Prices\r\nDate: Tue, 01 Dec 2026 10:00:00 +0100\r\n"
+        "Message-ID: <abc.123@example.no>\r\n\r\nHello.\r\n"
+    )
+    fields = dict(read_source_file(write(tmp_path, "one.eml", mail.encode())).records[0].fields)
+    assert fields["to"] == "Sørensen Sales <sales@altoros.no>, b@altoros.no"
+    assert fields["cc"] == "Nordmann, Ola <ola@example.no>"
+    assert fields["message_id"] == "<abc.123@example.no>"
+    plain = "From: kari@example.no\r\nTo: sales@altoros.no\r\nSubject: Hi\r\n\r\nHello.\r\n"
+    assert "cc" not in dict(read_source_file(write(tmp_path, "two.eml", plain.encode())).records[0].fields)
