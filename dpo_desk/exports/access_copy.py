@@ -12,27 +12,33 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Any
 
+from dpo_desk.core.dates import long_date
 from dpo_desk.letters.page import Document, Paper
 
 TABLE_FIELDS = 5  # a record of at most this many fields, each short, is a table row
 SHORT_VALUE = 40
 BATCH_RECORDS = 40  # records a document (an e-mail counts as several): Qt lays a short document out fast
 MAIL_FORMATS = ("eml", "mbox")
+MAIL_HEAD = (("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"))
+MAIL_HEAD += (("message_id", "Message-ID"),)
 
+# Qt takes margins in px only (a margin in pt comes out 0), as the letters' base template says.
 STYLE = """
 <style>
-h1 { font-size: 14pt; margin-bottom: 4pt; }
-h2 { font-size: 11.5pt; margin-top: 14pt; margin-bottom: 2pt; }
-p { font-size: 9.5pt; margin-top: 0; margin-bottom: 4pt; }
-p.sub { color: #555555; font-size: 8.5pt; }
-table.data { border-collapse: collapse; margin-bottom: 6pt; }
+h1 { font-size: 14pt; margin-top: 0px; margin-bottom: 6px; }
+h2 { font-size: 11.5pt; margin-top: 18px; margin-bottom: 3px; }
+p { font-size: 9.5pt; margin-top: 0px; margin-bottom: 6px; }
+p.sub { color: #555555; font-size: 8.5pt; margin-bottom: 8px; }
+span.sub { color: #555555; font-size: 8.5pt; }
+table.data { border-collapse: collapse; margin-bottom: 8px; }
 table.data th { background: #f1f3f4; border: 1px solid #bbbbbb; padding: 2px 4px; font-size: 9pt; text-align: left; }
 table.data td { border: 1px solid #bbbbbb; padding: 2px 4px; vertical-align: top; font-size: 9pt; }
-p.record { font-size: 9.5pt; margin-bottom: 7pt; }
-p.mail { font-size: 9.5pt; white-space: pre-wrap; }
+p.record { font-size: 9.5pt; margin-bottom: 10px; }
+p.mail { font-size: 9.5pt; white-space: pre-wrap; margin-bottom: 10px; }
 </style>
 """
 
@@ -117,15 +123,26 @@ def _record_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
 def _mail_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
     for record in source.records:
         fields = dict(record)
+        if "date" in fields:
+            fields["date"] = _mail_date(fields["date"])
         head = "".join(
-            f"<b>{label}:</b> {escape(_text(fields.get(key, '')))}<br>"
-            for key, label in (("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"))
-            if key in fields
+            f"<b>{label}:</b> {escape(_text(fields.get(key, '')))}<br>" for key, label in MAIL_HEAD if key in fields
         )
         attachments = fields.get("attachments") or []
         listed = f"<b>Attachments:</b> {escape(', '.join(map(str, attachments)))}<br>" if attachments else ""
         body = escape(_text(fields.get("body", "")))
         yield f"<p>{head}{listed}</p><p class='mail'>{body}</p><hr>", 3 + len(body) // 3000
+
+
+def _mail_date(value: Any) -> Any:
+    """'Mon 5 Oct 2026, 10:00 (UTC+02:00)': the sender's clock, as the mail gives it (the bundle keeps ISO 8601)."""
+    try:
+        sent = datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    offset = sent.strftime("%z")
+    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    return f"{long_date(sent.date())}, {sent:%H:%M}{zone}"
 
 
 def _text(value: Any) -> str:

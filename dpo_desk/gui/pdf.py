@@ -172,7 +172,7 @@ class _LaidOut:
         document, sheet, flow = self.document, self.sheet, self.flow
         if index == 0 and document.first_page is not None:
             sheet.first_page(painter, document.paper, document.first_page)
-        if index and flow.header is not None:
+        if flow.header is not None and (index or document.continues_letter):
             sheet.header(painter, flow.header, document.running_header, number)
         else:
             sheet.marginal(painter, flow.footer, number, Qt.AlignmentFlag.AlignRight)

@@ -144,6 +144,8 @@ class Document:
     # Documents printed after this one in the same PDF, its pages numbered on (an access copy's data): each
     # laid out on its own, so that a long appendix is many small layouts, not one long one.
     appendix: tuple[Document, ...] = ()
+    # An appendix part printed as the letter's later pages: its margins, and its running header on each page.
+    continues_letter: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +169,15 @@ class Frame:
 
 def frame(document: Document) -> Frame:
     paper = document.paper
-    if document.first_page is None:  # a sheet or a booklet: margins 20 / 18 / 20 / 14 mm, an 8 mm footer
+    if document.first_page is None and not document.continues_letter:
+        # a sheet or a booklet: margins 20 / 18 / 20 / 14 mm, an 8 mm footer
         bottom = paper.height - 22
         return Frame(20, paper.width - 40, 18, 18, bottom, Box(20, bottom, paper.width - 40, 8), None)
     left, width = paper.text_left, paper.text_width
     return Frame(
         left,
         width,
-        paper.body_top,
+        CONTINUATION_BODY if document.continues_letter else paper.body_top,
         CONTINUATION_BODY,
         paper.body_bottom,
         footer=Box(left, paper.body_bottom + 2, width, 6),

@@ -172,7 +172,13 @@ class LetterStore:
         letter = compose(kind, context | {"enclosed": enclosed.facts if enclosed else None}, lang)
         entity = state.case.entity
         document = letter.document(self.paper(state.case), title=letter.title, author=entity.name)
-        return dataclasses.replace(document, appendix=enclosed.pages) if enclosed else document
+        if not enclosed:
+            return document
+        pages = tuple(
+            dataclasses.replace(part, continues_letter=True, running_header=document.running_header)
+            for part in enclosed.pages
+        )
+        return dataclasses.replace(document, appendix=pages)
 
     def _context(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None) -> dict[str, Any]:
         sheets = self._sheets()

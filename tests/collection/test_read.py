@@ -142,7 +142,7 @@ def test_a_from_line_inside_a_message_does_not_start_another(tmp_path: Path) -> 
 def test_a_mail_keeps_its_recipients_names_and_its_message_id(tmp_path: Path) -> None:
     mail = (
         "From: Kari <kari@example.no>\r\nTo: =?utf-8?q?S=C3=B8rensen_Sales?= <sales@altoros.no>, b@altoros.no\r\n"
-        "Cc: \"Nordmann, Ola\" <ola@example.no>\r\nSubject: Prices\r\nDate: Tue, 01 Dec 2026 10:00:00 +0100\r\n"
+        'Cc: "Nordmann, Ola" <ola@example.no>\r\nSubject: Prices\r\nDate: Tue, 01 Dec 2026 10:00:00 +0100\r\n'
         "Message-ID: <abc.123@example.no>\r\n\r\nHello.\r\n"
     )
     fields = dict(read_source_file(write(tmp_path, "one.eml", mail.encode())).records[0].fields)

@@ -3,6 +3,7 @@ and the letter says a copy is enclosed only when one is."""
 
 import io
 import json
+import re
 import subprocess
 import unicodedata
 import zipfile
@@ -90,6 +91,7 @@ def test_the_access_copy_holds_the_letter_the_data_and_the_bundle(desk: Desk, ac
     assert "3 records from 2 systems" in text and "(Article 20). This " in text
     assert "Your data, case" in text and "Øst AS" in text and "Pricing question" in text
     assert "what does the chatbot cost?" in text
+    assert "Date: Mon 2 Nov 2026, 10:00 (UTC+01:00)" in text  # the sender's clock, in words
     assert "OTHERPERSON" not in text
     assert "not part of this letter" not in text
     pages = text.count("\f")
@@ -142,6 +144,17 @@ def test_wide_records_are_folded_and_long_data_paginates(
     assert pages >= 3 and f"Page {pages} of {pages}" in text
     assert all(f"lead {n}" in text for n in range(60))  # every record, none cut off
     assert "(continued)" in text
+    reference = desk.cases.get_by_id(access_case).reference
+    all_pages = text.split("\f")
+    data_pages = all_pages[next(n for n, page in enumerate(all_pages) if "Your data, case" in page) :]
+    # The data part is the letter's later pages: its running header on each, at the letter's left margin.
+    header = re.compile(f"^Altoros Norge AS · {reference} .*Page \\d+ of {pages}")
+    assert len(data_pages) > 2 and all(header.match(page) for page in data_pages if page)
+    words = subprocess.run(
+        ["pdftotext", "-bbox", "-upw", made.password, str(made.record.file), "-"], capture_output=True, text=True
+    ).stdout
+    lefts = {word: float(x) for x, word in re.findall(r'xMin="([\d.]+)"[^>]*>(Dear|Your)<', words)}
+    assert abs(lefts["Your"] - lefts["Dear"]) < 1  # points
 
 
 def test_the_portability_cover_carries_its_bundle_and_says_what_it_holds(
