@@ -226,6 +226,17 @@ def _parser() -> argparse.ArgumentParser:
     checked_bundle.add_argument("bundle", type=Path, metavar="FILE.zip")
     checked_bundle.set_defaults(run=_verify_bundle)
 
+    calendar = commands.add_parser(
+        "calendar", help="write the open cases' deadlines as iCalendar (.ics): references and next steps, no names"
+    )
+    calendar.add_argument("--out", required=True, type=Path, metavar="FILE.ics")
+    calendar.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
+    calendar.set_defaults(run=_calendar)
+    register = commands.add_parser("register", help="write the register of requests as CSV: one row per case, no names")
+    register.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
+    register.add_argument("--year", type=int, metavar="YYYY", help="only the cases received in that year")
+    register.set_defaults(run=_register)
+
     save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
     save.add_argument("destination", type=Path, metavar="DEST")
     save.set_defaults(run=_backup)
@@ -780,6 +791,20 @@ def _hand_over_password(made: GeneratedLetter, password_file: Path | None) -> No
         write_private(password_file, (made.password + "\n").encode("utf-8"))
     elif not made.in_keyring:
         print(f"warning: no keyring works here; record this password now: {made.password}", file=sys.stderr)
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        events = desk.export_calendar(args.out, days=args.days)
+    print(f"wrote {args.out}: {events} events")
+    return 0
+
+
+def _register(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        rows = desk.export_register(args.out, year=args.year)
+    print(f"wrote {args.out}: {rows} cases")
+    return 0
 
 
 def _verify_bundle(args: argparse.Namespace) -> int:

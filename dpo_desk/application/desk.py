@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dpo_desk.application.dashboard import Dashboard
 from dpo_desk.application.fields import Form
+from dpo_desk.application.requests_register import register_csv
 from dpo_desk.application.subject_data import SubjectDataDesk
 from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
@@ -25,6 +27,7 @@ from dpo_desk.files import write_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.store import audit
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
@@ -40,6 +43,7 @@ from dpo_desk.store.records import SubjectData
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.statistics import Statistics
 from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import Report, verify
 from dpo_desk.store.workflow import Workflow
@@ -67,6 +71,8 @@ class Desk:
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
+        self._statistics = Statistics(db)
+        self.dashboard = Dashboard(self._statistics, self.cases, self.state)
         self.data = SubjectDataDesk(
             SubjectData(db), self.cases, self.register, self.letters, self.outcomes, actor=actor, now=self.now
         )
@@ -193,6 +199,29 @@ class Desk:
             raise InputError(f"{target}: cannot write the suppression list ({error.strerror})") from None
         self.outcomes.suppression_exported(len(entries), target.name, actor=self.actor, now=now)
         return len(entries)
+
+    def export_calendar(self, target: Path, *, days: int | None = None) -> int:
+        """Write the open cases' deadlines as iCalendar (a nightly sync replaces the file whole); returns how
+        many events it holds."""
+        data = self.dashboard.calendar(self.today(), self.letters.store_id(), days=days, now=self.now())
+        self._write_export(target, data, "the calendar")
+        return data.count(b"BEGIN:VEVENT")
+
+    def export_register(self, target: Path, *, year: int | None = None) -> int:
+        """Write the register of requests as CSV; returns how many cases it lists."""
+        data, rows = register_csv(self._statistics, year)
+        self._write_export(target, data, "the register of requests")
+        audit.record(
+            self._db, actor=self.actor, action="register-exported", entity="store", entity_id="",
+            details={"year": year, "cases": rows, "file": target.name}, now=self.now(),
+        )  # fmt: skip
+        return rows
+
+    def _write_export(self, target: Path, data: bytes, what: str) -> None:
+        try:
+            write_private(target, data)
+        except OSError as error:
+            raise InputError(f"{target}: cannot write {what} ({error.strerror})") from None
 
     def save_quarantined(self, quarantine_id: int, target: Path) -> Path:
         return self.mail.save_quarantined(quarantine_id, target, actor=self.actor, now=self.now())

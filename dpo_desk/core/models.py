@@ -249,10 +249,55 @@ class EarlierCase:
         return f"{self.summary.reference} ({self.summary.received_date.isoformat()}, by {self.matched_by})"
 
 
+class Scope(StrEnum):
+    """Which cases the list shows, as the dashboard counts them (``store/statistics.py`` says how)."""
+
+    OPEN = "open"
+    ALL = "all"
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    PAUSED = "paused"
+    EXTENSION_NOTICE_DUE = "extension-notice-due"
+    NOTICES_OUTSTANDING = "notices-outstanding"
+
+    @property
+    def label(self) -> str:
+        return _SCOPE_LABELS[self]
+
+
+_SCOPE_LABELS = {
+    Scope.OPEN: "Open cases",
+    Scope.ALL: "All cases",
+    Scope.OVERDUE: "Overdue",
+    Scope.DUE_SOON: "Due within 7 days",
+    Scope.PAUSED: "Waiting on the subject (clock paused)",
+    Scope.EXTENSION_NOTICE_DUE: "Extension notice due",
+    Scope.NOTICES_OUTSTANDING: "Art. 19 notices to send",
+}
+
+
+class Answer(StrEnum):
+    """How a case was answered, against its due date."""
+
+    ON_TIME = "on-time"  # within the first term
+    ON_TIME_EXTENDED = "on-time-extended"  # within the extended term
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        return {"on-time": "on time", "on-time-extended": "on time after an extension", "late": "late"}[self.value]
+
+
 @dataclass(frozen=True, slots=True)
 class CaseQuery:
     """What the case list shows: filters and order, all applied in SQL."""
 
+    scope: Scope = Scope.ALL
+    received_from: date | None = None  # a dashboard bar: received in a month
+    received_until: date | None = None
+    answered_from: date | None = None  # a dashboard bar: first answered in a quarter
+    answered_until: date | None = None
+    answered_how: Answer | None = None
     text: str = ""
     status: Status | None = None
     right: Right | None = None

@@ -23,8 +23,9 @@ TABLE_FIELDS = 5  # a record of at most this many fields, each short, is a table
 SHORT_VALUE = 40
 BATCH_RECORDS = 40  # records a document (an e-mail counts as several): Qt lays a short document out fast
 MAIL_FORMATS = ("eml", "mbox")
-MAIL_HEAD = (("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"))
-MAIL_HEAD += (("message_id", "Message-ID"),)
+MAIL_HEAD = (
+    ("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"), ("message_id", "Message-ID")
+)  # fmt: skip
 
 # Qt takes margins in px only (a margin in pt comes out 0), as the letters' base template says.
 STYLE = """

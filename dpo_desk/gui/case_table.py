@@ -32,12 +32,14 @@ REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, parent: Any = None) -> None:
+    def __init__(
+        self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, query: CaseQuery, parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self._repo = repo
         self._today = today
         self._due_soon_days = due_soon_days
-        self._query = CaseQuery()
+        self._query = query  # run when the view first sorts
         self._ids: list[int] = []
         self._rows: dict[int, CaseSummary] = {}
 

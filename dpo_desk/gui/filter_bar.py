@@ -1,14 +1,20 @@
-"""The row of filters above the case list; it turns what the DPO picks into a :class:`CaseQuery`."""
+"""The row of filters above the case list; it turns what the DPO picks into a :class:`CaseQuery`.
+
+It opens on the open cases. A dashboard figure or bar clicked sets it to exactly the cases counted: the
+scope, the right, and a period ("Received in Mar 2026", "Answered in Q1 2026") shown with a button that
+clears it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QToolButton, QWidget
 
-from dpo_desk.core.models import CaseQuery, Entity, Right, Status
+from dpo_desk.core.dates import MONTHS
+from dpo_desk.core.models import CaseQuery, Entity, Right, Scope, Status
 
 SEARCH_PAUSE_MS = 150  # coalesce keystrokes; one SQL query per pause in typing
 
@@ -22,6 +28,19 @@ class FilterBar(QWidget):
 
     def __init__(self, entities: list[Entity], parent: Any = None) -> None:
         super().__init__(parent)
+        self.scope = QComboBox()
+        for scope in Scope:
+            self.scope.addItem(scope.label, scope)
+        self.scope.setToolTip("Which cases the list shows; the dashboard's figures open these")
+        self.all_cases = QPushButton("All cases")
+        self.all_cases.setToolTip("Show every case, whatever its status, and clear the other filters")
+        self.all_cases.clicked.connect(lambda: self.show_only(CaseQuery(scope=Scope.ALL)))
+        self.period = QToolButton()
+        self.period.setToolTip("Clear this period")
+        self.period.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.period.clicked.connect(self._clear_period)
+        self.period.hide()
+        self._period = CaseQuery()  # only its received and answered days count
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search reference, name, e-mail or request text…")
         self.search.setClearButtonEnabled(True)
@@ -45,12 +64,15 @@ class FilterBar(QWidget):
         self.due_days.setSuffix(" days")
         self.due_days.setEnabled(False)
 
-        for combo in (self.status, self.right, self.entity):
+        for combo in (self.scope, self.status, self.right, self.entity):
             # Long entity names must not force the window wider than a laptop screen.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(7)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scope)
+        layout.addWidget(self.all_cases)
+        layout.addWidget(self.period)
         layout.addWidget(self.search, 3)
         for widget in (self.status, self.right, self.entity, self.due_within, self.due_days):
             layout.addWidget(widget)
@@ -58,7 +80,7 @@ class FilterBar(QWidget):
         self._typing = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._typing.timeout.connect(self.changed)
         self.search.textChanged.connect(self._typing.start)
-        for combo in (self.status, self.right, self.entity):
+        for combo in (self.scope, self.status, self.right, self.entity):
             combo.currentIndexChanged.connect(self.changed)
         self.due_within.toggled.connect(self.due_days.setEnabled)
         self.due_within.toggled.connect(self.changed)
@@ -68,6 +90,12 @@ class FilterBar(QWidget):
         """``base`` (which keeps the sort order) with these filters."""
         return replace(
             base,
+            scope=Scope(self.scope.currentData()),
+            received_from=self._period.received_from,
+            received_until=self._period.received_until,
+            answered_from=self._period.answered_from,
+            answered_until=self._period.answered_until,
+            answered_how=self._period.answered_how,
             text=self.search.text(),
             status=_chosen(Status, self.status.currentData()),
             right=_chosen(Right, self.right.currentData()),
@@ -75,8 +103,36 @@ class FilterBar(QWidget):
             due_within_days=self.due_days.value() if self.due_within.isChecked() else None,
         )
 
-    def is_filtering(self) -> bool:
-        return self.query(CaseQuery()) != CaseQuery()
+    def show_only(self, query: CaseQuery) -> None:
+        """Set every filter to ``query``'s (a dashboard figure's), then say so once."""
+        with QSignalBlocker(self), QSignalBlocker(self.search):
+            self.scope.setCurrentIndex(self.scope.findData(query.scope))
+            self.status.setCurrentIndex(self.status.findData(query.status) if query.status else 0)
+            self.right.setCurrentIndex(self.right.findData(query.right) if query.right else 0)
+            self.entity.setCurrentIndex(self.entity.findData(query.entity_id) if query.entity_id else 0)
+            self.search.setText(query.text)
+            self.due_within.setChecked(query.due_within_days is not None)
+            if query.due_within_days is not None:
+                self.due_days.setValue(query.due_within_days)
+            self._period = query
+            self._show_period(query)
+        self.changed.emit()
+
+    def _show_period(self, query: CaseQuery) -> None:
+        text = ""
+        if query.received_from is not None:
+            text = f"Received in {MONTHS[query.received_from.month - 1]} {query.received_from.year}"
+        elif query.answered_from is not None:
+            quarter = (query.answered_from.month - 1) // 3 + 1
+            text = f"Answered in Q{quarter} {query.answered_from.year}"
+            text += f", {query.answered_how.label}" if query.answered_how else ""
+        self.period.setText(f"{text}  ✕")
+        self.period.setVisible(bool(text))
+
+    def _clear_period(self) -> None:
+        self._period = CaseQuery()
+        self.period.hide()
+        self.changed.emit()
 
 
 _Choice = TypeVar("_Choice", Status, Right)

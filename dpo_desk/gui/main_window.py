@@ -11,11 +11,13 @@ from PySide6.QtCore import QByteArray, QItemSelection, QSettings, QSize, Qt, QTi
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -29,13 +31,15 @@ from dpo_desk.application import logs
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
 from dpo_desk.core.errors import DeskError
+from dpo_desk.core.models import CaseQuery
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
 from dpo_desk.gui import settings_editors
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.batch_letters import BatchLetters
-from dpo_desk.gui.case_table import DAYS_LEFT, RECEIVED, CaseTableModel, DaysLeftDelegate
+from dpo_desk.gui.case_table import DAYS_LEFT, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
+from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.locking import WindowLock
 from dpo_desk.gui.mail_import import MailImport, mail_paths
@@ -48,6 +52,7 @@ from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
 
+DASHBOARD_PAGE, CASES_PAGE = 0, 1
 EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
 # Auto-lock minutes lived in the computer's settings before they became an audited store setting.
@@ -75,13 +80,16 @@ class MainWindow(QMainWindow):
         self._move_old_auto_lock_setting()
 
         self.filters = FilterBar(desk.register.entities())
-        self.model = CaseTableModel(desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self)
+        # What needs work first: the open cases, overdue at the top (the filter bar opens on them too).
+        self.model = CaseTableModel(
+            desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self.filters.query(CaseQuery()), self
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # The newest first; enabling sorting then runs the one SQL query of the start-up.
-        self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
+        # Fewest days left first; enabling sorting then runs the one SQL query of the start-up.
+        self.table.horizontalHeader().setSortIndicator(DAYS_LEFT, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
@@ -111,14 +119,23 @@ class MainWindow(QMainWindow):
         self.register_view = RegisterView(desk)
         self.processors_view.changed.connect(self.register_view.refresh)
         self.audit_view = AuditView(desk)
+        self.dashboard = DashboardView(desk)
+        self.dashboard.list_cases.connect(self.list_cases)
+        self.dashboard.open_case.connect(self.open_case)
+        self._dashboard_stale = True
+        # Scrolled, so that a short window (a laptop with the dock shown) need not hold all of it.
+        self.dashboard_page = QScrollArea()
+        self.dashboard_page.setWidget(self.dashboard)
+        self.dashboard_page.setWidgetResizable(True)
+        self.dashboard_page.setFrameShape(QFrame.Shape.NoFrame)
         self.pages = QStackedWidget()
-        for page in (self.splitter, self.processors_view, self.register_view, self.audit_view):
+        for page in (self.dashboard_page, self.splitter, self.processors_view, self.register_view, self.audit_view):
             self.pages.addWidget(page)
         self.navigation = QListWidget()
-        self.navigation.addItems(["Cases", "Processors", "Register", "Audit"])
+        self.navigation.addItems(["Dashboard", "Cases", "Processors", "Register", "Audit"])
         self.navigation.setFixedWidth(120)
         self.navigation.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(DASHBOARD_PAGE)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.currentRowChanged.connect(self._page_shown)
         body = QWidget()
@@ -156,7 +173,9 @@ class MainWindow(QMainWindow):
         self.filters.changed.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
+        self.model.modelReset.connect(self._cases_changed)
         self._after_reset()
+        self._page_shown(self.pages.currentIndex())
         self.case_view.case_changed.connect(self._case_changed)
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
@@ -337,9 +356,21 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def focus_search(self) -> None:
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(CASES_PAGE)
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
+
+    @Slot(object)
+    def list_cases(self, query: CaseQuery) -> None:
+        """A dashboard figure clicked: the list with exactly its cases, and the filter bar saying which."""
+        self.filters.show_only(query)
+        self.navigation.setCurrentRow(CASES_PAGE)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(int)
+    def open_case(self, case_id: int) -> None:
+        self.navigation.setCurrentRow(CASES_PAGE)
+        self.select_case(case_id)
 
     @Slot(int)
     def select_case(self, case_id: int, scroll: bool = True) -> None:
@@ -393,6 +424,15 @@ class MainWindow(QMainWindow):
     def _page_shown(self, index: int) -> None:
         if self.pages.widget(index) is self.audit_view:  # entries came in while another page was shown
             self.audit_view.refresh()
+        if self.pages.widget(index) is self.dashboard_page and self._dashboard_stale and not self.window_lock.is_locked:
+            self._dashboard_stale = False
+            self.dashboard.refresh()
+
+    @Slot()
+    def _cases_changed(self) -> None:
+        """The list was read again, so cases may have changed: the dashboard counts again when it is seen."""
+        self._dashboard_stale = True
+        self._page_shown(self.pages.currentIndex())
 
     @Slot()
     def _refresh_open_pauses(self) -> None:
@@ -419,7 +459,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _created(self, case_id: int) -> None:
         reference = self._desk.cases.get_by_id(case_id).reference
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(CASES_PAGE)
         self.model.refresh()
         self.select_case(case_id, scroll=True)
         self.statusBar().showMessage(f"Created {reference}", 5000)
@@ -497,6 +537,7 @@ class MainWindow(QMainWindow):
         self.case_view.show_case(None)
         self.model.clear()
         self.audit_view.clear()
+        self.dashboard.clear()
         for action in self._lockable_actions:
             action.setEnabled(False)
 

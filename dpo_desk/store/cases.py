@@ -36,6 +36,7 @@ from dpo_desk.core.models import (
     NewCase,
     Note,
     Right,
+    Scope,
     Status,
     SubjectDetails,
 )
@@ -44,6 +45,7 @@ from dpo_desk.core.settings import RULES, TARGET_DAYS, Setting
 from dpo_desk.store import audit
 from dpo_desk.store.register import Register
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.statistics import answered_condition, scope_condition
 from dpo_desk.store.transactions import write_transaction
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
@@ -404,6 +406,17 @@ class CaseRepository:
         if query.entity_id is not None:
             where.append("c.entity_id = ?")
             params.append(query.entity_id)
+        if query.scope is not Scope.ALL:
+            condition, values = scope_condition(query.scope, today)
+            where.append(condition)
+            params += values
+        if query.received_from is not None and query.received_until is not None:
+            where.append("c.received_date BETWEEN ? AND ?")
+            params += [query.received_from.isoformat(), query.received_until.isoformat()]
+        if query.answered_from is not None and query.answered_until is not None:
+            condition, values = answered_condition(query.answered_from, query.answered_until, query.answered_how)
+            where.append(condition)
+            params += values
         if query.due_within_days is not None:
             marks = ", ".join("?" * len(OPEN_STATUSES))
             where.append(f"c.status IN ({marks}) AND c.due_date <= ?")

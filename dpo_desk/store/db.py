@@ -14,6 +14,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.files import create_private, make_private, on_read_only_medium, partial_path, publish
 from dpo_desk.store.keys import copy_key_file
 from dpo_desk.store.migrations import migrations
+from dpo_desk.store.statistics import register_functions
 from dpo_desk.store.transactions import watch_file
 from dpo_desk.store.wal import check_wal
 
@@ -189,6 +190,7 @@ def _connect(target: str, key: bytes | None, *, uri: bool = False) -> sqlite.Con
     connection = sqlite.connect(target, timeout=5.0, uri=uri, cached_statements=1024)
     # SQLCipher reports a failed page check on stderr too; the exception says it, in the app's words.
     connection.execute("PRAGMA cipher_log_level = NONE")
+    register_functions(connection)  # local_date(), for what the dashboard and the list count alike
     if key is not None:
         # PRAGMA takes no parameters; the key is 64 hex digits we made, never text from outside.
         connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

@@ -121,3 +121,9 @@ def subject_data(db: Database) -> None:
     """Files imported into a case from the source systems, the subject's records of them, and the access
     copies and portability bundles made from those records."""
     _run(db, "schema_0014.sql")
+
+
+@migrations(name="0015_answers_by_time")
+def answers_by_time(db: Database) -> None:
+    """An index of the answers given, by time, for the dashboard and the yearly report."""
+    _run(db, "schema_0015.sql")

@@ -43,7 +43,7 @@ def test_the_audit_page_lists_verifies_and_exports_the_anchor(
     db: Database,
 ) -> None:
     repo.add(new_case(), actor="alice", now=NOW)
-    window.navigation.setCurrentRow(3)
+    window.navigation.setCurrentRow(4)
     page = window.audit_view
     assert window.pages.currentWidget() is page
     assert column(page.table, 0)[0] == "1" and page.summary.text() == "1 entries"

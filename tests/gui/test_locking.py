@@ -13,7 +13,7 @@ from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.main_window import OLD_AUTO_LOCK_KEY, MainWindow
+from dpo_desk.gui.main_window import CASES_PAGE, OLD_AUTO_LOCK_KEY, MainWindow
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, TEST_PASSPHRASE, new_case
 
@@ -28,6 +28,7 @@ def with_cases(repo: CaseRepository) -> CaseRepository:
 def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
     qtbot: QtBot, with_cases: CaseRepository, window: MainWindow
 ) -> None:
+    window.navigation.setCurrentRow(CASES_PAGE)
     window.model.refresh()
     window.table.selectRow(0)
     assert window.case_view.case is not None

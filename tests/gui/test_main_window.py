@@ -13,11 +13,11 @@ from sqlite_utils import Database
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence
-from dpo_desk.core.models import NewCase, Right, Status
+from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.main_window import EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
+from dpo_desk.gui.main_window import CASES_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.store.cases import CaseRepository
@@ -33,6 +33,7 @@ def fill_dialog(qtbot: QtBot, dialog: NewCaseDialog) -> None:
 
 
 def test_empty_store_says_how_to_begin(window: MainWindow) -> None:
+    window.navigation.setCurrentRow(CASES_PAGE)
     assert window.model.rowCount() == 0
     assert window.empty.isVisible() and window.empty.text() == EMPTY_STORE
     assert not window.change_status_action.isEnabled()
@@ -231,7 +232,7 @@ def test_change_status_from_the_case_view(
 
 
 def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
-    window.navigation.setCurrentRow(2)
+    window.navigation.setCurrentRow(3)
     assert window.pages.currentWidget() is window.register_view
     assert window.register_view.entities.rowCount() == 5
     assert window.register_view.sources.rowCount() == 6
@@ -255,7 +256,7 @@ def test_window_geometry_is_remembered(
 def test_case_model_passes_qt_model_tester(qtmodeltester, repo: CaseRepository) -> None:
     for day in range(1, 6):
         repo.add(new_case(received=datetime(2026, 10, day, tzinfo=UTC)), actor="d", now=NOW)
-    model = CaseTableModel(repo, lambda: NOW.date(), 7)
+    model = CaseTableModel(repo, lambda: NOW.date(), 7, CaseQuery())
     model.refresh()
     qtmodeltester.check(model)
 

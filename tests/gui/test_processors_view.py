@@ -23,7 +23,7 @@ def row_of(view: processors_view.ProcessorsView, service: str) -> int:
 
 def test_search_filters_the_list(window: MainWindow) -> None:
     view = window.processors_view
-    window.navigation.setCurrentRow(1)
+    window.navigation.setCurrentRow(2)
     assert window.pages.currentWidget() is view
     view.search.setText("google ireland")
     shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount()) if not view.table.isRowHidden(r)]

@@ -1,0 +1,135 @@
+"""The dashboard's figures against answers computed another way: from each case and its history, in Python.
+
+Each figure's list (its CaseQuery) must hold exactly the cases it counts."""
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from dpo_desk.application.dashboard import FIGURES
+from dpo_desk.application.demo import populate
+from dpo_desk.application.desk import Desk
+from dpo_desk.cli import main
+from dpo_desk.core.models import OPEN_STATUSES, Answer, Case, CaseQuery, Right, Scope, Status
+from dpo_desk.core.next_step import NOTICE_WARNING_DAYS
+from tests.conftest import NOW
+
+ANSWERS = (Status.RESPONDED, Status.REFUSED, Status.CLOSED)
+
+
+def answered_on(desk: Desk, case: Case) -> date | None:
+    moments = [e.at for e in desk.cases.history(case.id) if e.action == "status" and e.to_status in ANSWERS]
+    return min(moments).astimezone(ZoneInfo(case.entity.time_zone)).date() if moments else None
+
+
+def expected_scope(desk: Desk, case: Case, scope: Scope, today: date) -> bool:
+    is_open = case.status in OPEN_STATUSES
+    due = case.deadlines.due
+    return {
+        Scope.ALL: True,
+        Scope.OPEN: is_open,
+        Scope.OVERDUE: is_open and due < today,
+        Scope.DUE_SOON: is_open and today <= due <= today + timedelta(days=6),
+        Scope.PAUSED: is_open and bool(case.open_pauses),
+        Scope.EXTENSION_NOTICE_DUE: is_open
+        and case.extension is None
+        and today <= case.deadlines.extension_notice_due <= today + timedelta(days=NOTICE_WARNING_DAYS)
+        and due >= today,
+        Scope.NOTICES_OUTSTANDING: any(n.state.value == "to-notify" for n in desk.outcomes.notices(case.id)),
+    }[scope]
+
+
+def test_every_figure_counts_exactly_the_cases_its_list_shows(desk: Desk) -> None:
+    populate(desk, cases=150, seed=11)
+    today = NOW.date()
+    cases = desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=today))
+    counts = desk.dashboard.counts(today)
+    assert set(counts) == set(FIGURES)
+    for scope in Scope:
+        expected = {case.id for case in cases if expected_scope(desk, case, scope, today)}
+        listed = set(desk.cases.find_ids(CaseQuery(scope=scope), today=today))
+        assert listed == expected, scope
+        if scope in counts:
+            assert counts[scope] == len(expected), scope
+    assert counts[Scope.OPEN] > 0 and counts[Scope.OVERDUE] > 0 and counts[Scope.PAUSED] > 0  # the store shows them
+
+    months = desk.dashboard.months(today)
+    assert len(months) == 12 and months[-1].first == today.replace(day=1)
+    for bar in months:
+        for right in Right:
+            received = {c.id for c in cases if bar.first <= c.received_date <= bar.last and right in c.rights}
+            assert bar.by_right.get(right, 0) == len(received)
+            assert set(desk.cases.find_ids(bar.query(right), today=today)) == received
+    assert sum(sum(bar.by_right.values()) for bar in months) > 100
+
+    answers = {case.id: answered_on(desk, case) for case in cases}
+    for bar in desk.dashboard.quarters(today):
+        inside = [c for c in cases if (day := answers[c.id]) is not None and bar.first <= day <= bar.last]
+        late = {c.id for c in inside if answers[c.id] > c.deadlines.due}  # type: ignore[operator]
+        extended = {c.id for c in inside if c.id not in late and c.extension is not None}
+        assert (bar.answered, bar.late, bar.on_time_extended) == (len(inside), len(late), len(extended))
+        assert bar.on_time == len(inside) - len(late) - len(extended)
+        assert set(desk.cases.find_ids(bar.query(), today=today)) == {c.id for c in inside}
+        assert set(desk.cases.find_ids(bar.query(Answer.LATE), today=today)) == late
+        assert set(desk.cases.find_ids(bar.query(Answer.ON_TIME_EXTENDED), today=today)) == extended
+
+    deadlines = desk.dashboard.next_deadlines(today)
+    soonest = sorted((c for c in cases if c.status in OPEN_STATUSES), key=lambda c: (c.deadlines.due, c.id))[:10]
+    assert [d.summary.id for d in deadlines] == [c.id for c in soonest]
+    assert all(d.days_left == (d.summary.due - today).days and d.next_step for d in deadlines)
+
+
+def test_the_calendar_has_stable_all_day_events_without_names(desk: Desk) -> None:
+    populate(desk, cases=40, seed=5)
+    today = NOW.date()
+    first = icalendar.Calendar.from_ical(desk.dashboard.calendar(today, "store-1", now=NOW))
+    again = icalendar.Calendar.from_ical(desk.dashboard.calendar(today, "store-1", now=NOW + timedelta(hours=3)))
+    events = list(first.walk("VEVENT"))
+    open_cases = desk.cases.cases(desk.cases.find_ids(CaseQuery(scope=Scope.OPEN), today=today))
+    due_events = [e for e in events if str(e["uid"]).endswith("-due@store-1")]
+    assert len(due_events) == len(open_cases) > 0
+    assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in again.walk("VEVENT")]
+    by_uid = {str(e["uid"]): e for e in events}
+    for case in open_cases:
+        event = by_uid[f"{case.reference}-due@store-1"]
+        due = case.deadlines.due
+        assert (event.decoded("dtstart"), event.decoded("dtend")) == (due, due + timedelta(days=1))  # all day
+        assert str(event["summary"]) == f"{case.reference}: reply due"
+        assert [a["action"] for a in event.walk("VALARM")] == ["DISPLAY"]
+    text = desk.dashboard.calendar(today, "store-1", now=NOW).decode()
+    for case in desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=today)):
+        assert case.subject.name not in text and all(email not in text for email in case.subject.emails)
+    within = icalendar.Calendar.from_ical(desk.dashboard.calendar(today, "store-1", days=7, now=NOW))
+    assert all(e.decoded("dtstart") <= today + timedelta(days=7) for e in within.walk("VEVENT"))
+
+
+def test_the_command_line_writes_the_calendar_and_the_register(
+    desk: Desk, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    populate(desk, cases=40, seed=5)
+    store = ["--store", str(store_path)]
+    ics = tmp_path / "deadlines.ics"
+    assert main([*store, "calendar", "--out", str(ics), "--days", "10"]) == 0
+    events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert capsys.readouterr().out == f"wrote {ics}: {len(events)} events\n"
+    register = tmp_path / "register.csv"
+    assert main([*store, "register", "--out", str(register), "--year", str(NOW.year)]) == 0
+    raw = register.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a spreadsheet reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    received = [c for c in desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=NOW.date()))
+                if c.received_date.year == NOW.year]  # fmt: skip
+    assert sorted(row["Reference"] for row in rows) == sorted(c.reference for c in received)
+    assert capsys.readouterr().out == f"wrote {register}: {len(rows)} cases\n"
+    for row in rows:
+        case = desk.cases.get(row["Reference"])
+        answered = answered_on(desk, case)
+        assert row["Answered on"] == (answered.isoformat() if answered else "")
+        assert row["Days taken"] == (str((answered - case.received_date).days) if answered else "")
+        assert case.subject.name not in raw.decode("utf-8-sig")
+    assert desk.audit.latest(1)[0].action == "register-exported"

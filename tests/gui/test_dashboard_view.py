@@ -1,0 +1,60 @@
+"""The dashboard, driven offscreen: a count clicked lists exactly its cases, and the filter bar says which."""
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.application.demo import populate
+from dpo_desk.application.desk import Desk
+from dpo_desk.core.models import CaseQuery, Scope
+from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
+from tests.conftest import NOW
+
+
+def listed(window: MainWindow) -> set[int]:
+    return {window.model.case_id(row) for row in range(window.model.rowCount())}
+
+
+def test_the_window_opens_on_the_dashboard_and_a_count_opens_its_cases(
+    qtbot: QtBot, desk: Desk, window: MainWindow
+) -> None:
+    populate(desk, cases=150, seed=11)
+    window.model.refresh()  # as after any change: the dashboard counts again
+    assert window.pages.currentIndex() == DASHBOARD_PAGE
+    counts = desk.dashboard.counts(NOW.date())
+    overdue = window.dashboard.figures[Scope.OVERDUE]
+    assert overdue.text() == f"{counts[Scope.OVERDUE]}\nOverdue" and counts[Scope.OVERDUE] > 0
+    qtbot.mouseClick(overdue, Qt.MouseButton.LeftButton)
+    assert window.pages.currentIndex() == CASES_PAGE
+    assert window.filters.scope.currentText() == "Overdue"
+    assert listed(window) == set(desk.cases.find_ids(CaseQuery(scope=Scope.OVERDUE), today=NOW.date()))
+    assert window.model.rowCount() == counts[Scope.OVERDUE]
+    window.filters.all_cases.click()
+    assert window.model.rowCount() == desk.cases.count() == 150
+
+
+def test_a_bar_clicked_lists_its_month_and_the_filter_bar_shows_it(
+    qtbot: QtBot, desk: Desk, window: MainWindow
+) -> None:
+    populate(desk, cases=150, seed=11)
+    window.model.refresh()
+    window.resize(1300, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    chart = window.dashboard.months
+    latest = desk.dashboard.months(NOW.date())[-1]
+    column = chart.width() / 12
+    bottom = chart.height() - chart.LABEL_HEIGHT - 1  # inside the lowest segment of the last bar
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(int(column * 11.5), int(bottom)))
+    assert window.pages.currentIndex() == CASES_PAGE
+    assert window.filters.period.isVisible()
+    assert window.filters.period.text().startswith(f"Received in Nov {NOW.year}")
+    first_right = next(iter(latest.by_right))
+    assert listed(window) == set(desk.cases.find_ids(latest.query(first_right), today=NOW.date()))
+    window.filters.period.click()  # clears the period: the right stays chosen
+    assert not window.filters.period.isVisible()
+    window.navigation.setCurrentRow(DASHBOARD_PAGE)
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Left)  # from the latest to the month before, then Enter
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    before = desk.dashboard.months(NOW.date())[-2]
+    assert listed(window) == set(desk.cases.find_ids(before.query(), today=NOW.date()))
