@@ -11,7 +11,17 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dpo_desk.core.dates import MONTHS
 from dpo_desk.core.models import CaseQuery, Entity, Right, Scope, Status
@@ -68,14 +78,19 @@ class FilterBar(QWidget):
             # Long entity names must not force the window wider than a laptop screen.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(7)
-        layout = QHBoxLayout(self)
+        self.scope.setMinimumContentsLength(16)
+        # Two rows, so that the list and the case beside it fit a laptop's 1366 pixels.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scope)
-        layout.addWidget(self.all_cases)
-        layout.addWidget(self.period)
-        layout.addWidget(self.search, 3)
-        for widget in (self.status, self.right, self.entity, self.due_within, self.due_days):
-            layout.addWidget(widget)
+        which, narrow = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.scope, self.all_cases, self.period):
+            which.addWidget(widget)
+        which.addWidget(self.search, 1)
+        for other in (self.status, self.right, self.entity, self.due_within, self.due_days):
+            narrow.addWidget(other)
+        narrow.addStretch(1)
+        layout.addLayout(which)
+        layout.addLayout(narrow)
 
         self._typing = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._typing.timeout.connect(self.changed)
