@@ -6,11 +6,9 @@ Run: .venv/bin/python -m bench.bench_dashboard [CASES] [STORE]   (creates STORE 
 """
 
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from bench.bench_store import timed
 from dpo_desk.application.demo import create_demo_store
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
@@ -27,15 +26,6 @@ from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store.db import open_store
 
 BENCH_KEY = bytes(range(32))  # synthetic data only: no keyring or passphrase needed
-
-
-def timed(action: Callable[[], object], repeat: int = 7) -> float:
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs) * 1000
 
 
 def main() -> None:
