@@ -74,6 +74,35 @@ class QuarterBar:
         return CaseQuery(answered_from=self.first, answered_until=self.last, answered_how=how, sort="received")
 
 
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """What the app reminds of: open cases due within the working days set, and extension notices due."""
+
+    working_days: int
+    due: int
+    notices: int
+
+    @property
+    def due_query(self) -> CaseQuery:
+        return CaseQuery(due_within_working_days=self.working_days, sort="due", descending=False)
+
+    @property
+    def notices_query(self) -> CaseQuery:
+        return CaseQuery(scope=Scope.EXTENSION_NOTICE_DUE, sort="due", descending=False)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.due:
+            parts.append(f"{_cases(self.due)} due within {self.working_days} working days")
+        if self.notices:
+            parts.append(f"{_cases(self.notices)} with the last day to notify an extension within 7 days")
+        return "; ".join(parts)
+
+
+def _cases(count: int) -> str:
+    return f"{count} open case{'s' if count != 1 else ''}"
+
+
 class Dashboard:
     def __init__(self, statistics: Statistics, cases: CaseRepository, state: Callable[[int], CaseState]) -> None:
         self._statistics = statistics
@@ -82,6 +111,10 @@ class Dashboard:
 
     def counts(self, today: date) -> dict[Scope, int]:
         return self._statistics.counts(FIGURES, today)
+
+    def reminder(self, today: date, working_days: int) -> Reminder:
+        due = len(self._cases.find_ids(CaseQuery(due_within_working_days=working_days), today=today))
+        return Reminder(working_days, due, self._statistics.count(Scope.EXTENSION_NOTICE_DUE, today))
 
     def next_deadlines(self, today: date, limit: int = NEXT_DEADLINES) -> list[Deadline]:
         ids = self._statistics.next_deadlines(today, limit)

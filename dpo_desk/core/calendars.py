@@ -59,6 +59,15 @@ def is_working_day(calendar: str, day: date) -> bool:
     return day.weekday() < 5 and day not in public_holidays(calendar, day.year)
 
 
+def working_days_ahead(calendar: str, start: date, count: int) -> date:
+    """The ``count``-th working day after ``start`` (``start`` itself for 0): a reminder's horizon."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(calendar, day)
+    return day
+
+
 def why_not_working(calendar: str, day: date) -> str:
     """Why ``day`` is not a working day, in words for the explanation."""
     name = holiday_name(calendar, day)

@@ -298,6 +298,7 @@ class CaseQuery:
     answered_from: date | None = None  # a dashboard bar: first answered in a quarter
     answered_until: date | None = None
     answered_how: Answer | None = None
+    due_within_working_days: int | None = None  # a reminder: open and due within so many working days
     text: str = ""
     status: Status | None = None
     right: Right | None = None

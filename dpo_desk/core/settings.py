@@ -176,6 +176,11 @@ TARGET_DAYS = IntSetting(
 DUE_SOON_DAYS = IntSetting(
     "due_soon_days", "Due soon", 7, "the case list marks cases due this close", 0, 60, "days before the due date"
 )
+REMINDER_WORKING_DAYS = IntSetting(
+    "reminder_working_days", "Remind of cases due within", 3,
+    "at start and hourly, the app reminds of open cases due this close (each entity's working days)", 0, 30,
+    "working days",
+)  # fmt: skip
 IDENTITY_REQUIRED = IntSetting(
     "identity_required", "Independent items required", 2, "how many trusted IDs prove identity", 1, len(Evidence)
 )
@@ -229,7 +234,7 @@ def consent_age_setting(country: str) -> tuple[IntSetting, str]:
     return setting, setting.label
 
 
-DEADLINE_SETTINGS: tuple[Setting[Any], ...] = (RULES, TARGET_DAYS, DUE_SOON_DAYS)
+DEADLINE_SETTINGS: tuple[Setting[Any], ...] = (RULES, TARGET_DAYS, DUE_SOON_DAYS, REMINDER_WORKING_DAYS)
 IDENTITY_SETTINGS: tuple[Setting[Any], ...] = (IDENTITY_REQUIRED, IDENTITY_TRUSTED)
 FEE_PAYMENT = TextSetting(
     "letters_fee_payment",

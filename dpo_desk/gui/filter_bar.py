@@ -111,6 +111,7 @@ class FilterBar(QWidget):
             answered_from=self._period.answered_from,
             answered_until=self._period.answered_until,
             answered_how=self._period.answered_how,
+            due_within_working_days=self._period.due_within_working_days,
             text=self.search.text(),
             status=_chosen(Status, self.status.currentData()),
             right=_chosen(Right, self.right.currentData()),
@@ -135,7 +136,9 @@ class FilterBar(QWidget):
 
     def _show_period(self, query: CaseQuery) -> None:
         text = ""
-        if query.received_from is not None:
+        if query.due_within_working_days is not None:
+            text = f"Due within {query.due_within_working_days} working days"
+        elif query.received_from is not None:
             text = f"Received in {MONTHS[query.received_from.month - 1]} {query.received_from.year}"
         elif query.answered_from is not None:
             quarter = (query.answered_from.month - 1) // 3 + 1

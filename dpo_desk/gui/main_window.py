@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
+    QSystemTrayIcon,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,7 @@ from dpo_desk.gui.passphrase import change_recovery_passphrase
 from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
+from dpo_desk.gui.reminders import ReminderBanner, Reminders
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
@@ -138,11 +140,15 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(DASHBOARD_PAGE)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.currentRowChanged.connect(self._page_shown)
+        self.reminder_banner = ReminderBanner()
         body = QWidget()
-        body_layout = QHBoxLayout(body)
+        body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addWidget(self.navigation)
-        body_layout.addWidget(self.pages, 1)
+        body_layout.addWidget(self.reminder_banner)
+        beside = QHBoxLayout()
+        beside.addWidget(self.navigation)
+        beside.addWidget(self.pages, 1)
+        body_layout.addLayout(beside, 1)
         self.screens = QStackedWidget()
         self.screens.addWidget(body)
         self.setCentralWidget(self.screens)
@@ -181,6 +187,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
         QTimer.singleShot(0, self._refresh_open_pauses)
+        tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
+        self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray)
+        QTimer.singleShot(0, self.reminders.check)
 
     # --- actions and menus ------------------------------------------------------------------
 

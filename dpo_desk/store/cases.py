@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from dpo_desk.core import lifecycle
+from dpo_desk.core.calendars import working_days_ahead
 from dpo_desk.core.deadlines import (
     DeadlineInput,
     Deadlines,
@@ -417,6 +418,16 @@ class CaseRepository:
             condition, values = answered_condition(query.answered_from, query.answered_until, query.answered_how)
             where.append(condition)
             params += values
+        if query.due_within_working_days is not None:
+            # Each entity's own working days: its due dates follow its calendar.
+            horizons = []
+            for entity in self.register.entities():
+                horizon = working_days_ahead(entity.calendar, today, query.due_within_working_days)
+                horizons.append("WHEN ? THEN ?")
+                params += [entity.id, horizon.isoformat()]
+            marks = ", ".join("?" * len(OPEN_STATUSES))
+            where.append(f"c.due_date <= CASE c.entity_id {' '.join(horizons)} END AND c.status IN ({marks})")
+            params += [s.value for s in OPEN_STATUSES]
         if query.due_within_days is not None:
             marks = ", ".join("?" * len(OPEN_STATUSES))
             where.append(f"c.status IN ({marks}) AND c.due_date <= ?")

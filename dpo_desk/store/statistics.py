@@ -22,7 +22,7 @@ from dpo_desk.core.models import OPEN_STATUSES, Answer, Scope, Status
 from dpo_desk.core.next_step import NOTICE_WARNING_DAYS
 
 ANSWERING = (Status.RESPONDED.value, Status.REFUSED.value, Status.CLOSED.value)
-DUE_SOON_DAYS = 7  # "due this week": today and the six days after it
+DUE_THIS_WEEK_DAYS = 7  # "due this week": today and the six days after it
 _OPEN = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
 _ANSWERING = ", ".join(f"'{status}'" for status in ANSWERING)
 
@@ -51,7 +51,7 @@ def register_functions(connection: Any) -> None:
 
 def scope_condition(scope: Scope, today: date) -> tuple[str, list[Any]]:
     """The WHERE condition on cases ``c`` for a dashboard figure; it is also the list's filter."""
-    soon = (today + timedelta(days=DUE_SOON_DAYS - 1)).isoformat()
+    soon = (today + timedelta(days=DUE_THIS_WEEK_DAYS - 1)).isoformat()
     notice_by = (today + timedelta(days=NOTICE_WARNING_DAYS)).isoformat()
     conditions: dict[Scope, tuple[str, list[Any]]] = {
         Scope.ALL: ("1", []),

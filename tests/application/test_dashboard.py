@@ -15,6 +15,7 @@ from dpo_desk.application.dashboard import FIGURES
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
+from dpo_desk.core.calendars import working_days_ahead
 from dpo_desk.core.models import OPEN_STATUSES, Answer, Case, CaseQuery, Right, Scope, Status
 from dpo_desk.core.next_step import NOTICE_WARNING_DAYS
 from tests.conftest import NOW
@@ -133,3 +134,25 @@ def test_the_command_line_writes_the_calendar_and_the_register(
         assert row["Days taken"] == (str((answered - case.received_date).days) if answered else "")
         assert case.subject.name not in raw.decode("utf-8-sig")
     assert desk.audit.latest(1)[0].action == "register-exported"
+
+
+def test_working_days_ahead_follow_each_countrys_holidays() -> None:
+    wednesday = date(2026, 4, 1)  # Maundy Thursday, Good Friday and Easter Monday are holidays in Norway
+    assert working_days_ahead("NO", wednesday, 1) == date(2026, 4, 7)
+    assert working_days_ahead("PL", wednesday, 1) == date(2026, 4, 2)  # Poland keeps only Easter Monday
+    assert working_days_ahead("NO", wednesday, 0) == wednesday
+
+
+def test_the_reminder_counts_open_cases_due_within_each_entitys_working_days(desk: Desk) -> None:
+    populate(desk, cases=150, seed=11)
+    today = NOW.date()
+    reminder = desk.dashboard.reminder(today, 3)
+    cases = desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=today))
+    due = {
+        c.id for c in cases
+        if c.status in OPEN_STATUSES and c.deadlines.due <= working_days_ahead(c.entity.calendar, today, 3)
+    }  # fmt: skip
+    assert reminder.due == len(due) > 0
+    assert set(desk.cases.find_ids(reminder.due_query, today=today)) == due
+    assert reminder.notices == desk.dashboard.counts(today)[Scope.EXTENSION_NOTICE_DUE]
+    assert str(reminder).startswith(f"{len(due)} open cases due within 3 working days")

@@ -58,3 +58,18 @@ def test_a_bar_clicked_lists_its_month_and_the_filter_bar_shows_it(
     qtbot.keyClick(chart, Qt.Key.Key_Return)
     before = desk.dashboard.months(NOW.date())[-2]
     assert listed(window) == set(desk.cases.find_ids(before.query(), today=NOW.date()))
+
+
+def test_without_a_tray_the_reminder_is_a_banner_that_opens_its_cases(
+    qtbot: QtBot, desk: Desk, window: MainWindow
+) -> None:
+    populate(desk, cases=150, seed=11)
+    window.reminders.check()  # offscreen there is no system tray
+    reminder = window.reminders.last
+    assert reminder is not None and reminder.due > 0
+    assert not window.reminder_banner.isHidden()
+    assert window.reminder_banner.text.text() == f"Reminder: {reminder}."
+    window.reminder_banner.due_button.click()
+    assert window.pages.currentIndex() == CASES_PAGE and window.reminder_banner.isHidden()
+    assert window.filters.period.text().startswith("Due within 3 working days")
+    assert listed(window) == set(desk.cases.find_ids(reminder.due_query, today=NOW.date()))
