@@ -237,6 +237,14 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--year", type=int, metavar="YYYY", help="only the cases received in that year")
     register.set_defaults(run=_register)
 
+    report = commands.add_parser(
+        "report", help="write the yearly report of requests as PDF or CSV (by the name's ending); no personal data"
+    )
+    report.add_argument("--year", required=True, type=int, metavar="YYYY")
+    report.add_argument("--entity", metavar="NAME", help="one entity (default: all)")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
+    report.set_defaults(run=_report)
+
     save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
     save.add_argument("destination", type=Path, metavar="DEST")
     save.set_defaults(run=_backup)
@@ -804,6 +812,22 @@ def _register(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         rows = desk.export_register(args.out, year=args.year)
     print(f"wrote {args.out}: {rows} cases")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".csv"):
+        raise InputError(f"{args.out}: the report is written as .pdf or .csv, not {suffix or 'a name without ending'}")
+    render = None
+    if suffix == ".pdf":
+        from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
+
+        render = headless_renderer()
+    with _desk(args) as desk:
+        report = desk.yearly_report(args.year, args.entity)
+        desk.export_report(report, args.out, render)
+    print(f"wrote {args.out}: {report.received} cases received in {report.year}, {report.entity}")
     return 0
 
 

@@ -16,6 +16,7 @@ from dpo_desk.application.dashboard import Dashboard
 from dpo_desk.application.fields import Form
 from dpo_desk.application.requests_register import register_csv
 from dpo_desk.application.subject_data import SubjectDataDesk
+from dpo_desk.application.yearly_report import YearReport, yearly_report
 from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.children import child_of
@@ -216,6 +217,22 @@ class Desk:
             details={"year": year, "cases": rows, "file": target.name}, now=self.now(),
         )  # fmt: skip
         return rows
+
+    def yearly_report(self, year: int, entity_name: str | None = None) -> YearReport:
+        entity = self.register.entity(entity_name) if entity_name else None
+        return yearly_report(
+            self._statistics, year, entity_id=entity.id if entity else None,
+            entity_name=entity.name if entity else "all entities", made=self.now(),
+        )  # fmt: skip
+
+    def export_report(self, report: YearReport, target: Path, render: Renderer | None = None) -> None:
+        """The report as CSV, or as PDF with ``render`` (no password: it holds no personal data); audited."""
+        data = render(report.document()) if render is not None else report.csv()
+        self._write_export(target, data, "the report")
+        audit.record(
+            self._db, actor=self.actor, action="report-exported", entity="store", entity_id="",
+            details={"year": report.year, "entity": report.entity, "file": target.name}, now=self.now(),
+        )  # fmt: skip
 
     def _write_export(self, target: Path, data: bytes, what: str) -> None:
         try:

@@ -50,6 +50,7 @@ from dpo_desk.gui.processors_view import ProcessorsView
 from dpo_desk.gui.quarantine_dialog import QuarantineDialog
 from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.reminders import ReminderBanner, Reminders
+from dpo_desk.gui.report_dialog import YearlyReportDialog, save_calendar, save_register
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
@@ -309,6 +310,24 @@ class MainWindow(QMainWindow):
             "Files refused at import, kept inside the store for inspection",
             lambda: QuarantineDialog(self._desk, self).exec(),
         )
+        self.report_action = self._action(
+            "&Yearly report…",
+            "",
+            "Requests, answers, refusals and fees of a year, as PDF or CSV",
+            lambda: YearlyReportDialog(self._desk, self).exec(),
+        )
+        self.calendar_action = self._action(
+            "Deadlines &calendar…",
+            "",
+            "The open cases' deadlines as an .ics file for your calendar program",
+            lambda: self._saved_file(save_calendar(self._desk, self)),
+        )
+        self.register_export_action = self._action(
+            "Register of &requests…",
+            "",
+            "One row per case, as CSV: dates, rights, outcome, days taken",
+            lambda: self._saved_file(save_register(self._desk, self)),
+        )
         self.refresh_action = self._action(
             "&Refresh",
             QKeySequence.StandardKey.Refresh,
@@ -332,6 +351,7 @@ class MainWindow(QMainWindow):
                        self.suppression_action)),
             ("&Case", (self.change_status_action, self.add_note_action, self.correct_receipt_action, None,
                        self.acknowledge_action)),
+            ("&Reports", (self.report_action, self.calendar_action, self.register_export_action)),
             ("&View", (self.refresh_action,)),
             ("&Help", (self.about_action,)),
         ):  # fmt: skip
@@ -355,6 +375,10 @@ class MainWindow(QMainWindow):
         self._update_case_actions()
 
     # --- the case list ----------------------------------------------------------------------
+
+    def _saved_file(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message, 8000)
 
     @Slot()
     def apply_filters(self) -> None:

@@ -169,6 +169,7 @@ class Statistics:
         """The cases received between the two local days: what the yearly report and the register count."""
         sql = (
             "SELECT c.id, c.reference, c.entity_id, e.name AS entity, c.channel, c.received_date, c.rights,"
+            " (SELECT group_concat(r.right, ',') FROM case_rights r WHERE r.case_id = c.id) AS right_keys,"
             " c.status, c.due_date, c.extension_notice_sent_on IS NOT NULL AS extended,"
             " (SELECT local_date(ev.at, c.received_tz) FROM case_events ev WHERE ev.case_id = c.id"
             f" AND {_FIRST_ANSWER}) AS answered_on,"

@@ -4,6 +4,9 @@ Each figure's list (its CaseQuery) must hold exactly the cases it counts."""
 
 import csv
 import io
+import math
+import statistics
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -156,3 +159,52 @@ def test_the_reminder_counts_open_cases_due_within_each_entitys_working_days(des
     assert set(desk.cases.find_ids(reminder.due_query, today=today)) == due
     assert reminder.notices == desk.dashboard.counts(today)[Scope.EXTENSION_NOTICE_DUE]
     assert str(reminder).startswith(f"{len(due)} open cases due within 3 working days")
+
+
+def test_the_yearly_report_counts_what_each_case_records(
+    desk: Desk, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    populate(desk, cases=150, seed=11)
+    cases = [c for c in desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=NOW.date()))
+             if c.received_date.year == NOW.year]  # fmt: skip
+    report = desk.yearly_report(NOW.year)
+    answers = {c.id: answered_on(desk, c) for c in cases}
+    answered = [c for c in cases if answers[c.id] is not None]
+    days = sorted((answers[c.id] - c.received_date).days for c in answered)  # type: ignore[operator]
+    late = [c for c in answered if answers[c.id] > c.deadlines.due]  # type: ignore[operator]
+    extended = [c for c in answered if c not in late and c.extension is not None]
+    refusals = [r for c in cases if (r := desk.decisions.refusal(c.id)) is not None]
+    fees = [f for c in cases if (f := desk.decisions.fee(c.id)) is not None]
+    notices = [n for c in cases for n in desk.outcomes.notices(c.id)]
+    expected = {
+        ("requests", "received"): str(len(cases)),
+        ("answers", "answered"): str(len(answered)),
+        ("answers", "median days to answer"): f"{statistics.median(days):g}",
+        ("answers", "90th percentile days to answer"): str(days[math.ceil(0.9 * len(days)) - 1]),
+        ("answers", "late"): str(len(late)),
+        ("answers", "on time after an extension"): str(len(extended)),
+        ("answers", "on time"): str(len(answered) - len(late) - len(extended)),
+        ("refusals", "full"): str(sum(1 for r in refusals if not r.partial)),
+        ("refusals", "partial"): str(sum(1 for r in refusals if r.partial)),
+        ("Art. 19", "notices sent"): str(sum(1 for n in notices if n.state.value in ("notified", "confirmed"))),
+        ("identity", "checks failed"): str(
+            sum(1 for c in cases for check in desk.workflow.checks(c.id) if check.outcome.value == "failed")
+        ),
+    }
+    rows = {(section, item): value for section, item, value in report.rows()}
+    assert {key: rows[key] for key in expected} == expected
+    for right in Right:
+        count = sum(1 for c in cases if right in c.rights)
+        assert rows.get(("per right", right.label), "0") == str(count)
+    assert sum(int(v) for (section, _), v in rows.items() if section == "fees") == len(fees)
+    assert len(answered) > 50 and refusals and fees and notices  # the demo shows each figure
+
+    pdf, table = tmp_path / "report.pdf", tmp_path / "report.csv"
+    assert main(["--store", str(store_path), "report", "--year", str(NOW.year), "--out", str(pdf)]) == 0
+    assert main(["--store", str(store_path), "report", "--year", str(NOW.year), "--out", str(table)]) == 0
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Data-subject requests {NOW.year}: all entities" in text  # no password: no personal data in it
+    assert all(c.subject.name not in text and c.reference not in text for c in cases)
+    assert list(csv.reader(io.StringIO(table.read_bytes().decode("utf-8-sig"))))[1:] == [list(r) for r in report.rows()]
+    assert main(["--store", str(store_path), "report", "--year", "2026", "--out", str(tmp_path / "r.txt")]) == 2
+    assert "the report is written as .pdf or .csv" in capsys.readouterr().err

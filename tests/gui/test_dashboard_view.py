@@ -1,12 +1,18 @@
 """The dashboard, driven offscreen: a count clicked lists exactly its cases, and the filter bar says which."""
 
+import subprocess
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery, Scope
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
+from dpo_desk.gui.report_dialog import YearlyReportDialog
 from tests.conftest import NOW
 
 
@@ -73,3 +79,22 @@ def test_without_a_tray_the_reminder_is_a_banner_that_opens_its_cases(
     assert window.pages.currentIndex() == CASES_PAGE and window.reminder_banner.isHidden()
     assert window.filters.period.text().startswith("Due within 3 working days")
     assert listed(window) == set(desk.cases.find_ids(reminder.due_query, today=NOW.date()))
+
+
+def test_the_reports_menu_writes_the_yearly_report_and_the_calendar(
+    desk: Desk, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(desk, cases=40, seed=5)
+    report = tmp_path / "requests.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(report), ""))
+    dialog = YearlyReportDialog(desk, window)
+    assert dialog.focusWidget() in (None, dialog.year)  # opens on the year
+    dialog.year.setValue(NOW.year)
+    dialog.accept()
+    text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Data-subject requests {NOW.year}: all entities" in text
+    ics = tmp_path / "deadlines.ics"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(ics), ""))
+    window.calendar_action.trigger()
+    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert window.statusBar().currentMessage() == "Deadlines calendar written to deadlines.ics"

@@ -1,0 +1,95 @@
+"""The Reports menu's files: the yearly report (PDF or CSV), the deadlines calendar, the register of requests.
+
+Each is written where the DPO chooses; a failure is one line. None holds a subject's name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.rich_text import sentence
+
+
+class YearlyReportDialog(QDialog):
+    """Which year and entity; then where to save the PDF or CSV."""
+
+    def __init__(self, desk: Desk, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Yearly report")
+        self._desk = desk
+        today = desk.today()
+        self.year = QSpinBox()
+        self.year.setRange(2000, today.year)
+        self.year.setValue(today.year - 1 if today.month < 4 else today.year)  # early in a year: the last one
+        self.entity = QComboBox()
+        self.entity.addItem("All entities", None)
+        for entity in desk.register.entities():
+            self.entity.addItem(entity.name, entity.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Year:", self.year)
+        form.addRow("&Entity:", self.entity)
+        form.addRow(buttons)
+        self.year.setFocus()
+
+    def accept(self) -> None:
+        report = self._desk.yearly_report(self.year.value(), self.entity.currentData())
+        suggested = self._desk.path.parent / f"requests-{report.year}.pdf"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the yearly report", str(suggested), "PDF (*.pdf);;CSV (*.csv)"
+        )
+        if not name:
+            return
+        target = Path(name)
+        if target.suffix.lower() not in (".pdf", ".csv"):
+            target = target.with_suffix(".pdf")
+        as_pdf = target.suffix.lower() == ".pdf"
+        if as_pdf:
+            load_shipped_fonts()
+        if _written(self, lambda: self._desk.export_report(report, target, render if as_pdf else None)):
+            super().accept()
+
+
+def save_calendar(desk: Desk, parent: QWidget) -> str:
+    """'' when cancelled, else what the status bar says."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Save the deadlines calendar", str(desk.path.parent / "dpo-desk-deadlines.ics"), "iCalendar (*.ics)"
+    )
+    if not name or not _written(parent, lambda: desk.export_calendar(Path(name))):
+        return ""
+    return f"Deadlines calendar written to {Path(name).name}"
+
+
+def save_register(desk: Desk, parent: QWidget) -> str:
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Save the register of requests", str(desk.path.parent / "register-of-requests.csv"), "CSV (*.csv)"
+    )
+    if not name or not _written(parent, lambda: desk.export_register(Path(name))):
+        return ""
+    return f"Register of requests written to {Path(name).name}"
+
+
+def _written(parent: QWidget, write: Any) -> bool:
+    try:
+        write()
+    except DeskError as error:
+        QMessageBox.warning(parent, "Not written", sentence(str(error)))
+        return False
+    return True
