@@ -93,7 +93,7 @@ class Reminder:
     def __str__(self) -> str:
         parts = []
         if self.due:
-            parts.append(f"{_cases(self.due)} due within {self.working_days} working days")
+            parts.append(f"{_cases(self.due)} overdue or due within {self.working_days} working days")
         if self.notices:
             parts.append(f"{_cases(self.notices)} with the last day to notify an extension within 7 days")
         return "; ".join(parts)

@@ -68,13 +68,10 @@ class DashboardView(QWidget):
     def __init__(self, desk: Desk, parent: Any = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self.figures: dict[Scope, QPushButton] = {}
+        self.figures: dict[Scope, FigureButton] = {}
         counts = QGridLayout()
         for index, scope in enumerate(FIGURES):
-            button = QPushButton()
-            button.setToolTip(FIGURE_HINTS[scope])
-            button.setMinimumHeight(64)
-            button.setStyleSheet("QPushButton { font-size: 11pt; text-align: left; padding: 6px 12px; }")
+            button = FigureButton(scope)
             query = CaseQuery(scope=scope, sort="due", descending=False)
             button.clicked.connect(lambda _=False, chosen=query: self.list_cases.emit(chosen))
             counts.addWidget(button, index // 3, index % 3)
@@ -128,8 +125,7 @@ class DashboardView(QWidget):
     def refresh(self) -> None:
         dashboard, today = self._desk.dashboard, self._desk.today()
         for scope, count in dashboard.counts(today).items():
-            self.figures[scope].setText(f"{count:,}\n{scope.label}")
-            self.figures[scope].setAccessibleName(f"{scope.label}: {count}")
+            self.figures[scope].set_count(count)
         deadlines = dashboard.next_deadlines(today)
         self.deadlines.setRowCount(len(deadlines))
         for row, deadline in enumerate(deadlines):
@@ -189,6 +185,31 @@ class DashboardView(QWidget):
             summary += f"{bar.on_time_extended} on time after an extension, {bar.late} late"
             bars.append(Bar(f"{bar.label}\n{caption}", segments, bar.query(), summary))
         return bars
+
+
+class FigureButton(QPushButton):
+    """A count in large type above what it counts; a click lists those cases."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self.scope = scope
+        self.setToolTip(FIGURE_HINTS[scope] + "; click to list them")
+        self.setMinimumHeight(68)
+        self.number = QLabel("–")
+        self.number.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.caption = QLabel(scope.label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 6)
+        layout.setSpacing(0)
+        for label in (self.number, self.caption):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+
+    def set_count(self, count: int) -> None:
+        self.number.setText(f"{count:,}")
+        alarming = count > 0 and self.scope is Scope.OVERDUE
+        self.number.setStyleSheet(f"font-size: 20pt; font-weight: bold;{' color: #c62828;' if alarming else ''}")
+        self.setAccessibleName(f"{self.scope.label}: {count}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,7 @@ class FilterBar(QWidget):
     def _show_period(self, query: CaseQuery) -> None:
         text = ""
         if query.due_within_working_days is not None:
-            text = f"Due within {query.due_within_working_days} working days"
+            text = f"Overdue or due within {query.due_within_working_days} working days"
         elif query.received_from is not None:
             text = f"Received in {MONTHS[query.received_from.month - 1]} {query.received_from.year}"
         elif query.answered_from is not None:

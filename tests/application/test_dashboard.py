@@ -158,7 +158,7 @@ def test_the_reminder_counts_open_cases_due_within_each_entitys_working_days(des
     assert reminder.due == len(due) > 0
     assert set(desk.cases.find_ids(reminder.due_query, today=today)) == due
     assert reminder.notices == desk.dashboard.counts(today)[Scope.EXTENSION_NOTICE_DUE]
-    assert str(reminder).startswith(f"{len(due)} open cases due within 3 working days")
+    assert str(reminder).startswith(f"{len(due)} open cases overdue or due within 3 working days")
 
 
 def test_the_yearly_report_counts_what_each_case_records(

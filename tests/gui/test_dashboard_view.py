@@ -28,7 +28,8 @@ def test_the_window_opens_on_the_dashboard_and_a_count_opens_its_cases(
     assert window.pages.currentIndex() == DASHBOARD_PAGE
     counts = desk.dashboard.counts(NOW.date())
     overdue = window.dashboard.figures[Scope.OVERDUE]
-    assert overdue.text() == f"{counts[Scope.OVERDUE]}\nOverdue" and counts[Scope.OVERDUE] > 0
+    assert (overdue.number.text(), overdue.caption.text()) == (str(counts[Scope.OVERDUE]), "Overdue")
+    assert counts[Scope.OVERDUE] > 0
     qtbot.mouseClick(overdue, Qt.MouseButton.LeftButton)
     assert window.pages.currentIndex() == CASES_PAGE
     assert window.filters.scope.currentText() == "Overdue"
@@ -77,7 +78,7 @@ def test_without_a_tray_the_reminder_is_a_banner_that_opens_its_cases(
     assert window.reminder_banner.text.text() == f"Reminder: {reminder}."
     window.reminder_banner.due_button.click()
     assert window.pages.currentIndex() == CASES_PAGE and window.reminder_banner.isHidden()
-    assert window.filters.period.text().startswith("Due within 3 working days")
+    assert window.filters.period.text().startswith("Overdue or due within 3 working days")
     assert listed(window) == set(desk.cases.find_ids(reminder.due_query, today=NOW.date()))
 
 
