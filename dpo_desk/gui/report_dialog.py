@@ -5,6 +5,7 @@ Each is written where the DPO chooses; a failure is one line. None holds a subje
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,22 +69,21 @@ class YearlyReportDialog(QDialog):
 
 
 def save_calendar(desk: Desk, parent: QWidget) -> str:
-    """'' when cancelled, else what the status bar says."""
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "Save the deadlines calendar", str(desk.path.parent / "dpo-desk-deadlines.ics"), "iCalendar (*.ics)"
-    )
-    if not name or not _written(parent, lambda: desk.export_calendar(Path(name))):
-        return ""
-    return f"Deadlines calendar written to {Path(name).name}"
+    """'' when cancelled or refused, else what the status bar says."""
+    return _save(parent, "Deadlines calendar", desk.path.parent / "dpo-desk-deadlines.ics", "iCalendar (*.ics)",
+                 lambda target: desk.export_calendar(target))  # fmt: skip
 
 
 def save_register(desk: Desk, parent: QWidget) -> str:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "Save the register of requests", str(desk.path.parent / "register-of-requests.csv"), "CSV (*.csv)"
-    )
-    if not name or not _written(parent, lambda: desk.export_register(Path(name))):
+    return _save(parent, "Register of requests", desk.path.parent / "register-of-requests.csv", "CSV (*.csv)",
+                 lambda target: desk.export_register(target))  # fmt: skip
+
+
+def _save(parent: QWidget, what: str, suggested: Path, kinds: str, write: Callable[[Path], object]) -> str:
+    name, _ = QFileDialog.getSaveFileName(parent, f"Save the {what[0].lower()}{what[1:]}", str(suggested), kinds)
+    if not name or not _written(parent, lambda: write(Path(name))):
         return ""
-    return f"Register of requests written to {Path(name).name}"
+    return f"{what} written to {Path(name).name}"
 
 
 def _written(parent: QWidget, write: Any) -> bool:
