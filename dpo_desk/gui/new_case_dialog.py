@@ -59,6 +59,8 @@ class NewCaseDialog(FormDialog):
         self._value: NewCase | None = None
 
         self.entity = QComboBox()
+        # Never a silent default: the deadline depends on the entity's calendar and time zone.
+        self.entity.addItem("Choose the receiving entity…", None)
         for entity in entities:
             self.entity.addItem(entity.name, entity)
         self.channel = QComboBox()
@@ -98,7 +100,9 @@ class NewCaseDialog(FormDialog):
         self.link_subject = QCheckBox()  # offered when the sender's address is known; never ticked for the DPO
         self.link_subject.hide()
         self._link_case_id: int | None = None
-        self._instant: datetime | None = None  # the exact moment of receipt, when an e-mail gives it
+        # The moment of receipt: now, a mail's, or what the DPO typed in the entity's time. Choosing another
+        # entity keeps this moment and shows it in that entity's time (05:21 in Buenos Aires is 09:21 in Oslo).
+        self._instant = self._now()
 
         form = self.form
         form.addRow("&Entity", self.entity)
@@ -129,8 +133,6 @@ class NewCaseDialog(FormDialog):
         for box in self.rights.values():
             box.toggled.connect(self._validate)
         self._entity_changed()
-        self.received.setDateTime(self._local_now())
-        self._validate()
 
     @classmethod
     def ask(
@@ -171,9 +173,6 @@ class NewCaseDialog(FormDialog):
         self._instant = mail.received
         if draft.entity is not None:
             self.entity.setCurrentIndex(self.entity.findText(draft.entity.name))
-        else:  # never a silent default: the deadline depends on the entity's calendar and time zone
-            self.entity.insertItem(0, "Choose the receiving entity…", None)
-            self.entity.setCurrentIndex(0)
         self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL))
         self._show_instant(mail.received)
         self.name.setText(mail.sender_name or mail.sender_address)
@@ -219,20 +218,16 @@ class NewCaseDialog(FormDialog):
         entity: Entity | None = self.entity.currentData()
         return ZoneInfo(entity.time_zone if entity is not None else "UTC")
 
-    def _local_now(self) -> QDateTime:
-        local = self._now().astimezone(self._zone())
-        return QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
-
     @Slot()
     def _entity_changed(self) -> None:
         entity: Entity | None = self.entity.currentData()
+        self.received.setEnabled(entity is not None)  # a time means nothing before its zone is known
         if entity is None:
-            self.zone_hint.setText("UTC, until you choose the receiving entity")
+            self.zone_hint.setText("choose the receiving entity first: the time is its local time")
         else:
             self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
         self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
-        if self._instant is not None:  # a mail's moment is known: show it in the chosen entity's time
-            self._show_instant(self._instant)
+        self._show_instant(self._instant)
         self._validate()
 
     def _show_instant(self, moment: datetime) -> None:
@@ -243,7 +238,7 @@ class NewCaseDialog(FormDialog):
 
     @Slot()
     def _time_typed(self) -> None:
-        self._instant = None  # the DPO set the time by hand: it is wall-clock time at the entity from now on
+        self._instant = self._received()  # the DPO's wall-clock time at the entity shown: that moment
         self._validate()
 
     def _received(self) -> datetime:

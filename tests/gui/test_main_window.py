@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QDateTime, QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
@@ -54,11 +54,32 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
     qtbot.keyClicks(dialog.emails, "example.no")
     assert dialog.problem.text().startswith("Rights:")
     dialog.rights[Right.ACCESS].setChecked(True)
+    # No silent default entity: the received time means nothing before its zone is known.
+    assert dialog.problem.text() == "Entity: choose the entity that received the request"
+    assert not ok.isEnabled() and not dialog.received.isEnabled()
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Norge AS"))
     assert dialog.problem.text() == "" and ok.isEnabled()
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     value = dialog.value()
     assert value is not None and value.subject.emails == ("kari@example.no",)
     assert value.received.tzinfo is not None
+
+
+def test_the_received_time_stays_the_moment_typed_when_the_entity_changes(qtbot: QtBot, repo: CaseRepository) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros A.S."))  # Buenos Aires, UTC-3
+    dialog.received.setDateTime(QDateTime(2026, 11, 27, 5, 21, 0))
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Norge AS"))  # Oslo, UTC+1 in November
+    assert dialog.received.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-11-27 09:21"
+    assert "Europe/Oslo" in dialog.zone_hint.text()
+    qtbot.keyClicks(dialog.name, "Kari Nordmann")
+    qtbot.keyClicks(dialog.emails, "kari@example.no")
+    dialog.rights[Right.ACCESS].setChecked(True)
+    dialog.accept()
+    value = dialog.value()
+    assert value is not None
+    assert value.received == datetime(2026, 11, 27, 8, 21, tzinfo=UTC)  # 05:21 in Buenos Aires, as typed
 
 
 def test_new_case_dialog_takes_a_birth_date_and_reads_phones_by_the_entitys_country(
