@@ -162,8 +162,10 @@ def test_the_reminder_counts_open_cases_due_within_each_entitys_working_days(des
 
 
 def test_the_yearly_report_counts_what_each_case_records(
-    desk: Desk, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    desk: Desk, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
 ) -> None:
+    # qapp first: the command line's renderer would otherwise make a QGuiApplication that outlives this
+    # test, and every widget test after it would find no QApplication.
     populate(desk, cases=150, seed=11)
     cases = [c for c in desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=NOW.date()))
              if c.received_date.year == NOW.year]  # fmt: skip
