@@ -26,10 +26,11 @@ DUE_THIS_WEEK_DAYS = 7  # "due this week": today and the six days after it
 _OPEN = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
 _ANSWERING = ", ".join(f"'{status}'" for status in ANSWERING)
 
-# The first answer of case c: its event and that event's day in the entity's zone.
+# The first answer of a case: no answering event of the case before it (two in one second: the first written).
 _FIRST_ANSWER = (
     f"ev.action = 'status' AND ev.to_status IN ({_ANSWERING}) AND NOT EXISTS (SELECT 1 FROM case_events e2"
-    f" WHERE e2.case_id = ev.case_id AND e2.action = 'status' AND e2.to_status IN ({_ANSWERING}) AND e2.at < ev.at)"
+    f" WHERE e2.case_id = ev.case_id AND e2.action = 'status' AND e2.to_status IN ({_ANSWERING})"
+    " AND (e2.at < ev.at OR (e2.at = ev.at AND e2.id < ev.id)))"
 )
 
 
