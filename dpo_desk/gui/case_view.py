@@ -101,6 +101,7 @@ class CaseView(QWidget):
         self.details = QFormLayout()
         self.request_text = QPlainTextEdit()
         self.request_text.setReadOnly(True)
+        self.request_text.setTabChangesFocus(True)
         self.earlier = QListWidget()
         self.earlier.setMaximumHeight(110)
         self.history = QTableWidget(0, 4)

@@ -90,6 +90,8 @@ class NewCaseDialog(FormDialog):
         self.child.setToolTip("Tick when the subject is known to be a child but the birth date is not known (Art. 8)")
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("what the subject asked for, in their words")
+        for multi_line in (self.address, self.text):
+            multi_line.setTabChangesFocus(True)  # Tab goes to the next field, as in every other one
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
         self.earlier.setStyleSheet("color: #8a5a00;")

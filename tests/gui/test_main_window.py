@@ -424,3 +424,14 @@ def test_each_menus_mnemonics_are_unique(window: MainWindow) -> None:
         keys = [match.group(1).lower() for match in letters if match]
         assert len(keys) == len(set(keys)), (menu_action.text(), keys)
         assert len(keys) == len([a for a in menu.actions() if not a.isSeparator()]), menu_action.text()
+
+
+def test_tab_leaves_the_address_and_the_request(qtbot: QtBot, repo: CaseRepository) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for field in (dialog.address, dialog.text):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+        assert field.toPlainText() == "" and not field.hasFocus()
