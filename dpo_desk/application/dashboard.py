@@ -184,11 +184,12 @@ def _event(uid: str, day: date, summary: str, description: str, now: datetime) -
     event.add("summary", summary)
     event.add("description", description)
     event.add("transp", "TRANSPARENT")
-    alarm = icalendar.Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
-    alarm.add("trigger", timedelta(hours=-15))  # 09:00 the day before, for an all-day event
-    event.add_component(alarm)
+    for before in (timedelta(hours=-15), timedelta(hours=9)):  # 09:00 the day before, and on the day
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", before)
+        event.add_component(alarm)
     return event
 
 

@@ -41,6 +41,7 @@ class YearReport:
     by_month: dict[int, int]
     answered: int
     open: int
+    open_overdue: int  # still open on the day the report was made, and past their due date
     withdrawn: int
     median_days: float | None
     p90_days: int | None
@@ -59,9 +60,22 @@ class YearReport:
     identity_failed: int  # cases closed as "identity could not be established" (Art. 11(2))
     made: datetime = field(compare=False)
 
+    @property
+    def first(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last(self) -> date:
+        """31 Dec, or the day the report was made in the year itself."""
+        return min(date(self.year, 12, 31), self.made.date())
+
     def rows(self) -> list[tuple[str, str, str]]:
         """Every figure as (section, item, value): the CSV, and what the tests compare."""
         rows = [("report", "year", str(self.year)), ("report", "entity", self.entity)]
+        rows += [
+            ("report", "received from", self.first.isoformat()),
+            ("report", "received until", self.last.isoformat()),
+        ]
         rows += [("requests", "received", str(self.received))]
         rows += [("per right", name, str(count)) for name, count in self.by_right.items()]
         rows += [("per channel", name, str(count)) for name, count in self.by_channel.items()]
@@ -70,13 +84,18 @@ class YearReport:
         rows += [
             ("answers", "answered", str(self.answered)),
             ("answers", "still open", str(self.open)),
+            ("answers", "still open and past the due date", str(self.open_overdue)),
             ("answers", "withdrawn", str(self.withdrawn)),
             ("answers", "median days to answer", _number(self.median_days)),
             ("answers", "90th percentile days to answer", _number(self.p90_days)),
             ("answers", "on time", str(self.on_time)),
             ("answers", "on time after an extension", str(self.on_time_extended)),
             ("answers", "late", str(self.late)),
-            ("answers", "on-time rate", _rate(self.on_time + self.on_time_extended, self.answered)),
+            (
+                "answers",
+                "answered on time, of those answered",
+                _rate(self.on_time + self.on_time_extended, self.answered),
+            ),
         ]
         rows += [
             (f"received in Q{quarter}", what, str(count))
@@ -85,7 +104,7 @@ class YearReport:
         ]
         rows += [("refusals", "full", str(self.refusals_full)), ("refusals", "partial", str(self.refusals_partial))]
         rows += [("refusal grounds", name, str(count)) for name, count in self.refusal_grounds.items()]
-        rows += [("fees", name, str(count)) for name, count in self.fees.items()]
+        rows += [("fees announced", name, str(count)) for name, count in self.fees.items()]
         rows += [
             ("Art. 19", "notices sent", str(self.notices_sent)),
             ("Art. 19", "cases with notices sent", str(self.cases_with_notices)),
@@ -103,7 +122,8 @@ class YearReport:
         rate = _rate(self.on_time + self.on_time_extended, self.answered)
         parts = [
             f"<h1>{escape(title)}</h1>",
-            f"<p class='sub'>Cases received from 1 Jan to 31 Dec {self.year}, as recorded in DPO Desk on "
+            f"<p class='sub'>Cases received from {day_month_year(self.first)} to {day_month_year(self.last)}"
+            f"{' (the year so far)' if self.last < date(self.year, 12, 31) else ''}, as recorded in DPO Desk on "
             f"{day_month_year(self.made.date())}. No personal data.</p>",
             "<h2>Requests</h2>",
             _facts(
@@ -111,6 +131,7 @@ class YearReport:
                     ("Received", str(self.received)),
                     ("Answered", str(self.answered)),
                     ("Still open", str(self.open)),
+                    ("Still open and past the due date", str(self.open_overdue)),
                     ("Withdrawn by the subject", str(self.withdrawn)),
                 ]
             ),
@@ -130,7 +151,7 @@ class YearReport:
                     ("On time (first term)", str(self.on_time)),
                     ("On time after an extension (Art. 12(3))", str(self.on_time_extended)),
                     ("Late", str(self.late)),
-                    ("On-time rate", rate),
+                    ("Answered on time, of those answered", rate),
                 ]
             ),
             "<h3>Per quarter of receipt</h3>",
@@ -141,7 +162,7 @@ class YearReport:
             _facts([("Refused in full", str(self.refusals_full)), ("Refused in part", str(self.refusals_partial))]),
             "<h3>Grounds</h3>",
             _bars(list(self.refusal_grounds.items())) if self.refusal_grounds else "<p>No refusal.</p>",
-            "<h3>Fees</h3>",
+            "<h3>Fees announced</h3>",
             _bars(list(self.fees.items())) if self.fees else "<p>No fee was announced.</p>",
             "<h2>Notifications to recipients (Art. 19)</h2>",
             _facts(
@@ -203,6 +224,9 @@ def yearly_report(
         by_month={month: months.get(month, 0) for month in range(1, 13)},
         answered=len(answered),
         open=sum(1 for case in cases if Status(case["status"]).is_open),
+        open_overdue=sum(
+            1 for case in cases if Status(case["status"]).is_open and case["due_date"] < made.date().isoformat()
+        ),
         withdrawn=sum(1 for case in cases if case["status"] == Status.WITHDRAWN and not case["answered_on"]),
         median_days=statistics.median(days) if days else None,
         p90_days=days[math.ceil(0.9 * len(days)) - 1] if days else None,

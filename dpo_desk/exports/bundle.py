@@ -245,7 +245,8 @@ What is in it:
 For a receiving organisation: the JSON files are the authoritative form, UTF-8, one object per
 record, with the fields as the source system names them; each is described by its schema. The CSV
 files are the same records for a spreadsheet; a cell that could run as a formula has a leading
-apostrophe added. Check the archive against manifest.json (DPO Desk: dpo-desk verify-bundle FILE).
+apostrophe added. The SHA-256 of each file in manifest.json shows that it arrived unchanged (for example,
+compare it with the output of sha256sum).
 """
 
 

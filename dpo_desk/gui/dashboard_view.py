@@ -98,8 +98,8 @@ class DashboardView(QWidget):
         self.legend.setWordWrap(True)
         charts = QHBoxLayout()
         for title, chart, note in (
-            ("Requests per month (last 12 months)", self.months, self.legend),
-            ("On time per quarter", self.quarters, None),
+            ("Rights invoked per month, last 12 months (a request may invoke several)", self.months, self.legend),
+            ("Cases answered per quarter, and how many on time", self.quarters, None),
         ):
             box = QGroupBox(title)
             column = QVBoxLayout(box)
@@ -162,7 +162,7 @@ class DashboardView(QWidget):
                     if right in bar.by_right
                 ],
                 bar.query(),
-                f"{sum(bar.by_right.values())} received in {bar.label}",
+                f"{sum(bar.by_right.values())} rights invoked in the requests received in {bar.label}",
             )
             for bar in self._month_bars
         ]

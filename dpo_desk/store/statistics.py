@@ -178,6 +178,8 @@ class Statistics:
             " d.status AS identity_decision,"
             " (SELECT count(*) FROM identity_checks ic WHERE ic.case_id = c.id AND ic.outcome = 'failed')"
             " AS failed_checks,"
+            " (SELECT count(*) FROM identity_checks ic WHERE ic.case_id = c.id AND ic.outcome = 'passed')"
+            " AS passed_checks,"
             " (SELECT count(*) FROM recipient_notices n WHERE n.case_id = c.id"
             " AND n.state IN ('notified', 'confirmed')) AS notices_sent,"
             " (SELECT count(*) FROM recipient_notices n WHERE n.case_id = c.id AND n.state = 'to-notify')"
