@@ -1,5 +1,7 @@
 """Case → Acknowledge selected cases: one acknowledgement letter per case, written in a task (its own store
-connection, off the window's thread) with "n of N" and Cancel; the letters written before a cancel stay."""
+connection, off the window's thread) with "n of N" and Cancel; the letters written before a cancel stay.
+A case whose state does not allow the letter (closed, refused, already acknowledged) is skipped, and the
+line that ends the batch says how many were skipped, and why."""
 
 from __future__ import annotations
 
@@ -35,12 +37,17 @@ class BatchLetters(QObject):
         total = len(case_ids)
         written: list[str] = []
         problems: list[str] = []
+        skipped: dict[str, list[str]] = {}  # why → the references
 
         def work(task: Task[None]) -> None:
             with self._desk.worker() as desk:
                 for done, case_id in enumerate(case_ids):
                     task.progress(done, total, f"Writing acknowledgements: {done + 1} of {total}…")
                     reference = desk.cases.get_by_id(case_id).reference
+                    why = desk.letters.why_not(case_id, LetterKind.ACKNOWLEDGEMENT)
+                    if why:
+                        skipped.setdefault(why, []).append(reference)
+                        continue
                     try:
                         desk.write_letter(case_id, LetterKind.ACKNOWLEDGEMENT, render)
                     except DeskError as error:
@@ -52,6 +59,10 @@ class BatchLetters(QObject):
             assert self.progress is not None
             self.progress.reset()
             message = f"{len(written)} of {total} acknowledgement(s) written{how}"
+            if skipped:
+                count = sum(len(references) for references in skipped.values())
+                reasons = "; ".join(f"{why} ({len(refs)})" for why, refs in sorted(skipped.items(), key=_most))
+                message += f"; {count} skipped: {reasons}"
             if problems:
                 message += f"; not written: {'; '.join(problems)}"
             self.finished.emit(len(written), message)
@@ -82,3 +93,7 @@ class BatchLetters(QObject):
                 cancelled=lambda: ended(" before Cancel"),
             ),
         )
+
+
+def _most(item: tuple[str, list[str]]) -> tuple[int, str]:
+    return -len(item[1]), item[0]

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
-from dpo_desk.core.models import Right
+from dpo_desk.core.models import CaseQuery, Right, Status
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
@@ -169,3 +169,20 @@ def test_preview_lays_the_letter_out_on_the_preview_printer(
     monkeypatch.setattr(QPrintPreviewDialog, "exec", shown)
     window.case_view.letters_tab.preview_button.click()
     assert painted
+
+
+def test_a_batch_skips_the_cases_whose_state_does_not_allow_the_letter(
+    qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository
+) -> None:
+    ids = [repo.add(new_case(received=datetime(2026, 11, 20 + n, 9, tzinfo=UTC)), actor="d", now=NOW) for n in range(4)]
+    for withdrawn in ids[:2]:
+        repo.change_status(withdrawn, Status.WITHDRAWN, actor="d", reason="the subject withdrew", now=NOW)
+    why = desk.letters.why_not(ids[0], LetterKind.ACKNOWLEDGEMENT)
+    assert why.startswith("the case is withdrawn")
+    window.filters.show_only(CaseQuery())  # every case, the withdrawn one too
+    window.table.selectAll()
+    with qtbot.waitSignal(window.batch_finished, timeout=20000) as finished:
+        window.acknowledge_action.trigger()
+    assert finished.args == [2]
+    assert [len(desk.letters.letters(case_id)) for case_id in ids] == [0, 0, 1, 1]
+    assert window.statusBar().currentMessage() == f"2 of 4 acknowledgement(s) written; 2 skipped: {why} (2)"
