@@ -162,10 +162,21 @@ def check(sheet: ProcessorSheet, known_sources: Iterable[str] = ()) -> Processor
     return sheet
 
 
-def is_stale(sheet: ProcessorSheet, today: date) -> bool:
-    """Not reviewed in the last 12 months (or never)."""
+NOT_REVIEWED_YET, REVIEW_DUE = "not reviewed yet", "review due"
+
+
+def review_note(sheet: ProcessorSheet, today: date) -> str:
+    """'' for a sheet reviewed in the last 12 months, else "review due" or "not reviewed yet"."""
     if sheet.last_reviewed is None:
-        return True
+        return NOT_REVIEWED_YET
+    return REVIEW_DUE if is_stale(sheet, today) else ""
+
+
+def is_stale(sheet: ProcessorSheet, today: date) -> bool:
+    """Reviewed, but not in the last 12 months. A sheet never reviewed is not "overdue": on a new store that
+    would flag all 47 seeded sheets at once (see :func:`review_note`)."""
+    if sheet.last_reviewed is None:
+        return False
     months = (today.year - sheet.last_reviewed.year) * 12 + today.month - sheet.last_reviewed.month
     return months > REVIEW_MONTHS or (months == REVIEW_MONTHS and today.day > sheet.last_reviewed.day)
 

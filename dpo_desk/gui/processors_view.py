@@ -29,13 +29,15 @@ from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.processors import (
     IDENTIFIERS,
+    NOT_REVIEWED_YET,
+    REVIEW_DUE,
     ROLES,
     TEXT_COLUMNS,
     TRANSFER_MECHANISMS,
     ProcessorSheet,
     check,
     duplicates,
-    is_stale,
+    review_note,
     without_stale_citations,
 )
 from dpo_desk.gui.fields_dialog import FieldsDialog
@@ -50,6 +52,7 @@ HEADERS = (
     "Service", "Legal entity", "Category", "Role", "Country", "Transfer", "Privacy contact", "Last reviewed", "Review"
 )  # fmt: skip
 STALE = "⚠ due"
+REVIEW_SHOWN = {REVIEW_DUE: STALE, NOT_REVIEWED_YET: NOT_REVIEWED_YET}
 CONTACT_COLUMN = HEADERS.index("Privacy contact")
 MAX_COLUMN_WIDTH = 260
 
@@ -237,14 +240,16 @@ class ProcessorsView(QWidget):
                 sheet.transfer_mechanism,
                 contact_ways(sheet),
                 sheet.last_reviewed.isoformat() if sheet.last_reviewed else "never",
-                STALE if is_stale(sheet, today) else "ok",
+                REVIEW_SHOWN.get(review_note(sheet, today), "ok"),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, sheet.key)
                 if column == len(values) - 1 and value == STALE:
                     item.setForeground(Qt.GlobalColor.darkRed)
-                    item.setToolTip("Not reviewed in the last 12 months")
+                    item.setToolTip("Last reviewed more than 12 months ago")
+                elif column == len(values) - 1 and value == NOT_REVIEWED_YET:
+                    item.setToolTip("As seeded from the privacy policy; review it once, then every 12 months")
                 if column == CONTACT_COLUMN and not sheet.privacy_email and not sheet.postal_address:
                     item.setForeground(Qt.GlobalColor.darkRed)
                     item.setToolTip("No e-mail or postal address: an Art. 19 notice cannot be sent as a letter")
@@ -266,8 +271,11 @@ class ProcessorsView(QWidget):
             hidden = not all(word in text for word in words)
             self.table.setRowHidden(row, hidden)
             shown += not hidden
-        stale = sum(1 for s in self._sheets.values() if is_stale(s, self._today()))
-        self.count.setText(f"{shown} of {len(self._sheets)} sheets · {stale} due for review")
+        notes = [review_note(s, self._today()) for s in self._sheets.values()]
+        self.count.setText(
+            f"{shown} of {len(self._sheets)} sheets · {notes.count(REVIEW_DUE)} due for review · "
+            f"{notes.count(NOT_REVIEWED_YET)} not reviewed yet"
+        )
 
     def selected(self) -> ProcessorSheet | None:
         rows = self.table.selectionModel().selectedRows()

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from dpo_desk.core.dates import day_month_year
-from dpo_desk.core.processors import Citation, ProcessorSheet, is_stale
+from dpo_desk.core.processors import Citation, ProcessorSheet, review_note
 from dpo_desk.letters.context import country_name
 
 _STYLE = """
@@ -164,7 +164,8 @@ def _transfer_rows(sheet: ProcessorSheet, notes: _Notes) -> list[tuple[str, str]
 
 def _register_rows(sheet: ProcessorSheet, source_names: Mapping[str, str], today: date) -> list[tuple[str, str]]:
     reviewed = day_month_year(sheet.last_reviewed) if sheet.last_reviewed else "never"
-    stale = " <span class='stale'>— review due</span>" if is_stale(sheet, today) else ""
+    note = review_note(sheet, today)
+    stale = f" <span class='stale'>— {note}</span>" if note else ""
     used_by = ", ".join(source_names.get(key, key) for key in sheet.sources)
     return [
         ("Used by sources", escape(used_by) or NOT_RECORDED),
@@ -220,7 +221,7 @@ def _front_page(sheets: Sequence[ProcessorSheet], today: date, organisation: str
         first, last = day_month_year(read[0]), day_month_year(read[-1])
         when = f"The published documents cited were read, from stored copies, between {first} and {last}."
     contact = sum(1 for s in sheets if has_cited_contact(s))
-    stale = sum(1 for s in sheets if is_stale(s, today))
+    stale = sum(1 for s in sheets if review_note(s, today))  # never reviewed, or not in 12 months
     return (
         f"<h1>Processor and recipient contact sheets</h1>"
         f"<p class='sub'>{escape(organisation)} · printed {day_month_year(today)}</p>"
@@ -239,7 +240,7 @@ def _contents(sheets: Sequence[ProcessorSheet], today: date) -> str:
     rows = "".join(
         f"<tr><td>{number}</td><td>{escape(s.service)}</td><td>{escape(s.legal_entity)}</td>"
         f"<td>{escape(contact_ways(s))}{_contact_year(s)}</td>"
-        f"<td>{'review due' if is_stale(s, today) else ''}</td></tr>"
+        f"<td>{review_note(s, today)}</td></tr>"
         for number, s in enumerate(sheets, 1)
     )
     return (

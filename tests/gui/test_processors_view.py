@@ -1,6 +1,8 @@
 """The Processors view: search, edit a sheet (the stale flag goes), duplicates, printing to PDF."""
 
 import subprocess
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,12 @@ def test_editing_a_sheet_clears_its_stale_flag(
 ) -> None:
     view = window.processors_view
     row = row_of(view, "Hotjar")
-    assert view.table.item(row, 8).text() == processors_view.STALE
+    assert view.table.item(row, 8).text() == "not reviewed yet"  # as seeded: not flagged as overdue
+    drift = desk.processors.sheet("drift")
+    desk.save_processor(replace(drift, last_reviewed=NOW.date() - timedelta(days=400)))
+    view.refresh()
+    assert view.table.item(row_of(view, "Drift"), 8).text() == processors_view.STALE
+    assert view.count.text().endswith("· 1 due for review · 46 not reviewed yet")
 
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
@@ -100,7 +107,7 @@ def test_printing_to_pdf(
     assert printed and printed[0].startswith("sheets.pdf: ")
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "Drift" in text and "Drift.com, Inc." in text and "Chatbot" in text
-    assert "review due" in text
+    assert "not reviewed yet" in text and "review due" not in text  # as seeded: never reviewed, not overdue
     pages = int(
         next(
             line.split()[-1]
