@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,6 +49,29 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with the focus in the first field, never on a button: typing goes where the DPO looks."""
+        super().showEvent(event)
+        first = self.first_field()
+        if first is not None and self.focusWidget() not in self.form_fields():
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def form_fields(self) -> list[QWidget]:
+        """The widgets the DPO can type into or choose in, in the form's order."""
+        fields: list[QWidget] = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is None:
+                continue
+            for candidate in (widget, *widget.findChildren(QWidget)):
+                if candidate.focusPolicy() & Qt.FocusPolicy.TabFocus and candidate.isEnabled():
+                    fields.append(candidate)
+        return fields
+
+    def first_field(self) -> QWidget | None:
+        return next((field for field in self.form_fields() if field.isVisibleTo(self)), None)
 
     def show_problem(self, problem: str) -> None:
         """Name what is wrong, or nothing; OK is enabled only when nothing is."""

@@ -435,3 +435,30 @@ def test_tab_leaves_the_address_and_the_request(qtbot: QtBot, repo: CaseReposito
         field.setFocus()
         qtbot.keyClick(field, Qt.Key.Key_Tab)
         assert field.toPlainText() == "" and not field.hasFocus()
+
+
+def test_dialogs_open_with_the_focus_in_their_first_field(qtbot: QtBot, repo: CaseRepository, desk: Desk) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.entity  # not a button: what is typed lands in a field
+
+
+def test_a_workflow_dialog_opens_in_its_first_field(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    window.model.refresh()
+    window.open_case(case_id)
+    focused: list[tuple[object, object]] = []
+
+    def exec_(dialog: FieldsDialog) -> int:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        focused.append((dialog.focusWidget(), dialog.first_field()))
+        return 0
+
+    monkeypatch.setattr(FieldsDialog, "exec", exec_)
+    window.case_view.add_note_button.click()
+    assert focused and focused[0][1] is not None and focused[0][0] is focused[0][1]
