@@ -10,7 +10,15 @@ import pytest
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Right, Status
-from dpo_desk.core.processors import ProcessorSheet, duplicates, is_stale, problems
+from dpo_desk.core.processors import (
+    NOT_REVIEWED_YET,
+    REVIEW_DUE,
+    ProcessorSheet,
+    duplicates,
+    is_stale,
+    problems,
+    review_note,
+)
 from dpo_desk.store.processors import ProcessorStore
 from tests.conftest import NOW, new_case
 
@@ -54,7 +62,10 @@ def test_staleness_is_twelve_months() -> None:
     sheet = ProcessorSheet("x", "X", category="crm", last_reviewed=date(2025, 11, 29))
     assert not is_stale(sheet, date(2026, 11, 29))
     assert is_stale(sheet, date(2026, 11, 30))
-    assert is_stale(replace(sheet, last_reviewed=None), date(2026, 1, 1))
+    never = replace(sheet, last_reviewed=None)  # not overdue: not reviewed yet, which shows apart
+    assert not is_stale(never, date(2026, 1, 1))
+    assert review_note(never, date(2026, 1, 1)) == NOT_REVIEWED_YET
+    assert review_note(sheet, date(2026, 11, 30)) == REVIEW_DUE and review_note(sheet, date(2026, 11, 29)) == ""
 
 
 def test_duplicates_by_entity_or_mail_domain(store: ProcessorStore) -> None:
@@ -70,7 +81,8 @@ def test_seeded_sheets_are_valid_and_flagged_for_review(store: ProcessorStore) -
     sheets = store.sheets()
     assert len(sheets) >= 40
     assert all(problems(s, store.source_keys()) == [] for s in sheets)
-    assert all(is_stale(s, date(2026, 11, 29)) for s in sheets)  # the policy gives no review dates
+    # The policy gives no review dates: each is flagged as not reviewed yet, none as overdue.
+    assert all(review_note(s, date(2026, 11, 29)) == NOT_REVIEWED_YET for s in sheets)
     assert store.sheet("drift").sources == ("chatbot",)
 
 
