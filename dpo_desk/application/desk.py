@@ -220,9 +220,10 @@ class Desk:
 
     def yearly_report(self, year: int, entity_name: str | None = None) -> YearReport:
         entity = self.register.entity(entity_name) if entity_name else None
+        # Made on this computer's day, as today() counts it, not UTC's: "the year so far" ends today.
         return yearly_report(
             self._statistics, year, entity_id=entity.id if entity else None,
-            entity_name=entity.name if entity else "all entities", made=self.now(),
+            entity_name=entity.name if entity else "all entities", made=self.now().astimezone(),
         )  # fmt: skip
 
     def export_report(self, report: YearReport, target: Path, render: Renderer | None = None) -> None:
