@@ -14,6 +14,7 @@ import icalendar
 
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import MONTHS
+from dpo_desk.core.deadlines import add_months
 from dpo_desk.core.models import Answer, CaseQuery, CaseSummary, Right, Scope
 from dpo_desk.core.next_step import next_step
 from dpo_desk.store.cases import CaseRepository
@@ -126,8 +127,8 @@ class Dashboard:
 
     def months(self, today: date, count: int = MONTHS_SHOWN) -> list[MonthBar]:
         """Requests received per month by right, the current month last."""
-        firsts = [_add_months(today.replace(day=1), -n) for n in reversed(range(count))]
-        ranges = [(first, _add_months(first, 1) - timedelta(days=1)) for first in firsts]
+        firsts = [add_months(today.replace(day=1), -n) for n in reversed(range(count))]
+        ranges = [(first, add_months(first, 1) - timedelta(days=1)) for first in firsts]
         received = self._statistics.received_by_month_and_right(ranges[0][0], ranges[-1][1])
         bars = []
         for first, last in ranges:
@@ -140,8 +141,8 @@ class Dashboard:
         current = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
         bars = []
         for n in reversed(range(count)):
-            first = _add_months(current, -3 * n)
-            last = _add_months(first, 3) - timedelta(days=1)
+            first = add_months(current, -3 * n)
+            last = add_months(first, 3) - timedelta(days=1)
             answered = list(self._statistics.answered(first, last))
             on_time = sum(1 for a in answered if a.on_time and not a.extended)
             extended = sum(1 for a in answered if a.on_time and a.extended)
@@ -149,8 +150,9 @@ class Dashboard:
         return bars
 
     def calendar(self, today: date, store_id: str, *, days: int | None = None, now: datetime) -> bytes:
-        """The open cases' deadlines as iCalendar: all-day events with an alarm the day before, each UID the
-        same in every export (a re-import updates the event). The case reference and next step only: no name."""
+        """The open cases' deadlines as iCalendar: all-day events with alarms the day before and on the day,
+        each UID the same in every export (a re-import updates the event). The case reference and next step
+        only: no name."""
         query = CaseQuery(scope=Scope.OPEN, due_within_days=days, sort="due", descending=False)
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//DPO Desk//deadlines//EN")
@@ -191,8 +193,3 @@ def _event(uid: str, day: date, summary: str, description: str, now: datetime) -
         alarm.add("trigger", before)
         event.add_component(alarm)
     return event
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

@@ -105,8 +105,6 @@ class Answered:
     """One case answered: when, and against which due date."""
 
     case_id: int
-    entity_id: int
-    received_date: date
     answered_on: date
     due: date
     extended: bool
@@ -114,10 +112,6 @@ class Answered:
     @property
     def on_time(self) -> bool:
         return self.answered_on <= self.due
-
-    @property
-    def days(self) -> int:
-        return (self.answered_on - self.received_date).days
 
 
 class Statistics:
@@ -148,23 +142,18 @@ class Statistics:
         )
         return {(month, right): count for month, right, count in rows}
 
-    def answered(self, first: date, last: date, entity_id: int | None = None) -> Iterator[Answered]:
+    def answered(self, first: date, last: date) -> Iterator[Answered]:
         """Every case first answered between the two local days."""
-        sql = (
-            "SELECT c.id, c.entity_id, c.received_date, local_date(ev.at, c.received_tz), c.due_date,"
-            f" c.extension_notice_sent_on IS NOT NULL FROM case_events ev JOIN cases c ON c.id = ev.case_id"
-            f" WHERE {_FIRST_ANSWER} AND ev.at >= ? AND ev.at < ?"
+        rows = self._db.execute(
+            "SELECT c.id, local_date(ev.at, c.received_tz), c.due_date, c.extension_notice_sent_on IS NOT NULL"
+            f" FROM case_events ev JOIN cases c ON c.id = ev.case_id"
+            f" WHERE {_FIRST_ANSWER} AND ev.at >= ? AND ev.at < ?",
+            (_utc(first - timedelta(days=1)), _utc(last + timedelta(days=2))),
         )
-        params: list[Any] = [_utc(first - timedelta(days=1)), _utc(last + timedelta(days=2))]
-        if entity_id is not None:
-            sql += " AND c.entity_id = ?"
-            params.append(entity_id)
-        for case_id, entity, received, answered, due, extended in self._db.execute(sql, params):
+        for case_id, answered, due, extended in rows:
             answered_on = date.fromisoformat(answered)
             if first <= answered_on <= last:
-                yield Answered(
-                    case_id, entity, date.fromisoformat(received), answered_on, date.fromisoformat(due), bool(extended)
-                )
+                yield Answered(case_id, answered_on, date.fromisoformat(due), bool(extended))
 
     def received(self, first: date, last: date, entity_id: int | None = None) -> list[dict[str, Any]]:
         """The cases received between the two local days: what the yearly report and the register count."""
