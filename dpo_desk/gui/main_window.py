@@ -343,15 +343,16 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         for title, entries in (
-            ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None, self.lock_action,
-                       None, self.quit_action)),
+            # The reports sit in File: every letter of "Reports" is a mnemonic of a button on some page.
+            ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None,
+                       self.report_action, self.calendar_action, self.register_export_action, None,
+                       self.lock_action, None, self.quit_action)),
             ("&Edit", (self.find_action, None, self.settings_action, self.identity_policy_action,
                        self.letter_settings_action, self.consent_ages_action, self.auto_lock_action,
                        self.passphrase_action, self.backups_action, self.retention_action, None,
                        self.suppression_action)),
             ("&Case", (self.change_status_action, self.add_note_action, self.correct_receipt_action, None,
                        self.acknowledge_action)),
-            ("&Reports", (self.report_action, self.calendar_action, self.register_export_action)),
             ("&View", (self.refresh_action,)),
             ("&Help", (self.about_action,)),
         ):  # fmt: skip

@@ -1,4 +1,4 @@
-"""The Reports menu's files: the yearly report (PDF or CSV), the deadlines calendar, the register of requests.
+"""The reports in the File menu: the yearly report (PDF or CSV), the deadlines calendar, the register of requests.
 
 Each is written where the DPO chooses; a failure is one line. None holds a subject's name.
 """
