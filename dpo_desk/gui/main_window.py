@@ -320,13 +320,13 @@ class MainWindow(QMainWindow):
             "Deadlines &calendar…",
             "",
             "The open cases' deadlines as an .ics file for your calendar program",
-            lambda: self._saved_file(save_calendar(self._desk, self)),
+            lambda: self._saved_file(save_calendar(self._desk, self._runner, self)),
         )
         self.register_export_action = self._action(
             "Register of &requests…",
             "",
             "One row per case, as CSV: dates, rights, outcome, days taken",
-            lambda: self._saved_file(save_register(self._desk, self)),
+            lambda: self._saved_file(save_register(self._desk, self._runner, self)),
         )
         self.refresh_action = self._action(
             "&Refresh",

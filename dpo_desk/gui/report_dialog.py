@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
 
@@ -68,20 +70,34 @@ class YearlyReportDialog(QDialog):
             super().accept()
 
 
-def save_calendar(desk: Desk, parent: QWidget) -> str:
+def save_calendar(desk: Desk, runner: Runner, parent: QWidget) -> str:
     """'' when cancelled or refused, else what the status bar says."""
-    return _save(parent, "Deadlines calendar", desk.path.parent / "dpo-desk-deadlines.ics", "iCalendar (*.ics)",
-                 lambda target: desk.export_calendar(target))  # fmt: skip
+    return _save(desk, runner, parent, "Deadlines calendar", "dpo-desk-deadlines.ics", "iCalendar (*.ics)",
+                 lambda worker, target: worker.export_calendar(target))  # fmt: skip
 
 
-def save_register(desk: Desk, parent: QWidget) -> str:
-    return _save(parent, "Register of requests", desk.path.parent / "register-of-requests.csv", "CSV (*.csv)",
-                 lambda target: desk.export_register(target))  # fmt: skip
+def save_register(desk: Desk, runner: Runner, parent: QWidget) -> str:
+    return _save(desk, runner, parent, "Register of requests", "register-of-requests.csv", "CSV (*.csv)",
+                 lambda worker, target: worker.export_register(target))  # fmt: skip
 
 
-def _save(parent: QWidget, what: str, suggested: Path, kinds: str, write: Callable[[Path], object]) -> str:
-    name, _ = QFileDialog.getSaveFileName(parent, f"Save the {what[0].lower()}{what[1:]}", str(suggested), kinds)
-    if not name or not _written(parent, lambda: write(Path(name))):
+def _save(
+    desk: Desk, runner: Runner, parent: QWidget, what: str, suggested: str, kinds: str,
+    write: Callable[[Desk, Path], object],
+) -> str:  # fmt: skip
+    """Ask where, then write in a task: the calendar reads every open case's state (5.6 s for 1,527 of
+    them, measured), which must not freeze the window."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, f"Save the {what[0].lower()}{what[1:]}", str(desk.path.parent / suggested), kinds
+    )
+    if not name:
+        return ""
+
+    def work(task: Task[object]) -> object:
+        with desk.worker() as worker:
+            return write(worker, Path(name))
+
+    if not _written(parent, lambda: wait_for(runner, Task(what, work), f"Writing the {what.lower()}…", parent)):
         return ""
     return f"{what} written to {Path(name).name}"
 
