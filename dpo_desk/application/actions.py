@@ -327,7 +327,7 @@ def _decide(status: IdentityStatus) -> Callable[[Desk, CaseState, str], str]:
 
 IDENTITY_WAIVE = Action(
     "identity-waive",
-    "No check &needed…",
+    "No chec&k needed…",
     "record that no identity check is needed",
     (Field("reason", "&Reason", Kind.LONG, help="why no check is needed"),),
     _decision(IdentityStatus.NOT_REQUIRED),
@@ -501,7 +501,7 @@ def _decide_fee(desk: Desk, state: CaseState, decision: FeeDecision) -> str:
 
 FEE = Action(
     "fee",
-    "Decide &fee…",
+    "&Decide fee…",
     "announce a fee decision",
     (
         Field("basis", "&Basis", Kind.CHOICE, options=_choices(FeeBasis)),
@@ -725,7 +725,7 @@ def _set_sources(desk: Desk, state: CaseState, keys: list[str]) -> str:
 
 SOURCES = Action(
     "sources",
-    "&Sources of the data…",
+    "Sources of the &data…",
     "say which register sources the subject's data came from (proposes the Art. 19 recipients)",
     (
         Field(
@@ -783,7 +783,7 @@ def _recipient(*states: NoticeState) -> Field:
 NOTICES: dict[str, Action[NoticeChange]] = {
     NoticeState.NOTIFIED: Action(
         "recipient-notified",
-        "&Notified…",
+        "N&otified…",
         "record that a recipient was told (Art. 19)",
         (
             _recipient(),
@@ -796,7 +796,7 @@ NOTICES: dict[str, Action[NoticeChange]] = {
     ),
     NoticeState.CONFIRMED: Action(
         "recipient-confirmed",
-        "&Confirmed…",
+        "Confir&med…",
         "record that a recipient confirmed the change",
         (_recipient(NoticeState.NOTIFIED), Field("on", "Confirmed &on", Kind.DATE, default=_today)),
         _notice(NoticeState.CONFIRMED),
@@ -805,7 +805,7 @@ NOTICES: dict[str, Action[NoticeChange]] = {
     ),
     NoticeState.NOT_NOTIFIED: Action(
         "recipient-not-notified",
-        "Not noti&fied…",
+        "Not notif&ied…",
         "record why a recipient is not told: impossible, or disproportionate effort",
         (
             _recipient(NoticeState.TO_NOTIFY, NoticeState.NOT_NOTIFIED),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.gui.accessible import named
 from dpo_desk.store.audit import AuditEntry
 
 SHOWN = 1000  # the newest entries; verify reads them all
@@ -69,12 +70,12 @@ class AuditView(QWidget):
         self.summary = QLabel()
         self.result = QLabel()
         self.result.setWordWrap(True)
-        self.verify_button = QPushButton("&Verify store and audit chain")
+        self.verify_button = QPushButton("Ver&ify store and audit chain")
         self.verify_button.clicked.connect(self.verify)
         self.anchor_button = QPushButton("Export &anchor…")
         self.anchor_button.setToolTip("Save the chain's head; verifying against it later shows any entry cut off")
         self.anchor_button.clicked.connect(self.export_anchor)
-        self.table = AuditTable()
+        self.table = named(AuditTable(), "Audit log")
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.verify_button)

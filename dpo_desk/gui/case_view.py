@@ -7,6 +7,7 @@ shown or changed; every action button is enabled, or disabled with the reason, f
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +36,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
 from dpo_desk.core.settings import DUE_SOON_DAYS
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
 from dpo_desk.gui.audit_view import AuditTable
 from dpo_desk.gui.data_tab import DataTab
@@ -99,19 +103,19 @@ class CaseView(QWidget):
         self.add_note_button = ActionButton(actions.NOTE)
 
         self.details = QFormLayout()
-        self.request_text = QPlainTextEdit()
+        self.request_text = named(QPlainTextEdit(), "Request text", "what the subject wrote")
         self.request_text.setReadOnly(True)
         self.request_text.setTabChangesFocus(True)
-        self.earlier = QListWidget()
+        self.earlier = named(QListWidget(), "Earlier cases of this subject", "Enter opens the case")
         self.earlier.setMaximumHeight(110)
-        self.history = QTableWidget(0, 4)
+        self.history = named(QTableWidget(0, 4), "Case history")
         self.history.setHorizontalHeaderLabels(["When", "Who", "Change", "Reason"])
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.notes = QListWidget()
+        self.notes = named(QListWidget(), "Notes")
         self.notes.setWordWrap(True)
-        self.audit = AuditTable()
+        self.audit = named(AuditTable(), "Audit trail of the case")
 
         self.identity_tab = IdentityTab(desk)
         self.deadline_tab = DeadlineTab(desk)
@@ -127,16 +131,40 @@ class CaseView(QWidget):
             self.outcomes_tab,
             self.recipients_tab,
         ]
+        # The tabs switch with Alt+1 to Alt+9 rather than Alt+letter: nine mnemonics beside the menus' and
+        # the buttons' ran out of letters (Alt+C opened Decisions, not the Case menu).
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._overview_tab(), "&Overview")
-        self.tabs.addTab(self.identity_tab, "&Identity")
-        self.tabs.addTab(self.deadline_tab, "&Deadline")
-        self.tabs.addTab(self.fee_tab, "De&cisions")
-        self.tabs.addTab(self.outcomes_tab, "O&utcomes")
-        self.tabs.addTab(self.recipients_tab, "Reci&pients")
-        self.tabs.addTab(self.letters_tab, "&Letters")
-        self.tabs.addTab(self.data_tab, "Dat&a")
-        self.tabs.addTab(self._history_tab(), "&History")
+        self.tabs.setUsesScrollButtons(True)
+        pages = (
+            (self._overview_tab(), "Overview"),
+            (self.identity_tab, "Identity"),
+            (self.deadline_tab, "Deadline"),
+            (self.fee_tab, "Decisions"),
+            (self.outcomes_tab, "Outcomes"),
+            (self.recipients_tab, "Recipients"),
+            (self.letters_tab, "Letters"),
+            (self.data_tab, "Data"),
+            (self._history_tab(), "History"),
+        )
+        every_tab = QMenu(self)
+        for number, (page, title) in enumerate(pages, start=1):
+            index = self.tabs.addTab(page, title)
+            keys = QKeySequence(f"Alt+{number}")
+            self.tabs.setTabToolTip(index, f"{title} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+            # On the tabs, so that the keys work wherever the focus is while a case is shown, and not
+            # while none is.
+            switch = QAction(title, self.tabs)
+            switch.setShortcut(keys)
+            switch.triggered.connect(lambda checked=False, index=index: self.tabs.setCurrentIndex(index))
+            self.tabs.addAction(switch)
+            every_tab.addAction(switch)
+        # A narrow pane scrolls its tabs; this button lists them all.
+        self.all_tabs_button = named(QToolButton(), "All tabs", "a menu of the case's tabs")
+        self.all_tabs_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.all_tabs_button.setToolTip("All tabs of the case")
+        self.all_tabs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.all_tabs_button.setMenu(every_tab)
+        self.tabs.setCornerWidget(self.all_tabs_button, Qt.Corner.TopRightCorner)
         for tab in self.workflow_tabs:
             tab.changed.connect(self._changed)
         self.letters_tab.changed.connect(self._changed)

@@ -32,6 +32,7 @@ from dpo_desk.application.dashboard import FIGURES, MonthBar, QuarterBar
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.models import Answer, CaseQuery, Right, Scope
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.deadline_badge import days_left_text
 
 # One colour a right, told apart also by the legend's order (the bars stack in the same order).
@@ -77,7 +78,7 @@ class DashboardView(QWidget):
             counts.addWidget(button, index // 3, index % 3)
             self.figures[scope] = button
 
-        self.deadlines = QTableWidget(0, 4)
+        self.deadlines = named(QTableWidget(0, 4), "Next deadlines", "Enter opens the case")
         self.deadlines.setHorizontalHeaderLabels(["Reference", "Due", "Days left", "Next step"])
         self.deadlines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.deadlines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

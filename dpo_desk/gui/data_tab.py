@@ -36,8 +36,10 @@ from dpo_desk.application.subject_data import Preview, Taken
 from dpo_desk.collection.read import DELIMITERS
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.background import show_progress
 from dpo_desk.gui.letters_tab import PasswordDialog
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable, titled_lists
@@ -95,7 +97,7 @@ class ImportDialog(QDialog):
             line.setPlaceholderText("a register source, or a name for a new one")
         self.portable = QCheckBox("&Portable: data the subject provided, or observed (Art. 20)")
         self.source.currentTextChanged.connect(self._source_changed)
-        self.rows = QTableWidget(len(read.records), 4)
+        self.rows = named(QTableWidget(len(read.records), 4), "Rows of the file", "Space ticks a row to take")
         self.rows.setHorizontalHeaderLabels(["Take", "Where", "Matched by", "Data"])
         self.rows.verticalHeader().hide()
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -134,6 +136,8 @@ class ImportDialog(QDialog):
         form.addRow(encoding_label, reading)
         form.addRow("&Source", self.source)
         form.addRow("", self.portable)
+        name_form_fields(form)
+        named(self.delimiter, "Delimiter")
         checks = QHBoxLayout()
         checks.addWidget(matched_only)
         checks.addWidget(none)
@@ -183,9 +187,9 @@ class DataTab(QWidget):
         self.progress: QProgressDialog | None = None
         self.task: Task[object] | None = None
         self.summary = selectable(QLabel())
-        self.records = data_table(["Source", "Where", "Matched by", "State", "Data"])
+        self.records = data_table("Records found", ["Source", "Where", "Matched by", "State", "Data"])
         self.records.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
-        self.exports = data_table(["Export", "Made", "Records", "File"])
+        self.exports = data_table("Exports made", ["Export", "Made", "Records", "File"])
         self.import_button = QPushButton("I&mport file…")
         self.accept_button = QPushButton("Accep&t selected")
         self.drop_button = QPushButton("D&rop selected")
@@ -309,7 +313,7 @@ class DataTab(QWidget):
 
     def _review_file(self, preview: Preview) -> None:
         dialog = ImportDialog(self._desk, preview, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = run_modal(dialog)
         if dialog.read_again is not None:
             self.read(preview.file, *dialog.read_again)
             return

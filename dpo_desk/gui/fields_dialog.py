@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, cost_items_from_lines
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.form_dialog import FormDialog
+from dpo_desk.gui.modal import run_modal
 
 LIST_ROWS_SHOWN = 8  # the seven kinds of identity evidence fit
 LIST_WIDTH_MAX = 560
@@ -148,7 +148,7 @@ class FieldsDialog(FormDialog):
         dialog = cls(
             title, fields, form, validate, parent, ok_text=ok_text, preset=preset, note=note, field_notes=field_notes
         )
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.values() if run_modal(dialog) else None
 
     def _fit_screen(self) -> None:
         """As tall as the form, but no taller than the screen: the rest scrolls."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dpo_desk.core.dates import MONTHS
 from dpo_desk.core.models import CaseQuery, Entity, Right, Scope, Status
+from dpo_desk.gui.accessible import named
 
 SEARCH_PAUSE_MS = 150  # coalesce keystrokes; one SQL query per pause in typing
 
@@ -38,7 +39,7 @@ class FilterBar(QWidget):
 
     def __init__(self, entities: list[Entity], parent: Any = None) -> None:
         super().__init__(parent)
-        self.scope = QComboBox()
+        self.scope = named(QComboBox(), "Which cases")
         for scope in Scope:
             self.scope.addItem(scope.label, scope)
         self.scope.setToolTip("Which cases the list shows; the dashboard's figures open these")
@@ -51,24 +52,24 @@ class FilterBar(QWidget):
         self.period.clicked.connect(self._clear_period)
         self.period.hide()
         self._period = CaseQuery()  # only its received and answered days count
-        self.search = QLineEdit()
+        self.search = named(QLineEdit(), "Search cases", "reference, name, e-mail or request text")
         self.search.setPlaceholderText("Search reference, name, e-mail or request text…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(150)
-        self.status = QComboBox()
+        self.status = named(QComboBox(), "Status")
         self.status.addItem("All statuses", None)
         for status in Status:
             self.status.addItem(status.label, status)
-        self.right = QComboBox()
+        self.right = named(QComboBox(), "Right")
         self.right.addItem("All rights", None)
         for right in Right:
             self.right.addItem(right.label, right)
-        self.entity = QComboBox()
+        self.entity = named(QComboBox(), "Entity")
         self.entity.addItem("All entities", None)
         for entity in entities:
             self.entity.addItem(entity.name, entity.id)
         self.due_within = QCheckBox("Due within")
-        self.due_days = QSpinBox()
+        self.due_days = named(QSpinBox(), "Due within days", "counted in calendar days from today")
         self.due_days.setRange(0, 365)
         self.due_days.setValue(7)
         self.due_days.setSuffix(" days")

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dpo_desk.gui.accessible import name_form_fields
+
 
 class FormDialog(QDialog):
     """Subclasses add rows to :attr:`form` (and widgets to :attr:`below`) and call :meth:`show_problem`."""
@@ -27,6 +29,7 @@ class FormDialog(QDialog):
         self.form = QFormLayout()
         self.below = QVBoxLayout()
         self.problem = QLabel()
+        self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828; font-weight: 600;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -53,6 +56,7 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Open with the focus in the first field, never on a button: typing goes where the DPO looks."""
         super().showEvent(event)
+        name_form_fields(self.form)
         first = self.first_field()
         if first is not None and self.focusWidget() not in self.form_fields():
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -77,6 +81,7 @@ class FormDialog(QDialog):
         """Name what is wrong, or nothing; OK is enabled only when nothing is."""
         self.problem.setText(problem)
         self.ok.setEnabled(not problem)
+        self.ok.setToolTip(problem)
         wanted = self.sizeHint().height()
         if self.isVisible() and wanted > self.height():  # a message of two lines must not cover the fields
             self.resize(self.width(), wanted)

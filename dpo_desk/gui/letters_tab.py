@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,7 +24,9 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.secret_clipboard import copy_secret
@@ -42,7 +45,7 @@ class PasswordDialog(QDialog):
     def __init__(self, password: str, in_keyring: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Password of the protected letter")
-        self.password = QLineEdit(password)
+        self.password = named(QLineEdit(password), "Password")
         self.password.setReadOnly(True)
         self.password.setStyleSheet("font-family: monospace; font-size: 14pt;")
         self.copy_button = QPushButton("&Copy")
@@ -68,31 +71,33 @@ class PasswordDialog(QDialog):
 
     @classmethod
     def show_password(cls, password: str, in_keyring: bool, parent: QWidget | None = None) -> None:
-        cls(password, in_keyring, parent).exec()
+        run_modal(cls(password, in_keyring, parent))
 
 
 class LettersTab(QWidget):
     """Signals:
     changed(str): a letter was generated or marked here; what happened, in one line.
+    print_allowed: Print was enabled or disabled, and says why in its tooltip.
     """
 
     changed = Signal(str)
+    print_allowed = Signal()
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self.state: CaseState | None = None
         self._records: list[LetterRecord] = []
-        self.kind = QComboBox()
+        self.kind = named(QComboBox(), "Letter kind")
         for kind in LetterKind:
-            self.kind.addItem(kind.value.replace("-", " ").capitalize(), kind.value)
+            self.kind.addItem(kind.label, kind.value)
         self.summary = selectable(QLabel())
-        self.table = data_table(["Letter", "Dated", "Created", "By", "Protected", "Sent"])
-        self.preview_button = QPushButton("Pre&view…")
+        self.table = data_table("Letters of the case", ["Letter", "Dated", "Created", "By", "Protected", "Sent"])
+        self.preview_button = QPushButton("&Preview…")
         self.generate_button = QPushButton("&Generate")
         self.print_button = QPushButton("P&rint…")
         self.open_button = QPushButton("&Open")
-        self.sent_button = QPushButton("Mark &sent…")
+        self.sent_button = QPushButton("Mar&k sent…")
         self.password_button = QPushButton("Show pass&word…")
         buttons = button_grid(
             (
@@ -105,7 +110,12 @@ class LettersTab(QWidget):
             )
         )
         layout = QVBoxLayout(self)
-        layout.addWidget(self.kind)
+        kind_row = QHBoxLayout()
+        kind_label = QLabel("&Letter:")
+        kind_label.setBuddy(self.kind)
+        kind_row.addWidget(kind_label)
+        kind_row.addWidget(self.kind, 1)
+        layout.addLayout(kind_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -130,7 +140,7 @@ class LettersTab(QWidget):
             self.table,
             [
                 (
-                    f"{r.kind.value} to {r.recipient}" if r.recipient else r.kind.value,
+                    f"{r.kind.label} to {r.recipient}" if r.recipient else r.kind.label,
                     f"{r.dated_on:%Y-%m-%d}",
                     f"{r.created_at.astimezone():%Y-%m-%d %H:%M}",
                     r.created_by,
@@ -158,12 +168,14 @@ class LettersTab(QWidget):
             for button in self.findChildren(QPushButton):
                 button.setEnabled(False)
                 button.setToolTip("Select a case first")
+            self.print_allowed.emit()
             return
         reason = self._desk.letters.why_not(self.case_id, self._selected_kind())
         self.summary.setText(f"<b>{self._selected_kind().heading}</b>" + (f" — not now: {reason}" if reason else ""))
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
             button.setToolTip(sentence(reason))
+        self.print_allowed.emit()
         self._letter_chosen()
 
     @Slot()
@@ -172,7 +184,7 @@ class LettersTab(QWidget):
         record = self._selected_record()
         if self.case_id is None:
             return
-        about = f"The {record.kind.value} of {record.created_at.astimezone():%Y-%m-%d %H:%M}" if record else ""
+        about = f"The {record.kind.label.lower()} of {record.created_at.astimezone():%Y-%m-%d %H:%M}" if record else ""
         for button in (self.open_button, self.sent_button, self.password_button):
             button.setEnabled(record is not None)
             button.setToolTip(about or "Generate a letter first")
@@ -225,7 +237,7 @@ class LettersTab(QWidget):
             return
         dialog = QPrintPreviewDialog(self)
         dialog.paintRequested.connect(lambda printer: paint(document, printer))
-        dialog.exec()
+        run_modal(dialog)
 
     @Slot()
     def print_letter(self) -> None:
@@ -233,7 +245,7 @@ class LettersTab(QWidget):
         if document is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+        if run_modal(QPrintDialog(printer, self)):
             paint(document, printer)
             latest = self._latest(self._selected_kind())
             if latest is not None:
@@ -259,7 +271,7 @@ class LettersTab(QWidget):
             return
         if made.password is not None:
             PasswordDialog.show_password(made.password, made.in_keyring, self)
-        self.changed.emit(f"{kind.value} written")
+        self.changed.emit(f"{kind.label} written")
 
     def _ask_sent_on(self, problem: str) -> date | None:
         """A letter that would promise a passed date: the day it was actually sent, or cancel."""

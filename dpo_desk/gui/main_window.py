@@ -35,6 +35,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import CaseQuery
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
 from dpo_desk.gui import settings_editors
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.batch_letters import BatchLetters
@@ -44,6 +45,7 @@ from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.locking import WindowLock
 from dpo_desk.gui.mail_import import MailImport, mail_paths
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.passphrase import change_recovery_passphrase
 from dpo_desk.gui.processors_view import ProcessorsView
@@ -56,6 +58,7 @@ from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
 
 DASHBOARD_PAGE, CASES_PAGE = 0, 1
+VIEWS = ("&Dashboard", "&Cases", "&Processors", "Re&gister", "&Audit")  # the navigation's order, as in the menu
 EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
 # Auto-lock minutes lived in the computer's settings before they became an audited store setting.
@@ -87,7 +90,7 @@ class MainWindow(QMainWindow):
         self.model = CaseTableModel(
             desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self.filters.query(CaseQuery()), self
         )
-        self.table = QTableView()
+        self.table = named(QTableView(), "Cases", "Enter opens the case beside the list")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -134,8 +137,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for page in (self.dashboard_page, self.splitter, self.processors_view, self.register_view, self.audit_view):
             self.pages.addWidget(page)
-        self.navigation = QListWidget()
-        self.navigation.addItems(["Dashboard", "Cases", "Processors", "Register", "Audit"])
+        self.navigation = named(QListWidget(), "Views", "Ctrl+1 to Ctrl+5 switch between them")
+        self.navigation.addItems([title.replace("&", "") for title in VIEWS])
         self.navigation.setFixedWidth(120)
         self.navigation.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px; }")
         self.navigation.setCurrentRow(DASHBOARD_PAGE)
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
         self._after_reset()
         self._page_shown(self.pages.currentIndex())
         self.case_view.case_changed.connect(self._case_changed)
+        self.case_view.letters_tab.print_allowed.connect(self._update_case_actions)
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
@@ -287,7 +291,7 @@ class MainWindow(QMainWindow):
             "S&uppression list…",
             "",
             "Check an e-mail or phone against the direct-marketing objections, or export the hashes",
-            lambda: SuppressionDialog(self._desk, self).exec(),
+            lambda: run_modal(SuppressionDialog(self._desk, self)),
         )
         self.auto_lock_action = self._action(
             "&Auto-lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
@@ -308,13 +312,13 @@ class MainWindow(QMainWindow):
             "Q&uarantined files…",
             "",
             "Files refused at import, kept inside the store for inspection",
-            lambda: QuarantineDialog(self._desk, self).exec(),
+            lambda: run_modal(QuarantineDialog(self._desk, self)),
         )
         self.report_action = self._action(
             "&Yearly report…",
             "",
             "Requests, answers, refusals and fees of a year, as PDF or CSV",
-            lambda: YearlyReportDialog(self._desk, self).exec(),
+            lambda: run_modal(YearlyReportDialog(self._desk, self)),
         )
         self.calendar_action = self._action(
             "Deadlines &calendar…",
@@ -337,6 +341,19 @@ class MainWindow(QMainWindow):
         )
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.close)
+        self.print_letter_action = self._action(
+            "&Print letter…",
+            QKeySequence.StandardKey.Print,
+            "Print the letter chosen in the case's Letters tab",
+            view.letters_tab.print_letter,
+        )
+        self.view_actions = [
+            self._action(
+                title, f"Ctrl+{number}", f"Show {title.replace('&', '')}",
+                lambda checked=False, row=number - 1: self.navigation.setCurrentRow(row),
+            )
+            for number, title in enumerate(VIEWS, start=1)
+        ]  # fmt: skip
         self.about_action = self._action(f"&About {APP_NAME}", "", f"Version, and where {APP_NAME} logs", self._about)
         for stays_enabled in (self.lock_action, self.quit_action, self.about_action):
             self._lockable_actions.remove(stays_enabled)
@@ -345,6 +362,7 @@ class MainWindow(QMainWindow):
         for title, entries in (
             # The reports sit in File: every letter of "Reports" is a mnemonic of a button on some page.
             ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None,
+                       self.print_letter_action, None,
                        self.report_action, self.calendar_action, self.register_export_action, None,
                        self.lock_action, None, self.quit_action)),
             ("&Edit", (self.find_action, None, self.settings_action, self.identity_policy_action,
@@ -353,10 +371,11 @@ class MainWindow(QMainWindow):
                        self.suppression_action)),
             ("&Case", (self.change_status_action, self.add_note_action, self.correct_receipt_action, None,
                        self.acknowledge_action)),
-            ("&View", (self.refresh_action,)),
+            ("&View", (*self.view_actions, None, self.refresh_action)),
             ("&Help", (self.about_action,)),
         ):  # fmt: skip
             menu = menus.addMenu(title)
+            menu.setToolTipsVisible(True)  # a disabled entry says why, as its button does
             for entry in entries:
                 if entry is None:
                     menu.addSeparator()
@@ -449,10 +468,14 @@ class MainWindow(QMainWindow):
         for action, button in (
             (self.change_status_action, view.change_status_button),
             (self.add_note_action, view.add_note_button),
+            (self.print_letter_action, view.letters_tab.print_button),
         ):
             action.setEnabled(button.isEnabled() and not self.window_lock.is_locked)
-            action.setToolTip(button.toolTip())
+            action.setToolTip(button.toolTip() or action.statusTip())
         self.correct_receipt_action.setEnabled(view.case is not None and not self.window_lock.is_locked)
+        self.correct_receipt_action.setToolTip(
+            self.correct_receipt_action.statusTip() if view.case is not None else "Select a case first"
+        )
 
     @Slot(int)
     def _page_shown(self, index: int) -> None:
@@ -496,6 +519,7 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(CASES_PAGE)
         self.model.refresh()
         self.select_case(case_id, scroll=True)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # where Ctrl+N was pressed: on with the keyboard
         self.statusBar().showMessage(f"Created {reference}", 5000)
         self.case_created.emit(reference)
 
@@ -546,7 +570,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def review_retention(self) -> None:
-        RetentionDialog(self._desk, self).exec()
+        run_modal(RetentionDialog(self._desk, self))
         self.case_view.show_case(None)
         self.model.refresh()
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from dpo_desk.core.identifiers import phone_key
 from dpo_desk.core.intake import check_not_future, parse_rights, subject_details
 from dpo_desk.core.models import Channel, EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.gui.form_dialog import FormDialog
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.mail.draft import MailDraft
 
@@ -111,7 +111,9 @@ class NewCaseDialog(FormDialog):
         form.addRow("C&hannel", self.channel)
         form.addRow("Recei&ved", self.received)
         form.addRow("", self.zone_hint)
-        form.addRow("Ri&ghts", rights_box)
+        rights_label = QLabel("Ri&ghts")
+        rights_label.setBuddy(self.rights[Right.ACCESS])  # Alt+G; then Tab and Space go through the others
+        form.addRow(rights_label, rights_box)
         form.addRow("&Name", self.name)
         form.addRow("E-&mails", self.emails)
         form.addRow("&Phones", self.phones)
@@ -146,7 +148,7 @@ class NewCaseDialog(FormDialog):
     ) -> NewCase | None:
         """The one call site for callers, and the one thing tests replace."""
         dialog = cls(entities, now, earlier_cases, parent)
-        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.value() if run_modal(dialog) else None
 
     @classmethod
     def ask_for_mail(
@@ -162,7 +164,7 @@ class NewCaseDialog(FormDialog):
         """The dialog prefilled from an e-mail; returns the confirmed case and the case to share a subject with."""
         dialog = cls(entities, now, earlier_cases, parent)
         dialog.prefill(draft, same_sender, duplicates)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.value() is None:
+        if not run_modal(dialog) or dialog.value() is None:
             return None
         value = dialog.value()
         assert value is not None

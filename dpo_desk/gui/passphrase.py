@@ -26,13 +26,15 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.passphrase import MIN_LENGTH, check_passphrase, unlock_delay
+from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.background import wait_for
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.store.keys import WrongPassphraseError
 
 
 def passphrase_field(placeholder: str) -> QLineEdit:
-    field = QLineEdit()
+    field = named(QLineEdit(), placeholder)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
     field.setMinimumWidth(320)
@@ -195,7 +197,7 @@ class UnlockDialog(QDialog):
     @classmethod
     def ask(cls, store_path: Path, reason: str, attempt: Callable[[str], bytes], runner: Runner) -> bytes | None:
         dialog = cls(store_path, reason, attempt, runner)
-        return dialog.key if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.key if run_modal(dialog) else None
 
 
 class NewPassphraseDialog(QDialog):
@@ -225,6 +227,7 @@ class NewPassphraseDialog(QDialog):
             form.addRow("&Current passphrase:", self.current)
         form.addRow("&New passphrase:", self.first)
         form.addRow("&Repeat:", self.second)
+        name_form_fields(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
@@ -256,13 +259,13 @@ class NewPassphraseDialog(QDialog):
     @classmethod
     def ask(cls, title: str, explanation: str, parent: QWidget | None = None) -> str | None:
         dialog = cls(title, explanation, parent=parent)
-        return dialog.passphrase if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.passphrase if run_modal(dialog) else None
 
     @classmethod
     def ask_change(cls, title: str, explanation: str, parent: QWidget | None = None) -> tuple[str, str] | None:
         """The passphrase in use and the new one."""
         dialog = cls(title, explanation, ask_current=True, parent=parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not run_modal(dialog):
             return None
         return dialog.current_passphrase, dialog.passphrase
 

@@ -40,6 +40,7 @@ from dpo_desk.core.processors import (
     review_note,
     without_stale_citations,
 )
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
 from dpo_desk.gui.rich_text import sentence
@@ -174,11 +175,11 @@ class ProcessorsView(QWidget):
         super().__init__(parent)
         self._desk = desk
         self._runner = runner
-        self.search = QLineEdit()
+        self.search = named(QLineEdit(), "Search processor sheets")
         self.search.setPlaceholderText("Search service, entity or category…")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
-        self.table = QTableWidget(0, len(HEADERS))
+        self.table = named(QTableWidget(0, len(HEADERS)), "Processor sheets", "Enter or a double click edits")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -189,7 +190,7 @@ class ProcessorsView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.new_button = QPushButton("&New sheet…")
-        self.edit_button = QPushButton("&Edit…")
+        self.edit_button = QPushButton("E&dit…")
         self.reviewed_button = QPushButton("Mark &reviewed today")
         self.print_button = QPushButton("&Print sheet…")
         self.booklet_button = QPushButton("Print &booklet…")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.accessible import named
 
 
 def ask_save_path(parent: QWidget, quarantine_id: int) -> Path | None:
@@ -41,7 +42,7 @@ class QuarantineDialog(QDialog):
             "writes it out unencrypted, and the audit records it."
         )
         explain.setWordWrap(True)
-        self.table = QTableWidget(len(self._items), 4)
+        self.table = named(QTableWidget(len(self._items), 4), "Quarantined files")
         self.table.setHorizontalHeaderLabels(["When (UTC)", "File", "Size", "Why it was refused"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -54,9 +55,9 @@ class QuarantineDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.save_button = QPushButton("&Save a copy…")
-        self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_selected)
-        self.table.itemSelectionChanged.connect(lambda: self.save_button.setEnabled(bool(self.table.selectedItems())))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -66,6 +67,13 @@ class QuarantineDialog(QDialog):
         layout.addWidget(buttons)
 
     @Slot()
+    def _selection_changed(self) -> None:
+        chosen = bool(self.table.selectedItems())
+        self.save_button.setEnabled(chosen)
+        self.save_button.setToolTip(
+            "" if chosen else "Select a file in the list first" if self._items else "No file is quarantined"
+        )
+
     def save_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:

@@ -7,10 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Slot
-from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLabel, QLineEdit, QWidget
 
 from dpo_desk.core.models import Case, Entity
 from dpo_desk.gui.form_dialog import FormDialog
+from dpo_desk.gui.modal import run_modal
 
 
 class ReceiptDialog(FormDialog):
@@ -53,7 +54,7 @@ class ReceiptDialog(FormDialog):
         parent: QWidget | None = None,
     ) -> tuple[str, datetime, str] | None:
         dialog = cls(case, entities, now, parent)
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.answer() if run_modal(dialog) else None
 
     def answer(self) -> tuple[str, datetime, str]:
         entity: Entity = self.entity.currentData()

@@ -24,6 +24,7 @@ from dpo_desk.application.entity_fields import ENTITY_FIELDS, entity_changes, en
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.entities import changed_entity
 from dpo_desk.core.errors import DeskError, InputError
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.store.register import Source
@@ -31,8 +32,8 @@ from dpo_desk.store.register import Source
 MAX_COLUMN_WIDTH = 320  # long texts wrap instead of pushing the last columns off screen
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: bool = True) -> QTableWidget:
-    table = QTableWidget(len(rows), len(headers))
+def _table(name: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, sortable: bool = True) -> QTableWidget:
+    table = named(QTableWidget(len(rows), len(headers)), name)
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -123,7 +124,7 @@ class RegisterView(QTabWidget):
         self.edit_entity_button = QPushButton("Edit e&ntity…")
         self.edit_entity_button.clicked.connect(self.edit_entity)
         self.add_source_button = QPushButton("&Add source…")
-        self.edit_source_button = QPushButton("&Edit source…")
+        self.edit_source_button = QPushButton("E&dit source…")
         self.add_source_button.clicked.connect(self.add_source)
         self.edit_source_button.clicked.connect(self.edit_source)
         self.refresh()
@@ -147,7 +148,7 @@ class RegisterView(QTabWidget):
             for e in register.entities()
         ]
         self.entities = _table(
-            ("Entity", "Country", "Time zone", "Calendar", "Address", "Phone", "Org. no.", "Role"), entities
+            "Entities", ("Entity", "Country", "Time zone", "Calendar", "Address", "Phone", "Org. no.", "Role"), entities
         )
         sources = [
             (
@@ -160,11 +161,18 @@ class RegisterView(QTabWidget):
             for s in register.sources()
         ]
         # Sources stay in the order of the policy's sections.
-        self.sources = _table(("Source", "Retention", "Legal bases", "Portable", "Recipients"), sources, sortable=False)
+        self.sources = _table(
+            "Sources of personal data",
+            ("Source", "Retention", "Legal bases", "Portable", "Recipients"),
+            sources,
+            sortable=False,
+        )
         processors = [
             (p.service, p.legal_entity or "—", p.category, p.role, ", ".join(p.sources)) for p in register.processors()
         ]
-        self.processors = _table(("Service", "Legal entity", "Category", "Role", "Used by sources"), processors)
+        self.processors = _table(
+            "Recipients and processors", ("Service", "Legal entity", "Category", "Role", "Used by sources"), processors
+        )
         entities_page = _page(
             self.entities,
             [self.edit_entity_button],

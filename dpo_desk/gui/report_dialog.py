@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.accessible import name_form_fields
 from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.pdf import load_shipped_fonts, render
 from dpo_desk.gui.rich_text import sentence
@@ -50,6 +51,7 @@ class YearlyReportDialog(QDialog):
         form.addRow("&Year:", self.year)
         form.addRow("&Entity:", self.entity)
         form.addRow(buttons)
+        name_form_fields(form)
         self.year.setFocus()
 
     def accept(self) -> None:

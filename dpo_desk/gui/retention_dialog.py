@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
+from dpo_desk.core.models import Status
 from dpo_desk.core.settings import RETENTION_MONTHS
+from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.rich_text import sentence
 
 QUESTIONS = {
@@ -62,7 +64,7 @@ class RetentionDialog(QDialog):
         self.months.valueChanged.connect(self.preview)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 4)
+        self.table = named(QTableWidget(0, 4), "Cases past their retention")
         self.table.setHorizontalHeaderLabels(["Reference", "Status", "Ended on", "Letter files outside the store"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -77,6 +79,7 @@ class RetentionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Keep ended cases for", self.months)
+        name_form_fields(form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -89,7 +92,7 @@ class RetentionDialog(QDialog):
         self._expired = self._desk.retention.expired(today=self._desk.today(), months=self.months.value())
         self.table.setRowCount(len(self._expired))
         for row, case in enumerate(self._expired):
-            cells = (case.reference, case.status, case.ended_on.isoformat(), str(case.letters or ""))
+            cells = (case.reference, Status(case.status).label, case.ended_on.isoformat(), str(case.letters or ""))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -103,6 +106,7 @@ class RetentionDialog(QDialog):
         self.anonymise_button.setText(f"&Anonymise {count} case(s)…")
         for button in (self.purge_button, self.anonymise_button):
             button.setEnabled(bool(count))
+            button.setToolTip("" if count else "No case is past the retention period")
 
     def apply(self, action: str) -> None:
         """``purge`` or ``anonymise`` the cases listed, after the one question."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.suppression import EMAIL, PHONE
+from dpo_desk.gui.accessible import name_form_fields
 from dpo_desk.gui.rich_text import escape, sentence
 
 
@@ -72,6 +73,7 @@ class SuppressionDialog(QDialog):
         form = QFormLayout()
         form.addRow("&E-mail or phone", self.identifier)
         form.addRow("Phone's &country", self.country)
+        name_form_fields(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)

@@ -34,6 +34,7 @@ from dpo_desk.core.fees import repeat_warning
 from dpo_desk.core.identity import copies_to_delete
 from dpo_desk.core.outcomes import CHILD
 from dpo_desk.core.recipients import needs_notices
+from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
 from dpo_desk.gui.deadline_badge import days_left_text
 from dpo_desk.gui.rich_text import escape, sentence
@@ -66,8 +67,8 @@ def titled_lists(sections: Sequence[tuple[str, QWidget, int]]) -> QSplitter:
     return splitter
 
 
-def data_table(headers: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+def data_table(name: str, headers: Sequence[str]) -> QTableWidget:
+    table = named(QTableWidget(0, len(headers)), name)
     table.setHorizontalHeaderLabels(list(headers))
     table.verticalHeader().hide()
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -183,7 +184,7 @@ class IdentityTab(WorkflowTab):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
         self.checks = data_table(
-            ["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted", "Note"]
+            "Identity checks", ["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted", "Note"]
         )
         self.gate = _case_label()
         self.layout_.addWidget(self.checks, 1)
@@ -238,7 +239,7 @@ class DeadlineTab(WorkflowTab):
         self.deadline = QFormLayout()
         self.why = _case_label()
         self.why.setTextFormat(Qt.TextFormat.RichText)
-        self.pauses = data_table(["Pause", "Asked on", "Answer on", "Reason"])
+        self.pauses = data_table("Pauses of the clock", ["Pause", "Asked on", "Answer on", "Reason"])
         self.pauses.setMaximumHeight(120)
         self.layout_.addLayout(self.deadline)
         self.layout_.addWidget(QLabel("<b>Why this date?</b>"))
@@ -298,7 +299,7 @@ class DecisionsTab(WorkflowTab):
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
-        self.items = data_table(["Cost item", "Quantity", "Unit cost", "Amount"])
+        self.items = data_table("Cost items of the fee", ["Cost item", "Quantity", "Unit cost", "Amount"])
         self.refusal = _case_label()
         self.layout_.addWidget(self.items, 1)
         self.layout_.addWidget(self.refusal)
@@ -352,7 +353,7 @@ class OutcomesTab(WorkflowTab):
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
-        self.table = data_table(["Right", "Outcome"])
+        self.table = data_table("Outcomes by right", ["Right", "Outcome"])
         self.layout_.addWidget(self.table, 1)
         self.record_buttons = {kind: self._button(action) for kind, action in actions.OUTCOMES.items()}
         self._finish()
@@ -387,7 +388,9 @@ class RecipientsTab(WorkflowTab):
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
-        self.table = data_table(["Recipient", "State", "Notified", "Channel", "Confirmed", "Reason"])
+        self.table = data_table(
+            "Recipients and their Art. 19 notices", ["Recipient", "State", "Notified", "Channel", "Confirmed", "Reason"]
+        )
         self.layout_.addWidget(self.table, 1)
         self.sources_button = self._button(actions.SOURCES)
         self.notified_button = self._button(actions.NOTICES["notified"])

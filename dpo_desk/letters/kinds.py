@@ -25,6 +25,11 @@ class LetterKind(StrEnum):
     RECIPIENTS_LIST = "recipients-list"
 
     @property
+    def label(self) -> str:
+        """The kind as the DPO's lists name it: "Access response"."""
+        return self.value.replace("-", " ").capitalize()
+
+    @property
     def heading(self) -> str:
         return TITLES[self]
 
