@@ -25,7 +25,8 @@ from dpo_desk.application import logs
 from dpo_desk.application.actions import COMMAND_LINE, Action, Family
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import read_document
+from dpo_desk.application.entity_fields import ENTITY_FIELDS
+from dpo_desk.application.fields import labelled, read_document
 from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
 from dpo_desk.collection import read as source_files
 from dpo_desk.core import deadlines, suppression
@@ -322,7 +323,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.set_defaults(run=_entity_list)
     setting = entity_actions.add_parser(
-        "set", help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}"
+        "set",
+        help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}; calendar "
+        f"one of {', '.join(CALENDARS)}, time_zone an IANA zone such as Europe/Oslo (both move open cases' dates)",
     )
     setting.add_argument("name", metavar="NAME", help="the entity's name or key")
     setting.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
@@ -977,6 +980,7 @@ def _entity_list(args: argparse.Namespace) -> int:
         problems = entity.letterhead_problems()
         print(f"{entity.key}  {entity.name} ({entity.country})")
         print(f"    {' · '.join(entity.address.lines()) or '(no postal address)'}")
+        print(f"    deadlines: calendar {entity.calendar}, receipts read in {entity.time_zone}")
         print(f"    letters: {problems[0] if problems else 'may be printed'}")
     return 0
 
@@ -989,9 +993,14 @@ def _entity_set(args: argparse.Namespace) -> int:
             raise InputError(f"{assignment!r}: write FIELD=VALUE, e.g. street='Kongens gate 3'")
         changes[field.strip()] = _entity_value(field.strip(), value)
     with _desk(args) as desk:
-        entity = desk.update_entity(args.name, changes)
+        try:
+            entity, moved = desk.update_entity(args.name, changes)
+        except InputError as error:
+            raise InputError(labelled(ENTITY_FIELDS, str(error))) from None
     problems = entity.letterhead_problems()
     print(f"{entity.name}: saved; letters: {problems[0] if problems else 'may be printed'}")
+    for case in moved:
+        print(f"moved: {case.reference}: {case.changes()}")
     return 0
 
 

@@ -1,11 +1,11 @@
-"""The seeded register, read-only for now: entities, sources of personal data and their recipients."""
+"""The register: entities and sources of personal data (both editable), and their recipients."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.entity_fields import ENTITY_FIELDS, entity_changes, entity_values
+from dpo_desk.application.entity_fields import ENTITY_FIELDS, deadline_question, entity_changes, entity_values
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.entities import changed_entity
 from dpo_desk.core.errors import DeskError, InputError
@@ -114,7 +114,12 @@ class RegisterView(QTabWidget):
     """The register of processing: entities, the sources of personal data (editable) and their recipients.
 
     Recipients are linked to a source on each processor sheet (Processors view).
+
+    Signals:
+    deadlines_moved(str): an entity's new calendar or time zone moved the dates of open cases; in one line.
     """
+
+    deadlines_moved = Signal(str)
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -229,12 +234,18 @@ class RegisterView(QTabWidget):
         )
         if values is None:
             return
+        changes = entity_changes(entity, values)
         try:
-            saved = self._desk.update_entity(entity.key, entity_changes(entity, values))
+            question = deadline_question(entity, changes, self._desk.deadlines_moved_by(entity.key, changes))
+            if question and QMessageBox.question(self, "Due dates", question) != QMessageBox.StandardButton.Yes:
+                return
+            saved, moved = self._desk.update_entity(entity.key, changes)
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", sentence(str(error)))
             return
         self.refresh()
+        if question:
+            self.deadlines_moved.emit(f"{saved.name} saved; the dates of {len(moved)} open case(s) moved")
         problems = saved.letterhead_problems()
         if problems:
             QMessageBox.information(self, "Letters still blocked", sentence(problems[0]))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.calendars import check_calendar
-from dpo_desk.core.entities import changed_entity, entity_columns
+from dpo_desk.core.entities import DEADLINE_FIELDS, changed_entity, entity_columns
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
 from dpo_desk.store import audit
@@ -93,8 +93,18 @@ class Register:
         known = ", ".join(e.name for e in self.entities())
         raise NotFoundError(f"entity: unknown entity {name_or_key!r}; known entities are {known}")
 
-    def update_entity(self, name_or_key: str, changes: Mapping[str, Any], *, actor: str, now: datetime) -> Entity:
-        """Set fields of an entity (each checked, the change audited); returns the entity as saved."""
+    def update_entity(
+        self,
+        name_or_key: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+        now: datetime,
+        recorded: Mapping[str, Any] | None = None,
+    ) -> Entity:
+        """Set fields of an entity (each checked, the change audited); returns the entity as saved. The audit
+        entry names the fields changed, the calendar and time zone from what to what, and ``recorded``: what
+        else the change did (the due dates it moved, which :meth:`CaseRepository.update_entity` counts)."""
         with write_transaction(self._db):
             entity = self.entity(name_or_key)
             changed = changed_entity(entity, changes)
@@ -104,9 +114,13 @@ class Register:
                 raise InputError(f"name: another entity is called {changed.name!r}")
             if different:
                 self._db.table("entities").update(entity.id, different)
+                # The calendar and zone with their values: the due dates of the cases follow them.
+                deadline_values = {
+                    name: {"from": before[name], "to": after[name]} for name in DEADLINE_FIELDS if name in different
+                }
                 audit.record(
                     self._db, actor=actor, action="entity-saved", entity="entity", entity_id=entity.key,
-                    details={"fields": sorted(different)}, now=now,
+                    details={"fields": sorted(different), **deadline_values, **(recorded or {})}, now=now,
                 )  # fmt: skip
         return self.entity_by_id(entity.id)
 
