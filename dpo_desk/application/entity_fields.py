@@ -1,8 +1,10 @@
-"""The fields of a register entity a DPO may change, declared once for the app's form and the command line's
-``entity set``, and the question the app asks before a new calendar or time zone moves due dates."""
+"""The fields of a register entity a DPO may set, declared once for the app's forms and the command line's
+``entity set`` and ``entity add``, and the question the app asks before a new calendar or time zone moves due
+dates."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +12,7 @@ from babel import Locale
 
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.calendars import CALENDARS
+from dpo_desk.core.countries import ISO_COUNTRIES
 from dpo_desk.core.entities import MovedDeadlines, entity_columns, time_zones
 from dpo_desk.core.models import Entity
 
@@ -57,6 +60,32 @@ ENTITY_FIELDS = (
         shape="IANA time zone, e.g. Europe/Oslo",
     ),
     Field("notes", "No&tes", Kind.LONG, required=False),
+)
+
+
+_NOT_CHOSEN = ("", "")  # a required choice of a new entity starts with none made
+
+
+def _country_options() -> list[tuple[str, str]]:
+    names = Locale.parse("en").territories
+    labelled = sorted((f"{names.get(code, code)} ({code})", code) for code in ISO_COUNTRIES)
+    return [_NOT_CHOSEN, *((code, label) for label, code in labelled)]
+
+
+def _chosen_anew(field: Field) -> Field:
+    assert not callable(field.options)
+    return dataclasses.replace(field, options=[_NOT_CHOSEN, *field.options])
+
+
+_BY_NAME = {field.name: field for field in ENTITY_FIELDS}
+# A new entity has a country too, fixed once it is added (its cases' subjects' phones are read as numbers of
+# it), and no mark that its address is one to replace (core.entities.ADDABLE).
+NEW_ENTITY_FIELDS = (
+    _BY_NAME["name"],
+    Field("country", "&Country", Kind.CHOICE, options=_country_options(), help="where the entity is established"),
+    _chosen_anew(_BY_NAME["calendar"]),
+    _chosen_anew(_BY_NAME["time_zone"]),
+    *(field for field in ENTITY_FIELDS if field.name not in ("name", "calendar", "time_zone", "address_to_replace")),
 )
 
 

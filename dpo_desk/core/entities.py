@@ -1,16 +1,19 @@
-"""Changing an entity of the register: which fields a DPO may set, and what each must hold; and what a new
-calendar or time zone does to the due dates of the entity's open cases."""
+"""Adding and changing an entity of the register: which fields a DPO may set, and what each must hold; and
+what a new calendar or time zone does to the due dates of the entity's open cases."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import re
+import unicodedata
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from dpo_desk.core.calendars import CALENDARS
+from dpo_desk.core.countries import ISO_COUNTRIES
 from dpo_desk.core.dates import long_date
 from dpo_desk.core.deadlines import Deadlines, Rules, case_deadlines
 from dpo_desk.core.errors import InputError
@@ -23,6 +26,8 @@ TEXT_FIELDS = (
 DEADLINE_FIELDS = ("calendar", "time_zone")  # they move the due dates of the entity's open cases
 # The country is left out: the phone numbers of its cases' subjects were read as numbers of it.
 SETTABLE = (*TEXT_FIELDS, "address_to_replace", *DEADLINE_FIELDS)
+# A new entity's address is the one the DPO gives: nothing marks it as one to replace.
+ADDABLE = ("country", *(name for name in SETTABLE if name != "address_to_replace"))
 # Not places: 'localtime' is this computer's own zone file, 'Factory' the tz database's placeholder.
 _NOT_PLACES = {"localtime", "Factory"}
 
@@ -65,6 +70,46 @@ def changed_entity(entity: Entity, changes: Mapping[str, Any]) -> Entity:
     if address != entity.address and "address_to_replace" not in values:
         values["address_to_replace"] = False
     return dataclasses.replace(entity, address=address, **values)
+
+
+def new_entity(values: Mapping[str, Any]) -> Entity:
+    """An entity to add to the register, checked as :func:`changed_entity` checks a change; its name, country,
+    calendar and time zone are required. Its key is given when it is added."""
+    unknown = sorted(set(values) - set(ADDABLE))
+    if unknown:
+        raise InputError(f"{unknown[0]}: not a field of a new entity; one of {', '.join(ADDABLE)}")
+    for name in ("name", "country", "calendar", "time_zone"):
+        if not str(values.get(name) or "").strip():
+            raise InputError(f"{name}: missing")
+    given = dict(values)
+    country = str(given.pop("country")).strip().upper()
+    if country not in ISO_COUNTRIES:
+        raise InputError(f"country: {country!r} is not an ISO 3166 country code such as NO, FI or PL")
+    blank = Entity(
+        id=0, key="", name="", country=country, time_zone="", calendar="", address=Address("", "", "", ""),
+        phone="", email="", org_number="", is_eea_representative=False, dpo_name="", dpo_email="",
+    )  # fmt: skip
+    return changed_entity(blank, given)
+
+
+def check_names_free(entity: Entity, others: Iterable[Entity]) -> None:
+    """Refuse a name or former name another entity is already known by: looking one up must find one."""
+    for other in others:
+        known = {name.casefold() for name in (other.name, other.key, other.also_known_as) if name}
+        for field in ("name", "also_known_as"):
+            name = getattr(entity, field)
+            if name and name.casefold() in known:
+                raise InputError(f"{field}: {other.name!r} is already known as {name!r}")
+
+
+def entity_key(name: str, taken: Collection[str]) -> str:
+    """A short name for the entity, from its name in ASCII ('Altoros Norge AS' → 'altoros-norge-as'), unused."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "entity"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
 
 
 def getattr_address(entity: Entity, name: str) -> str:

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.register_view = RegisterView(desk)
         self.processors_view.changed.connect(self.register_view.refresh)
         self.register_view.deadlines_moved.connect(self._deadlines_moved)
+        self.register_view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
         self.audit_view = AuditView(desk)
         self.dashboard = DashboardView(desk)
         self.dashboard.list_cases.connect(self.list_cases)

@@ -105,3 +105,53 @@ def test_the_question_before_saving_counts_the_due_dates_it_moves(desk: Desk) ->
     )
     assert deadline_question(americas, {"street": "1 Test Street"}, []) == ""
     assert desk.deadlines_moved_by(AMERICAS, {"street": "1 Test Street"}) == []
+
+
+OWN_COMPANY = {"name": "Nordlys Data AS", "country": "no", "calendar": "NO", "time_zone": "Europe/Oslo"}
+
+
+def test_a_dpo_adds_their_own_company_and_its_cases_count_by_its_calendar(desk: Desk) -> None:
+    added = desk.add_entity({**OWN_COMPANY, "street": "Storgata 1", "postal_code": "0155", "city": "Oslo"})
+
+    assert (added.key, added.country, added.calendar, added.time_zone) == (
+        "nordlys-data-as", "NO", "NO", "Europe/Oslo",
+    )  # fmt: skip
+    assert desk.register.entity("nordlys-data-as") == added and added.letterhead_problems() == []
+    entry = desk.audit.latest(1)[0]
+    assert (entry.action, entry.entity_id) == ("entity-added", "nordlys-data-as")
+    assert entry.details == {
+        "fields": ["calendar", "city", "country", "name", "postal_code", "street", "time_zone"],
+        "country": "NO", "calendar": "NO", "time_zone": "Europe/Oslo",
+    }  # fmt: skip
+    case_id = desk.add_case(new_case(entity="Nordlys Data AS", received=LATE_MARCH))
+    assert desk.cases.get_by_id(case_id).deadlines.due == date(2026, 5, 4)  # 1 April in Oslo; 1 May, a weekend
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({**OWN_COMPANY, "name": " "}, "name: missing"),
+        ({k: v for k, v in OWN_COMPANY.items() if k != "country"}, "country: missing"),
+        ({**OWN_COMPANY, "country": "XX"}, "country: 'XX' is not an ISO 3166 country code"),
+        ({**OWN_COMPANY, "calendar": ""}, "calendar: missing"),
+        ({k: v for k, v in OWN_COMPANY.items() if k != "time_zone"}, "time_zone: missing"),
+        ({**OWN_COMPANY, "time_zone": "Oslo"}, "time_zone: 'Oslo' is not an IANA time zone"),
+        ({**OWN_COMPANY, "address_to_replace": True}, "address_to_replace: not a field of a new entity"),
+        ({**OWN_COMPANY, "name": "altoros norge as"}, "name: 'Altoros Norge AS' is already known as"),
+        ({**OWN_COMPANY, "also_known_as": "altoros-poland"}, "also_known_as: 'Altoros Poland' is already known"),
+    ],
+)
+def test_a_new_entity_missing_or_clashing_is_refused_and_nothing_is_added(
+    desk: Desk, values: dict[str, object], problem: str
+) -> None:
+    entries = desk.audit.count()
+    with pytest.raises(InputError) as refused:
+        desk.add_entity(values)
+    assert str(refused.value).startswith(problem)
+    assert len(desk.register.entities()) == 5 and desk.audit.count() == entries
+
+
+def test_an_entity_is_not_renamed_to_a_name_another_is_known_by(desk: Desk) -> None:
+    with pytest.raises(InputError, match="name: 'Altoros Norge AS' is already known as 'altoros-norge'"):
+        desk.update_entity("Altoros Poland", {"name": "altoros-norge"})
+    assert desk.register.entity("altoros-norge").name == "Altoros Norge AS"

@@ -455,3 +455,16 @@ def test_entity_set_changes_the_calendar_and_names_a_wrong_one_by_its_label(
     assert json.loads(capsys.readouterr().out)["due"] == "2026-05-15"
     assert main(["--store", store, "entity", "list"]) == 0
     assert "deadlines: calendar NO, receipts read in America/New_York" in capsys.readouterr().out
+
+
+def test_entity_add_needs_name_country_calendar_and_zone(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    given = ["name=Nordlys Data AS", "country=NO", "calendar=NO"]
+    assert main(["--store", store, "entity", "add", *given]) == 2
+    assert capsys.readouterr().err.strip() == "dpo-desk: Time zone: missing"
+    assert main(["--store", store, "entity", "add", *given, "time_zone=Europe/Oslo", "street=Storgata 1"]) == 0
+    assert capsys.readouterr().out.startswith("nordlys-data-as: Nordlys Data AS added; letters: ")
+    assert main(["--store", store, "entity", "add", *given, "time_zone=Europe/Oslo"]) == 2
+    assert "Name: 'Nordlys Data AS' is already known as 'Nordlys Data AS'" in capsys.readouterr().err
+    assert main(["--store", store, "entity", "list", "--json"]) == 0
+    listed = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed["nordlys-data-as"]["street"] == "Storgata 1" and listed["nordlys-data-as"]["country"] == "NO"

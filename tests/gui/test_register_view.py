@@ -58,3 +58,44 @@ def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
     assert window.model.index(0, DUE).data() == "2026-05-15"  # the case list is read again
     assert "Ascension Day (NO public holiday)" in window.case_view.deadline_tab.why.text()
     assert window.statusBar().currentMessage() == "Altoros Americas LLC saved; the dates of 1 open case(s) moved"
+
+
+def test_a_new_entity_is_added_once_its_name_country_calendar_and_zone_are_given(
+    qtbot: QtBot, window: MainWindow, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dpo_desk.application.entity_fields import NEW_ENTITY_FIELDS
+    from tests.conftest import assert_keyed_apart
+
+    assert_keyed_apart(NEW_ENTITY_FIELDS)
+    view = window.register_view
+
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        assert not dialog.ok.isEnabled() and dialog.problem.text() == "Name: missing"
+        dialog.inputs["name"].setText("Nordlys Data AS")
+        assert dialog.problem.text() == "Country: missing"
+        country = dialog.inputs["country"]
+        country.setCurrentIndex(country.findText("Norway (NO)"))
+        assert dialog.problem.text() == "Calendar: missing"
+        calendar = dialog.inputs["calendar"]
+        calendar.setCurrentIndex(calendar.findText("Norway (NO)"))
+        assert dialog.problem.text() == "Time zone: missing" and not dialog.ok.isEnabled()
+        zone = dialog.inputs["time_zone"]
+        zone.setCurrentIndex(zone.findData("Europe/Oslo"))
+        dialog.inputs["street"].setText("Storgata 1")
+        assert dialog.ok.isEnabled(), dialog.problem.text()
+        return dialog.values()
+
+    shown: list[str] = []
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail(f"refused: {args[2]}"))
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    view.new_entity_button.click()
+    added = desk.register.entity("Nordlys Data AS")
+    assert (added.country, added.calendar, added.time_zone, added.address.street) == (
+        "NO", "NO", "Europe/Oslo", "Storgata 1",
+    )  # fmt: skip
+    assert view.entities.rowCount() == 6 and view.tabText(0) == "Entities (6)"
+    assert window.filters.entity.findData(added.id) > 0  # the case list can show its cases alone
+    assert shown == ["Nordlys Data AS: Postal code and City are missing; give them in the Register first"]
