@@ -25,12 +25,14 @@ from dpo_desk.application import logs
 from dpo_desk.application.actions import COMMAND_LINE, Action, Family
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.fields import read_document
+from dpo_desk.application.entity_fields import ENTITY_FIELDS, NEW_ENTITY_FIELDS
+from dpo_desk.application.fields import labelled, read_document
 from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
 from dpo_desk.collection import read as source_files
 from dpo_desk.core import deadlines, suppression
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.case_state import CaseState
+from dpo_desk.core.entities import ADDABLE as ENTITY_ADDABLE
 from dpo_desk.core.entities import SETTABLE as ENTITY_SETTABLE
 from dpo_desk.core.entities import entity_columns
 from dpo_desk.core.errors import DeskError, InputError, RefusedError
@@ -316,17 +318,26 @@ def _parser() -> argparse.ArgumentParser:
     letter.add_argument("--list-kinds", action="store_true", help="list the letter kinds and exit")
     letter.set_defaults(run=_letter)
 
-    register = commands.add_parser("entity", help="the register's legal entities: list them, set their fields")
+    register = commands.add_parser("entity", help="the register's legal entities: list them, set their fields, add one")
     entity_actions = register.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = entity_actions.add_parser("list", help="every entity with its letterhead fields")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.set_defaults(run=_entity_list)
     setting = entity_actions.add_parser(
-        "set", help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}"
+        "set",
+        help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}; calendar "
+        f"one of {', '.join(CALENDARS)}, time_zone an IANA zone such as Europe/Oslo (both move open cases' dates)",
     )
     setting.add_argument("name", metavar="NAME", help="the entity's name or key")
     setting.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     setting.set_defaults(run=_entity_set)
+    adding = entity_actions.add_parser(
+        "add",
+        help="add an entity, such as your own company (audited): FIELD=VALUE, with name, country (ISO 3166 code), "
+        f"calendar and time_zone required; FIELD one of {', '.join(ENTITY_ADDABLE)}",
+    )
+    adding.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    adding.set_defaults(run=_entity_add)
 
     due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
@@ -977,22 +988,45 @@ def _entity_list(args: argparse.Namespace) -> int:
         problems = entity.letterhead_problems()
         print(f"{entity.key}  {entity.name} ({entity.country})")
         print(f"    {' · '.join(entity.address.lines()) or '(no postal address)'}")
+        print(f"    deadlines: calendar {entity.calendar}, receipts read in {entity.time_zone}")
         print(f"    letters: {problems[0] if problems else 'may be printed'}")
     return 0
 
 
 def _entity_set(args: argparse.Namespace) -> int:
-    changes: dict[str, object] = {}
-    for assignment in args.assignments:
+    changes = _entity_assignments(args.assignments)
+    with _desk(args) as desk:
+        try:
+            entity, moved = desk.update_entity(args.name, changes)
+        except InputError as error:
+            raise InputError(labelled(ENTITY_FIELDS, str(error))) from None
+    problems = entity.letterhead_problems()
+    print(f"{entity.name}: saved; letters: {problems[0] if problems else 'may be printed'}")
+    for case in moved:
+        print(f"moved: {case.reference}: {case.changes()}")
+    return 0
+
+
+def _entity_add(args: argparse.Namespace) -> int:
+    values = _entity_assignments(args.assignments)
+    with _desk(args) as desk:
+        try:
+            entity = desk.add_entity(values)
+        except InputError as error:
+            raise InputError(labelled(NEW_ENTITY_FIELDS, str(error))) from None
+    problems = entity.letterhead_problems()
+    print(f"{entity.key}: {entity.name} added; letters: {problems[0] if problems else 'may be printed'}")
+    return 0
+
+
+def _entity_assignments(assignments: Sequence[str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for assignment in assignments:
         field, equals, value = assignment.partition("=")
         if not equals:
             raise InputError(f"{assignment!r}: write FIELD=VALUE, e.g. street='Kongens gate 3'")
-        changes[field.strip()] = _entity_value(field.strip(), value)
-    with _desk(args) as desk:
-        entity = desk.update_entity(args.name, changes)
-    problems = entity.letterhead_problems()
-    print(f"{entity.name}: saved; letters: {problems[0] if problems else 'may be printed'}")
-    return 0
+        values[field.strip()] = _entity_value(field.strip(), value)
+    return values
 
 
 def _entity_value(field: str, value: str) -> object:

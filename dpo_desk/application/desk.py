@@ -20,6 +20,13 @@ from dpo_desk.application.yearly_report import YearReport, yearly_report
 from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.children import child_of
+from dpo_desk.core.entities import (
+    MovedDeadlines,
+    changed_entity,
+    check_names_free,
+    deadline_fields_changed,
+    new_entity,
+)
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
@@ -276,9 +283,30 @@ class Desk:
             recipient=recipient,
         )  # fmt: skip
 
-    def update_entity(self, name_or_key: str, changes: Mapping[str, Any]) -> Entity:
-        """Set fields of a register entity (checked, audited); returns it as saved."""
-        return self.register.update_entity(name_or_key, changes, actor=self.actor, now=self.now())
+    def check_new_entity(self, values: Mapping[str, Any]) -> Entity:
+        """The entity ``values`` describe, checked as :meth:`add_entity` checks it (the form, as the DPO types)."""
+        entity = new_entity(values)
+        check_names_free(entity, self.register.entities())
+        return entity
+
+    def add_entity(self, values: Mapping[str, Any]) -> Entity:
+        """Add a legal entity to the register (the DPO's own company): name, country, calendar and time zone
+        required, every field checked, audited; returns it as saved."""
+        return self.register.add_entity(self.check_new_entity(values), actor=self.actor, now=self.now())
+
+    def deadlines_moved_by(self, name_or_key: str, changes: Mapping[str, Any]) -> list[MovedDeadlines]:
+        """The open cases of the entity whose receipt day or dates the changes (a calendar, a time zone) would
+        move, counted today as :meth:`update_entity` would: what the DPO confirms before saving."""
+        entity = self.register.entity(name_or_key)
+        changed = changed_entity(entity, changes)
+        if not deadline_fields_changed(entity, changed):
+            return []
+        return self.cases.deadlines_moved_by(changed, today=self.today())
+
+    def update_entity(self, name_or_key: str, changes: Mapping[str, Any]) -> tuple[Entity, list[MovedDeadlines]]:
+        """Set fields of a register entity (checked, audited); returns it as saved, and the open cases whose
+        dates a new calendar or time zone moved."""
+        return self.cases.update_entity(name_or_key, changes, today=self.today(), actor=self.actor, now=self.now())
 
     def mark_letter_sent(self, letter_id: int, channel: str) -> None:
         self.letters.mark_sent(letter_id, channel, actor=self.actor, now=self.now())

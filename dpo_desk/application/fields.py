@@ -156,6 +156,15 @@ def summary(fields: Sequence[Field], record: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def labelled(fields: Sequence[Field], problem: str) -> str:
+    """A refusal as the DPO reads it: the field named by its label, not its JSON key."""
+    name, separator, rest = problem.partition(": ")
+    for field in fields:
+        if separator and name == field.name:
+            return f"{field.caption}: {rest}"
+    return problem
+
+
 def check_complete(fields: Sequence[Field], values: Mapping[str, Any]) -> None:
     """Refuse a required field left empty, naming it."""
     for field in fields:

@@ -58,6 +58,7 @@ from dpo_desk.gui.workflow_tabs import (
 EVENT_LABELS = {
     "created": "Case created",
     "corrected": "Receipt corrected",
+    "deadlines-moved": "Deadlines moved",
     "identity-check": "Identity check",
     "identity-decision": "Identity decision",
     "pause": "Clock paused",

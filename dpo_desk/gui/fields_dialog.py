@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, cost_items_from_lines
+from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, cost_items_from_lines, labelled
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.modal import run_modal
@@ -246,17 +246,9 @@ class FieldsDialog(FormDialog):
         try:
             self._validate_with(self.values())
         except DeskError as error:
-            self.show_problem(self.labelled(str(error)))
+            self.show_problem(labelled(self._fields, str(error)))
         else:
             self.show_problem("")
-
-    def labelled(self, problem: str) -> str:
-        """A refusal as the DPO reads it: the field named by its label, not its JSON key."""
-        name, separator, rest = problem.partition(": ")
-        for spec in self._fields:
-            if separator and name == spec.name:
-                return f"{spec.caption}: {rest}"
-        return problem
 
 
 def _day(shown: QDate) -> date:

@@ -65,9 +65,7 @@ class FilterBar(QWidget):
         for right in Right:
             self.right.addItem(right.label, right)
         self.entity = named(QComboBox(), "Entity")
-        self.entity.addItem("All entities", None)
-        for entity in entities:
-            self.entity.addItem(entity.name, entity.id)
+        self.set_entities(entities)
         self.due_within = QCheckBox("Due within")
         self.due_days = named(QSpinBox(), "Due within days", "counted in calendar days from today")
         self.due_days.setRange(0, 365)
@@ -101,6 +99,18 @@ class FilterBar(QWidget):
         self.due_within.toggled.connect(self.due_days.setEnabled)
         self.due_within.toggled.connect(self.changed)
         self.due_days.valueChanged.connect(self.changed)
+
+    def set_entities(self, entities: list[Entity]) -> None:
+        """The register's entities as the entity filter offers them (one was added or renamed); the chosen
+        one stays chosen."""
+        chosen = self.entity.currentData()
+        blocked = self.entity.blockSignals(True)
+        self.entity.clear()
+        self.entity.addItem("All entities", None)
+        for entity in entities:
+            self.entity.addItem(entity.name, entity.id)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
+        self.entity.blockSignals(blocked)
 
     def query(self, base: CaseQuery) -> CaseQuery:
         """``base`` (which keeps the sort order) with these filters."""

@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         self.processors_view.printed.connect(lambda what: self.statusBar().showMessage(f"Written: {what}", 8000))
         self.register_view = RegisterView(desk)
         self.processors_view.changed.connect(self.register_view.refresh)
+        self.register_view.deadlines_moved.connect(self._deadlines_moved)
+        self.register_view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
         self.audit_view = AuditView(desk)
         self.dashboard = DashboardView(desk)
         self.dashboard.list_cases.connect(self.list_cases)
@@ -550,6 +552,12 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self._reshow_case()
         self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
+
+    @Slot(str)
+    def _deadlines_moved(self, message: str) -> None:
+        self.model.refresh()
+        self._reshow_case()
+        self.statusBar().showMessage(message, 5000)
 
     @Slot()
     def edit_identity_policy(self) -> None:

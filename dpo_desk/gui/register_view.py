@@ -1,11 +1,11 @@
-"""The seeded register, read-only for now: entities, sources of personal data and their recipients."""
+"""The register: entities and sources of personal data (both editable), and their recipients."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.entity_fields import ENTITY_FIELDS, entity_changes, entity_values
+from dpo_desk.application.entity_fields import (
+    ENTITY_FIELDS,
+    NEW_ENTITY_FIELDS,
+    deadline_question,
+    entity_changes,
+    entity_values,
+)
 from dpo_desk.application.fields import Field, Kind
 from dpo_desk.core.entities import changed_entity
 from dpo_desk.core.errors import DeskError, InputError
@@ -115,12 +121,21 @@ class RegisterView(QTabWidget):
     """The register of processing: entities, the sources of personal data (editable) and their recipients.
 
     Recipients are linked to a source on each processor sheet (Processors view).
+
+    Signals:
+    entities_changed: an entity was added or changed.
+    deadlines_moved(str): an entity's new calendar or time zone moved the dates of open cases; in one line.
     """
+
+    entities_changed = Signal()
+    deadlines_moved = Signal(str)
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self._register = desk.register
+        self.new_entity_button = QPushButton("Ne&w entity…")
+        self.new_entity_button.clicked.connect(self.add_entity)
         self.edit_entity_button = QPushButton("Edit e&ntity…")
         self.edit_entity_button.clicked.connect(self.edit_entity)
         self.add_source_button = QPushButton("&Add source…")
@@ -175,7 +190,7 @@ class RegisterView(QTabWidget):
         )
         entities_page = _page(
             self.entities,
-            [self.edit_entity_button],
+            [self.new_entity_button, self.edit_entity_button],
             "Letters print an entity's letterhead only with a street address.",
         )
         self.addTab(entities_page, f"Entities ({len(entities)})")
@@ -237,15 +252,45 @@ class RegisterView(QTabWidget):
         )
         if values is None:
             return
+        changes = entity_changes(entity, values)
         try:
-            saved = self._desk.update_entity(entity.key, entity_changes(entity, values))
+            question = deadline_question(entity, changes, self._desk.deadlines_moved_by(entity.key, changes))
+            if question and QMessageBox.question(self, "Due dates", question) != QMessageBox.StandardButton.Yes:
+                return
+            saved, moved = self._desk.update_entity(entity.key, changes)
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", sentence(str(error)))
             return
         self.refresh()
+        self.entities_changed.emit()
+        if question:
+            self.deadlines_moved.emit(f"{saved.name} saved; the dates of {len(moved)} open case(s) moved")
         problems = saved.letterhead_problems()
         if problems:
             QMessageBox.information(self, "Letters still blocked", sentence(problems[0]))
+
+    @Slot()
+    def add_entity(self) -> None:
+        values = FieldsDialog.ask(
+            "New entity",
+            list(NEW_ENTITY_FIELDS),
+            self._desk.form(),
+            self._desk.check_new_entity,
+            self,
+            ok_text="Add",
+        )
+        if values is None:
+            return
+        try:
+            added = self._desk.add_entity(values)
+        except DeskError as error:
+            QMessageBox.warning(self, "Not added", sentence(str(error)))
+            return
+        self.refresh()
+        self.entities_changed.emit()
+        problems = added.letterhead_problems()
+        if problems:
+            QMessageBox.information(self, "Letters blocked", sentence(problems[0]))
 
     @Slot()
     def add_source(self) -> None:

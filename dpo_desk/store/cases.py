@@ -22,6 +22,7 @@ from dpo_desk.core.deadlines import (
     Rules,
     case_deadlines,
 )
+from dpo_desk.core.entities import MovedDeadlines, changed_entity, deadline_fields_changed, deadlines_moved
 from dpo_desk.core.errors import DeskError, InputError, NotFoundError, RefusedError
 from dpo_desk.core.identifiers import email_key, name_key, phone_key, phone_key_or_none, postal_key
 from dpo_desk.core.intake import check_not_future
@@ -277,6 +278,64 @@ class CaseRepository:
                 now=now,
             )
             return changed
+
+    def open_cases_of(self, entity_id: int) -> list[Case]:
+        """The entity's open cases, oldest first."""
+        return self.cases(self._open_case_ids(entity_id))
+
+    def _open_case_ids(self, entity_id: int) -> list[int]:
+        marks = ", ".join("?" * len(OPEN_STATUSES))
+        rows = self._db.execute(
+            f"SELECT id FROM cases WHERE entity_id = ? AND status IN ({marks}) ORDER BY year, seq",
+            [entity_id, *(status.value for status in OPEN_STATUSES)],
+        )
+        return [row[0] for row in rows]
+
+    def deadlines_moved_by(self, entity: Entity, *, today: date) -> list[MovedDeadlines]:
+        """The open cases of ``entity``, as it is to be saved, whose receipt day or dates would change."""
+        return deadlines_moved(
+            self.open_cases_of(entity.id), entity, rules=self._settings.get(RULES), today=today,
+            target_days=self._settings.get(TARGET_DAYS),
+        )  # fmt: skip
+
+    def update_entity(
+        self, name_or_key: str, changes: Mapping[str, Any], *, today: date, actor: str, now: datetime
+    ) -> tuple[Entity, list[MovedDeadlines]]:
+        """Set fields of an entity, all or nothing. A new calendar moves the dates of its open cases; a new
+        time zone also reads their receipts in it. Each case so changed says what moved and why in its
+        history; closed cases keep the dates they were held to. Returns the entity as saved and the cases
+        whose dates moved."""
+        with write_transaction(self._db):
+            entity = self.register.entity(name_or_key)
+            changed = changed_entity(entity, changes)
+            deadline_fields = deadline_fields_changed(entity, changed)
+            moved = self.deadlines_moved_by(changed, today=today) if deadline_fields else []
+            recorded = {"open_cases_due_date_moved": sum(m.due_moved for m in moved)} if deadline_fields else {}
+            saved = self.register.update_entity(entity.key, changes, actor=actor, now=now, recorded=recorded)
+            rezoned = changed.time_zone != entity.time_zone
+            moved_by_id = {m.case_id: m for m in moved}
+            why = "; ".join(
+                f"{label} {getattr(entity, name)} → {getattr(changed, name)}"
+                for name, label in (("calendar", "calendar"), ("time_zone", "time zone"))
+                if name in deadline_fields
+            )
+            # Every open case's receipt is read in the new zone, so each records it, moved or not.
+            for case_id in self._open_case_ids(entity.id) if rezoned else list(moved_by_id):
+                case = moved_by_id.get(case_id)
+                if case is not None:
+                    self._db.execute(
+                        "UPDATE cases SET received_date = ?, updated_at = ? WHERE id = ?",
+                        (case.received_after.isoformat(), utc_text(now), case_id),
+                    )
+                    self._store_deadlines(case_id, case.after)
+                if rezoned:
+                    self._db.execute(
+                        "UPDATE cases SET received_tz = ?, updated_at = ? WHERE id = ?",
+                        (changed.time_zone, utc_text(now), case_id),
+                    )
+                what = case.changes() if case is not None else "no date moved"
+                self._record(case_id, now, actor, "deadlines-moved", None, None, f"{saved.name}'s {why}: {what}")
+        return saved, moved
 
     def correct_receipt(
         self, case_id: int, *, entity_name: str, received: datetime, actor: str, reason: str, now: datetime

@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dpo_desk.core.calendars import check_calendar
-from dpo_desk.core.entities import changed_entity, entity_columns
+from dpo_desk.core.entities import DEADLINE_FIELDS, changed_entity, check_names_free, entity_columns, entity_key
 from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import OPEN_STATUSES, Address, Entity
 from dpo_desk.store import audit
@@ -93,22 +93,55 @@ class Register:
         known = ", ".join(e.name for e in self.entities())
         raise NotFoundError(f"entity: unknown entity {name_or_key!r}; known entities are {known}")
 
-    def update_entity(self, name_or_key: str, changes: Mapping[str, Any], *, actor: str, now: datetime) -> Entity:
-        """Set fields of an entity (each checked, the change audited); returns the entity as saved."""
+    def update_entity(
+        self,
+        name_or_key: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+        now: datetime,
+        recorded: Mapping[str, Any] | None = None,
+    ) -> Entity:
+        """Set fields of an entity (each checked, the change audited); returns the entity as saved. The audit
+        entry names the fields changed, the calendar and time zone from what to what, and ``recorded``: what
+        else the change did (the due dates it moved, which :meth:`CaseRepository.update_entity` counts)."""
         with write_transaction(self._db):
             entity = self.entity(name_or_key)
             changed = changed_entity(entity, changes)
             before, after = entity_columns(entity), entity_columns(changed)
             different = {name: value for name, value in after.items() if before[name] != value}
-            if any(e.name.casefold() == changed.name.casefold() and e.id != entity.id for e in self.entities()):
-                raise InputError(f"name: another entity is called {changed.name!r}")
+            check_names_free(changed, [other for other in self.entities() if other.id != entity.id])
             if different:
                 self._db.table("entities").update(entity.id, different)
+                # The calendar and zone with their values: the due dates of the cases follow them.
+                deadline_values = {
+                    name: {"from": before[name], "to": after[name]} for name in DEADLINE_FIELDS if name in different
+                }
                 audit.record(
                     self._db, actor=actor, action="entity-saved", entity="entity", entity_id=entity.key,
-                    details={"fields": sorted(different)}, now=now,
+                    details={"fields": sorted(different), **deadline_values, **(recorded or {})}, now=now,
                 )  # fmt: skip
         return self.entity_by_id(entity.id)
+
+    def add_entity(self, entity: Entity, *, actor: str, now: datetime) -> Entity:
+        """Add an entity checked by :func:`new_entity` under names no other has, with a key of its own (audited);
+        returns it as saved."""
+        with write_transaction(self._db):
+            others = self.entities()
+            check_names_free(entity, others)
+            key = entity_key(entity.name, {other.key for other in others})
+            given = {"country": entity.country, **entity_columns(entity)}
+            entity_id = self._db.table("entities").insert({"key": key, **given}).last_pk
+            audit.record(
+                self._db, actor=actor, action="entity-added", entity="entity", entity_id=key,
+                details={
+                    "fields": sorted(name for name, value in given.items() if value not in ("", 0)),
+                    **{name: given[name] for name in ("country", *DEADLINE_FIELDS)},
+                },
+                now=now,
+            )  # fmt: skip
+        assert entity_id is not None
+        return self.entity_by_id(entity_id)
 
     def set_calendar(self, entity_id: int, calendar: str) -> None:
         """Which holidays roll a deadline for this entity (the US entity's is a choice: none or NO)."""

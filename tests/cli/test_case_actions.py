@@ -429,3 +429,42 @@ def test_a_passphrase_opens_in_either_unicode_form_and_bad_bytes_are_named(
     assert main(["--store", store, "case", "list"]) == 2
     err = capsys.readouterr().err
     assert "passphrase: it is not valid UTF-8 text" in err and "Traceback" not in err
+
+
+def test_entity_set_changes_the_calendar_and_names_a_wrong_one_by_its_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "store.sqlite")
+    case = {
+        "entity": "Altoros Americas LLC", "channel": "email", "received": "2026-04-14T15:00:00+00:00",
+        "rights": ["access"], "subject": {"name": "John Doe", "emails": ["john.doe@example.com"]}, "text": "My data?",
+    }  # fmt: skip
+    (tmp_path / "case.json").write_text(json.dumps(case))
+    assert main(["--store", store, "case", "add", "--json", str(tmp_path / "case.json")]) == 0
+    capsys.readouterr()
+    for assignment, message in (
+        ("calendar=SE", "Calendar: 'SE' is not a calendar; choose one of NO, FI, PL, none"),
+        ("time_zone=Europe/Osloo", "Time zone: 'Europe/Osloo' is not an IANA time zone, such as Europe/Oslo"),
+    ):
+        assert main(["--store", store, "entity", "set", "altoros-americas", assignment]) == 2
+        assert capsys.readouterr().err.strip().endswith(message)
+    assert main(["--store", store, "entity", "set", "altoros-americas", "calendar=NO"]) == 0
+    out = capsys.readouterr().out
+    assert "moved: DSR-2026-0001: legal due date Thu 14 May 2026 → Fri 15 May 2026" in out
+    assert main(["--store", store, "case", "show", "DSR-2026-0001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["due"] == "2026-05-15"
+    assert main(["--store", store, "entity", "list"]) == 0
+    assert "deadlines: calendar NO, receipts read in America/New_York" in capsys.readouterr().out
+
+
+def test_entity_add_needs_name_country_calendar_and_zone(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    given = ["name=Nordlys Data AS", "country=NO", "calendar=NO"]
+    assert main(["--store", store, "entity", "add", *given]) == 2
+    assert capsys.readouterr().err.strip() == "dpo-desk: Time zone: missing"
+    assert main(["--store", store, "entity", "add", *given, "time_zone=Europe/Oslo", "street=Storgata 1"]) == 0
+    assert capsys.readouterr().out.startswith("nordlys-data-as: Nordlys Data AS added; letters: ")
+    assert main(["--store", store, "entity", "add", *given, "time_zone=Europe/Oslo"]) == 2
+    assert "Name: 'Nordlys Data AS' is already known as 'Nordlys Data AS'" in capsys.readouterr().err
+    assert main(["--store", store, "entity", "list", "--json"]) == 0
+    listed = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed["nordlys-data-as"]["street"] == "Storgata 1" and listed["nordlys-data-as"]["country"] == "NO"
