@@ -67,7 +67,7 @@ def test_dropping_an_outlook_msg_opens_the_prefilled_dialog(
     assert dialog.received.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-06-10 10:31"  # Warsaw time
     case = repo.get(created.args[0])
     assert case.subject.emails == ("jan.kowalski.31@example.com",)
-    assert desk.mail.attachments(case.id)[0][0] == "dowód skan zaczerniony.pdf"
+    assert desk.attachments(case.id)[0].name == "dowód skan zaczerniony.pdf"
 
 
 def test_a_known_sender_is_offered_and_a_repeat_message_flagged(

@@ -119,7 +119,9 @@ def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(d
     case = mails.cases.get_by_id(case_id)
     assert case.subject.emails == ("jan.kowalski.31@example.com",) and case.rights == (Right.ERASURE,)
     assert "Żądanie usunięcia danych" in case.text
-    assert [(name, size) for name, size, _ in mails.attachments(case_id)] == [("dowód skan zaczerniony.pdf", 28)]
+    assert [(a.name, a.size, a.source) for a in desk.attachments(case_id)] == [
+        ("dowód skan zaczerniony.pdf", 28, "mail")
+    ]
     first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
     mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
     again = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
