@@ -34,6 +34,7 @@ from dpo_desk.core.models import Case, CaseEvent
 from dpo_desk.core.next_step import next_step
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.action_buttons import ActionButton, perform
+from dpo_desk.gui.attachments_tab import AttachmentsTab
 from dpo_desk.gui.audit_view import AuditTable
 from dpo_desk.gui.data_tab import DataTab
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
@@ -65,6 +66,9 @@ EVENT_LABELS = {
     "sources": "Sources of the data",
     "recipient": "Art. 19 notice",
     "recipients-told": "Recipients told to the subject",
+    "attachment-added": "Attachment added",
+    "attachment-opened": "Attachment opened",
+    "attachment-saved": "Attachment saved out",
 }
 PILL = "border-radius: 9px; padding: 2px 10px; color: white; font-weight: 600; background: {colour};"
 
@@ -120,6 +124,7 @@ class CaseView(QWidget):
         self.recipients_tab = RecipientsTab(desk)
         self.letters_tab = LettersTab(desk)
         self.data_tab = DataTab(desk, runner)
+        self.attachments_tab = AttachmentsTab(desk)
         self.workflow_tabs: list[WorkflowTab] = [
             self.identity_tab,
             self.deadline_tab,
@@ -136,11 +141,13 @@ class CaseView(QWidget):
         self.tabs.addTab(self.recipients_tab, "Reci&pients")
         self.tabs.addTab(self.letters_tab, "&Letters")
         self.tabs.addTab(self.data_tab, "Dat&a")
+        self.tabs.addTab(self.attachments_tab, "Attach&ments")
         self.tabs.addTab(self._history_tab(), "&History")
         for tab in self.workflow_tabs:
             tab.changed.connect(self._changed)
         self.letters_tab.changed.connect(self._changed)
         self.data_tab.changed.connect(self._changed)
+        self.attachments_tab.changed.connect(self._changed)
 
         header = QHBoxLayout()
         header.addWidget(self.reference)
@@ -222,6 +229,7 @@ class CaseView(QWidget):
             button.show_state(state)
         self.letters_tab.show_state(state)  # letters stay possible on a closed case (a copy, a late refusal)
         self.data_tab.show_state(state)
+        self.attachments_tab.show_state(state)
         self._pages.setCurrentIndex(1)
 
     def action_buttons(self) -> list[ActionButton]:
@@ -246,6 +254,7 @@ class CaseView(QWidget):
             tab.forget()
         self.letters_tab.forget()
         self.data_tab.forget()
+        self.attachments_tab.forget()
         for button in (self.change_status_button, self.add_note_button):
             button.show_state(None)
 
