@@ -612,8 +612,8 @@ class MainWindow(QMainWindow):
         paths = mail_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            # After the drop returns: the mail program that started the drag must not wait on our dialog.
-            QTimer.singleShot(0, lambda: self.mail_import.import_file(paths[0]))
+            # After the drop returns: the mail program that started the drag must not wait on our dialogs.
+            QTimer.singleShot(0, lambda: self.mail_import.import_files(paths))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

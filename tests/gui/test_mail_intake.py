@@ -21,10 +21,10 @@ MAIL = Path(__file__).parents[1] / "data" / "mail"
 NOW_TEST = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
-def drop(window: MainWindow, path: Path) -> None:
+def drop(window: MainWindow, *paths: Path) -> None:
     """What a mail program's drag ends in: enter, then drop (delivered to the handlers, as Qt would)."""
     data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(path))])
+    data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data, buttons, modifiers)
     window.dragEnterEvent(enter)
@@ -74,9 +74,9 @@ def test_a_known_sender_is_offered_and_a_repeat_message_flagged(
     qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog], db: Database
 ) -> None:
     with qtbot.waitSignal(window.case_created):
-        window.mail_import.import_file(MAIL / "01-en-mozilla.eml")
+        window.mail_import.import_files([MAIL / "01-en-mozilla.eml"])
     with qtbot.waitSignal(window.case_created):
-        window.mail_import.import_file(MAIL / "30-en-duplicate-of-01.eml")
+        window.mail_import.import_files([MAIL / "30-en-duplicate-of-01.eml"])
     second = dialogs[1]
     assert second.link_subject.isVisibleTo(second) and not second.link_subject.isChecked()
     assert "DSR-2026-0001" in second.link_subject.text() and "can be forged" in second.link_subject.text()
@@ -112,3 +112,57 @@ def test_without_a_guess_the_dpo_must_choose_the_entity(qtbot: QtBot, desk: Desk
     dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
     assert dialog.ok.isEnabled()
     assert dialog.received.dateTime().toString("HH:mm") == "10:12"  # 09:12 +02:00 is 10:12 in Helsinki
+
+
+@pytest.fixture
+def summaries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *rest: shown.append(text))
+    return shown
+
+
+def test_dropping_several_mails_imports_each_one_dialog_after_another(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog], summaries: list[str]
+) -> None:
+    # Only the first of the files dropped was imported.
+    names = ("01-en-mozilla.eml", "12-fi-apple.eml", "31-pl-outlook.msg")
+    drop(window, *(MAIL / name for name in names))
+    qtbot.waitUntil(lambda: summaries != [])
+    assert [dialog.emails.text() for dialog in dialogs] == [
+        "john.doe.1@example.com",
+        "matti.meikalainen.12@example.com",
+        "jan.kowalski.31@example.com",
+    ]
+    assert window.model.rowCount() == 3
+    assert summaries == ["3 of 3 e-mails imported, 0 skipped."]
+
+
+def test_a_dialog_cancelled_or_a_file_refused_skips_that_file_only(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summaries: list[str]
+) -> None:
+    bad = tmp_path / "photo.eml"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: warnings.append(text))
+    asked: list[str] = []
+
+    def ask(cls, entities, now, earlier, draft, same_sender, duplicates, parent=None):
+        asked.append(draft.mail.sender_address)
+        if len(asked) == 1:
+            return None  # the DPO cancels the first dialog
+        dialog = cls(entities, now, earlier, parent)
+        qtbot.addWidget(dialog)
+        dialog.prefill(draft, same_sender, duplicates)
+        dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
+        return dialog.value(), None
+
+    monkeypatch.setattr(NewCaseDialog, "ask_for_mail", classmethod(ask))
+    drop(window, MAIL / "01-en-mozilla.eml", bad, MAIL / "12-fi-apple.eml")
+    qtbot.waitUntil(lambda: summaries != [])
+    assert asked == ["john.doe.1@example.com", "matti.meikalainen.12@example.com"]
+    assert len(warnings) == 1 and warnings[0].startswith("photo.eml: ")
+    assert window.model.rowCount() == 1
+    assert summaries == [
+        "1 of 3 e-mails imported, 2 skipped.\n"
+        "Skipped: 01-en-mozilla.eml (cancelled); photo.eml (not an e-mail DPO Desk can read)."
+    ]
