@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
@@ -166,3 +166,80 @@ def test_a_dialog_cancelled_or_a_file_refused_skips_that_file_only(
         "1 of 3 e-mails imported, 2 skipped.\n"
         "Skipped: 01-en-mozilla.eml (cancelled); photo.eml (not an e-mail DPO Desk can read)."
     ]
+
+
+PASTED_MAIL = """From: Kari Ødegård <kari.odegard@example.no>
+To: dpo@altoros.com
+Subject: Innsyn
+
+Hei, jeg ber om innsyn i personopplysningene mine. Ærlig talt!
+"""
+PASTED_LETTER = """Dear Data Protection Officer,
+
+I no longer use your services. Please delete all the personal data you hold about me.
+
+Yours faithfully
+"""
+
+
+def paste(window: MainWindow, text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
+    window.paste_case_action.trigger()
+
+
+def test_paste_as_new_case_is_ctrl_shift_v_in_the_file_menu(window: MainWindow) -> None:
+    assert window.paste_case_action.shortcut() == QKeySequence("Ctrl+Shift+V")
+    file_menu = window.menuBar().actions()[0].menu()
+    assert file_menu is not None and window.paste_case_action in file_menu.actions()
+
+
+def test_a_pasted_mail_opens_as_an_imported_mail_does(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, dialogs: list[NewCaseDialog]
+) -> None:
+    with qtbot.waitSignal(window.case_created) as created:
+        paste(window, PASTED_MAIL)
+    dialog = dialogs[0]
+    assert dialog.name.text() == "Kari Ødegård" and dialog.emails.text() == "kari.odegard@example.no"
+    assert "Ærlig talt!" in dialog.text.toPlainText()  # the clipboard's text is Unicode, not ASCII
+    assert dialog.rights[Right.ACCESS].isChecked()
+    assert "the received time is the time it was pasted" in dialog.mail_info.text()
+    assert repo.get(created.args[0]).subject.emails == ("kari.odegard@example.no",)
+
+
+def test_pasted_text_becomes_the_request_with_no_sender_or_entity_invented(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[NewCaseDialog] = []
+
+    def ask(cls, entities, now, earlier, draft, parent=None):
+        dialog = cls(entities, now, earlier, parent)
+        qtbot.addWidget(dialog)
+        dialog.prefill_text(draft)
+        seen.append(dialog)
+        assert dialog.name.text() == "" and dialog.emails.text() == "" and dialog.entity.currentData() is None
+        assert not dialog.ok.isEnabled()
+        dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Norge AS"))
+        dialog.name.setText("Ola Nordmann")
+        dialog.address.setPlainText("Testveien 1\n0150 Oslo")
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        return dialog.value()
+
+    monkeypatch.setattr(NewCaseDialog, "ask_for_text", classmethod(ask))
+    with qtbot.waitSignal(window.case_created) as created:
+        paste(window, "\n" + PASTED_LETTER)
+    dialog = seen[0]
+    assert dialog.windowTitle() == "New case from pasted text"
+    assert dialog.text.toPlainText() == PASTED_LETTER.strip()
+    assert [right for right, box in dialog.rights.items() if box.isChecked()] == [Right.ERASURE]
+    assert "Erasure: \u201cdelete\u201d" in dialog.mail_info.text()
+    case = repo.get(created.args[0])
+    assert case.subject.name == "Ola Nordmann" and case.text == PASTED_LETTER.strip()
+
+
+def test_an_empty_clipboard_starts_no_case(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: warnings.append(text))
+    monkeypatch.setattr(NewCaseDialog, "ask_for_text", classmethod(lambda *args: pytest.fail("no dialog")))
+    paste(window, "  \n ")
+    assert warnings == ["The clipboard holds no text to start a case from"]
+    assert window.model.rowCount() == 0
