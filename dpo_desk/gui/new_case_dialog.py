@@ -189,7 +189,7 @@ class NewCaseDialog(FormDialog):
         for right, box in self.rights.items():
             box.setChecked(right in draft.rights)
         self.text.setPlainText(draft.text)
-        lines = ["<b>From the pasted text</b>: it names no sender or entity DPO Desk can rely on; fill them in."]
+        lines = ["<b>From the pasted text</b>: DPO Desk takes no sender or entity from it; fill them in."]
         lines.append(_suggested(draft.suggestions))
         self.mail_info.setText("<br>".join(lines))
         self.mail_info.show()
