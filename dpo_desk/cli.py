@@ -255,6 +255,22 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
     back.set_defaults(run=_restore)
 
+    attached = commands.add_parser("attachments", help="a case's attachments: list them, save one out, add a file")
+    attached_actions = attached.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listed_files = attached_actions.add_parser("list", help="id, name, type, bytes, when added and where from")
+    listed_files.add_argument("reference", metavar="REF")
+    listed_files.add_argument("--json", action="store_true", help="as JSON, for scripts")
+    listed_files.set_defaults(run=_attachments_list)
+    saved_file = attached_actions.add_parser("save", help="write one out, checked against its SHA-256 (audited)")
+    saved_file.add_argument("reference", metavar="REF")
+    saved_file.add_argument("id", type=int, metavar="ID")
+    saved_file.add_argument("--out", type=Path, required=True, metavar="FILE", help="a new file")
+    saved_file.set_defaults(run=_attachments_save)
+    added_file = attached_actions.add_parser("add", help="attach a file by hand, up to 50 MB (audited)")
+    added_file.add_argument("reference", metavar="REF")
+    added_file.add_argument("file", type=Path, metavar="FILE")
+    added_file.set_defaults(run=_attachments_add)
+
     refused = commands.add_parser("quarantine", help="files refused at import, kept inside the store")
     kept = refused.add_subparsers(dest="action", metavar="ACTION", required=True)
     kept.add_parser("list", help="id, time, file name, size and reason of each").set_defaults(run=_quarantine_list)
@@ -862,6 +878,37 @@ def _restore(args: argparse.Namespace) -> int:
     checked = restore_into(args.backup, args.to, TerminalUnlocker())
     assert checked is not None  # the terminal's unlocker refuses rather than gives up
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
+    return 0
+
+
+def _attachments_list(args: argparse.Namespace) -> int:
+    with _desk(args, read_only=True) as desk:
+        case = desk.cases.get(args.reference)
+        attachments = desk.attachments(case.id)
+    if args.json:
+        document = {"case": case.reference, "attachments": [dataclasses.asdict(a) for a in attachments]}
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=_json_value))
+        return 0
+    if not attachments:
+        print(f"{case.reference}: no attachments")
+    for a in attachments:
+        origin = "attached by hand" if a.by_hand else "from the e-mail"
+        print(f"{a.id}  {a.added_at:%Y-%m-%d %H:%M} UTC  {a.size:>10} bytes  {a.content_type}  {origin}  {a.name}")
+    return 0
+
+
+def _attachments_save(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        written = desk.save_attachment(desk.cases.get(args.reference).id, args.id, args.out)
+    print(f"wrote {written}")
+    return 0
+
+
+def _attachments_add(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        added = desk.attach_file(case.id, args.file)
+    print(f"{case.reference}: attachment {added.id}, {added.name} ({added.size} bytes)")
     return 0
 
 

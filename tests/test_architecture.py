@@ -16,8 +16,8 @@ from dpo_desk.application.desk import Desk
 
 PACKAGE = Path(dpo_desk.__file__).parent
 SHELLS = [*sorted(PACKAGE.joinpath("gui").glob("*.py")), PACKAGE / "cli.py"]
-SERVICES = ("AuditLog", "Backups", "CaseRepository", "Decisions", "LetterStore", "MailStore", "Outcomes",
-            "ProcessorStore", "Register", "Retention", "StoreSettings", "Workflow")  # fmt: skip
+SERVICES = ("Attachments", "AuditLog", "Backups", "CaseRepository", "Decisions", "LetterStore", "MailStore",
+            "Outcomes", "ProcessorStore", "Register", "Retention", "StoreSettings", "Workflow")  # fmt: skip
 # What only the store's own code may hold: the connection, under any of the names it goes by.
 CONNECTION_NAMES = {"db", "_db", "conn"}
 
@@ -101,6 +101,7 @@ def test_each_service_is_built_once_by_the_desk() -> None:
 
 def test_the_desks_services_share_their_collaborators(desk: Desk) -> None:
     assert desk.workflow.cases is desk.decisions.cases is desk.outcomes.cases is desk.mail.cases is desk.cases
+    assert desk.attached.cases is desk.cases
     assert desk.letters.cases is desk.cases
     assert desk.letters.processors is desk.processors and desk.cases.register is desk.register
 

@@ -100,6 +100,12 @@ def _open_record(state: CaseState) -> str | None:
     return None
 
 
+def may_attach(state: CaseState) -> str | None:
+    """A file attached by hand adds to the case's record, so it follows the rule of every change; opening or
+    saving out an attachment changes nothing, and stays possible on any case."""
+    return _open_record(state)
+
+
 def _when(*rules: Callable[[CaseState], str | None]) -> Callable[[CaseState], str | None]:
     """Allowed when every rule allows; the first reason found otherwise."""
 

@@ -5,6 +5,9 @@ store, each built once. The app and the command line each open one and reach the
 from __future__ import annotations
 
 import contextlib
+import mimetypes
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,6 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dpo_desk.application.actions import may_attach
+from dpo_desk.application.attachments import disk_name, read_for_attaching
 from dpo_desk.application.dashboard import Dashboard
 from dpo_desk.application.fields import Form
 from dpo_desk.application.requests_register import register_csv
@@ -27,15 +32,16 @@ from dpo_desk.core.entities import (
     deadline_fields_changed,
     new_entity,
 )
-from dpo_desk.core.errors import InputError
+from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import RULES, Setting, consent_age_setting
-from dpo_desk.files import write_private
+from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
 from dpo_desk.store import audit
+from dpo_desk.store.attachments import Attachments, StoredAttachment
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
 from dpo_desk.store.cases import CaseRepository
@@ -76,6 +82,8 @@ class Desk:
         self.processors = ProcessorStore(db, self.register)
         self.letters = LetterStore(db, self.cases, self.processors, self.settings, path, self.state)
         self.mail = MailStore(db, self.cases)
+        self.attached = Attachments(db, self.cases)
+        self._opened_folder: Path | None = None  # this session's private copies of attachments opened
         self.audit = AuditLog(db)
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
@@ -111,6 +119,8 @@ class Desk:
 
     def close(self) -> None:
         self._db.close()
+        if self._opened_folder is not None:  # a program may still show a copy; the file itself goes now
+            shutil.rmtree(self._opened_folder, ignore_errors=True)
 
     def __enter__(self) -> Desk:
         return self
@@ -195,6 +205,52 @@ class Desk:
 
     def quarantine(self, source: Path, reason: str) -> int:
         return self.mail.quarantine(source, reason, actor=self.actor, now=self.now())
+
+    # --- attachments -------------------------------------------------------------------------
+
+    def attachments(self, case_id: int) -> list[StoredAttachment]:
+        return self.attached.of_case(case_id)
+
+    def attachment_content(self, case_id: int, attachment_id: int) -> tuple[StoredAttachment, bytes]:
+        """The attachment with its bytes, checked against its SHA-256 (refused when they differ)."""
+        return self.attached.content(case_id, attachment_id)
+
+    def attach_file(self, case_id: int, source: Path) -> StoredAttachment:
+        """Attach a file to the case by hand (audited); refused on a closed case, and for a file unreadable,
+        empty or over the e-mail limit."""
+        reason = may_attach(self.state(case_id))
+        if reason is not None:
+            raise RefusedError(reason)
+        content = read_for_attaching(source)
+        content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        return self.attached.add(case_id, source.name, content_type, content, actor=self.actor, now=self.now())
+
+    def open_attachment(self, case_id: int, attachment_id: int, open_file: Callable[[Path], bool]) -> Path:
+        """Copy the attachment into this session's private temporary folder and hand it to ``open_file`` (the
+        desktop's program for its type); audited once it opened. The copy goes when the desk closes, or at
+        once when nothing opened it."""
+        attachment, content = self.attachment_content(case_id, attachment_id)
+        if self._opened_folder is None:
+            self._opened_folder = Path(tempfile.mkdtemp(prefix="dpo-desk-opened-"))  # 0700: the owner's only
+        folder = self._opened_folder / str(attachment.id)  # two attachments may have the same name
+        folder.mkdir(mode=0o700, exist_ok=True)
+        copy = write_private(folder / disk_name(attachment.name, f"attachment-{attachment.id}"), content)
+        if not open_file(copy):
+            copy.unlink()
+            raise RefusedError(
+                f"no program on this computer opened {attachment.name} ({attachment.content_type}); save it out "
+                "and open it from there"
+            )
+        self.attached.opened(attachment, actor=self.actor, now=self.now())
+        return copy
+
+    def save_attachment(self, case_id: int, attachment_id: int, target: Path) -> Path:
+        """Write the attachment out of the store where the DPO chose, never over a file (audited)."""
+        target = new_file_target(target, "saving an attachment")
+        attachment, content = self.attachment_content(case_id, attachment_id)
+        self._write_export(target, content, f"the attachment {attachment.name}")
+        self.attached.saved(attachment, str(target), actor=self.actor, now=self.now())
+        return target
 
     def export_suppression(self, fmt: str, target: Path) -> int:
         """Write the suppression list for a marketing tool (audited); returns how many entries it holds."""

@@ -38,6 +38,7 @@ from dpo_desk.core.next_step import next_step
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
+from dpo_desk.gui.attachments_tab import AttachmentsTab
 from dpo_desk.gui.audit_view import AuditTable
 from dpo_desk.gui.data_tab import DataTab
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
@@ -70,6 +71,9 @@ EVENT_LABELS = {
     "sources": "Sources of the data",
     "recipient": "Art. 19 notice",
     "recipients-told": "Recipients told to the subject",
+    "attachment-added": "Attachment added",
+    "attachment-opened": "Attachment opened",
+    "attachment-saved": "Attachment saved out",
 }
 PILL = "border-radius: 9px; padding: 2px 10px; color: white; font-weight: 600; background: {colour};"
 
@@ -125,6 +129,7 @@ class CaseView(QWidget):
         self.recipients_tab = RecipientsTab(desk)
         self.letters_tab = LettersTab(desk)
         self.data_tab = DataTab(desk, runner)
+        self.attachments_tab = AttachmentsTab(desk)
         self.workflow_tabs: list[WorkflowTab] = [
             self.identity_tab,
             self.deadline_tab,
@@ -132,7 +137,7 @@ class CaseView(QWidget):
             self.outcomes_tab,
             self.recipients_tab,
         ]
-        # The tabs switch with Alt+1 to Alt+9 rather than Alt+letter: nine mnemonics beside the menus' and
+        # The tabs switch with Alt+1 to Alt+0 rather than Alt+letter: ten mnemonics beside the menus' and
         # the buttons' ran out of letters (Alt+C opened Decisions, not the Case menu).
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
@@ -145,12 +150,13 @@ class CaseView(QWidget):
             (self.recipients_tab, "Recipients"),
             (self.letters_tab, "Letters"),
             (self.data_tab, "Data"),
+            (self.attachments_tab, "Attachments"),
             (self._history_tab(), "History"),
         )
         every_tab = QMenu(self)
         for number, (page, title) in enumerate(pages, start=1):
             index = self.tabs.addTab(page, title)
-            keys = QKeySequence(f"Alt+{number}")
+            keys = QKeySequence(f"Alt+{number % 10}")  # the tenth on Alt+0, as the digits lie
             self.tabs.setTabToolTip(index, f"{title} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
             # On the tabs, so that the keys work wherever the focus is while a case is shown, and not
             # while none is.
@@ -170,6 +176,7 @@ class CaseView(QWidget):
             tab.changed.connect(self._changed)
         self.letters_tab.changed.connect(self._changed)
         self.data_tab.changed.connect(self._changed)
+        self.attachments_tab.changed.connect(self._changed)
 
         header = QHBoxLayout()
         header.addWidget(self.reference)
@@ -251,6 +258,7 @@ class CaseView(QWidget):
             button.show_state(state)
         self.letters_tab.show_state(state)  # letters stay possible on a closed case (a copy, a late refusal)
         self.data_tab.show_state(state)
+        self.attachments_tab.show_state(state)
         self._pages.setCurrentIndex(1)
 
     def action_buttons(self) -> list[ActionButton]:
@@ -275,6 +283,7 @@ class CaseView(QWidget):
             tab.forget()
         self.letters_tab.forget()
         self.data_tab.forget()
+        self.attachments_tab.forget()
         for button in (self.change_status_button, self.add_note_button):
             button.show_state(None)
 

@@ -3,7 +3,7 @@ dialog opens filled in from it; a file that is not mail is kept in the store's q
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, Signal
@@ -50,32 +50,72 @@ class MailImport(QObject):
         self._runner = runner
         self._window = window
         self._when_unlocked = when_unlocked  # a mail read while the window locks is shown after the unlock
+        self._waiting: list[Path] = []  # files dropped together, each imported after the one before
+        self._busy = False
+        self._imported = 0
+        self._skipped: list[str] = []  # each skipped file, with why
 
     def choose(self) -> None:
         path = ask_mail_path(self._window)
         if path is not None:
-            self.import_file(path)
+            self.import_files([path])
 
-    def import_file(self, path: Path) -> None:
-        """Read the file (up to 50 MB: in a task), then let the DPO confirm the case it asks for."""
+    def import_files(self, paths: Sequence[Path]) -> None:
+        """Import each file in turn: its new-case dialog opens once the one before it is closed, and a dialog
+        cancelled skips its file only. With several files, the end says how many were imported and skipped."""
+        self._waiting.extend(paths)
+        if not self._busy:
+            self._next()
+
+    def _next(self) -> None:
+        if not self._waiting:
+            self._busy = False
+            if self._imported + len(self._skipped) > 1:
+                self._report()
+            self._imported, self._skipped = 0, []
+            return
+        self._busy = True
+        path = self._waiting.pop(0)
         task: Task[ParsedMail] = Task("read mail", lambda task: read_mail(path))
         self._runner.start(
             task,
             Listener(
-                done=lambda mail: self._when_unlocked(lambda: self._review(mail)),
-                failed=lambda error: self._when_unlocked(lambda: self._unreadable(path, error)),
+                done=lambda mail: self._when_unlocked(lambda: self._finish(path, lambda: self.review(mail))),
+                failed=lambda error: self._when_unlocked(
+                    lambda: self._finish(path, lambda: self._unreadable(path, error))
+                ),
             ),
         )
 
-    def _unreadable(self, path: Path, error: Exception) -> None:
+    def _finish(self, path: Path, import_one: Callable[[], str]) -> None:
+        """Count the file imported, or skipped with the reason ``import_one`` gives; then the next file."""
+        skipped = "an unexpected error: the log has it"  # what stands if import_one raises
+        try:
+            skipped = import_one()
+        finally:  # a bug in one file's import must not leave the files after it waiting for good
+            if skipped:
+                self._skipped.append(f"{path.name} ({skipped})")
+            else:
+                self._imported += 1
+            self._next()
+
+    def _report(self) -> None:
+        total = self._imported + len(self._skipped)
+        lines = [f"{self._imported} of {total} e-mails imported, {len(self._skipped)} skipped."]
+        lines += [f"Skipped: {'; '.join(self._skipped)}."] if self._skipped else []
+        QMessageBox.information(self._window, "E-mails imported", "\n".join(lines))
+
+    def _unreadable(self, path: Path, error: Exception) -> str:
         if not isinstance(error, MailError):
             QMessageBox.warning(self._window, "E-mail not imported", sentence(str(error)))
-            return
+            return "not imported"
         kept = self._desk.quarantine(path, str(error)) if path.is_file() else None
         note = "\n\nA copy is kept inside the store: File → Quarantined files…" if kept else ""
         QMessageBox.warning(self._window, "Not an e-mail DPO Desk can read", f"{error}{note}")
+        return "not an e-mail DPO Desk can read"
 
-    def _review(self, mail: ParsedMail) -> None:
+    def review(self, mail: ParsedMail) -> str:
+        """Let the DPO confirm the case the mail asks for; '' once it is created, else why it was not."""
         entities = self._desk.register.entities()
         answer = NewCaseDialog.ask_for_mail(
             entities,
@@ -87,11 +127,12 @@ class MailImport(QObject):
             self._window,
         )
         if answer is None:
-            return
+            return "cancelled"
         new, linked = answer
         try:
             case_id, _ = self._desk.add_case_from_mail(new, mail, same_subject_as=linked)
         except DeskError as error:
             QMessageBox.warning(self._window, "Case not created", sentence(str(error)))
-            return
+            return "case not created"
         self.created.emit(case_id)
+        return ""

@@ -8,7 +8,15 @@ import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -56,6 +64,7 @@ from dpo_desk.gui.report_dialog import YearlyReportDialog, save_calendar, save_r
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
+from dpo_desk.mail.draft import MailDraft, draft_from_paste
 
 DASHBOARD_PAGE, CASES_PAGE = 0, 1
 VIEWS = ("&Dashboard", "&Cases", "&Processors", "Re&gister", "&Audit")  # the navigation's order, as in the menu
@@ -236,6 +245,12 @@ class MainWindow(QMainWindow):
             self.mail_import.choose,
             pixmap.SP_DialogOpenButton,
         )
+        self.paste_case_action = self._action(
+            "&Paste as new case…",
+            "Ctrl+Shift+V",
+            "Start a case from a mail or a letter's text on the clipboard",
+            self.paste_as_new_case,
+        )
         self.find_action = self._action(
             "&Find",
             QKeySequence.StandardKey.Find,
@@ -344,7 +359,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.close)
         self.print_letter_action = self._action(
-            "&Print letter…",
+            "Print le&tter…",
             QKeySequence.StandardKey.Print,
             "Print the letter chosen in the case's Letters tab",
             view.letters_tab.print_letter,
@@ -363,8 +378,8 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         for title, entries in (
             # The reports sit in File: every letter of "Reports" is a mnemonic of a button on some page.
-            ("&File", (self.new_case_action, self.import_mail_action, self.quarantine_action, None,
-                       self.print_letter_action, None,
+            ("&File", (self.new_case_action, self.import_mail_action, self.paste_case_action, self.quarantine_action,
+                       None, self.print_letter_action, None,
                        self.report_action, self.calendar_action, self.register_export_action, None,
                        self.lock_action, None, self.quit_action)),
             ("&Edit", (self.find_action, None, self.settings_action, self.identity_policy_action,
@@ -515,6 +530,29 @@ class MainWindow(QMainWindow):
             return
         self._created(case_id)
 
+    @Slot()
+    def paste_as_new_case(self) -> None:
+        """A mail on the clipboard (headers, then body) opens as an imported mail does; other text becomes the
+        request, with the rights its words suggest."""
+        entities = self._desk.register.entities()
+        try:
+            draft = draft_from_paste(QGuiApplication.clipboard().text(), entities, self._desk.now())
+        except DeskError as error:
+            QMessageBox.warning(self, "No case from the clipboard", sentence(str(error)))
+            return
+        if isinstance(draft, MailDraft):
+            self.mail_import.review(draft.mail)
+            return
+        new = NewCaseDialog.ask_for_text(entities, self._desk.now, self._desk.earlier_of, draft, self)
+        if new is None:
+            return
+        try:
+            case_id = self._desk.add_case(new)
+        except DeskError as error:
+            QMessageBox.warning(self, "Case not created", sentence(str(error)))
+            return
+        self._created(case_id)
+
     @Slot(int)
     def _created(self, case_id: int) -> None:
         reference = self._desk.cases.get_by_id(case_id).reference
@@ -644,8 +682,8 @@ class MainWindow(QMainWindow):
         paths = mail_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            # After the drop returns: the mail program that started the drag must not wait on our dialog.
-            QTimer.singleShot(0, lambda: self.mail_import.import_file(paths[0]))
+            # After the drop returns: the mail program that started the drag must not wait on our dialogs.
+            QTimer.singleShot(0, lambda: self.mail_import.import_files(paths))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -27,7 +27,8 @@ from dpo_desk.core.models import Channel, EarlierCase, Entity, NewCase, Right, S
 from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import escape, sentence
-from dpo_desk.mail.draft import MailDraft
+from dpo_desk.mail.draft import MailDraft, TextDraft
+from dpo_desk.mail.rights import Suggestion
 
 FIELD_LABELS = {
     "entity": "Entity",
@@ -170,6 +171,32 @@ class NewCaseDialog(FormDialog):
         assert value is not None
         return value, dialog.linked_case()
 
+    @classmethod
+    def ask_for_text(
+        cls,
+        entities: Sequence[Entity],
+        now: Callable[[], datetime],
+        earlier_cases: EarlierLookup,
+        draft: TextDraft,
+        parent: QWidget | None = None,
+    ) -> NewCase | None:
+        """The dialog with a pasted request's text and the rights its words suggest; the confirmed case."""
+        dialog = cls(entities, now, earlier_cases, parent)
+        dialog.prefill_text(draft)
+        return dialog.value() if run_modal(dialog) else None
+
+    def prefill_text(self, draft: TextDraft) -> None:
+        """The request and the rights its words suggest; who sent it and who received it, the DPO fills in."""
+        self.setWindowTitle("New case from pasted text")
+        for right, box in self.rights.items():
+            box.setChecked(right in draft.rights)
+        self.text.setPlainText(draft.text)
+        lines = ["<b>From the pasted text</b>: DPO Desk takes no sender or entity from it; fill them in."]
+        lines.append(_suggested(draft.suggestions))
+        self.mail_info.setText("<br>".join(lines))
+        self.mail_info.show()
+        self._validate()
+
     def prefill(self, draft: MailDraft, same_sender: list[EarlierCase], duplicates: list[str]) -> None:
         """Fill the form from the mail; the DPO confirms or corrects every field before the case exists."""
         mail = draft.mail
@@ -188,10 +215,7 @@ class NewCaseDialog(FormDialog):
             f"<b>From the e-mail</b> of {escape(mail.sender_address or 'an unknown sender')}: "
             f"{escape(draft.entity_note)}."
         ]
-        if draft.suggestions:
-            lines.append("Rights suggested by the words: " + "; ".join(escape(s.explain()) for s in draft.suggestions))
-        else:
-            lines.append("No right recognised in the text: choose them.")
+        lines.append(_suggested(draft.suggestions))
         if mail.attachments:
             lines.append(f"{len(mail.attachments)} attachment(s) will be kept with the case.")
         warnings = list(mail.warnings)
@@ -330,3 +354,9 @@ def _listed(earlier: Sequence[EarlierCase], shown: int = 3) -> str:
         for e in earlier[:shown]
     )
     return listed + (f" and {len(earlier) - shown} more" if len(earlier) > shown else "")
+
+
+def _suggested(suggestions: Sequence[Suggestion]) -> str:
+    if not suggestions:
+        return "No right recognised in the text: choose them."
+    return "Rights suggested by the words: " + "; ".join(escape(s.explain()) for s in suggestions)

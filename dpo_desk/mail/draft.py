@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Entity, Right
-from dpo_desk.mail.parse import ParsedMail
+from dpo_desk.mail.parse import MAX_TEXT_BYTES, ParsedMail, clean_text, read_pasted_mail
 from dpo_desk.mail.rights import Suggestion, suggest_rights
 
 
@@ -46,3 +48,33 @@ def guess_entity(receiving: Sequence[str], entities: Sequence[Entity]) -> tuple[
 def draft_from(mail: ParsedMail, entities: Sequence[Entity]) -> MailDraft:
     entity, note = guess_entity(mail.receiving, entities)
     return MailDraft(mail, entity, note, tuple(suggest_rights(f"{mail.subject}\n{mail.body}")))
+
+
+@dataclass(frozen=True, slots=True)
+class TextDraft:
+    """A request pasted as text (a letter typed up, a mail's body copied without its headers): the request as
+    written and the rights its words suggest. No sender and no entity: the text names neither reliably."""
+
+    text: str
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def rights(self) -> tuple[Right, ...]:
+        return tuple(s.right for s in self.suggestions)
+
+
+def draft_from_paste(text: str, entities: Sequence[Entity], now: datetime) -> MailDraft | TextDraft:
+    """A pasted mail drafts as a mail file does; any other text is the request, with the rights it suggests."""
+    mail = read_pasted_mail(text, now)
+    if mail is not None:
+        return draft_from(mail, entities)
+    request = clean_text(text)
+    if not request:
+        raise InputError("the clipboard holds no text to start a case from")
+    size = len(request.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        raise InputError(
+            f"the pasted text is {size / (1024 * 1024):.1f} MB, more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
+            "limit for the text of a request"
+        )
+    return TextDraft(request, tuple(suggest_rights(request)))

@@ -101,7 +101,30 @@ def read_mail(path: Path) -> ParsedMail:
 def read_eml_bytes(data: bytes, name: str, file_time: datetime) -> ParsedMail:
     """One message in RFC 5322 form (a file's, or one of a mailbox's), with the limits of :func:`read_mail`;
     ``file_time`` stands in for a missing or absurd Date:."""
-    return _guarded(lambda: _read_eml(data, name, file_time), name)
+    return _guarded(lambda: _read_eml(data, name, file_time, "the file's time"), name)
+
+
+PASTED = "the pasted text"
+_PASTED_TEXT_TYPE = b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+_STARTS_WITH_HEADER = re.compile(r"[!-9;-~]+:")
+
+
+def read_pasted_mail(text: str, now: datetime) -> ParsedMail | None:
+    """The mail in a pasted text (its headers, then its body), or None when the text is not one: a letter's
+    words, or a mail's body copied without its headers. Only a From: with an address makes it a mail, so
+    that no sender is ever taken from words that merely look like a header; ``now`` stands in for a
+    missing Date:, as the time it was pasted."""
+    text = text.lstrip()
+    if not _STARTS_WITH_HEADER.match(text):
+        return None
+    data = text.encode("utf-8")
+    if not _CONTENT_TYPE.search(_header_block(data)):  # the clipboard's text is Unicode, whatever a mail says
+        data = _PASTED_TEXT_TYPE + data
+    try:
+        mail = _guarded(lambda: _read_eml(data, PASTED, now, "the time it was pasted"), PASTED)
+    except MailError:
+        return None
+    return mail if mail.sender_address else None
 
 
 def _guarded(read: Callable[[], ParsedMail], name: str) -> ParsedMail:
@@ -113,7 +136,7 @@ def _guarded(read: Callable[[], ParsedMail], name: str) -> ParsedMail:
         raise MailError(f"{name}: not a readable e-mail ({type(error).__name__}: {error})"[:300]) from None
 
 
-def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
+def _read_eml(data: bytes, name: str, file_time: datetime, stand_in: str) -> ParsedMail:
     if b":" not in data[:4096]:
         raise MailError(f"{name}: no e-mail headers found")
     _check_headers(data, name)
@@ -126,7 +149,7 @@ def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
     warnings: list[str] = []
     sender_name, sender_address = _sender(message.get_all("From") or [], name)
     receiving = _addresses(message, ("To", "Cc", "Delivered-To"))
-    received, date_note = _date(str(message.get("Date", "") or ""), file_time)
+    received, date_note = _date(str(message.get("Date", "") or ""), file_time, stand_in)
     if date_note:
         warnings.append(date_note)
     body, body_note = _body(message)
@@ -151,10 +174,14 @@ def _read_eml(data: bytes, name: str, file_time: datetime) -> ParsedMail:
     )
 
 
+def _header_block(data: bytes) -> bytes:
+    ends = [index for index in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if index >= 0]
+    return data[: min(ends)] if ends else data
+
+
 def _check_headers(data: bytes, name: str) -> None:
     """Refuse headers too large or too many to parse in good time; one pass over their bytes."""
-    ends = [index for index in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if index >= 0]
-    block = data[: min(ends)] if ends else data
+    block = _header_block(data)
     if len(block) > MAX_HEADER_BYTES:
         raise MailError(
             f"{name}: {len(block) // 1024} KB of headers, more than the {MAX_HEADER_BYTES // 1024} KB limit"
@@ -266,18 +293,19 @@ def _address_pairs(message: Message, headers: tuple[str, ...]) -> list[tuple[str
     return [(name, address.strip()) for name, address in parse_addresses(values) if "@" in address]
 
 
-def _date(header: str, file_time: datetime) -> tuple[datetime, str]:
-    """The Date: header, or the file's time when it is missing or absurd (and a note saying so)."""
+def _date(header: str, file_time: datetime, stand_in: str) -> tuple[datetime, str]:
+    """The Date: header, or ``file_time`` (``stand_in`` says what it is) when it is missing or absurd, and a
+    note saying so."""
     if not header.strip():
-        return file_time, "no Date: header; the received time is the file's time: check it"
+        return file_time, f"no Date: header; the received time is {stand_in}: check it"
     try:
         moment = parsedate_to_datetime(header)
     except (TypeError, ValueError, IndexError, OverflowError):
-        return file_time, f"the Date: header {header[:40]!r} is not a date; the received time is the file's time"
+        return file_time, f"the Date: header {header[:40]!r} is not a date; the received time is {stand_in}"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if moment < EARLIEST or abs(moment - file_time) > PLAUSIBLE_SKEW:
-        return file_time, f"the Date: header {header[:40]!r} is implausible; the received time is the file's time"
+        return file_time, f"the Date: header {header[:40]!r} is implausible; the received time is {stand_in}"
     return moment, ""
 
 
@@ -296,7 +324,7 @@ def _body(message: EmailMessage) -> tuple[str, str]:
     text = content if isinstance(content, str) else content.decode("utf-8", "replace")
     if part.get_content_subtype() == "html":
         text = html_to_text(text)
-    return _clean_body(text), note
+    return clean_text(text), note
 
 
 def _attachments(message: EmailMessage) -> tuple[Attachment, ...]:
@@ -385,7 +413,7 @@ def _read_msg(path: Path, file_time: datetime) -> ParsedMail:
             receiving=receiving,
             received=moment,
             subject=_clean(str(outlook.subject or "")),
-            body=_clean_body(body),
+            body=clean_text(body),
             message_id=str(outlook.messageId or "").strip(),
             attachments=attachments,
             warnings=tuple(warnings),
@@ -422,7 +450,7 @@ def html_to_text(html: str) -> str:
     parser = _TextOfHtml()
     parser.feed(html)
     parser.close()
-    return _clean_body("".join(parser.parts))
+    return clean_text("".join(parser.parts))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -433,6 +461,8 @@ def _clean(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
-def _clean_body(text: str) -> str:
+def clean_text(text: str) -> str:
+    """A request's text as a case keeps it: Unix line ends, no control or bidi characters, at most one blank
+    line in a row."""
     lines = [_CONTROL.sub("", line).rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,4 +1,5 @@
-"""E-mail imports in the store: attachments kept inside it, Message-IDs for duplicates, quarantine for the rest."""
+"""E-mail imports in the store: attachments kept inside it (store/attachments.py), Message-IDs for duplicates,
+quarantine for the rest."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dpo_desk.files import write_private
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
 from dpo_desk.store import audit
+from dpo_desk.store.attachments import FROM_MAIL, keep
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.transactions import write_transaction
 
@@ -76,28 +78,15 @@ class MailStore:
         """Keep the mail's attachments inside the store and remember its Message-ID."""
         with write_transaction(self._db):
             for attachment in mail.attachments:
-                self._db.execute(
-                    "INSERT INTO attachments (case_id, name, content_type, size, sha256, content)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        case_id,
-                        attachment.name,
-                        attachment.content_type,
-                        attachment.size,
-                        attachment.sha256,
-                        attachment.content,
-                    ),
-                )
+                keep(
+                    self._db, case_id, attachment.name, attachment.content_type, attachment.content,
+                    source=FROM_MAIL, added_at=None,
+                )  # fmt: skip
             self._db.execute(
                 "INSERT INTO mail_imports (case_id, message_id, sender, imported_at) VALUES (?, ?, ?, ?)",
                 (case_id, mail.message_id, mail.sender_address, utc_text(now)),
             )
             self.cases.record_event(case_id, now, actor, "mail", f"imported with {len(mail.attachments)} attachment(s)")
-
-    def attachments(self, case_id: int) -> list[tuple[str, int, str]]:
-        """Name, size and SHA-256 of each attachment of the case."""
-        rows = self._db.execute("SELECT name, size, sha256 FROM attachments WHERE case_id = ? ORDER BY id", (case_id,))
-        return [(row[0], row[1], row[2]) for row in rows]
 
     # --- quarantine: files refused at import, kept inside the encrypted store -------------------
 

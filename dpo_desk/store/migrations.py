@@ -127,3 +127,9 @@ def subject_data(db: Database) -> None:
 def answers_by_time(db: Database) -> None:
     """An index of the answers given, by time, for the dashboard and the yearly report."""
     _run(db, "schema_0015.sql")
+
+
+@migrations(name="0016_attachments_by_hand")
+def attachments_by_hand(db: Database) -> None:
+    """Files the DPO attaches to a case by hand, beside a mail's, and when each was added."""
+    _run(db, "schema_0016.sql")

@@ -435,3 +435,31 @@ def test_change_passphrase_takes_the_new_one_from_its_own_variable(
     assert run(capsys, "--store", str(store), "case", "list")[0] == 2  # the old passphrase no longer opens it
     monkeypatch.setenv("DPO_DESK_PASSPHRASE", "seven herons over the wet allotment")
     assert run(capsys, "--store", str(store), "case", "list")[0] == 0
+
+
+def test_attachments_are_listed_saved_out_and_added_by_hand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store.sqlite")
+    code, out, _ = run(capsys, "--store", store, "case", "add", "--eml", str(MAIL / "31-pl-outlook.msg"),
+                       "--entity", "Altoros Poland")  # fmt: skip
+    reference = out.strip()
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear DPO, here is my signed form.", encoding="utf-8")
+    code, out, _ = run(capsys, "--store", store, "attachments", "add", reference, str(letter))
+    assert code == 0 and out == f"{reference}: attachment 2, letter.txt (33 bytes)\n"
+    code, out, _ = run(capsys, "--store", store, "attachments", "list", reference, "--json")
+    listed = json.loads(out)["attachments"]
+    assert [(a["name"], a["source"], a["size"]) for a in listed] == [
+        ("dowód skan zaczerniony.pdf", "mail", 28), ("letter.txt", "hand", 33),
+    ]  # fmt: skip
+    saved = tmp_path / "saved.txt"
+    assert run(capsys, "--store", store, "attachments", "save", reference, "2", "--out", str(saved))[0] == 0
+    assert saved.read_bytes() == letter.read_bytes()
+    code, out, err = run(capsys, "--store", store, "attachments", "save", reference, "2", "--out", str(saved))
+    assert (
+        code == 2
+        and out == ""
+        and err
+        == f"dpo-desk: {saved} already exists; saving an attachment never overwrites a file, choose a new name\n"
+    )
+    code, out, err = run(capsys, "--store", store, "attachments", "add", reference, str(tmp_path / "missing.pdf"))
+    assert code == 2 and err == f"dpo-desk: {tmp_path / 'missing.pdf'}: not a file; choose a file to attach\n"

@@ -192,7 +192,7 @@ def test_what_a_task_reports_while_locked_waits_for_the_unlock(
     )
     window.window_lock.lock()
     window.batch.finished.emit(1, "1 of 1 acknowledgement(s) written")
-    window.mail_import.import_file(MAIL / "01-en-mozilla.eml")  # read in a task that ends at once here
+    window.mail_import.import_files([MAIL / "01-en-mozilla.eml"])  # read in a task that ends at once here
     assert window.model.rowCount() == 0 and reviewed == []
     assert "acknowledgement" not in window.statusBar().currentMessage()
     qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)

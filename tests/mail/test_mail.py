@@ -8,10 +8,11 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.core.errors import RefusedError
+from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Right
-from dpo_desk.mail.draft import draft_from, guess_entity
-from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail
+from dpo_desk.mail import draft as draft_module
+from dpo_desk.mail.draft import TextDraft, draft_from, draft_from_paste, guess_entity
+from dpo_desk.mail.parse import MAX_BYTES, MailError, read_mail, read_pasted_mail
 from dpo_desk.mail.rights import suggest_rights
 from dpo_desk.store import audit
 
@@ -119,7 +120,9 @@ def test_a_mail_becomes_a_case_with_its_attachments_and_duplicates_are_flagged(d
     case = mails.cases.get_by_id(case_id)
     assert case.subject.emails == ("jan.kowalski.31@example.com",) and case.rights == (Right.ERASURE,)
     assert "Żądanie usunięcia danych" in case.text
-    assert [(name, size) for name, size, _ in mails.attachments(case_id)] == [("dowód skan zaczerniony.pdf", 28)]
+    assert [(a.name, a.size, a.source) for a in desk.attachments(case_id)] == [
+        ("dowód skan zaczerniony.pdf", 28, "mail")
+    ]
     first = draft_from(read_mail(CORPUS / "01-en-mozilla.eml"), mails.cases.register.entities())
     mails.add_case(first, entity_name="Altoros Norge AS", rights=first.rights, actor="d", now=NOW)
     again = draft_from(read_mail(CORPUS / "30-en-duplicate-of-01.eml"), mails.cases.register.entities())
@@ -289,3 +292,23 @@ def test_hostile_headers_are_refused_before_they_are_decoded(tmp_path: Path) -> 
     path.write_bytes(corpus()["eight To fields of 30 KB"])
     receiving = read_mail(path).receiving
     assert receiving[0] == "person0@example.com" and 500 < len(receiving) < 1_000  # the first 16 KB of them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re: your letter of 3 March\n\nPlease delete my data.",  # looks like a header, names no sender
+        "Subject: my data\n\nPlease send me a copy.",
+        "Dear Sir: please send me a copy of my data.",
+    ],
+)
+def test_pasted_text_is_a_mail_only_with_a_sender_address(text: str) -> None:
+    assert read_pasted_mail(text, NOW) is None
+    draft = draft_from_paste(text, [], NOW)
+    assert isinstance(draft, TextDraft) and draft.text == text
+
+
+def test_a_pasted_text_over_the_request_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draft_module, "MAX_TEXT_BYTES", 1024 * 1024)
+    with pytest.raises(InputError, match=r"^the pasted text is 1\.0 MB, more than the 1 MB limit"):
+        draft_from_paste("delete my data " * 70_000, [], NOW)

@@ -2,6 +2,7 @@
 audited, leaving no trace in any page of the store (decrypted and scanned)."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -113,6 +114,20 @@ def test_anonymising_keeps_the_case_for_statistics_without_the_subject_or_free_t
     db.close()
     pages = decrypted_store(store_path, store_key)
     assert CANARY.encode() not in pages and b"qzxwvj" not in pages.lower()
+
+
+@pytest.mark.parametrize("ending", [purge, anonymise])
+def test_a_file_attached_by_hand_goes_with_the_case(
+    ending: Callable[..., list[str]], desk: Desk, db: Database, cases: dict[str, int], store_path: Path,
+    store_key: bytes,
+) -> None:  # fmt: skip
+    case_id = cases["old"]
+    desk.attached.add(case_id, f"{CANARY}.txt", "text/plain", f"letter of {CANARY}".encode(), actor="dpo", now=NOW)
+    ending(db, [case_id], today=TODAY, months=36, actor="dpo", now=NOW)
+    assert desk.attachments(case_id) == []
+    assert verify(db).ok
+    db.close()
+    assert CANARY.encode() not in decrypted_store(store_path, store_key)
 
 
 def test_an_anonymised_case_leaves_the_list_so_no_later_run_undoes_the_choice(
