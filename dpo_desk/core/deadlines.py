@@ -21,6 +21,7 @@ from enum import StrEnum
 from dpo_desk.core.calendars import check_calendar, is_working_day, why_not_working
 from dpo_desk.core.dates import MONTHS, long_date, short_date, short_weekday_date
 from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.worded import Worded
 
 RESPONSE_MONTHS = 1  # Art. 12(3): "within one month of receipt"
 EXTENDED_MONTHS = 3  # Art. 12(3): "extended by two further months"
@@ -43,7 +44,7 @@ class Rules(StrEnum):
             raise InputError(f"unknown rule set {text!r}: choose eu or ico") from None
 
 
-class PauseKind(StrEnum):
+class PauseKind(Worded):
     IDENTITY = "identity"
     CLARIFICATION = "clarification"
     FEE = "fee"

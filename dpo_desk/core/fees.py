@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.worded import Worded
 
 REPEAT_WINDOW_DAYS = 365  # EDPB 01/2022 para 185: a one-year interval is never "excessive"
 
@@ -27,7 +28,7 @@ class FeeBasis(StrEnum):
         }[self]
 
 
-class FeeState(StrEnum):
+class FeeState(Worded):
     ANNOUNCED = "announced"  # the subject was told before any charge, and may withdraw
     ACCEPTED = "accepted"  # the subject answered: they will pay
     PAID = "paid"

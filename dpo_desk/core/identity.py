@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from dpo_desk.core.errors import InputError, RefusedError
+from dpo_desk.core.worded import Worded
 
 MAX_REFERENCE = 4
 # A run of five or more digits in free text looks like a document number: refused, never stored.
@@ -57,12 +58,12 @@ class Method(StrEnum):
         return self.value.replace("-", " ").capitalize()
 
 
-class Outcome(StrEnum):
+class Outcome(Worded):
     PASSED = "passed"
     FAILED = "failed"
 
 
-class IdentityStatus(StrEnum):
+class IdentityStatus(Worded):
     PENDING = "pending"
     VERIFIED = "verified"
     NOT_REQUIRED = "not-required"

@@ -7,7 +7,7 @@ from dpo_desk.core.dates import day_month_year, short_date
 from dpo_desk.core.fees import FeeState
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Status
-from dpo_desk.core.outcomes import CHILD
+from dpo_desk.core.outcomes import CHILD, outcome_label
 
 NOTICE_WARNING_DAYS = 7  # how early the extension-notice deadline is pointed out
 
@@ -49,7 +49,7 @@ def _step(state: CaseState) -> str:
     if state.child is not None and CHILD not in state.recorded_outcomes:
         return f"Delete the child's data and confirm it: the subject is {state.child.describe()}"
     if state.missing_outcomes and case.status in (Status.IN_PROGRESS, Status.RESPONSE_READY, Status.RESPONDED):
-        return f"Record the outcome for {', '.join(state.missing_outcomes)}"
+        return f"Record the outcome for {', '.join(outcome_label(kind).lower() for kind in state.missing_outcomes)}"
     if state.open_notices:
         return f"{state.open_notices} recipient{'s' if state.open_notices > 1 else ''} still to notify"
     return _BY_STATUS[case.status]

@@ -15,6 +15,11 @@ ERASURE_EXCEPTIONS = ("", "17(3)(a)", "17(3)(b)", "17(3)(c)", "17(3)(d)", "17(3)
 OUTCOME_KINDS = (*(r.value for r in Right), CHILD)
 
 
+def outcome_label(kind: str) -> str:
+    """An outcome's kind as the DPO reads it: the right's name, or the deletion of a child's data."""
+    return "Child deletion" if kind == CHILD else Right(kind).label
+
+
 def check_outcome(kind: str, details: Mapping[str, Any], invoked: tuple[Right, ...]) -> dict[str, Any]:
     """The outcome as it is kept: what was recorded for one right, checked against that right's rules.
 

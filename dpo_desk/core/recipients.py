@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Right
+from dpo_desk.core.worded import Worded
 
 NOTIFIABLE = (Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION)
 
 
-class NoticeState(StrEnum):
+class NoticeState(Worded):
     TO_NOTIFY = "to-notify"
     NOTIFIED = "notified"
     CONFIRMED = "confirmed"

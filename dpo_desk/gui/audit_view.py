@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.models import Status
 from dpo_desk.gui.accessible import named
 from dpo_desk.store.audit import AuditEntry
 
 SHOWN = 1000  # the newest entries; verify reads them all
+STATUS_VALUES = frozenset(status.value for status in Status)
 
 
 class AuditTable(QTableWidget):
@@ -40,19 +42,40 @@ class AuditTable(QTableWidget):
     def show_entries(self, entries: Sequence[AuditEntry]) -> None:
         self.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            details = ", ".join(f"{key}: {value}" for key, value in entry.details.items())
             cells = (
                 str(entry.seq),
                 f"{entry.at:%Y-%m-%d %H:%M:%S}",
                 entry.actor,
-                entry.action,
-                f"case {entry.case_reference}" if entry.case_reference else f"{entry.entity} {entry.entity_id}",
-                details,
+                _words(entry.action),
+                _what(entry),
+                ", ".join(f"{_words(key)}: {_value(key, value)}" for key, value in entry.details.items()),
             )
             for column, text in enumerate(cells):
-                self.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if column == len(cells) - 1 else "")  # a long detail is cut at the edge
+                self.setItem(row, column, item)
         self.resizeColumnsToContents()
         self.horizontalHeader().setSectionResizeMode(len(self.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+
+
+def _words(key: str) -> str:
+    """An audit key as words: "report-exported" reads "Report exported"."""
+    return key.replace("_", " ").replace("-", " ").capitalize()
+
+
+def _what(entry: AuditEntry) -> str:
+    if entry.case_reference:
+        return f"Case {entry.case_reference}"
+    if entry.entity_id in ("", entry.entity):  # the store itself, or the register as a whole
+        return f"The {entry.entity}"
+    return f"{_words(entry.entity)} {entry.entity_id}"
+
+
+def _value(key: str, value: object) -> str:
+    """A status moved from or to is named as the case list names it."""
+    if key in ("from", "to") and isinstance(value, str) and value in STATUS_VALUES:
+        return Status(value).label
+    return str(value)
 
 
 def ask_anchor_path(parent: QWidget) -> Path | None:

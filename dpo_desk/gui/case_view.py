@@ -58,6 +58,9 @@ from dpo_desk.gui.workflow_tabs import (
 
 EVENT_LABELS = {
     "created": "Case created",
+    "mail": "Imported from e-mail",
+    "letter": "Letter",
+    "copies-deleted": "ID copies deleted",
     "corrected": "Receipt corrected",
     "deadlines-moved": "Deadlines moved",
     "identity-check": "Identity check",
@@ -75,6 +78,7 @@ EVENT_LABELS = {
     "attachment-opened": "Attachment opened",
     "attachment-saved": "Attachment saved out",
 }
+REASON_COLUMN = 3  # of the history
 PILL = "border-radius: 9px; padding: 2px 10px; color: white; font-weight: 600; background: {colour};"
 
 
@@ -117,7 +121,8 @@ class CaseView(QWidget):
         self.history.setHorizontalHeaderLabels(["When", "Who", "Change", "Reason"])
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.history.setWordWrap(True)
         self.notes = named(QListWidget(), "Notes")
         self.notes.setWordWrap(True)
         self.audit = named(AuditTable(), "Audit trail of the case")
@@ -328,21 +333,26 @@ class CaseView(QWidget):
     def _fill_history(self, case: Case) -> None:
         events = self._desk.cases.history(case.id)
         self.history.setRowCount(len(events))
+        # In the entity's time, as the receipt is, and saying so (the audit trail below is in UTC).
         zone = case.received_local.tzinfo
         for row, event in enumerate(events):
             cells = (
-                f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}",
+                f"{event.at.astimezone(zone):%Y-%m-%d %H:%M %Z}",
                 event.actor,
                 _describe(event),
                 event.reason,
             )
             for column, text in enumerate(cells):
-                self.history.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if column == REASON_COLUMN:
+                    item.setToolTip(text)
+                self.history.setItem(row, column, item)
         self.history.resizeColumnsToContents()
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.history.resizeRowsToContents()  # a long reason wraps rather than being cut off
         self.notes.clear()
         for note in self._desk.cases.notes(case.id):
-            self.notes.addItem(f"{note.at.astimezone(zone):%Y-%m-%d %H:%M} · {note.author}\n{note.text}")
+            self.notes.addItem(f"{note.at.astimezone(zone):%Y-%m-%d %H:%M %Z} · {note.author}\n{note.text}")
         self.audit.show_entries(self._desk.audit.of_case(case.id))
 
     @Slot(str)
@@ -389,7 +399,7 @@ class CaseView(QWidget):
 def _describe(event: CaseEvent) -> str:
     if event.action == "status" and event.from_status and event.to_status:
         return f"{event.from_status.label} → {event.to_status.label}"
-    return EVENT_LABELS.get(event.action, event.action)
+    return EVENT_LABELS.get(event.action, event.action.replace("-", " ").capitalize())
 
 
 def _clear(form: QFormLayout) -> None:

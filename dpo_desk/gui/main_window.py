@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -47,7 +48,7 @@ from dpo_desk.gui.accessible import named
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.batch_letters import BatchLetters
-from dpo_desk.gui.case_table import DAYS_LEFT, CaseTableModel, DaysLeftDelegate
+from dpo_desk.gui.case_table import DAYS_LEFT, ENTITY, RIGHTS, SUBJECT, CaseTableModel, DaysLeftDelegate
 from dpo_desk.gui.case_view import CaseView
 from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
@@ -111,7 +112,6 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setItemDelegateForColumn(DAYS_LEFT, DaysLeftDelegate(self.table))
         self.empty = QLabel(self.table.viewport())
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -704,6 +704,19 @@ class MainWindow(QMainWindow):
         header = self._saved("window/case-columns")
         if not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+        self._fit_case_columns()
+
+    def _fit_case_columns(self) -> None:
+        """Subject, Rights and Entity share what the pane leaves and elide; Days left and Status stay in
+        view beside a case (on a 1366-pixel laptop they were scrolled off to the right)."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(56)
+        for column in range(self.model.columnCount()):
+            stretch = column in (SUBJECT, RIGHTS, ENTITY)
+            header.setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+            )
 
     def _saved(self, key: str) -> QByteArray:
         value = self._settings.value(key, QByteArray(), type=QByteArray)

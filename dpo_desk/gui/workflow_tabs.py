@@ -32,7 +32,7 @@ from dpo_desk.core.dates import long_date
 from dpo_desk.core.deadlines import explain
 from dpo_desk.core.fees import repeat_warning
 from dpo_desk.core.identity import copies_to_delete
-from dpo_desk.core.outcomes import CHILD
+from dpo_desk.core.outcomes import CHILD, outcome_label
 from dpo_desk.core.recipients import needs_notices
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
@@ -215,7 +215,7 @@ class IdentityTab(WorkflowTab):
                     c.method.label,
                     c.checked_by,
                     f"{c.checked_at.astimezone():%Y-%m-%d %H:%M}",
-                    c.outcome.value,
+                    c.outcome.label,
                     c.reference,
                     c.copy_deleted_on.isoformat() if c.copy_deleted_on else "",
                     c.note,
@@ -273,7 +273,7 @@ class DeadlineTab(WorkflowTab):
         steps = "".join(f"<li>{escape(step)}</li>" for step in explanation.steps)
         warnings = "".join(f"<p style='color:#8a5a00'>⚠ {escape(warning)}</p>" for warning in explanation.warnings)
         still = "".join(
-            f"<p style='color:#8a5a00'>⚠ The {p.kind.value} pause is still open: the due date moves a day "
+            f"<p style='color:#8a5a00'>⚠ The {p.kind.label.lower()} pause is still open: the due date moves a day "
             "for every day it lasts.</p>"
             for p in case.open_pauses
         )
@@ -284,7 +284,7 @@ class DeadlineTab(WorkflowTab):
         fill_table(
             self.pauses,
             [
-                (p.kind.value, p.start.isoformat(), p.end.isoformat() if p.end else "awaited", p.reason)
+                (p.kind.label, p.start.isoformat(), p.end.isoformat() if p.end else "awaited", p.reason)
                 for p in case.pauses
             ],
         )
@@ -320,7 +320,7 @@ class DecisionsTab(WorkflowTab):
         else:
             lines.append(
                 f"<b>{escape(fee.basis.label)}</b>: {fee.total} {fee.currency}, announced "
-                f"{long_date(fee.announced_on)}; <b>{fee.state.value}</b>"
+                f"{long_date(fee.announced_on)}; <b>{fee.state.label.lower()}</b>"
                 + (f" on {long_date(fee.settled_on)}" if fee.settled_on else "")
             )
             lines.append(f"Facts: {escape(fee.facts)}")
@@ -364,14 +364,15 @@ class OutcomesTab(WorkflowTab):
         self.summary.setText(
             "All rights have an outcome."
             if not missing
-            else f"<b>{len(missing)} right(s) without an outcome:</b> {', '.join(missing)}"
+            else f"<b>{len(missing)} right(s) without an outcome:</b> "
+            + ", ".join(outcome_label(kind) for kind in missing)
         )
         kinds = [right.value for right in state.case.rights] + [CHILD]
         fill_table(
             self.table,
             [
                 (
-                    kind,
+                    outcome_label(kind),
                     summary(actions.OUTCOME_FIELDS[kind], recorded[kind]) if kind in recorded else "—",
                 )
                 for kind in kinds
@@ -415,7 +416,7 @@ class RecipientsTab(WorkflowTab):
             [
                 (
                     n.service,
-                    n.state.value,
+                    n.state.label,
                     n.notified_on.isoformat() if n.notified_on else "",
                     n.channel,
                     n.confirmed_on.isoformat() if n.confirmed_on else "",

@@ -102,7 +102,7 @@ class Decisions:
                 "UPDATE fees SET state = ?, settled_on = ? WHERE case_id = ?",
                 (settled.state.value, settled.settled_on.isoformat() if settled.settled_on else None, case_id),
             )
-            self.cases.record_event(case_id, now, actor, "fee", f"{state.value} on {on}")
+            self.cases.record_event(case_id, now, actor, "fee", f"{state.label} on {on}")
             if state in (FeeState.PAID, FeeState.WAIVED, FeeState.WITHDRAWN):  # the fee pause, if any, ends
                 closed = self._db.execute(
                     "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = 'fee' AND end_date IS NULL",
@@ -118,7 +118,9 @@ class Decisions:
                 state in (FeeState.PAID, FeeState.WAIVED)
                 and self.cases.get_by_id(case_id).status is Status.WAITING_ON_FEE
             ):
-                self.cases.follow(case_id, Status.IN_PROGRESS, f"fee {state.value} on {on}", actor=actor, now=now)
+                self.cases.follow(
+                    case_id, Status.IN_PROGRESS, f"fee {state.label.lower()} on {on}", actor=actor, now=now
+                )
 
     def refusal(self, case_id: int) -> Refusal | None:
         rows = list(self._db.query("SELECT * FROM refusals WHERE case_id = ?", [case_id]))

@@ -184,7 +184,7 @@ class LetterStore:
         sheets = self._sheets()
         reason = self._why_not(state, kind, sheets)
         if reason:
-            raise RefusedError(f"{kind.value}: {reason}")
+            raise RefusedError(f"{kind.label}: {reason}")
         notice = None
         if kind is LetterKind.RECIPIENT_NOTICE:
             notice = self._recipient(state, sheets, recipient)
@@ -276,7 +276,7 @@ class LetterStore:
             assert letter_id is not None
             to = f" to {recipient}" if recipient else ""
             ids = {"kind": kind.value, "letter": letter_id} | ({"recipient": recipient} if recipient else {})
-            self.cases.record_event(case_id, now, actor, "letter", f"{kind.value}{to} (letter {letter_id})", ids)
+            self.cases.record_event(case_id, now, actor, "letter", f"{kind.label}{to} (letter {letter_id})", ids)
         in_keyring = password is not None and passwords.remember(self.store_id(), letter_id, password)
         return GeneratedLetter(self.letter(letter_id), password, in_keyring)
 
@@ -306,7 +306,7 @@ class LetterStore:
             )
             case_id = self._db.execute("SELECT case_id FROM letters WHERE id = ?", (letter_id,)).fetchone()[0]
             self.cases.record_event(
-                case_id, now, actor, "letter", f"{record.kind.value} sent by {channel}",
+                case_id, now, actor, "letter", f"{record.kind.label} sent by {channel}",
                 {"kind": record.kind.value, "letter": letter_id, "sent": True},
             )  # fmt: skip
 
@@ -337,7 +337,7 @@ def _checked_date(state: CaseState, kind: LetterKind, dated: date | None, today:
         )
     promised = promised_date(kind, state)
     if promised is not None and promised[0] < day:
-        what = f"the {kind.value} {promised[1]} {day_month_year(promised[0])}"
+        what = f"the {kind.label.lower()} {promised[1]} {day_month_year(promised[0])}"
         if dated is None:
             raise PastDateError(
                 f"{what}, which has passed; give the day the letter was actually sent (--date YYYY-MM-DD)"

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from dpo_desk.core import suppression
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.models import Case, Right
-from dpo_desk.core.outcomes import check_outcome
+from dpo_desk.core.outcomes import check_outcome, outcome_label
 from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
@@ -43,7 +43,7 @@ class Outcomes:
                 " VALUES (?, ?, ?, ?, ?)",
                 (case_id, kind, json.dumps(clean, ensure_ascii=False), actor, utc_text(now)),
             )
-            self.cases.record_event(case_id, now, actor, "outcome", kind)
+            self.cases.record_event(case_id, now, actor, "outcome", outcome_label(kind))
 
     # --- the suppression list ---------------------------------------------------------------
 
@@ -183,7 +183,7 @@ class Outcomes:
                     processor_key,
                 ),
             )
-            self.cases.record_event(case_id, now, actor, "recipient", f"{current.service}: {state.value}")
+            self.cases.record_event(case_id, now, actor, "recipient", f"{current.service}: {state.label.lower()}")
 
     def told_subject(self, case_id: int, on: date, *, actor: str, now: datetime) -> None:
         """Art. 19, last sentence: the subject was told who the recipients are."""

@@ -108,7 +108,7 @@ class Workflow:
                 " VALUES (?, ?, ?, ?, ?)",
                 (case_id, status.value, reason.strip(), actor, utc_text(now)),
             )
-            self.cases.record_event(case_id, now, actor, "identity-decision", f"{status.value}: {reason.strip()}")
+            self.cases.record_event(case_id, now, actor, "identity-decision", f"{status.label}: {reason.strip()}")
             if status is IdentityStatus.FAILED:
                 self.cases.follow(
                     case_id, Status.REFUSED, "identity could not be established (Art. 11(2))", actor=actor, now=now
@@ -140,9 +140,9 @@ class Workflow:
                 "INSERT INTO pauses (case_id, kind, start_date, reason) VALUES (?, ?, ?, ?)",
                 (case_id, kind.value, start.isoformat(), reason.strip()),
             )
-            self.cases.record_event(case_id, now, actor, "pause", f"{kind.value} from {start}: {reason.strip()}")
+            self.cases.record_event(case_id, now, actor, "pause", f"{kind.label} from {start}: {reason.strip()}")
             waiting = Status.WAITING_ON_FEE if kind is PauseKind.FEE else Status.WAITING_ON_SUBJECT
-            self.cases.follow(case_id, waiting, f"{kind.value} pause from {start}", actor=actor, now=now)
+            self.cases.follow(case_id, waiting, f"{kind.label} pause from {start}", actor=actor, now=now)
             self.cases.recompute_deadlines([case_id], today=today)
             fresh = self.cases.get_by_id(case_id)
         return list(explain(self.cases.deadline_input(fresh, today=today)).warnings)
@@ -157,11 +157,11 @@ class Workflow:
                 "UPDATE pauses SET end_date = ? WHERE case_id = ? AND kind = ? AND end_date IS NULL",
                 (end.isoformat(), case_id, kind.value),
             )
-            self.cases.record_event(case_id, now, actor, "resume", f"{kind.value} answer received on {end}")
+            self.cases.record_event(case_id, now, actor, "resume", f"{kind.label} answer received on {end}")
             still_open = [p for p in self.cases.get_by_id(case_id).pauses if p.end is None]
             if case.status in (Status.WAITING_ON_SUBJECT, Status.WAITING_ON_FEE) and not still_open:
                 self.cases.follow(
-                    case_id, Status.IN_PROGRESS, f"{kind.value} answer received on {end}", actor=actor, now=now
+                    case_id, Status.IN_PROGRESS, f"{kind.label} answer received on {end}", actor=actor, now=now
                 )
             self.cases.recompute_deadlines([case_id], today=today)
 

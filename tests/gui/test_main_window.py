@@ -15,7 +15,7 @@ from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence
 from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS
-from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, SUBJECT, CaseTableModel
+from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, STATUS, SUBJECT, CaseTableModel
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import CASES_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
@@ -462,3 +462,15 @@ def test_a_workflow_dialog_opens_in_its_first_field(
     monkeypatch.setattr(FieldsDialog, "exec", exec_)
     window.case_view.add_note_button.click()
     assert focused and focused[0][1] is not None and focused[0][0] is focused[0][1]
+
+
+def test_days_left_and_status_stay_in_view_beside_a_case_on_a_laptop(window: MainWindow, repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(name="Bartholomew Fitzgerald-Øvergaard"), actor="d", now=NOW)
+    window.resize(1366, 740)
+    window.model.refresh()
+    window.open_case(case_id)
+    table = window.table
+    for column in (DAYS_LEFT, STATUS):
+        right_edge = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert table.columnViewportPosition(column) >= 0 and right_edge <= table.viewport().width(), column
+    assert table.horizontalScrollBar().maximum() == 0

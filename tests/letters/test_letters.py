@@ -11,6 +11,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pikepdf
 import pytest
@@ -185,7 +186,9 @@ def test_a_letter_row_deleted_behind_the_apps_back_shows_in_verify(desk: Desk, d
 
 
 def test_a_childs_deletion_is_confirmed_with_the_age_that_applied(desk: Desk, tmp_path: Path) -> None:
-    fourteen = RECEIVED.date().replace(year=RECEIVED.year - 14) + timedelta(days=1)
+    # The day of receipt in Oslo, where the case is: between 22:00 and 24:00 UTC it is already the next day.
+    received_day = RECEIVED.astimezone(ZoneInfo("Europe/Oslo")).date()
+    fourteen = received_day.replace(year=received_day.year - 14) + timedelta(days=1)
     case_id = desk.cases.add(
         new_case(received=RECEIVED, rights=(Right.ERASURE,), birth_date=fourteen),
         actor="dpo",

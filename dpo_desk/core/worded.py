@@ -1,0 +1,13 @@
+"""Enumerations whose values are stored keys ("not-notified") and that the DPO reads as words."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Worded(StrEnum):
+    """A stored key with the label the screens show: "not-notified" reads "Not notified"."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
