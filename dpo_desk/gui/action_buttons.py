@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from dpo_desk.application.actions import Action
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.fields import labelled
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.fields_dialog import FieldsDialog
@@ -52,7 +53,7 @@ def perform(
     try:
         message = action.run(desk, case_id, values)
     except DeskError as error:
-        QMessageBox.warning(parent, "Not recorded", sentence(str(error)))
+        QMessageBox.warning(parent, "Not recorded", sentence(labelled(action.fields, str(error))))
         return None
     warnings = [line.removeprefix("warning: ") for line in message.splitlines() if line.startswith("warning: ")]
     if warnings:

@@ -76,6 +76,13 @@ OLD_AUTO_LOCK_KEY = "security/auto-lock-minutes"
 FIRST_SIZE = QSize(1380, 840)
 
 
+def _saved_int(settings: QSettings, key: str, default: int) -> int:
+    try:
+        return int(str(settings.value(key, default)))
+    except ValueError:  # edited by hand, or written by another program
+        return default
+
+
 class MainWindow(QMainWindow):
     """Signals:
     case_created(str): a case was created through the window; its reference.
@@ -705,6 +712,16 @@ class MainWindow(QMainWindow):
         if not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
         self._fit_case_columns()
+        self._reopen_last_view()
+
+    def _reopen_last_view(self) -> None:
+        """The view and the case the DPO left, as they were at the last close."""
+        view = _saved_int(self._settings, "window/view", DASHBOARD_PAGE)
+        if 0 <= view < self.pages.count():
+            self.navigation.setCurrentRow(view)
+        case_id = _saved_int(self._settings, "window/case", 0)
+        if case_id and self._desk.cases.exists(case_id):
+            self.select_case(case_id)
 
     def _fit_case_columns(self) -> None:
         """Subject, Rights and Entity share what the pane leaves and elide; Days left and Status stay in
@@ -727,4 +744,8 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/state", self.saveState())
         self._settings.setValue("window/splitter", self.splitter.saveState())
         self._settings.setValue("window/case-columns", self.table.horizontalHeader().saveState())
+        self._settings.setValue("window/view", self.navigation.currentRow())
+        # An id, never a reference or a name: this file is not encrypted.
+        shown = self.case_view.case
+        self._settings.setValue("window/case", shown.id if shown is not None else 0)
         super().closeEvent(event)

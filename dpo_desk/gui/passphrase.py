@@ -231,26 +231,43 @@ class NewPassphraseDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        for field in (self.current, self.first, self.second):
+            field.textChanged.connect(self._show_problem)
+        self._show_problem()
 
-    @Slot()
-    def _check(self) -> None:
+    def problem(self) -> str:
+        """What stands in the way of OK, naming the field by its label; empty when nothing does."""
         chosen = self.first.text()
         if self._ask_current and not self.current.text():
-            self.message.setText("Type the passphrase in use now.")
-            return
+            return "Current passphrase: type the passphrase in use now"
         try:
             check_passphrase(chosen)
         except DeskError as error:
-            self.message.setText(str(error))
-            return
+            return "New passphrase: " + str(error).removeprefix("passphrase: ")
         if chosen != self.second.text():
-            self.message.setText("The two new passphrases differ.")
+            return "Repeat: type the new passphrase again" if not self.second.text() else "Repeat: the two differ"
+        return ""
+
+    @Slot()
+    def _show_problem(self) -> None:
+        """As the DPO types; nothing is said of a field not yet reached, and OK waits for all of them."""
+        problem = self.problem()
+        typed = any(field.text() for field in (self.current, self.first, self.second))
+        self.message.setText(problem if typed else "")
+        self.ok.setEnabled(not problem)
+        self.ok.setToolTip(problem)
+
+    @Slot()
+    def _check(self) -> None:
+        if self.problem():
             return
+        chosen = self.first.text()
         self.passphrase, self.current_passphrase = chosen, self.current.text()
         for field in (self.current, self.first, self.second):
             field.clear()

@@ -441,6 +441,9 @@ class CaseRepository:
             )
         }
 
+    def exists(self, case_id: int) -> bool:
+        return self._db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is not None
+
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM cases").fetchone()[0])
 

@@ -26,8 +26,8 @@ def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepos
     window.model.refresh()
     window.select_case(first)
     trail = window.case_view.audit
-    assert column(trail, 3) == ["created", "note"]
-    assert set(column(trail, 4)) == {f"case {repo.get_by_id(first).reference}"}
+    assert column(trail, 3) == ["Created", "Note"]
+    assert set(column(trail, 4)) == {f"Case {repo.get_by_id(first).reference}"}
     assert column(trail, 2) == ["alice", "alice"]
     assert "First Person" not in " ".join(column(trail, 5)) + " ".join(column(trail, 4))
     window.select_case(second)

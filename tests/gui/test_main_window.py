@@ -17,7 +17,7 @@ from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, STATUS, SUBJECT, CaseTableModel
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.main_window import CASES_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
+from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.store.cases import CaseRepository
@@ -474,3 +474,25 @@ def test_days_left_and_status_stay_in_view_beside_a_case_on_a_laptop(window: Mai
         right_edge = table.columnViewportPosition(column) + table.columnWidth(column)
         assert table.columnViewportPosition(column) >= 0 and right_edge <= table.viewport().width(), column
     assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
+    qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner, repo: CaseRepository
+) -> None:
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    first = MainWindow(desk, settings, runner)
+    qtbot.addWidget(first)
+    first.show()
+    first.open_case(case_id)
+    first.close()
+    again = MainWindow(desk, settings, runner)
+    qtbot.addWidget(again)
+    assert again.navigation.currentRow() == CASES_PAGE
+    assert again.case_view.case is not None and again.case_view.case.id == case_id
+    assert settings.value("window/case") in (case_id, str(case_id))  # the id: the settings file is plain text
+    # A case purged since, or a value mangled by hand, opens the dashboard and no case.
+    settings.setValue("window/case", 99999)
+    settings.setValue("window/view", "cases")
+    third = MainWindow(desk, settings, runner)
+    qtbot.addWidget(third)
+    assert third.navigation.currentRow() == DASHBOARD_PAGE and third.case_view.case is None

@@ -36,6 +36,23 @@ def ok_button(dialog: NewPassphraseDialog) -> QDialogButtonBox:
     return button
 
 
+def test_a_new_passphrase_is_checked_as_it_is_typed_and_ok_waits(qtbot: QtBot) -> None:
+    dialog = NewPassphraseDialog("Choose", "Explanation", ask_current=True)
+    qtbot.addWidget(dialog)
+    assert dialog.message.text() == "" and not ok_button(dialog).isEnabled()  # nothing typed, nothing said
+    qtbot.keyClicks(dialog.current, "the one in use now")
+    qtbot.keyClicks(dialog.first, "too short")
+    # Before OK: the field by its label, not the key "passphrase:", and OK disabled saying why.
+    assert dialog.message.text().startswith("New passphrase: 9 characters; at least 15")
+    assert not ok_button(dialog).isEnabled() and ok_button(dialog).toolTip() == dialog.message.text()
+    dialog.first.setText(NEW_PASSPHRASE)
+    assert dialog.message.text() == "Repeat: type the new passphrase again"
+    qtbot.keyClicks(dialog.second, NEW_PASSPHRASE[:-1])
+    assert dialog.message.text() == "Repeat: the two differ"
+    qtbot.keyClicks(dialog.second, NEW_PASSPHRASE[-1])
+    assert dialog.message.text() == "" and ok_button(dialog).isEnabled()
+
+
 def opened(path: Path) -> Desk | None:
     """What the app does at start: open the store as a desk, asking in dialogs (tasks run synchronously)."""
     return open_desk(path, app.DialogUnlocker(SynchronousRunner()), actor="dpo", clock=lambda: NOW)

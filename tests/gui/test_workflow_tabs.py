@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application import actions
 from dpo_desk.core.models import Right, Status
 from dpo_desk.gui.fields_dialog import Choices, FieldsDialog, OptionalDate
 from dpo_desk.gui.main_window import MainWindow
@@ -180,7 +181,7 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     outcomes = view.outcomes_tab.table
     shown = {outcomes.item(row, 0).text(): outcomes.item(row, 1).text() for row in range(outcomes.rowCount())}
     # In the form's words, not as Python prints a dict ("systems: ['CRM']; backups_beyond_use: True").
-    assert shown["erasure"] == (
+    assert shown["Erasure"] == (
         f"Art. 17(1) ground: 17(1)(a); Systems erased: CRM; Backups: yes; Done on: {on(9).isoformat()}"
     )
     view.recipients_tab.sources_button.click()
@@ -258,3 +259,19 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
     assert tips["identity-check"] == "Record one identity check"
     # The Case menu says the same as the buttons.
     assert window.change_status_action.isEnabled() and window.add_note_action.isEnabled()
+
+
+def test_the_problem_line_of_a_form_never_covers_a_field(qtbot: QtBot, desk: Any, repo: CaseRepository) -> None:
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    form = desk.form(desk.state(case_id))
+    action = actions.IDENTITY_CHECK
+    dialog = FieldsDialog(action.title, action.fields, form, lambda values: action.check(values, form))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.inputs["reference"].setText("1234567")  # a problem of two lines
+    QCoreApplication.processEvents()
+    assert dialog.problem.text().startswith("Reference: keep at most 4 characters")
+    problem = QRect(dialog.problem.mapTo(dialog, QPoint(0, 0)), dialog.problem.size())
+    for name, widget in dialog.inputs.items():
+        assert not QRect(widget.mapTo(dialog, QPoint(0, 0)), widget.size()).intersects(problem), name

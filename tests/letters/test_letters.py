@@ -476,7 +476,7 @@ def test_the_gate_refuses_data_before_identity_is_settled(desk: Desk, letters: L
     desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
     fill_sheets(desk)
     assert "identity not verified" in letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
-    with pytest.raises(RefusedError, match="access-response: identity not verified"):
+    with pytest.raises(RefusedError, match="Access response: identity not verified"):
         letters.generate(case_id, LetterKind.ACCESS_RESPONSE, tmp_path / "a.pdf", render, actor="d", now=NOW)
     assert not (tmp_path / "a.pdf").exists() and letters.letters(case_id) == []
     assert letters.why_not(case_id, LetterKind.ACKNOWLEDGEMENT) == ""
