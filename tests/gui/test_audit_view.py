@@ -31,7 +31,7 @@ def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepos
     assert column(trail, 2) == ["alice", "alice"]
     assert "First Person" not in " ".join(column(trail, 5)) + " ".join(column(trail, 4))
     window.select_case(second)
-    assert column(window.case_view.audit, 3) == ["created"]
+    assert column(window.case_view.audit, 3) == ["Created"]
 
 
 def test_the_audit_page_lists_verifies_and_exports_the_anchor(
