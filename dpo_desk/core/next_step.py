@@ -41,9 +41,10 @@ def next_step(state: CaseState) -> str:
 def _step(state: CaseState) -> str:
     case = state.case
     for pause in case.open_pauses:
-        return f"Waiting on the subject's answer ({pause.kind.value}) since {short_date(pause.start)}"
+        return f"Waiting on the subject's answer ({pause.kind.label.lower()}) since {short_date(pause.start)}"
     if state.identity is IdentityStatus.PENDING and case.status.is_open:
-        return state.identity_progress or _BY_STATUS[Status.IDENTITY_CHECK]
+        # An action, as every other step: "Identity: 0 of 2 …" read as a field ("…: identity: 0 of 2 … now").
+        return f"Check identity ({state.identity_progress.removeprefix('Identity: ')})"
     if state.fee is not None and state.fee.state is FeeState.ANNOUNCED:
         return "Waiting on the subject's decision about the fee"
     if state.child is not None and CHILD not in state.recorded_outcomes:

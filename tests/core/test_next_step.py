@@ -36,8 +36,8 @@ def state(today: date = date(2026, 3, 10), **changes: object) -> CaseState:
 
 
 def test_identity_comes_first_and_counts_the_trusted_ids() -> None:
-    assert next_step(state()) == "Identity: 0 of 2 trusted IDs recorded; due by 2 Apr"
-    assert next_step(state(checks=CHECKS[:1])) == "Identity: 1 of 2 trusted IDs recorded; due by 2 Apr"
+    assert next_step(state()) == "Check identity (0 of 2 trusted IDs recorded); due by 2 Apr"
+    assert next_step(state(checks=CHECKS[:1])) == "Check identity (1 of 2 trusted IDs recorded); due by 2 Apr"
     assert state(checks=CHECKS).identity is IdentityStatus.VERIFIED
     assert state().disclosure_refused() is not None and state(checks=CHECKS).disclosure_refused() is None
 
@@ -59,6 +59,11 @@ def test_the_extension_notice_is_pointed_out_in_its_last_week_and_overdue_is_sai
     assert next_step(CaseState(extended, date(2026, 3, 27), **verified)).endswith("; due by 2 Apr")  # type: ignore[arg-type]
     assert next_step(CaseState(in_progress, date(2026, 4, 3), **verified)).startswith(  # type: ignore[arg-type]
         "Overdue since 2 Apr 2026: record the outcome for access, erasure now"
+    )
+    # Each step is an action, also overdue: it read "Overdue since …: identity: 0 of 2 … recorded now".
+    assert (
+        next_step(state(date(2026, 4, 3)))
+        == "Overdue since 2 Apr 2026: check identity (0 of 2 trusted IDs recorded) now"
     )
 
 

@@ -105,7 +105,7 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     window.model.refresh()
     window.select_case(case_id)
     view = window.case_view
-    assert "Identity: 0 of 2 trusted IDs recorded" in view.next_step.text()
+    assert "Check identity (0 of 2 trusted IDs recorded)" in view.next_step.text()
     assert "Disclosure blocked" in view.identity_tab.gate.text()
 
     # Two independent ID checks.
