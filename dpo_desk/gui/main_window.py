@@ -705,7 +705,9 @@ class MainWindow(QMainWindow):
         self.restoreState(self._saved("window/state"))
         splitter = self._saved("window/splitter")
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([860, 460])
+            # Nearly half for the case: at 1920 pixels its ten tabs fit without scrolling.
+            width = self.splitter.width() or self.width()
+            self.splitter.setSizes([width * 52 // 100, width * 48 // 100])
         for column, width in ((0, 108), (1, 140), (2, 110), (3, 132), (4, 80), (5, 80), (6, 90)):
             self.table.setColumnWidth(column, width)
         header = self._saved("window/case-columns")
@@ -729,11 +731,14 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(56)
+        needed = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
         for column in range(self.model.columnCount()):
             stretch = column in (SUBJECT, RIGHTS, ENTITY)
             header.setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
             )
+            needed += header.minimumSectionSize() if stretch else self.table.columnWidth(column)
+        self.table.setMinimumWidth(needed)  # the splitter cannot push Status out of view
 
     def _saved(self, key: str) -> QByteArray:
         value = self._settings.value(key, QByteArray(), type=QByteArray)
