@@ -48,8 +48,8 @@ class AttachmentsTab(QWidget):
         self.summary = selectable(QLabel())
         self.table = data_table("Attachments of the case", ["Name", "Type", "Size", "Added", "From"])
         # Open and Save as have no mnemonic: every letter of theirs is taken on the case view already.
-        self.open_button = QPushButton("Open…")
-        self.save_button = QPushButton("Save as…")
+        self.open_button = QPushButton("&Open…")
+        self.save_button = QPushButton("Save &as…")
         self.attach_button = QPushButton("A&ttach file…")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
