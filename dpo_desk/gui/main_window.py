@@ -41,7 +41,7 @@ from dpo_desk.application import logs
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
 from dpo_desk.core.errors import DeskError
-from dpo_desk.core.models import CaseQuery
+from dpo_desk.core.models import CaseQuery, NewCase
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
 from dpo_desk.gui import settings_editors
 from dpo_desk.gui.accessible import named
@@ -527,7 +527,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_case(self) -> None:
-        new = NewCaseDialog.ask(self._desk.register.entities(), self._desk.now, self._desk.earlier_of, self)
+        self._add_case(NewCaseDialog.ask(self._desk.register.entities(), self._desk.now, self._desk.earlier_of, self))
+
+    def _add_case(self, new: NewCase | None) -> None:
+        """The case as the DPO confirmed it in the dialog; nothing when they cancelled."""
         if new is None:
             return
         try:
@@ -550,15 +553,7 @@ class MainWindow(QMainWindow):
         if isinstance(draft, MailDraft):
             self.mail_import.review(draft.mail)
             return
-        new = NewCaseDialog.ask_for_text(entities, self._desk.now, self._desk.earlier_of, draft, self)
-        if new is None:
-            return
-        try:
-            case_id = self._desk.add_case(new)
-        except DeskError as error:
-            QMessageBox.warning(self, "Case not created", sentence(str(error)))
-            return
-        self._created(case_id)
+        self._add_case(NewCaseDialog.ask_for_text(entities, self._desk.now, self._desk.earlier_of, draft, self))
 
     @Slot(int)
     def _created(self, case_id: int) -> None:
