@@ -76,7 +76,9 @@ class IdentityPolicy:
     trusted: tuple[Evidence, ...] = tuple(Evidence)
 
     def describe(self) -> str:
-        return f"{self.required} independent items of: " + "; ".join(e.label.lower() for e in self.trusted)
+        return f"{self.required} independent items, each another kind of ID checked another way, of: " + "; ".join(
+            e.label.lower() for e in self.trusted
+        )
 
 
 def check_policy(policy: IdentityPolicy) -> IdentityPolicy:
@@ -142,20 +144,42 @@ def check_decision(status: IdentityStatus, reason: str) -> None:
         raise InputError("reason: say why; the decision must be demonstrable (Art. 5(2))")
 
 
-def independent_items(checks: Sequence[IdentityCheck], policy: IdentityPolicy) -> int:
-    """The largest number of passed, trusted checks with pairwise different types and channels."""
+def counted_checks(checks: Sequence[IdentityCheck], policy: IdentityPolicy) -> tuple[IdentityCheck, ...]:
+    """A largest set of passed, trusted checks with pairwise different types and channels: the ones that
+    count towards the policy (the earliest such set, when several are as large)."""
     usable = [c for c in checks if c.outcome is Outcome.PASSED and c.evidence in policy.trusted]
 
-    def best(index: int, types: frozenset[Evidence], methods: frozenset[Method]) -> int:
+    def best(index: int, types: frozenset[Evidence], methods: frozenset[Method]) -> tuple[IdentityCheck, ...]:
         if index == len(usable):
-            return 0
+            return ()
         skip = best(index + 1, types, methods)
         check = usable[index]
         if check.evidence in types or check.method in methods:
             return skip
-        return max(skip, 1 + best(index + 1, types | {check.evidence}, methods | {check.method}))
+        take = (check, *best(index + 1, types | {check.evidence}, methods | {check.method}))
+        return take if len(take) >= len(skip) else skip
 
     return best(0, frozenset(), frozenset())
+
+
+def independent_items(checks: Sequence[IdentityCheck], policy: IdentityPolicy) -> int:
+    return len(counted_checks(checks, policy))
+
+
+def why_not_counted(check: IdentityCheck, counted: Sequence[IdentityCheck], policy: IdentityPolicy) -> str:
+    """Why a check recorded does not count towards the policy; empty when it counts."""
+    if any(check is other for other in counted):
+        return ""
+    if check.outcome is not Outcome.PASSED:
+        return "it did not pass"
+    if check.evidence not in policy.trusted:
+        return f"the policy does not trust a {_in_sentence(check.evidence.label)}"
+    same_kind = next((c for c in counted if c.evidence is check.evidence), None)
+    if same_kind is not None:
+        return f"another {_in_sentence(check.evidence.label)} already counts"
+    # A largest set leaves no other reason: this check would otherwise join it.
+    same_way = next(c for c in counted if c.method is check.method)
+    return f"checked {_in_sentence(check.method.label)}, as the {_in_sentence(same_way.evidence.label)} was"
 
 
 def identity_status(
@@ -213,3 +237,8 @@ def check_disclosure(
         f"identity not verified: {independent_items(checks, policy)} of {policy.required} independent "
         "trusted IDs recorded; record the checks, or why no check is needed, before disclosing personal data"
     )
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "National ID card" reads "national ID card", not "national id card"."""
+    return label[:1].lower() + label[1:]

@@ -31,7 +31,7 @@ from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import long_date
 from dpo_desk.core.deadlines import explain
 from dpo_desk.core.fees import repeat_warning
-from dpo_desk.core.identity import copies_to_delete
+from dpo_desk.core.identity import copies_to_delete, counted_checks, why_not_counted
 from dpo_desk.core.outcomes import CHILD, outcome_label
 from dpo_desk.core.recipients import needs_notices
 from dpo_desk.gui.accessible import named
@@ -184,7 +184,8 @@ class IdentityTab(WorkflowTab):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
         self.checks = data_table(
-            "Identity checks", ["Evidence", "Method", "Checked by", "When", "Outcome", "Ref.", "Copy deleted", "Note"]
+            "Identity checks",
+            ["Evidence", "Method", "Checked by", "When", "Outcome", "Counts", "Ref.", "Copy deleted", "Note"],
         )
         self.gate = _case_label()
         self.layout_.addWidget(self.checks, 1)
@@ -198,6 +199,7 @@ class IdentityTab(WorkflowTab):
         self._finish()
 
     def fill(self, state: CaseState) -> None:
+        zone = state.case.received_local.tzinfo  # as the history shows times: the entity's, with its zone
         lines = [f"<b>{escape(state.identity_progress)}</b>", f"Policy: {escape(state.policy.describe())}."]
         if state.decision is not None:
             lines.append(f"Decision by {escape(state.decision.decided_by)}: {escape(state.decision.reason)}")
@@ -207,6 +209,7 @@ class IdentityTab(WorkflowTab):
                 "is not recorded as deleted: delete it and record the date.</span>"
             )
         self.summary.setText("<br>".join(lines))
+        counted = counted_checks(state.checks, state.policy)
         fill_table(
             self.checks,
             [
@@ -214,8 +217,9 @@ class IdentityTab(WorkflowTab):
                     c.evidence.label,
                     c.method.label,
                     c.checked_by,
-                    f"{c.checked_at.astimezone():%Y-%m-%d %H:%M}",
+                    f"{c.checked_at.astimezone(zone):%Y-%m-%d %H:%M %Z}",
                     c.outcome.label,
+                    "no: " + reason if (reason := why_not_counted(c, counted, state.policy)) else "yes",
                     c.reference,
                     c.copy_deleted_on.isoformat() if c.copy_deleted_on else "",
                     c.note,

@@ -15,10 +15,12 @@ from dpo_desk.core.identity import (
     Outcome,
     check_disclosure,
     copies_to_delete,
+    counted_checks,
     identity_status,
     independent_items,
     progress,
     validate_check,
+    why_not_counted,
 )
 
 AT = datetime(2026, 3, 6, 10, tzinfo=UTC)
@@ -48,6 +50,27 @@ def test_two_independent_items_verify() -> None:
 def test_same_type_same_channel_or_failed_do_not_add_up(checks: list[IdentityCheck]) -> None:
     assert independent_items(checks, POLICY) == 1
     assert identity_status(checks, None, POLICY) is IdentityStatus.PENDING
+
+
+def test_each_check_says_whether_it_counts_and_why_not() -> None:
+    # A DPO recorded a passport and an ID card, both sighted in person, and read "1 of 2" with no reason.
+    passport = check(Evidence.PASSPORT, Method.SIGHTED_IN_PERSON)
+    id_card = check(Evidence.NATIONAL_ID, Method.SIGHTED_IN_PERSON)
+    failed = check(Evidence.DRIVING_LICENCE, Method.VIDEO_CALL, Outcome.FAILED)
+    checks = [passport, id_card, failed]
+    counted = counted_checks(checks, POLICY)
+    assert counted == (passport,) and independent_items(checks, POLICY) == 1
+    assert [why_not_counted(c, counted, POLICY) for c in checks] == [
+        "",
+        "checked sighted in person, as the passport was",
+        "it did not pass",
+    ]
+    only_passports = IdentityPolicy(required=1, trusted=(Evidence.PASSPORT,))
+    assert why_not_counted(id_card, counted, only_passports) == "the policy does not trust a national ID card"
+    second_passport = check(Evidence.PASSPORT, Method.VIDEO_CALL)
+    assert why_not_counted(second_passport, counted, POLICY) == "another passport already counts"
+    # With a passport on video, the ID card counts too, and the earlier passport no longer does.
+    assert counted_checks([passport, id_card, second_passport], POLICY) == (id_card, second_passport)
     assert progress(checks, None, POLICY) == "Identity: 1 of 2 trusted IDs recorded"
     with pytest.raises(RefusedError, match="1 of 2 independent trusted IDs"):
         check_disclosure(checks, None, POLICY)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application import actions
+from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import Right, Status
 from dpo_desk.gui.fields_dialog import Choices, FieldsDialog, OptionalDate
 from dpo_desk.gui.main_window import MainWindow
@@ -275,3 +276,21 @@ def test_the_problem_line_of_a_form_never_covers_a_field(qtbot: QtBot, desk: Any
     problem = QRect(dialog.problem.mapTo(dialog, QPoint(0, 0)), dialog.problem.size())
     for name, widget in dialog.inputs.items():
         assert not QRect(widget.mapTo(dialog, QPoint(0, 0)), widget.size()).intersects(problem), name
+
+
+def test_the_identity_tab_says_which_checks_count_and_why_one_does_not(
+    window: MainWindow, desk: Any, repo: CaseRepository
+) -> None:
+    case_id = repo.add(new_case(received=RECEIVED), actor="d", now=NOW)
+    for evidence in (Evidence.PASSPORT, Evidence.NATIONAL_ID):
+        check = IdentityCheck(evidence, Method.SIGHTED_IN_PERSON, "d", RECEIVED + timedelta(hours=1), Outcome.PASSED)
+        desk.workflow.record_check(case_id, check, actor="d", now=NOW)
+    window.model.refresh()
+    window.open_case(case_id)
+    table = window.case_view.identity_tab.checks
+    counts = [table.horizontalHeaderItem(column).text() for column in range(table.columnCount())].index("Counts")
+    assert [table.item(row, counts).text() for row in range(table.rowCount())] == [
+        "yes",
+        "no: checked sighted in person, as the passport was",
+    ]
+    assert "each another kind of ID checked another way" in window.case_view.identity_tab.summary.text()
