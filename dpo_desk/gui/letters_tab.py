@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QStandardItemModel
+from PySide6.QtCore import QCoreApplication, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QStandardItemModel
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,7 @@ from dpo_desk.gui.secret_clipboard import copy_secret
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import Document
-from dpo_desk.store.letters import LetterRecord, PastDateError
+from dpo_desk.store.letters import GeneratedLetter, LetterRecord, PastDateError, Renderer
 
 SENT_CHANNEL = Field("channel", "&Channel", help="post, e-mail, handed over")
 SENT_ON = Field("sent_on", "&Sent on", Kind.DATE, help="the day the letter actually went out; the letter bears it")
@@ -175,6 +175,10 @@ class LettersTab(QWidget):
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
             button.setToolTip(sentence(reason))
+        if not reason:
+            self.print_button.setToolTip(
+                f"Writes the {self._selected_kind().label.lower()} into the case's letters and prints it"
+            )
         self.print_allowed.emit()
         self._letter_chosen()
 
@@ -237,41 +241,60 @@ class LettersTab(QWidget):
             return
         dialog = QPrintPreviewDialog(self)
         dialog.paintRequested.connect(lambda printer: paint(document, printer))
+        # A preview is not the letter: printing goes through Print, which writes it into the register.
+        for action in dialog.findChildren(QAction):
+            if action.text() == QCoreApplication.translate("QPrintPreviewDialog", "Print"):
+                action.setVisible(False)
         run_modal(dialog)
 
     @Slot()
     def print_letter(self) -> None:
-        document = self._document()
-        if document is None:
+        """Write the letter into the case's register, then print that very document: a letter on paper is
+        one the Letters list shows (printing only laid it out again, and nothing recorded it)."""
+        if self.case_id is None:
+            return
+        chosen = self._addressed_and_dated()
+        if chosen is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if run_modal(QPrintDialog(printer, self)):
-            paint(document, printer)
-            latest = self._latest(self._selected_kind())
-            if latest is not None:
-                self._desk.mark_letter_printed(latest)
+        if not run_modal(QPrintDialog(printer, self)):
+            return
+        written: list[Document] = []
 
-    def _latest(self, kind: LetterKind) -> int | None:
-        found = [r.id for r in self._records if r.kind is kind]
-        return found[-1] if found else None
+        def keep(document: Document) -> bytes:
+            written.append(document)
+            return render(document)
+
+        made = self._write(keep, *chosen)
+        if made is None:
+            return
+        paint(written[0], printer)
+        self._desk.mark_letter_printed(made.record.id)
+        self.changed.emit(f"{self._selected_kind().label} written and printed")
 
     @Slot()
     def generate(self) -> None:
         if self.case_id is None:
             return
-        kind = self._selected_kind()
         chosen = self._addressed_and_dated()
         if chosen is None:
             return
-        recipient, dated = chosen
-        try:
-            made = self._desk.write_letter(self.case_id, kind, render, dated=dated, recipient=recipient)
-        except DeskError as error:
-            QMessageBox.warning(self, "Not written", sentence(str(error)))
+        made = self._write(render, *chosen)
+        if made is None:
             return
         if made.password is not None:
             PasswordDialog.show_password(made.password, made.in_keyring, self)
-        self.changed.emit(f"{kind.label} written")
+        self.changed.emit(f"{self._selected_kind().label} written")
+
+    def _write(self, renderer: Renderer, recipient: str | None, dated: date) -> GeneratedLetter | None:
+        assert self.case_id is not None
+        try:
+            return self._desk.write_letter(
+                self.case_id, self._selected_kind(), renderer, dated=dated, recipient=recipient
+            )
+        except DeskError as error:
+            QMessageBox.warning(self, "Not written", sentence(str(error)))
+            return None
 
     def _ask_sent_on(self, problem: str) -> date | None:
         """A letter that would promise a passed date: the day it was actually sent, or cancel."""

@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         self.print_letter_action = self._action(
             "Print le&tter…",
             QKeySequence.StandardKey.Print,
-            "Print the letter chosen in the case's Letters tab",
+            "Write the letter chosen in the case's Letters tab into its letters, and print it",
             view.letters_tab.print_letter,
         )
         self.view_actions = [

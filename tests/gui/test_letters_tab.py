@@ -2,6 +2,7 @@
 
 import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QStandardItemModel
@@ -186,3 +187,31 @@ def test_a_batch_skips_the_cases_whose_state_does_not_allow_the_letter(
     assert finished.args == [2]
     assert [len(desk.letters.letters(case_id)) for case_id in ids] == [0, 0, 1, 1]
     assert window.statusBar().currentMessage() == f"2 of 4 acknowledgement(s) written; 2 skipped: {why} (2)"
+
+
+def test_print_writes_the_letter_into_the_register_and_prints_that_document(
+    qtbot: QtBot, window: MainWindow, desk: Desk, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Ctrl+P printed an acknowledgement nobody had generated: no letter in the list, nothing in the audit.
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    paper = tmp_path / "paper.pdf"
+
+    def to_a_file(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(paper))
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", to_a_file)
+    assert window.print_letter_action.isEnabled()
+    assert "Writes the acknowledgement into the case's letters" in window.print_letter_action.toolTip()
+    window.print_letter_action.trigger()
+    (letter,) = desk.letters.letters(case_id)
+    assert letter.kind is LetterKind.ACKNOWLEDGEMENT
+    actions = [(e.action, e.entity_id) for e in desk.audit.of_case(case_id)]
+    assert ("letter-printed", str(letter.id)) in actions
+    printed = subprocess.run(["pdftotext", str(paper), "-"], capture_output=True, text=True, check=True).stdout
+    assert repo.get_by_id(case_id).reference in printed and "Your request has been received" in printed
