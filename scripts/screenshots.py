@@ -20,6 +20,7 @@ from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.gui.scheme import follow_system
 from dpo_desk.store.db import open_store
 from dpo_desk.store.keys import key_from_keyring, key_from_passphrase
 
@@ -28,6 +29,7 @@ def main() -> None:
     store, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    follow_system(app)  # DPO_DESK_COLOR_SCHEME=dark for the dark screenshots
     settings = QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat)
     key = key_from_keyring(store) or key_from_passphrase(store, os.environ["DPO_DESK_PASSPHRASE"])
     with Desk(open_store(store, key), store, key, actor="dpo", clock=lambda: datetime.now(UTC)) as desk:

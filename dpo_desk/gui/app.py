@@ -25,6 +25,7 @@ from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
+from dpo_desk.gui.scheme import follow_system
 from dpo_desk.store.opening import PassphraseFor
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("dpo-desk")
+    follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
     runner = QtRunner()

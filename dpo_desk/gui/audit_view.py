@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Status
 from dpo_desk.gui.accessible import named
+from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.store.audit import AuditEntry
+from dpo_desk.store.verify import Report
 
 SHOWN = 1000  # the newest entries; verify reads them all
 STATUS_VALUES = frozenset(status.value for status in Status)
@@ -93,6 +95,8 @@ class AuditView(QWidget):
         self.summary = QLabel()
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self._report: Report | None = None  # shown in self.result, coloured for the scheme of the moment
+        when_scheme_changes(self.result, self._show_report)
         self.verify_button = QPushButton("Ver&ify store and audit chain")
         self.verify_button.clicked.connect(self.verify)
         self.anchor_button = QPushButton("Export &anchor…")
@@ -117,15 +121,22 @@ class AuditView(QWidget):
 
     def clear(self) -> None:
         self.table.setRowCount(0)
+        self._report = None
         self.result.clear()
 
     @Slot()
     def verify(self) -> None:
-        report = self._desk.verify()
-        colour = "#2e7d32" if report.ok else "#c62828"
+        self._report = self._desk.verify()
+        self._show_report()
+        self.refresh()
+
+    def _show_report(self) -> None:
+        report = self._report
+        if report is None:
+            return
+        colour = colours().success if report.ok else colours().error
         heading = "All checks passed." if report.ok else "Problems found:"
         self.result.setText(f"<span style='color:{colour}'><b>{heading}</b></span> " + " · ".join(report.lines()))
-        self.refresh()
 
     @Slot()
     def export_anchor(self) -> None:
@@ -134,4 +145,5 @@ class AuditView(QWidget):
             return
         anchor = self._desk.audit.head()
         target.write_text(anchor.text() + "\n", encoding="utf-8")
+        self._report = None
         self.result.setText(f"Anchor {anchor.seq} written to {target}. Keep it somewhere else than this laptop.")

@@ -45,6 +45,7 @@ from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.gui.letters_tab import LettersTab
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.rich_text import escape, sentence
+from dpo_desk.gui.scheme import colours, recolour
 from dpo_desk.gui.workflow_tabs import (
     DeadlineTab,
     DecisionsTab,
@@ -105,8 +106,11 @@ class CaseView(QWidget):
         self.next_step = QLabel()
         self.next_step.setTextFormat(Qt.TextFormat.RichText)
         self.next_step.setWordWrap(True)
-        self.next_step.setStyleSheet(
-            "background: palette(alternate-base); border-left: 4px solid #1565c0; padding: 6px 8px;"
+        recolour(
+            self.next_step,
+            lambda: self.next_step.setStyleSheet(
+                f"background: palette(alternate-base); border-left: 4px solid {colours().accent}; padding: 6px 8px;"
+            ),
         )
         self.change_status_button = ActionButton(actions.STATUS)
         self.add_note_button = ActionButton(actions.NOTE)

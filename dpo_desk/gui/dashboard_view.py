@@ -34,6 +34,7 @@ from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.models import Answer, CaseQuery, Right, Scope
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.deadline_badge import days_left_text
+from dpo_desk.gui.scheme import colours, recolour
 
 # One colour a right, told apart also by the legend's order (the bars stack in the same order).
 RIGHT_COLOURS = {
@@ -197,7 +198,8 @@ class FigureButton(QPushButton):
         self.setToolTip(FIGURE_HINTS[scope] + "; click to list them")
         self.setMinimumHeight(68)
         self.number = QLabel("–")
-        self.number.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self._alarming = False
+        recolour(self.number, self._colour_number)
         self.caption = QLabel(scope.label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 6)
@@ -208,9 +210,13 @@ class FigureButton(QPushButton):
 
     def set_count(self, count: int) -> None:
         self.number.setText(f"{count:,}")
-        alarming = count > 0 and self.scope is Scope.OVERDUE
-        self.number.setStyleSheet(f"font-size: 20pt; font-weight: bold;{' color: #c62828;' if alarming else ''}")
+        self._alarming = count > 0 and self.scope is Scope.OVERDUE
+        self._colour_number()
         self.setAccessibleName(f"{self.scope.label}: {count}")
+
+    def _colour_number(self) -> None:
+        colour = f" color: {colours().error};" if self._alarming else ""
+        self.number.setStyleSheet(f"font-size: 20pt; font-weight: bold;{colour}")
 
 
 @dataclass(frozen=True, slots=True)

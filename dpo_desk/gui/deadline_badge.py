@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from dpo_desk.core.models import Status
 
 OVERDUE = QColor("#c62828")
-DUE_SOON = QColor("#ef8f00")
+DUE_SOON = QColor("#b45309")  # amber dark enough for white text (WCAG 4.5:1)
 ON_TRACK = QColor("#2e7d32")
 ANSWERED = QColor("#757575")
 

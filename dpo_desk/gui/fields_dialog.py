@@ -32,6 +32,7 @@ from dpo_desk.application.fields import Field, Form, Kind, cost_items_as_lines, 
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.modal import run_modal
+from dpo_desk.gui.scheme import colours, recolour
 
 LIST_ROWS_SHOWN = 8  # the seven kinds of identity evidence fit
 LIST_WIDTH_MAX = 560
@@ -265,7 +266,7 @@ def _with_note(widget: QWidget, note: str) -> QWidget:
     label.setTextInteractionFlags(
         Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
     )
-    label.setStyleSheet("color: #5f6368; font-size: 8pt;")
+    recolour(label, lambda: label.setStyleSheet(f"color: {colours().hint}; font-size: 8pt;"))
     column = QWidget()
     layout = QVBoxLayout(column)
     layout.setContentsMargins(0, 0, 0, 0)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.gui.accessible import name_form_fields
+from dpo_desk.gui.scheme import colours, recolour
 
 
 class FormDialog(QDialog):
@@ -31,7 +32,7 @@ class FormDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c62828; font-weight: 600;")
+        recolour(self.problem, lambda: self.problem.setStyleSheet(f"color: {colours().error}; font-weight: 600;"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok_text:

@@ -27,6 +27,7 @@ from dpo_desk.core.models import Channel, EarlierCase, Entity, NewCase, Right, S
 from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import escape, sentence
+from dpo_desk.gui.scheme import colours, recolour
 from dpo_desk.mail.draft import MailDraft, TextDraft
 from dpo_desk.mail.rights import Suggestion
 
@@ -95,7 +96,7 @@ class NewCaseDialog(FormDialog):
             multi_line.setTabChangesFocus(True)  # Tab goes to the next field, as in every other one
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
-        self.earlier.setStyleSheet("color: #8a5a00;")
+        recolour(self.earlier, lambda: self.earlier.setStyleSheet(f"color: {colours().warning};"))
         self.mail_info = QLabel()  # what the e-mail said, when the case comes from one
         self.mail_info.setWordWrap(True)
         self.mail_info.setTextFormat(Qt.TextFormat.RichText)
@@ -221,7 +222,7 @@ class NewCaseDialog(FormDialog):
         warnings = list(mail.warnings)
         if duplicates:
             warnings.append(f"this message (same Message-ID) was imported before: {', '.join(duplicates)}")
-        lines += [f"<span style='color:#c62828'>⚠ {escape(sentence(w))}</span>" for w in warnings]
+        lines += [f"<span style='color:{colours().error}'>⚠ {escape(sentence(w))}</span>" for w in warnings]
         self.mail_info.setText("<br>".join(lines))
         self.mail_info.show()
         if same_sender:

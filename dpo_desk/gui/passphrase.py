@@ -30,6 +30,7 @@ from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.gui.scheme import colours, recolour
 from dpo_desk.store.keys import WrongPassphraseError
 
 
@@ -62,7 +63,7 @@ class PassphraseEntry(QWidget):
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setDefault(True)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020;")
+        recolour(self.message, lambda: self.message.setStyleSheet(f"color: {colours().error};"))
         self.message.setWordWrap(True)
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -220,7 +221,7 @@ class NewPassphraseDialog(QDialog):
         self.first = passphrase_field(f"At least {MIN_LENGTH} characters: a few words of your own")
         self.second = passphrase_field("The same again")
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020;")
+        recolour(self.message, lambda: self.message.setStyleSheet(f"color: {colours().error};"))
         self.message.setWordWrap(True)
         form = QFormLayout()
         if ask_current:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -44,6 +45,7 @@ from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Document
 from dpo_desk.letters.processor_sheets import booklet_html, citation_text, contact_ways, single_sheet_html
@@ -225,6 +227,15 @@ class ProcessorsView(QWidget):
         self.import_button.clicked.connect(self.import_sheets)
         self.export_button.clicked.connect(self.export_sheets)
         self.refresh()
+        when_scheme_changes(self, self._colour_warnings)
+
+    def _colour_warnings(self) -> None:
+        """The warnings are the only cells with a colour of their own; it is the scheme's."""
+        for row in range(self.table.rowCount()):
+            for column in range(self.table.columnCount()):
+                item = self.table.item(row, column)
+                if item is not None and item.data(Qt.ItemDataRole.ForegroundRole) is not None:
+                    item.setForeground(QColor(colours().error))
 
     def refresh(self) -> None:
         self._sheets = {sheet.key: sheet for sheet in self._desk.processors.sheets()}
@@ -247,12 +258,12 @@ class ProcessorsView(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, sheet.key)
                 if column == len(values) - 1 and value == STALE:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(colours().error))
                     item.setToolTip("Last reviewed more than 12 months ago")
                 elif column == len(values) - 1 and value == NOT_REVIEWED_YET:
                     item.setToolTip("As seeded from the privacy policy; review it once, then every 12 months")
                 if column == CONTACT_COLUMN and not sheet.privacy_email and not sheet.postal_address:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(colours().error))
                     item.setToolTip("No e-mail or postal address: an Art. 19 notice cannot be sent as a letter")
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)

@@ -16,6 +16,7 @@ from dpo_desk.application.dashboard import Reminder
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery
 from dpo_desk.core.settings import REMINDER_WORKING_DAYS
+from dpo_desk.gui.scheme import colours, recolour
 
 HOURLY_MS = 60 * 60 * 1000
 
@@ -32,7 +33,7 @@ class ReminderBanner(QFrame):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("ReminderBanner { background: #fff4ce; } QLabel { color: #3b2f00; }")
+        recolour(self, self._colour)
         self.text = QLabel()
         self.due_button = QPushButton("Show these cases")
         self.due_button.clicked.connect(self.show_due)
@@ -46,6 +47,12 @@ class ReminderBanner(QFrame):
         for button in (self.due_button, self.notices_button, dismiss):
             layout.addWidget(button)
         self.hide()
+
+    def _colour(self) -> None:
+        banner = colours()
+        self.setStyleSheet(
+            f"ReminderBanner {{ background: {banner.banner_background}; }} QLabel {{ color: {banner.banner_text}; }}"
+        )
 
     def show_reminder(self, reminder: Reminder) -> None:
         self.text.setText(f"Reminder: {reminder}.")

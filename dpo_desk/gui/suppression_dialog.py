@@ -25,6 +25,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.suppression import EMAIL, PHONE
 from dpo_desk.gui.accessible import name_form_fields
 from dpo_desk.gui.rich_text import escape, sentence
+from dpo_desk.gui.scheme import colours
 
 
 def ask_export_path(parent: QWidget) -> Path | None:
@@ -96,7 +97,7 @@ class SuppressionDialog(QDialog):
         except DeskError as error:
             field, _, problem = str(error).partition(": ")
             message = f"E-mail or phone: {problem}" if field == "identifier" else str(error)
-            self.finding.setText(f"<span style='color:#c62828'>{escape(sentence(message))}</span>")
+            self.finding.setText(f"<span style='color:{colours().error}'>{escape(sentence(message))}</span>")
             return
         if entry is None:
             self.finding.setText(f"{escape(typed)} is <b>not</b> on the suppression list.")

@@ -38,6 +38,7 @@ from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
 from dpo_desk.gui.deadline_badge import days_left_text
 from dpo_desk.gui.rich_text import escape, sentence
+from dpo_desk.gui.scheme import colours, when_scheme_changes
 
 BUTTONS_PER_ROW = 3
 
@@ -118,6 +119,12 @@ class WorkflowTab(QWidget):
         self.buttons.setContentsMargins(0, 0, 0, 0)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.summary)
+        when_scheme_changes(self, self._fill_again)
+
+    def _fill_again(self) -> None:
+        """The texts again, in the colours of the new scheme."""
+        if self.state is not None:
+            self.fill(self.state)
 
     def _button(self, action: Action[Any]) -> ActionButton:
         button = ActionButton(action)
@@ -205,7 +212,7 @@ class IdentityTab(WorkflowTab):
             lines.append(f"Decision by {escape(state.decision.decided_by)}: {escape(state.decision.reason)}")
         for kept in copies_to_delete(state.checks):
             lines.append(
-                f"<span style='color:#c62828'>⚠ The copy of the {kept.evidence.label.lower()} received "
+                f"<span style='color:{colours().error}'>⚠ The copy of the {kept.evidence.label.lower()} received "
                 "is not recorded as deleted: delete it and record the date.</span>"
             )
         self.summary.setText("<br>".join(lines))
@@ -229,9 +236,13 @@ class IdentityTab(WorkflowTab):
         )
         refused = state.disclosure_refused()
         if refused is not None:
-            self.gate.setText(f"<span style='color:#c62828'><b>Disclosure blocked:</b> {escape(refused)}</span>")
+            self.gate.setText(
+                f"<span style='color:{colours().error}'><b>Disclosure blocked:</b> {escape(refused)}</span>"
+            )
         else:
-            self.gate.setText("<span style='color:#2e7d32'><b>Disclosure allowed:</b> identity is settled.</span>")
+            self.gate.setText(
+                f"<span style='color:{colours().success}'><b>Disclosure allowed:</b> identity is settled.</span>"
+            )
 
 
 class DeadlineTab(WorkflowTab):
@@ -275,14 +286,15 @@ class DeadlineTab(WorkflowTab):
         request = state.deadline_input
         explanation = explain(request)
         steps = "".join(f"<li>{escape(step)}</li>" for step in explanation.steps)
-        warnings = "".join(f"<p style='color:#8a5a00'>⚠ {escape(warning)}</p>" for warning in explanation.warnings)
+        warning, hint = colours().warning, colours().hint
+        warnings = "".join(f"<p style='color:{warning}'>⚠ {escape(text)}</p>" for text in explanation.warnings)
         still = "".join(
-            f"<p style='color:#8a5a00'>⚠ The {p.kind.label.lower()} pause is still open: the due date moves a day "
+            f"<p style='color:{warning}'>⚠ The {p.kind.label.lower()} pause is still open: the due date moves a day "
             "for every day it lasts.</p>"
             for p in case.open_pauses
         )
         self.why.setText(
-            f"<ol>{steps}</ol>{warnings}{still}<p style='color:gray'>Rules: {request.rules.value.upper()} · "
+            f"<ol>{steps}</ol>{warnings}{still}<p style='color:{hint}'>Rules: {request.rules.value.upper()} · "
             f"calendar: {request.calendar} · counted in {case.entity.time_zone}</p>"
         )
         fill_table(
@@ -318,7 +330,7 @@ class DecisionsTab(WorkflowTab):
         earlier = [(e.summary.reference, e.summary.received_date) for e in state.earlier_cases]
         warning = repeat_warning(earlier, case.received_date)
         if warning:
-            lines.append(f"<span style='color:#8a5a00'>⚠ {escape(sentence(warning))}.</span>")
+            lines.append(f"<span style='color:{colours().warning}'>⚠ {escape(sentence(warning))}.</span>")
         if fee is None:
             lines.append("No fee: the answer is free of charge (Art. 12(5)).")
         else:
