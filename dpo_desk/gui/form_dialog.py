@@ -32,7 +32,10 @@ class FormDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        recolour(self.problem, lambda: self.problem.setStyleSheet(f"color: {colours().error}; font-weight: 600;"))
+        # What a form still needs is said from the start, as a hint; it turns into an error once the DPO
+        # has changed something and it still stands (every dialog opened on a red error).
+        self._edited = False
+        recolour(self.problem, self._colour_problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok_text:
@@ -78,8 +81,18 @@ class FormDialog(QDialog):
     def first_field(self) -> QWidget | None:
         return next((field for field in self.form_fields() if field.isVisibleTo(self)), None)
 
+    def _colour_problem(self) -> None:
+        if self._edited:
+            self.problem.setStyleSheet(f"color: {colours().error}; font-weight: 600;")
+        else:
+            self.problem.setStyleSheet(f"color: {colours().hint};")
+
     def show_problem(self, problem: str) -> None:
-        """Name what is wrong, or nothing; OK is enabled only when nothing is."""
+        """Name what is wrong, or nothing; OK is enabled only when nothing is. Called on every change of
+        a field, so a call while the dialog is shown follows an edit."""
+        if self.isVisible() and not self._edited:
+            self._edited = True
+            self._colour_problem()
         self.problem.setText(problem)
         self.ok.setEnabled(not problem)
         self.ok.setToolTip(problem)

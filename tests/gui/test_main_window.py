@@ -20,6 +20,7 @@ from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
+from dpo_desk.gui.scheme import colours
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
 
@@ -496,3 +497,16 @@ def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
     third = MainWindow(desk, settings, runner)
     qtbot.addWidget(third)
     assert third.navigation.currentRow() == DASHBOARD_PAGE and third.case_view.case is None
+
+
+def test_a_form_opens_with_what_it_needs_as_a_hint_and_says_it_as_an_error_once_edited(
+    qtbot: QtBot, repo: CaseRepository
+) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    hint, error = colours().hint, colours().error
+    assert dialog.problem.text() and hint in dialog.problem.styleSheet() and error not in dialog.problem.styleSheet()
+    qtbot.keyClicks(dialog.emails, "not an address")
+    assert dialog.problem.text() and error in dialog.problem.styleSheet()
