@@ -158,7 +158,7 @@ def _fee_awaits_answer(state: CaseState) -> str | None:
     if state.fee is None:
         return "the case has no fee decision"
     if state.fee.state not in (FeeState.ANNOUNCED, FeeState.ACCEPTED):
-        return f"the fee is {state.fee.state.value}: nothing more to record"
+        return f"the fee is {state.fee.state.label.lower()}: nothing more to record"
     return None
 
 
@@ -272,7 +272,7 @@ def _not_waived(state: CaseState) -> str | None:
 
 def _record_check(desk: Desk, state: CaseState, check: IdentityCheck) -> str:
     desk.workflow.record_check(state.case.id, check, actor=desk.actor, now=desk.now())
-    return f"identity: {desk.workflow.identity_status(state.case.id).value}"
+    return f"identity: {desk.workflow.identity_status(state.case.id).label.lower()}"
 
 
 IDENTITY_CHECK = Action(
@@ -326,7 +326,7 @@ def _decision(status: IdentityStatus) -> Callable[[Values, Form], str]:
 def _decide(status: IdentityStatus) -> Callable[[Desk, CaseState, str], str]:
     def perform(desk: Desk, state: CaseState, reason: str) -> str:
         desk.workflow.decide_identity(state.case.id, status, reason, actor=desk.actor, now=desk.now())
-        return f"identity: {status.value}"
+        return f"identity: {status.label.lower()}"
 
     return perform
 
@@ -379,7 +379,9 @@ def _pause(desk: Desk, state: CaseState, request: PauseRequest) -> str:
         state.case.id, request.kind, request.start, request.reason, actor=desk.actor, now=desk.now()
     )
     due = desk.cases.get_by_id(state.case.id).deadlines.due
-    return "\n".join([f"paused ({request.kind.value}); due while paused: {due}"] + [f"warning: {w}" for w in warnings])
+    return "\n".join(
+        [f"paused ({request.kind.label.lower()}); due while paused: {due}"] + [f"warning: {w}" for w in warnings]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,7 +558,7 @@ def _build_fee_answer(values: Values, form: Form) -> FeeAnswer:
 
 def _settle_fee(desk: Desk, state: CaseState, answer: FeeAnswer) -> str:
     desk.decisions.settle_fee(state.case.id, answer.state, answer.on, actor=desk.actor, now=desk.now())
-    return f"fee: {answer.state.value}"
+    return f"fee: {answer.state.label.lower()}"
 
 
 FEE_ANSWER = Action(
@@ -779,7 +781,7 @@ def _notify(desk: Desk, state: CaseState, change: NoticeChange) -> str:
         state.case.id, change.recipient, change.state, on=change.on, channel=change.channel, reason=change.reason,
         actor=desk.actor, now=desk.now(),
     )  # fmt: skip
-    return f"recipient {change.recipient}: {change.state.value}"
+    return f"recipient {change.recipient}: {change.state.label.lower()}"
 
 
 def _recipient(*states: NoticeState) -> Field:
@@ -868,7 +870,7 @@ def _build_move(values: Values, form: Form) -> StatusMove:
 
 def _move(desk: Desk, state: CaseState, move: StatusMove) -> str:
     desk.cases.change_status(state.case.id, move.target, actor=desk.actor, reason=move.reason, now=desk.now())
-    return f"status: {move.target.value}"
+    return f"status: {move.target.label.lower()}"
 
 
 STATUS = Action(

@@ -22,7 +22,7 @@ MOVED_LISTED = 10  # cases named in the question; the rest are counted
 def calendar_label(calendar: str) -> str:
     """'Norway (NO)'; the calendar without public holidays says so."""
     if calendar == "none":
-        return "none (weekends only)"
+        return "None (weekends only)"
     return f"{Locale.parse('en').territories[calendar]} ({calendar})"
 
 

@@ -139,7 +139,7 @@ def validate_check(
 def check_decision(status: IdentityStatus, reason: str) -> None:
     """A decision that ends the checks: no check needed, or identity cannot be established (Art. 11(2))."""
     if status not in (IdentityStatus.NOT_REQUIRED, IdentityStatus.FAILED):
-        raise InputError("status: a decision is either not-required or failed")
+        raise InputError("status: a decision is either that no check is needed or that identity cannot be established")
     if not reason.strip():
         raise InputError("reason: say why; the decision must be demonstrable (Art. 5(2))")
 

@@ -22,11 +22,13 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Status
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.scheme import colours, when_scheme_changes
+from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.audit import AuditEntry
 from dpo_desk.store.verify import Report
 
 SHOWN = 1000  # the newest entries; verify reads them all
 STATUS_VALUES = frozenset(status.value for status in Status)
+LETTER_KINDS = frozenset(kind.value for kind in LetterKind)
 
 
 class AuditTable(QTableWidget):
@@ -77,6 +79,10 @@ def _value(key: str, value: object) -> str:
     """A status moved from or to is named as the case list names it."""
     if key in ("from", "to") and isinstance(value, str) and value in STATUS_VALUES:
         return Status(value).label
+    if key == "kind" and isinstance(value, str) and value in LETTER_KINDS:
+        return LetterKind(value).label
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return str(value)
 
 

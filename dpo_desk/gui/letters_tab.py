@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QUrl, Signal, Slot
@@ -33,7 +34,7 @@ from dpo_desk.gui.secret_clipboard import copy_secret
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import Document
-from dpo_desk.store.letters import GeneratedLetter, LetterRecord, PastDateError, Renderer
+from dpo_desk.store.letters import GeneratedLetter, LetterRecord, PastDateError
 
 SENT_CHANNEL = Field("channel", "&Channel", help="post, e-mail, handed over")
 SENT_ON = Field("sent_on", "&Sent on", Kind.DATE, help="the day the letter actually went out; the letter bears it")
@@ -286,7 +287,9 @@ class LettersTab(QWidget):
             PasswordDialog.show_password(made.password, made.in_keyring, self)
         self.changed.emit(f"{self._selected_kind().label} written")
 
-    def _write(self, renderer: Renderer, recipient: str | None, dated: date) -> GeneratedLetter | None:
+    def _write(
+        self, renderer: Callable[[Document], bytes], recipient: str | None, dated: date
+    ) -> GeneratedLetter | None:
         assert self.case_id is not None
         try:
             return self._desk.write_letter(

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.entity_fields import calendar_label
 from dpo_desk.application.fields import Field, Kind, setting_fields, setting_value
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError
@@ -29,8 +30,8 @@ from dpo_desk.gui.rich_text import sentence
 
 CALENDAR_NOTE = (
     "A deadline that ends on a Saturday, Sunday or public holiday of the entity's calendar moves to the next "
-    "working day. 'none' rolls over weekends only; for the US entity, 'NO' (the EEA representative's state) "
-    "is the cautious alternative."
+    "working day. 'None (weekends only)' moves it past weekends alone; for the US entity, Norway (the EEA "
+    "representative's state) is the cautious alternative."
 )
 
 
@@ -70,7 +71,12 @@ def edit_deadline_settings(desk: Desk, parent: QWidget) -> int | None:
     due dates moved, or None when nothing was saved."""
     entities = desk.register.entities()
     calendars = [
-        Field(f"calendar:{e.id}", f"{e.name} ({e.country})", Kind.CHOICE, options=[(c, c) for c in CALENDARS])
+        Field(
+            f"calendar:{e.id}",
+            f"{e.name} ({e.country})",
+            Kind.CHOICE,
+            options=[(c, calendar_label(c)) for c in CALENDARS],
+        )
         for e in entities
     ]
 

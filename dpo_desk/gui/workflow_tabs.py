@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from dpo_desk.application import actions
 from dpo_desk.application.actions import Action
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.entity_fields import calendar_label
 from dpo_desk.application.fields import summary
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import long_date
@@ -295,7 +296,7 @@ class DeadlineTab(WorkflowTab):
         )
         self.why.setText(
             f"<ol>{steps}</ol>{warnings}{still}<p style='color:{hint}'>Rules: {request.rules.value.upper()} · "
-            f"calendar: {request.calendar} · counted in {case.entity.time_zone}</p>"
+            f"calendar: {calendar_label(request.calendar)} · counted in {case.entity.time_zone}</p>"
         )
         fill_table(
             self.pauses,

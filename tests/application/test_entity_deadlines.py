@@ -98,7 +98,7 @@ def test_the_question_before_saving_counts_the_due_dates_it_moves(desk: Desk) ->
     changes = {"calendar": "NO", "time_zone": "Europe/Oslo"}
     question = deadline_question(americas, changes, desk.deadlines_moved_by(AMERICAS, changes))
     assert question == (
-        "Change the calendar from none (weekends only) to Norway (NO) and the time zone from America/New_York "
+        "Change the calendar from None (weekends only) to Norway (NO) and the time zone from America/New_York "
         "to Europe/Oslo? 1 open case(s) of Altoros Americas LLC get a different due date (DSR-2026-0001: legal "
         "due date Thu 14 May 2026 → Fri 15 May 2026). Each case's history records what moved; closed cases "
         "keep the dates they were held to."

@@ -250,7 +250,7 @@ def test_change_status_from_the_case_view(
     history = window.case_view.history
     assert history.rowCount() == 2
     assert history.item(1, 3).text() == "Identity not needed: existing customer login"
-    assert window.statusBar().currentMessage() == "Status: in-progress"
+    assert window.statusBar().currentMessage() == "Status: in progress"
 
 
 def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:

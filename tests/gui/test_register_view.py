@@ -34,7 +34,7 @@ def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
         calendar, zone = dialog.inputs["calendar"], dialog.inputs["time_zone"]
         assert isinstance(calendar, QComboBox) and isinstance(zone, QComboBox)
         assert [calendar.itemText(i) for i in range(calendar.count())] == [
-            "Norway (NO)", "Finland (FI)", "Poland (PL)", "none (weekends only)",
+            "Norway (NO)", "Finland (FI)", "Poland (PL)", "None (weekends only)",
         ]  # fmt: skip
         assert calendar.currentData() == "none" and zone.currentData() == "America/New_York"
         assert zone.findData("Europe/Oslo") >= 0 and zone.findData("localtime") == -1
