@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -56,6 +56,13 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Return in a multi-line field starts a new line; Ctrl+Return confirms from anywhere in the form.
+        confirm = QShortcut(QKeySequence("Ctrl+Return"), self)
+        confirm.activated.connect(self._confirm)
+
+    def _confirm(self) -> None:
+        if self.ok.isEnabled():
+            self.ok.click()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Open with the focus in the first field, never on a button: typing goes where the DPO looks."""

@@ -193,6 +193,11 @@ class LettersTab(QWidget):
         for button in (self.open_button, self.sent_button, self.password_button):
             button.setEnabled(record is not None)
             button.setToolTip(about or "Generate a letter first")
+        if record is not None and record.sent_at is not None:
+            self.sent_button.setEnabled(False)
+            self.sent_button.setToolTip(
+                f"{about} was marked sent by {record.sent_channel} on {record.sent_at.astimezone():%Y-%m-%d}"
+            )
         if record is not None and not record.protected:
             self.password_button.setEnabled(False)
             self.password_button.setToolTip(f"{about} has no password: it is not protected")

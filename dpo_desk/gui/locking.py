@@ -107,7 +107,9 @@ class WindowLock(QObject):
         self.locked.emit()
         self._screens.setCurrentWidget(self.screen)
         self.screen.entry.reset()
-        self.screen.entry.field.setFocus()
+        # Once the lock screen is shown: set before, the focus went to its Unlock button and typing
+        # opened menus.
+        QTimer.singleShot(0, lambda: self.screen.entry.field.setFocus(Qt.FocusReason.OtherFocusReason))
 
     @Slot(str)
     def try_unlock(self, passphrase: str) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QResizeEvent,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
 
         # What a task reports while the window is locked waits for the unlock: no case data over the lock.
         self._after_unlock: list[Callable[[], None]] = []
+        self._case_before_lock: int | None = None
         self.batch = BatchLetters(desk, runner, self)
         self.batch.finished.connect(
             lambda written, message: self.when_unlocked(lambda: self._batch_finished(written, message))
@@ -199,6 +201,11 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.filters.changed.connect(self.apply_filters)
+        # From the search to what it found: Return or Down, as in a mail program.
+        self.filters.search.returnPressed.connect(self.go_to_results)
+        to_results = QShortcut(QKeySequence(Qt.Key.Key_Down), self.filters.search)
+        to_results.setContext(Qt.ShortcutContext.WidgetShortcut)
+        to_results.activated.connect(self.go_to_results)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
         self.model.modelReset.connect(self._cases_changed)
@@ -437,6 +444,15 @@ class MainWindow(QMainWindow):
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filters.search.selectAll()
 
+    @Slot()
+    def go_to_results(self) -> None:
+        self.apply_filters()  # what was typed, without waiting for the pause in typing
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
     @Slot(object)
     def list_cases(self, query: CaseQuery) -> None:
         """A dashboard figure clicked: the list with exactly its cases, and the filter bar saying which."""
@@ -640,6 +656,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _hide_cases(self) -> None:
         """Drop every case on screen: no widget or model may keep case data behind the lock screen."""
+        shown = self.case_view.case
+        self._case_before_lock = shown.id if shown is not None else None
         self.case_view.show_case(None)
         self.model.clear()
         self.audit_view.clear()
@@ -652,6 +670,8 @@ class MainWindow(QMainWindow):
         for action in self._lockable_actions:
             action.setEnabled(True)
         self.model.refresh()
+        if self._case_before_lock is not None and self._desk.cases.exists(self._case_before_lock):
+            self.select_case(self._case_before_lock)  # where the DPO was, as they left it
         self._page_shown(self.pages.currentIndex())
         self._update_case_actions()
         waiting, self._after_unlock = self._after_unlock, []
@@ -703,7 +723,7 @@ class MainWindow(QMainWindow):
             # Nearly half for the case: at 1920 pixels its ten tabs fit without scrolling.
             width = self.splitter.width() or self.width()
             self.splitter.setSizes([width * 52 // 100, width * 48 // 100])
-        for column, width in ((0, 108), (1, 140), (2, 110), (3, 132), (4, 80), (5, 80), (6, 90)):
+        for column, width in ((0, 108), (1, 140), (2, 110), (3, 132), (4, 80), (5, 80), (6, 100)):
             self.table.setColumnWidth(column, width)
         header = self._saved("window/case-columns")
         if not header.isEmpty():

@@ -15,6 +15,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Status
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
+from tests.conftest import TEST_PASSPHRASE, new_case
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -148,6 +149,8 @@ def test_the_main_flow_works_with_the_keyboard_alone(qtbot: QtBot, keyboard_wind
     assert dialogs == ["Letter sent"]
     (letter,) = desk.letters.letters(case.id)
     assert letter.sent_channel == "post"
+    sent_button = window.case_view.letters_tab.sent_button  # not twice: it stayed enabled
+    assert not sent_button.isEnabled() and "was marked sent by post on" in sent_button.toolTip()
 
     # The status, from the Case menu's shortcut.
     dialogs = in_next_dialog(
@@ -160,3 +163,33 @@ def test_the_main_flow_works_with_the_keyboard_alone(qtbot: QtBot, keyboard_wind
     QtBot.keyClick(focused(), Qt.Key.Key_S, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert dialogs and dialogs[0].startswith("Change status")
     assert desk.cases.get_by_id(case.id).status is not Status.RECEIVED, dialogs
+
+
+def test_from_the_search_return_goes_to_the_cases_found_and_ctrl_return_confirms_a_form(
+    qtbot: QtBot, keyboard_window: MainWindow, desk: Desk
+) -> None:
+    window = keyboard_window
+    case_id = desk.add_case(new_case(name="Kari Nordmann"))
+    window.model.refresh()
+    QtBot.keyClick(focused(), Qt.Key.Key_F, CTRL)
+    QtBot.keyClicks(focused(), "Nordmann")
+    QtBot.keyClick(focused(), Qt.Key.Key_Return)  # no wait for the pause in typing
+    assert focused() is window.table and window.case_view.case is not None and window.case_view.case.id == case_id
+    # A note typed in its multi-line field, confirmed without leaving it.
+    dialogs = in_next_dialog(type_text("called back"), press(Qt.Key.Key_Return, CTRL))
+    QtBot.keyClick(focused(), Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert dialogs and dialogs[0].startswith("Add note"), dialogs
+    assert [note.text for note in desk.cases.notes(case_id)] == ["called back"]
+
+
+def test_unlocking_brings_back_the_case_that_was_open(qtbot: QtBot, keyboard_window: MainWindow, desk: Desk) -> None:
+    window = keyboard_window
+    case_id = desk.add_case(new_case())
+    window.model.refresh()
+    window.open_case(case_id)
+    window.window_lock.lock()
+    qtbot.waitUntil(lambda: focused() is window.window_lock.screen.entry.field)  # typing goes to the passphrase
+    type_text(TEST_PASSPHRASE)()
+    press(Qt.Key.Key_Return)()
+    assert not window.window_lock.is_locked
+    assert window.case_view.case is not None and window.case_view.case.id == case_id
