@@ -119,7 +119,7 @@ class FieldsDialog(FormDialog):
         if note:
             explain = QLabel(note)
             explain.setWordWrap(True)
-            self.form.addRow(explain)
+            self.above.addWidget(explain)
         given = dict(preset or {})
         for spec in self._fields:
             initial = given[spec.name] if spec.name in given else spec.initial(form)
@@ -155,6 +155,7 @@ class FieldsDialog(FormDialog):
         """As tall as the form, but no taller than the screen: the rest scrolls."""
         screen = self.screen().availableGeometry()
         wanted = self.form.sizeHint() + self.buttons.sizeHint() * 2
+        wanted.setHeight(wanted.height() + self.above.sizeHint().height())
         self.resize(
             max(self.minimumWidth(), min(wanted.width() + 40, screen.width() * 9 // 10)),
             min(wanted.height() + 60, screen.height() * 9 // 10),

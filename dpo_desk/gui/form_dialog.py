@@ -28,6 +28,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
+        self.above = QVBoxLayout()  # outside the scrolling part: a note over the form stays in view
         self.below = QVBoxLayout()
         self.problem = QLabel()
         self.problem.setObjectName("problem")
@@ -41,6 +42,7 @@ class FormDialog(QDialog):
         if ok_text:
             self.ok.setText(ok_text)
         layout = QVBoxLayout(self)
+        layout.addLayout(self.above)
         if scrolling:  # a long form stays inside the screen and scrolls
             inner = QWidget()
             inner.setLayout(self.form)
