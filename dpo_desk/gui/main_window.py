@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_to_results(self) -> None:
-        self.apply_filters()  # what was typed, without waiting for the pause in typing
+        self.filters.apply_now()
         if self.model.rowCount() == 0:
             return
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
