@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from dpo_desk.core.errors import InputError, RefusedError
-from dpo_desk.core.worded import Worded
+from dpo_desk.core.worded import Worded, in_sentence
 
 MAX_REFERENCE = 4
 # A run of five or more digits in free text looks like a document number: refused, never stored.
@@ -77,7 +77,7 @@ class IdentityPolicy:
 
     def describe(self) -> str:
         return f"{self.required} independent items, each another kind of ID checked another way, of: " + "; ".join(
-            e.label.lower() for e in self.trusted
+            in_sentence(e.label) for e in self.trusted
         )
 
 
@@ -173,13 +173,13 @@ def why_not_counted(check: IdentityCheck, counted: Sequence[IdentityCheck], poli
     if check.outcome is not Outcome.PASSED:
         return "it did not pass"
     if check.evidence not in policy.trusted:
-        return f"the policy does not trust a {_in_sentence(check.evidence.label)}"
+        return f"the policy does not trust a {in_sentence(check.evidence.label)}"
     same_kind = next((c for c in counted if c.evidence is check.evidence), None)
     if same_kind is not None:
-        return f"another {_in_sentence(check.evidence.label)} already counts"
+        return f"another {in_sentence(check.evidence.label)} already counts"
     # A largest set leaves no other reason: this check would otherwise join it.
     same_way = next(c for c in counted if c.method is check.method)
-    return f"checked {_in_sentence(check.method.label)}, as the {_in_sentence(same_way.evidence.label)} was"
+    return f"checked {in_sentence(check.method.label)}, as the {in_sentence(same_way.evidence.label)} was"
 
 
 def identity_status(
@@ -237,8 +237,3 @@ def check_disclosure(
         f"identity not verified: {independent_items(checks, policy)} of {policy.required} independent "
         "trusted IDs recorded; record the checks, or why no check is needed, before disclosing personal data"
     )
-
-
-def _in_sentence(label: str) -> str:
-    """A label inside a sentence: "National ID card" reads "national ID card", not "national id card"."""
-    return label[:1].lower() + label[1:]

@@ -11,3 +11,8 @@ class Worded(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("-", " ").capitalize()
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "National ID card" reads "national ID card", not "national id card"."""
+    return label[:1].lower() + label[1:]

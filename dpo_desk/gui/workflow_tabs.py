@@ -35,6 +35,7 @@ from dpo_desk.core.fees import repeat_warning
 from dpo_desk.core.identity import copies_to_delete, counted_checks, why_not_counted
 from dpo_desk.core.outcomes import CHILD, outcome_label
 from dpo_desk.core.recipients import needs_notices
+from dpo_desk.core.worded import in_sentence
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.action_buttons import ActionButton, perform
 from dpo_desk.gui.deadline_badge import days_left_text
@@ -213,7 +214,7 @@ class IdentityTab(WorkflowTab):
             lines.append(f"Decision by {escape(state.decision.decided_by)}: {escape(state.decision.reason)}")
         for kept in copies_to_delete(state.checks):
             lines.append(
-                f"<span style='color:{colours().error}'>⚠ The copy of the {kept.evidence.label.lower()} received "
+                f"<span style='color:{colours().error}'>⚠ The copy of the {in_sentence(kept.evidence.label)} received "
                 "is not recorded as deleted: delete it and record the date.</span>"
             )
         self.summary.setText("<br>".join(lines))

@@ -22,6 +22,7 @@ from dpo_desk.core.identity import (
     Outcome,
 )
 from dpo_desk.core.models import Status
+from dpo_desk.core.worded import in_sentence
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.settings import StoreSettings
 from dpo_desk.store.transactions import write_transaction
@@ -95,7 +96,7 @@ class Workflow:
                 now,
                 actor,
                 "identity-check",
-                f"{check.evidence.label}, {check.method.label.lower()}: {check.outcome.value}",
+                f"{check.evidence.label}, {in_sentence(check.method.label)}: {check.outcome.label.lower()}",
             )
 
     def decide_identity(self, case_id: int, status: IdentityStatus, reason: str, *, actor: str, now: datetime) -> None:
