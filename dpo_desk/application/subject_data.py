@@ -20,14 +20,14 @@ from pathlib import Path
 
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
-from dpo_desk.core.dates import day_month_year, long_date
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
 from dpo_desk.core.progress import Progress
-from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents, plural
+from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents
 from dpo_desk.exports.bundle import BundleFacts, BundleSource, write_bundle
 from dpo_desk.files import create_private, new_file_target, partial_path, publish
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import ENGLISH, LetterLanguage, letter_language
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.letters import Enclosure, GeneratedLetter, LetterStore, Renderer
 from dpo_desk.store.outcomes import Outcomes
@@ -200,7 +200,7 @@ class SubjectDataDesk:
             return self._unreviewed(case_id)
         if not self.store.records(case_id, state=ACCEPTED):
             return "no data of the subject has been imported and accepted; import it first (data import)"
-        with_data = {source.name for source in self._access_sources(case_id)}
+        with_data = {source.name for source in self._access_sources(case_id, letter_language(ENGLISH))}
         names = {entry.key: entry.name for entry in self._register.sources()}
         missing = [names[key] for key in self._outcomes.sources(case_id) if names.get(key) not in with_data]
         if missing:
@@ -247,7 +247,13 @@ class SubjectDataDesk:
         return next(export for export in self.store.exports(case_id) if export.id == export_id)
 
     def export_access(
-        self, case_id: int, target: Path | None, render: Renderer, progress: Progress | None = None
+        self,
+        case_id: int,
+        target: Path | None,
+        render: Renderer,
+        progress: Progress | None = None,
+        *,
+        lang: str = ENGLISH,
     ) -> GeneratedLetter:
         """The access copy: the access response letter, the data after it, and the portability bundle
         embedded; protected like every letter that discloses data, and registered as the case's letter and
@@ -257,7 +263,8 @@ class SubjectDataDesk:
         reason = self.why_no_access_copy(case_id)
         if reason:
             raise RefusedError(reason)
-        sources = self._access_sources(case_id)
+        language = letter_language(lang)
+        sources = self._access_sources(case_id, language)
         attachments: dict[str, tuple[bytes, str]] = {}
         bundle_name = ""
         facts = self.bundle_facts(case_id)
@@ -268,14 +275,15 @@ class SubjectDataDesk:
             attachments[bundle_name] = (bundle.getvalue(), "application/zip")
         records = sum(len(source.records) for source in sources)
         enclosure = Enclosure(
-            data_documents(sources, self._letters.paper(case), reference=case.reference),
+            data_documents(sources, self._letters.paper(case), reference=case.reference, language=language),
             attachments,
             {"records": records, "sources": [source.name for source in sources], "bundle": bundle_name},
         )
         target = target or self._letters.next_file(case, LetterKind.ACCESS_RESPONSE)
         made = self._letters.generate(
-            case_id, LetterKind.ACCESS_RESPONSE, target, render, actor=self._actor, now=self._now(), enclosed=enclosure
-        )
+            case_id, LetterKind.ACCESS_RESPONSE, target, render, actor=self._actor, now=self._now(), lang=lang,
+            enclosed=enclosure,
+        )  # fmt: skip
         size = made.record.file.stat().st_size
         self.store.record_export(
             case_id, "access", made.record.file, made.record.sha256, size, records, actor=self._actor, now=self._now()
@@ -293,15 +301,16 @@ class SubjectDataDesk:
         written = write_bundle(facts, bundle)
         name = f"{case.reference}-portability.zip"
         manifest = written.manifest
+        names = {source.key: source.name for source in self._letters.source_texts(lang)}
         enclosure = Enclosure(
             (),
             {name: (bundle.getvalue(), "application/zip")} if written.records else {},
             {
                 "bundle": name,
                 "records": written.records,
-                "sources": list(manifest["sources"].values()),
+                "sources": [names.get(key, name) for key, name in manifest["sources"].items()],
                 "files": len(manifest["files"]) + 1,
-                "as_of": day_month_year(facts.created.date()),
+                "as_of": facts.created.date(),
             },
         )
         target = target or self._letters.next_file(case, LetterKind.PORTABILITY_COVER)
@@ -316,20 +325,24 @@ class SubjectDataDesk:
         )  # fmt: skip
         return made
 
-    def _access_sources(self, case_id: int) -> list[SourceRecords]:
+    def _access_sources(self, case_id: int, language: LetterLanguage) -> list[SourceRecords]:
         """Every accepted record, by source in the order first imported: inferred data too (access covers it)."""
         imports = {entry.id: entry for entry in self.store.imports(case_id)}
+        names = {source.key: source.name for source in self._letters.source_texts(language.code)}
         grouped: dict[str, list[StoredRecord]] = {}
         for record in self.store.records(case_id, state=ACCEPTED):
             grouped.setdefault(imports[record.import_id].source.key, []).append(record)
         sources = []
         for records in grouped.values():
             first = imports[records[0].import_id]
-            dates = sorted({long_date(imports[r.import_id].imported_at.date()) for r in records})
+            days = sorted({imports[r.import_id].imported_at.date() for r in records})
+            dates = ", ".join(language.weekday_text(day) for day in days)
             sources.append(
                 SourceRecords(
-                    first.source.name,
-                    f"{plural(len(records), 'record')}, from the system's export read on {', '.join(dates)}",
+                    names.get(first.source.key, first.source.name),
+                    language.term("access_copy", "provenance").format(
+                        records=language.counted("records", len(records)), dates=dates
+                    ),
                     first.format in MAIL_FORMATS,
                     tuple(record.fields for record in records),
                 )

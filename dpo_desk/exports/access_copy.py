@@ -4,7 +4,7 @@ All the subject's data goes in, inferred data too (access covers it; portability
 few short fields is a row of its source's table; a wider one is folded into a block of field and value,
 so that nothing is ever cut off at the page's edge. E-mails are printed as text. The pages come in
 batches of records, each its own document after the letter, so that 10,000 records are many small
-layouts rather than one long one.
+layouts rather than one long one. Its words are the letter's: the language's catalogue, ``[access_copy]``.
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from dpo_desk.core.dates import long_date
+from dpo_desk.letters.language import LetterLanguage
 from dpo_desk.letters.page import Document, Paper
 
 TABLE_FIELDS = 5  # a record of at most this many fields, each short, is a table row
 SHORT_VALUE = 40
 BATCH_RECORDS = 40  # records a document (an e-mail counts as several): Qt lays a short document out fast
 MAIL_FORMATS = ("eml", "mbox")
-MAIL_HEAD = (
-    ("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"), ("message_id", "Message-ID")
-)  # fmt: skip
+MAIL_HEAD = ("from", "to", "cc", "date", "subject", "message_id")  # each labelled by the catalogue's mail_<field>
 
 # Qt takes margins in px only (a margin in pt comes out 0), as the letters' base template says.
 STYLE = """
@@ -47,43 +45,42 @@ p.mail { font-size: 9.5pt; white-space: pre-wrap; margin-bottom: 10px; }
 @dataclass(frozen=True, slots=True)
 class SourceRecords:
     name: str
-    provenance: str  # "hubspot.csv, SHA-256 …, imported 1 Dec 2026 by dpo"
+    provenance: str  # "12 records, from the system's export read on Tue 1 Dec 2026", in the letter's language
     is_mail: bool
     records: tuple[tuple[tuple[str, Any], ...], ...]
 
 
-def data_documents(sources: Sequence[SourceRecords], paper: Paper, *, reference: str) -> tuple[Document, ...]:
+def data_documents(
+    sources: Sequence[SourceRecords], paper: Paper, *, reference: str, language: LetterLanguage
+) -> tuple[Document, ...]:
     """The data part, as documents of at most about BATCH_RECORDS records each."""
+    words = language.words("access_copy")
     documents: list[Document] = []
-    title = f"Your data, case {reference}"
-    intro = (
-        f"<h1>{escape(title)}</h1><p>This part of the letter is the copy of the personal data we hold about you "
-        f"(Article 15(3) GDPR), by the system it comes from. {_count(sources)}</p>"
-    )
-    for number, html in enumerate(_batches(sources)):
+    title = words["title"].format(reference=reference)
+    intro = f"<h1>{escape(title)}</h1><p>{escape(words['intro'])} {escape(_count(sources, language))}</p>"
+    for number, html in enumerate(_batches(sources, language)):
         documents.append(Document(body=STYLE + (intro if number == 0 else "") + html, paper=paper, title=title))
     if not documents:
         documents.append(Document(body=STYLE + intro, paper=paper, title=title))
     return tuple(documents)
 
 
-def _count(sources: Sequence[SourceRecords]) -> str:
+def _count(sources: Sequence[SourceRecords], language: LetterLanguage) -> str:
     records = sum(len(source.records) for source in sources)
     if not records:
-        return "No system holds a record about you."
-    return f"{plural(records, 'record')} from {plural(len(sources), 'system')}."
+        return language.term("access_copy", "no_records")
+    return language.term("access_copy", "count").format(
+        records=language.counted("records", records), systems=language.counted("systems", len(sources))
+    )
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-def _batches(sources: Sequence[SourceRecords]) -> Iterator[str]:
+def _batches(sources: Sequence[SourceRecords], language: LetterLanguage) -> Iterator[str]:
+    words = language.words("access_copy")
     parts: list[str] = []
     weight = 0
     for source in sources:
         heading = f"<h2>{escape(source.name)}</h2><p class='sub'>{escape(source.provenance)}</p>"
-        chunks = _mail_chunks(source) if source.is_mail else _record_chunks(source)
+        chunks = _mail_chunks(source, language) if source.is_mail else _record_chunks(source, words)
         first = True
         for chunk, chunk_weight in chunks:
             if weight and weight + chunk_weight > BATCH_RECORDS:
@@ -93,14 +90,14 @@ def _batches(sources: Sequence[SourceRecords]) -> Iterator[str]:
                 parts.append(heading)
                 first = False
             elif not parts:
-                parts.append(f"<h2>{escape(source.name)} (continued)</h2>")
+                parts.append(f"<h2>{escape(words['continued'].format(source=source.name))}</h2>")
             parts.append(chunk)
             weight += chunk_weight
     if parts:
         yield "".join(parts)
 
 
-def _record_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
+def _record_chunks(source: SourceRecords, words: dict[str, str]) -> Iterator[tuple[str, int]]:
     names = list(dict.fromkeys(name for record in source.records for name, _ in record))
     narrow = len(names) <= TABLE_FIELDS and all(
         len(_text(value)) <= SHORT_VALUE for record in source.records for _, value in record
@@ -118,24 +115,29 @@ def _record_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
         # A paragraph, not a table: Qt lays a thousand tables out ten times slower, and a paragraph breaks
         # over a page wherever it must.
         lines = "<br>".join(f"<b>{escape(name)}:</b> {_html_value(value)}" for name, value in record)
-        yield f"<p class='record'><span class='sub'>Record {number}</span><br>{lines}</p>", 1
+        label = escape(words["record"].format(number=number))
+        yield f"<p class='record'><span class='sub'>{label}</span><br>{lines}</p>", 1
 
 
-def _mail_chunks(source: SourceRecords) -> Iterator[tuple[str, int]]:
+def _mail_chunks(source: SourceRecords, language: LetterLanguage) -> Iterator[tuple[str, int]]:
+    words = language.words("access_copy")
     for record in source.records:
         fields = dict(record)
         if "date" in fields:
-            fields["date"] = _mail_date(fields["date"])
+            fields["date"] = _mail_date(fields["date"], language)
         head = "".join(
-            f"<b>{label}:</b> {escape(_text(fields.get(key, '')))}<br>" for key, label in MAIL_HEAD if key in fields
+            f"<b>{escape(words['mail_' + key])}:</b> {escape(_text(fields.get(key, '')))}<br>"
+            for key in MAIL_HEAD
+            if key in fields
         )
         attachments = fields.get("attachments") or []
-        listed = f"<b>Attachments:</b> {escape(', '.join(map(str, attachments)))}<br>" if attachments else ""
+        label = escape(words["mail_attachments"])
+        listed = f"<b>{label}:</b> {escape(', '.join(map(str, attachments)))}<br>" if attachments else ""
         body = escape(_text(fields.get("body", "")))
         yield f"<p>{head}{listed}</p><p class='mail'>{body}</p><hr>", 3 + len(body) // 3000
 
 
-def _mail_date(value: Any) -> Any:
+def _mail_date(value: Any, language: LetterLanguage) -> Any:
     """'Mon 5 Oct 2026, 10:00 (UTC+02:00)': the sender's clock, as the mail gives it (the bundle keeps ISO 8601)."""
     try:
         sent = datetime.fromisoformat(str(value))
@@ -143,7 +145,7 @@ def _mail_date(value: Any) -> Any:
         return value
     offset = sent.strftime("%z")
     zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
-    return f"{long_date(sent.date())}, {sent:%H:%M}{zone}"
+    return f"{language.weekday_text(sent.date())}, {language.time_text(sent)}{zone}"
 
 
 def _text(value: Any) -> str:

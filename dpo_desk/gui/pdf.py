@@ -55,7 +55,6 @@ from dpo_desk.files import write_private
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Box, Document, FirstPage, Frame
 
-PAGE_NUMBER = "Page {number} of {count}"  # English for now; the one string a translation replaces
 RESOLUTION = 300
 FONT = "DejaVu Sans"
 SIGNATURE_ANCHOR = "signature"  # <a name="signature"> opens a letter's signature (templates/base.html.j2)
@@ -152,7 +151,7 @@ def paint(document: Document, device: QPagedPaintDevice, progress: Progress | No
                 if len(documents) > 1:  # a letter alone paints in a moment
                     report(number, total, f"Writing page {number + 1:,} of {total:,}…")
                 number += 1
-                part.paint_page(painter, index, PAGE_NUMBER.format(number=number, count=total))
+                part.paint_page(painter, index, document.page_number.format(number=number, count=total))
     finally:
         painter.end()
     return total

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -26,11 +26,24 @@ EDPB_MEMBERS = "edpb.europa.eu/about-edpb/about-edpb/members_en"
 @dataclass(frozen=True, slots=True)
 class Authority:
     country: str
-    name: str
-    address: tuple[str, ...]
+    name: str  # in English, or the local name with an English description in brackets
+    address: tuple[str, ...]  # its last line the country, in English (every address in authorities.json)
     website: str
     source: str
     source_date: str
+    local_name: str = ""  # as the authority names itself; '' where no source of ours gives it
+
+    def name_in(self, lang: str) -> str:
+        """A letter in English names the authority in English; any other, by its own name."""
+        return self.name if lang == "en" or not self.local_name else self.local_name
+
+    def address_in(self, lang: str, countries: Mapping[str, str]) -> list[str]:
+        """The address as its source gives it, in a letter in any other language with the country line (every
+        address's last) in that language (``countries``: Babel's territory names of the letter's locale)."""
+        lines = list(self.address)
+        if lines and lang != "en":
+            lines[-1] = countries.get(self.country, lines[-1])
+        return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,7 @@ def authorities() -> dict[str, Authority]:
             website=item["website"],
             source=item["source"],
             source_date=item["source_date"],
+            local_name=item.get("name_local", ""),
         )
         for item in data["authorities"]
     }

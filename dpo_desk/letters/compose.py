@@ -13,8 +13,8 @@ from typing import Any
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateNotFound
 
-from dpo_desk.core.errors import InputError
-from dpo_desk.letters.kinds import LANGUAGES, LetterKind
+from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import letter_language
 from dpo_desk.letters.page import Document, FirstPage, Paper
 
 
@@ -37,6 +37,7 @@ class ComposedLetter:
     lang: str
     title: str
     parts: dict[str, str]
+    page_number: str  # "Page {number} of {count}", in the letter's language
 
     @property
     def text(self) -> str:
@@ -58,17 +59,19 @@ class ComposedLetter:
                 info=parts["info"],
             ),
             running_header=" ".join(parts["running_header"].split()),
+            page_number=self.page_number,
         )
 
 
-def compose(kind: LetterKind, context: dict[str, Any], lang: str = "en") -> ComposedLetter:
-    """The letter's parts; ``context`` comes from :meth:`dpo_desk.store.letters.LetterStore.context`."""
-    if lang not in LANGUAGES:
-        raise InputError(f"lang: no letters in {lang!r} yet; available: {', '.join(LANGUAGES)}")
+def compose(kind: LetterKind, context: dict[str, Any], lang: str) -> ComposedLetter:
+    """The letter's parts; ``context`` comes from :meth:`dpo_desk.store.letters.LetterStore.context`, in the
+    same language."""
+    language = letter_language(lang)
+    title = language.term("titles", kind.value)
     template = _ENVIRONMENT.get_template(f"{lang}/{kind.value}.html.j2")
-    rendered = template.new_context(context | {"title": kind.heading})
+    rendered = template.new_context(context | {"title": title})
     # Rendering the whole once runs the {% extends %} chain, which registers the parents' blocks; then the
     # most derived version of each block is rendered on its own (Jinja's Context.blocks).
     "".join(template.root_render_func(rendered))
     parts = {name: "".join(rendered.blocks[name][0](rendered)).strip() for name in _PARTS}
-    return ComposedLetter(kind, lang, kind.heading, parts)
+    return ComposedLetter(kind, lang, title, parts, language.term("labels", "page_number"))

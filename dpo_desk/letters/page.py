@@ -141,6 +141,7 @@ class Document:
     author: str = ""
     first_page: FirstPage | None = None  # a posted letter: address field, fold and punch marks
     running_header: str = ""  # plain text on every page after the first, beside "Page X of Y"
+    page_number: str = "Page {number} of {count}"  # a letter's, in its language (its catalogue)
     # Documents printed after this one in the same PDF, its pages numbered on (an access copy's data): each
     # laid out on its own, so that a long appendix is many small layouts, not one long one.
     appendix: tuple[Document, ...] = ()

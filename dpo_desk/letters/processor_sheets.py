@@ -13,7 +13,7 @@ from html import escape
 
 from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.processors import Citation, ProcessorSheet, review_note
-from dpo_desk.letters.context import country_name
+from dpo_desk.letters.language import ENGLISH, letter_language
 
 _STYLE = """
 <style>
@@ -150,7 +150,7 @@ def _procedure(sheet: ProcessorSheet, notes: _Notes) -> str:
 
 
 def _transfer_rows(sheet: ProcessorSheet, notes: _Notes) -> list[tuple[str, str]]:
-    country = f"{country_name(sheet.country)} ({sheet.country})" if sheet.country else ""
+    country = f"{letter_language(ENGLISH).country_name(sheet.country)} ({sheet.country})" if sheet.country else ""
     mechanism = (
         TRANSFER_LABELS.get(sheet.transfer_mechanism, sheet.transfer_mechanism) if sheet.transfer_mechanism else ""
     )

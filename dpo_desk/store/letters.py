@@ -33,7 +33,9 @@ from dpo_desk.letters.availability import promised_date, recipient_why_not, why_
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.context import SourceText, letter_context
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import ENGLISH, letter_language
 from dpo_desk.letters.page import PAPERS, Document, Paper
+from dpo_desk.letters.register_texts import in_language
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, parse_utc, utc_text
 from dpo_desk.store.processors import ProcessorStore
@@ -151,12 +153,14 @@ class LetterStore:
 
     # --- what a letter says ------------------------------------------------------------------
 
-    def context(self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None) -> dict[str, Any]:
+    def context(
+        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = ENGLISH
+    ) -> dict[str, Any]:
         """Everything the template may name; refuses a letter the record does not allow."""
-        return self._context(self._state(case_id), kind, dated, recipient)
+        return self._context(self._state(case_id), kind, dated, recipient, lang)
 
     def document(
-        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = "en"
+        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = ENGLISH
     ) -> Document:
         """The letter as the PDF writer, a printer or a preview lays it out, on the entity's paper."""
         return self._document(self._state(case_id), kind, dated, recipient, lang, None)
@@ -168,19 +172,23 @@ class LetterStore:
         self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str,
         enclosed: Enclosure | None,
     ) -> Document:  # fmt: skip
-        context = self._context(state, kind, dated, recipient)
+        context = self._context(state, kind, dated, recipient, lang)
         letter = compose(kind, context | {"enclosed": enclosed.facts if enclosed else None}, lang)
         entity = state.case.entity
         document = letter.document(self.paper(state.case), title=letter.title, author=entity.name)
         if not enclosed:
             return document
         pages = tuple(
-            dataclasses.replace(part, continues_letter=True, running_header=document.running_header)
+            dataclasses.replace(
+                part, continues_letter=True, running_header=document.running_header, page_number=document.page_number
+            )
             for part in enclosed.pages
         )
         return dataclasses.replace(document, appendix=pages)
 
-    def _context(self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None) -> dict[str, Any]:
+    def _context(
+        self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str
+    ) -> dict[str, Any]:
         sheets = self._sheets()
         reason = self._why_not(state, kind, sheets)
         if reason:
@@ -195,18 +203,26 @@ class LetterStore:
             state,
             dated=dated,
             sheets=sheets,
-            sources=[
-                SourceText(s.key, s.name, s.purposes, s.legal_bases, s.data_categories, s.retention, s.description)
-                for s in self.cases.register.sources()
-            ],
+            sources=self.source_texts(lang),
             authority=complaint_authority(
                 state.case.entity,
                 country_of_address(_lines(state.case.subject.address)),
                 next((e for e in self.cases.register.entities() if e.is_eea_representative), None),
             ),
             fee_payment=self._settings.get(FEE_PAYMENT),
+            language=letter_language(lang),
             recipient=notice,
         )
+
+    def source_texts(self, lang: str) -> list[SourceText]:
+        """The register's sources as a letter in ``lang`` prints them (translated where a translation is current)."""
+        return [
+            in_language(
+                SourceText(s.key, s.name, s.purposes, s.legal_bases, s.data_categories, s.retention, s.description),
+                lang,
+            )
+            for s in self.cases.register.sources()
+        ]
 
     def _recipient(self, state: CaseState, sheets: dict[str, ProcessorSheet], recipient: str | None) -> RecipientNotice:
         keys = ", ".join(n.processor_key for n in state.notices)
@@ -236,7 +252,7 @@ class LetterStore:
         *,
         actor: str,
         now: datetime,
-        lang: str = "en",
+        lang: str = ENGLISH,
         dated: date | None = None,
         recipient: str | None = None,
         enclosed: Enclosure | None = None,

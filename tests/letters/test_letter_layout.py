@@ -22,6 +22,7 @@ from dpo_desk.gui import pdf
 from dpo_desk.letters import page
 from dpo_desk.letters.compose import _ENVIRONMENT
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import ENGLISH, letter_language
 from dpo_desk.letters.page import Box, Document, FirstPage, Paper
 from tests.conftest import NOW, new_case
 
@@ -41,6 +42,7 @@ CONTEXT: dict[str, Any] = {
         "dpo_email": "dpo@altoros.com",
     },
     "addressee": {"name": "Kari Nordmann", "lines": ["Storgata 5", "0155 Oslo", "Norway"]},
+    "words": letter_language(ENGLISH).words("labels"),
 }
 RETURN_LINE = "Altoros Norge AS · Kongens gate 3 · 0153 Oslo · Norway"
 ADDRESSEE = "Kari Nordmann Storgata 5 0155 Oslo Norway"

@@ -500,7 +500,7 @@ def test_a_template_naming_an_unknown_field_fails(letters: LetterStore, full_cas
     context = letters.context(full_case, LetterKind.ACKNOWLEDGEMENT, dated=TODAY)
     del context["case"]["due_unextended"]
     with pytest.raises(UndefinedError):
-        compose(LetterKind.ACKNOWLEDGEMENT, context)
+        compose(LetterKind.ACKNOWLEDGEMENT, context, "en")
 
 
 def test_paper_and_protection_are_settings(letters: LetterStore, full_case: int, tmp_path: Path, desk: Desk) -> None:
