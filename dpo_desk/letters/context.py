@@ -18,13 +18,13 @@ from dpo_desk.core.countries import EEA
 from dpo_desk.core.deadlines import PauseKind, Rules
 from dpo_desk.core.fees import FeeDecision
 from dpo_desk.core.identity import IdentityStatus
-from dpo_desk.core.models import Right
+from dpo_desk.core.models import Entity, Right
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.recipients import NoticeState, RecipientNotice
 from dpo_desk.letters.authorities import EDPB_MEMBERS, ComplaintAuthority
 from dpo_desk.letters.availability import DONE_KINDS, involved_sheets, notifiable_done
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import LetterLanguage
+from dpo_desk.letters.language import ENGLISH, LetterLanguage
 
 LETTER_FONT = "DejaVu Sans"  # shipped with the app (dpo_desk/resources/fonts)
 _IDENTIFIER_VALUES = {"email": "emails", "phone": "phones"}
@@ -84,7 +84,7 @@ def letter_context(
         "recipient": recipient_part,
         "entity": {
             "name": entity.name,
-            "address_lines": entity.address.lines(),
+            "address_lines": _entity_address(entity, words),
             "org_number": entity.org_number,
             "phone": entity.phone,
             "dpo_name": entity.dpo_name,
@@ -164,6 +164,15 @@ def letter_context(
             for n in state.notices
         ],
     }
+
+
+def _entity_address(entity: Entity, words: LetterLanguage) -> list[str]:
+    """The register's address, its country line (its last, where it has one) in a letter's language other
+    than English: "Norge" in a Norwegian letter from Oslo."""
+    lines = entity.address.lines()
+    if entity.address.country and entity.country and words.code != ENGLISH:
+        lines[-1] = words.country_name(entity.country)
+    return lines
 
 
 def _authority(choice: ComplaintAuthority, words: LetterLanguage) -> dict[str, Any]:
