@@ -44,6 +44,7 @@ from dpo_desk.exports.bundle import verify_bundle
 from dpo_desk.files import write_private
 from dpo_desk.hardening import keep_memory_private
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import letter_language, letter_languages
 from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.parse import MailError, read_mail
 from dpo_desk.store.audit import Anchor
@@ -140,6 +141,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("reference", metavar="REF")
     show.add_argument("--json", action="store_true", help="JSON instead of text")
     show.set_defaults(run=_case_show)
+    language = actions.add_parser("language", help="set the language the case's letters are written in")
+    language.add_argument("reference", metavar="REF")
+    language.add_argument("lang", metavar="CODE", help="see dpo-desk letter --list-languages")
+    language.set_defaults(run=_case_language)
     for name, entry in COMMAND_LINE.items():
         step = actions.add_parser(
             name,
@@ -221,6 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     exported.add_argument(
         "--password-file", type=Path, metavar="FILE", help="access: also write the PDF's password here (owner-only)"
     )
+    exported.add_argument("--lang", metavar="CODE", help="access: the letter's language (default: the case's)")
     exported.set_defaults(run=_export)
     checked_bundle = commands.add_parser(
         "verify-bundle", help="check a bundle against its manifest and schemas; exit 1 on a mismatch"
@@ -316,7 +322,9 @@ def _parser() -> argparse.ArgumentParser:
     letter.add_argument("reference", nargs="?", metavar="REF")
     letter.add_argument("kind", nargs="?", metavar="KIND", help="see --list-kinds")
     letter.add_argument("--out", type=Path, metavar="FILE.pdf")
-    letter.add_argument("--lang", default="en", help="letter language (default en)")
+    letter.add_argument(
+        "--lang", metavar="CODE", help="this letter's language (default: the case's; see --list-languages)"
+    )
     letter.add_argument(
         "--password-file",
         type=Path,
@@ -332,6 +340,7 @@ def _parser() -> argparse.ArgumentParser:
         "--recipient", metavar="KEY", help="a recipient notice's recipient (its processor key; see case show)"
     )
     letter.add_argument("--list-kinds", action="store_true", help="list the letter kinds and exit")
+    letter.add_argument("--list-languages", action="store_true", help="list the letter languages and exit")
     letter.set_defaults(run=_letter)
 
     register = commands.add_parser("entity", help="the register's legal entities: list them, set their fields, add one")
@@ -608,6 +617,7 @@ def _case_show(args: argparse.Namespace) -> int:
     print(f"Received:  {case.received_local.isoformat()} via {case.channel.label}")
     print(f"Due:       {case.deadlines.due}  (extension notice by {case.deadlines.extension_notice_due})")
     print(f"Rights:    {', '.join(r.label for r in case.rights)}")
+    print(f"Letters:   {desk.letter_languages()[desk.letters.language_of(case)]}")
     print(f"Subject:   {case.subject.name}  {' '.join((*case.subject.emails, *case.subject.phones))}")
     if state.child is not None:
         print(f"Child:     {state.child.describe()}")
@@ -699,6 +709,14 @@ def workflow_json(state: CaseState) -> dict[str, Any]:
     }
 
 
+def _case_language(args: argparse.Namespace) -> int:
+    with _desk(args) as desk:
+        case = desk.cases.get(args.reference)
+        desk.set_letter_language(case.id, args.lang)
+        print(f"{case.reference}: letters in {desk.letter_languages()[args.lang]}")
+    return 0
+
+
 def case_json(case: Case) -> dict[str, Any]:
     """A case as ``case list/show --json`` prints it; ``case add`` accepts the same fields back."""
     return {
@@ -717,6 +735,7 @@ def case_json(case: Case) -> dict[str, Any]:
             "child": case.subject.child,
         },
         "text": case.text,
+        "letter_lang": case.letter_lang,  # '': the receiving office's language
         "due": case.deadlines.due.isoformat(),
         "extension_notice_due": case.deadlines.extension_notice_due.isoformat(),
         "target": case.deadlines.target.isoformat(),
@@ -813,7 +832,7 @@ def _export(args: argparse.Namespace) -> int:
 
     render = headless_renderer()
     with _desk(args) as desk:
-        letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, render)
+        letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, render, lang=args.lang)
     print(f"wrote {letter.record.file}: letter {letter.record.id}, SHA-256 {letter.record.sha256}")
     _hand_over_password(letter, args.password_file)
     return 0
@@ -1003,6 +1022,10 @@ def _letter(args: argparse.Namespace) -> int:
     if args.list_kinds:
         for kind in LetterKind:
             print(f"{kind.value:<24} {kind.heading}")
+        return 0
+    if args.list_languages:
+        for code in letter_languages():
+            print(f"{code:<4} {letter_language(code).name}")
         return 0
     if not (args.reference and args.kind and args.out):
         raise InputError("letter: give REF, KIND and --out FILE.pdf (or --list-kinds)")

@@ -166,6 +166,7 @@ def new_case(
     phones: tuple[str, ...] = (),
     address: str = "Testveien 1\n0150 Oslo",
     birth_date: date | None = None,
+    letter_lang: str = "en",  # the tests of what letters say read English; tests of languages choose theirs
 ) -> NewCase:
     return NewCase(
         entity_name=entity,
@@ -174,6 +175,7 @@ def new_case(
         rights=rights,
         subject=SubjectDetails(name=name, emails=emails, phones=phones, address=address, birth_date=birth_date),
         text=text,
+        letter_lang=letter_lang,
     )
 
 

@@ -38,6 +38,7 @@ from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import RULES, Setting, consent_age_setting
 from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.language import letter_language, letter_languages
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
 from dpo_desk.store import audit
@@ -185,16 +186,26 @@ class Desk:
     # --- intake -----------------------------------------------------------------------------
 
     def add_case(self, new: NewCase, *, same_subject_as: int | None = None) -> int:
+        self._check_letter_language(new)
         return self.cases.add(new, actor=self.actor, now=self.now(), same_subject_as=same_subject_as)
 
     def add_cases(self, news: Sequence[NewCase]) -> list[int]:
         """Cases read back from ``case list --json``: all of them, or none."""
+        for new in news:
+            self._check_letter_language(new)
         return self.cases.add_all(news, actor=self.actor, now=self.now())
+
+    def _check_letter_language(self, new: NewCase) -> None:
+        if new.letter_lang and new.letter_lang not in letter_languages():
+            raise InputError(
+                f"letter language: no letters in {new.letter_lang!r}; available: {', '.join(letter_languages())}"
+            )
 
     def add_case_from_mail(
         self, new: NewCase, mail: ParsedMail, *, same_subject_as: int | None = None
     ) -> tuple[int, list[str]]:
         """The case as the DPO confirmed it, with the mail's attachments; and the earlier imports of the mail."""
+        self._check_letter_language(new)
         return self.mail.add_reviewed(new, mail, actor=self.actor, now=self.now(), same_subject_as=same_subject_as)
 
     def add_case_from_draft(
@@ -312,6 +323,21 @@ class Desk:
             case_id, entity_name=entity_name, received=received, actor=self.actor, reason=reason, now=self.now()
         )
 
+    def letter_languages(self) -> dict[str, str]:
+        """Every language there are letters in, by code, with its name for a list: "norsk bokmål (Norwegian Bokmål)"."""
+        return {code: letter_language(code).name for code in letter_languages()}
+
+    def set_letter_language(self, case_id: int, lang: str) -> None:
+        """Write the case's letters in ``lang`` from now on (each letter may still be written in another)."""
+        names = self.letter_languages()
+        if lang not in names:
+            raise InputError(f"letter language: no letters in {lang!r}; available: {', '.join(names)}")
+        case = self.cases.get_by_id(case_id)
+        before = self.letters.language_of(case)
+        self.cases.set_letter_language(
+            case_id, lang, detail=f"Letter language: {names[before]} → {names[lang]}", actor=self.actor, now=self.now()
+        )
+
     def refresh_open_pauses(self) -> int:
         return self.cases.refresh_open_pauses(today=self.today(), now=self.now())
 
@@ -324,12 +350,13 @@ class Desk:
         render: Renderer,
         *,
         target: Path | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         dated: date | None = None,
         recipient: str | None = None,
     ) -> GeneratedLetter:
         """Write and register a letter; without ``target`` it goes to the case's folder beside the store.
-        ``dated``: the day the letter was actually sent, where that was before today."""
+        ``lang``: this letter's language, where not the case's. ``dated``: the day the letter was actually
+        sent, where that was before today."""
         if kind is LetterKind.PORTABILITY_COVER:  # the cover travels with the bundle, embedded in it
             return self.data.export_cover(case_id, target, render, lang=lang, dated=dated)
         if target is None:

@@ -253,7 +253,7 @@ class SubjectDataDesk:
         render: Renderer,
         progress: Progress | None = None,
         *,
-        lang: str = ENGLISH,
+        lang: str | None = None,
     ) -> GeneratedLetter:
         """The access copy: the access response letter, the data after it, and the portability bundle
         embedded; protected like every letter that discloses data, and registered as the case's letter and
@@ -263,6 +263,7 @@ class SubjectDataDesk:
         reason = self.why_no_access_copy(case_id)
         if reason:
             raise RefusedError(reason)
+        lang = lang or self._letters.language_of(case)
         language = letter_language(lang)
         sources = self._access_sources(case_id, language)
         attachments: dict[str, tuple[bytes, str]] = {}
@@ -291,8 +292,9 @@ class SubjectDataDesk:
         return made
 
     def export_cover(
-        self, case_id: int, target: Path | None, render: Renderer, *, lang: str = "en", dated: date | None = None
-    ) -> GeneratedLetter:
+        self, case_id: int, target: Path | None, render: Renderer, *, lang: str | None = None,
+        dated: date | None = None,
+    ) -> GeneratedLetter:  # fmt: skip
         """The portability cover letter with the bundle embedded: the channel the policy promises (a
         password-protected PDF). Its text is the bundle's manifest: what it holds and from which systems."""
         case = self._cases.get_by_id(case_id)
@@ -301,6 +303,7 @@ class SubjectDataDesk:
         written = write_bundle(facts, bundle)
         name = f"{case.reference}-portability.zip"
         manifest = written.manifest
+        lang = lang or self._letters.language_of(case)
         names = {source.key: source.name for source in self._letters.source_texts(lang)}
         enclosure = Enclosure(
             (),

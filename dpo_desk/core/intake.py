@@ -96,6 +96,9 @@ def new_case_from_json(data: Any, *, now: datetime) -> NewCase:
     text = data.get("text", "")
     if not isinstance(text, str):
         raise InputError("text: must be a string")
+    letter_lang = data.get("letter_lang", "")
+    if not isinstance(letter_lang, str):
+        raise InputError('letter_lang: must be a language code such as "nb", or absent for the office\'s language')
     return NewCase(
         entity_name=entity.strip(),
         channel=parse_channel(data["channel"]),
@@ -111,6 +114,7 @@ def new_case_from_json(data: Any, *, now: datetime) -> NewCase:
             today=now.date(),
         ),
         text=text.strip(),
+        letter_lang=letter_lang.strip(),
     )
 
 

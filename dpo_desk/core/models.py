@@ -167,6 +167,7 @@ class NewCase:
     rights: tuple[Right, ...]
     subject: SubjectDetails
     text: str = ""
+    letter_lang: str = ""  # '': the receiving office's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ class Case:
     deadlines: Deadlines
     pauses: tuple[RecordedPause, ...] = ()
     extension: Extension | None = None
+    letter_lang: str = ""  # the language its letters are written in; '': the receiving office's
 
     @property
     def open_pauses(self) -> tuple[RecordedPause, ...]:

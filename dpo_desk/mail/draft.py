@@ -8,6 +8,7 @@ from datetime import datetime
 
 from dpo_desk.core.errors import InputError
 from dpo_desk.core.models import Entity, Right
+from dpo_desk.mail.language import LanguageGuess, guess_language
 from dpo_desk.mail.parse import MAX_TEXT_BYTES, ParsedMail, clean_text, read_pasted_mail
 from dpo_desk.mail.rights import Suggestion, suggest_rights
 
@@ -18,6 +19,7 @@ class MailDraft:
     entity: Entity | None  # guessed from the receiving address, when exactly one entity owns it
     entity_note: str
     suggestions: tuple[Suggestion, ...]
+    language: LanguageGuess  # the language the request is written in, proposed for its letters
 
     @property
     def rights(self) -> tuple[Right, ...]:
@@ -47,7 +49,8 @@ def guess_entity(receiving: Sequence[str], entities: Sequence[Entity]) -> tuple[
 
 def draft_from(mail: ParsedMail, entities: Sequence[Entity]) -> MailDraft:
     entity, note = guess_entity(mail.receiving, entities)
-    return MailDraft(mail, entity, note, tuple(suggest_rights(f"{mail.subject}\n{mail.body}")))
+    words = f"{mail.subject}\n{mail.body}"
+    return MailDraft(mail, entity, note, tuple(suggest_rights(words)), guess_language(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class TextDraft:
 
     text: str
     suggestions: tuple[Suggestion, ...]
+    language: LanguageGuess
 
     @property
     def rights(self) -> tuple[Right, ...]:
@@ -77,4 +81,4 @@ def draft_from_paste(text: str, entities: Sequence[Entity], now: datetime) -> Ma
             f"the pasted text is {size / (1024 * 1024):.1f} MB, more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
             "limit for the text of a request"
         )
-    return TextDraft(request, tuple(suggest_rights(request)))
+    return TextDraft(request, tuple(suggest_rights(request)), guess_language(request))

@@ -122,8 +122,8 @@ class CaseRepository:
                 """
                 INSERT INTO cases (reference, year, seq, entity_id, subject_id, subject_name, channel,
                     received_at, received_tz, received_date, request_text, status, due_date,
-                    extension_notice_due, target_date, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    extension_notice_due, target_date, created_at, updated_at, letter_lang)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     f"DSR-{year}-{seq:04d}",
@@ -143,6 +143,7 @@ class CaseRepository:
                     deadlines.target.isoformat(),
                     utc_text(now),
                     utc_text(now),
+                    new.letter_lang,
                 ),
             ).lastrowid
             assert case_id is not None
@@ -336,6 +337,14 @@ class CaseRepository:
                 what = case.changes() if case is not None else "no date moved"
                 self._record(case_id, now, actor, "deadlines-moved", None, None, f"{saved.name}'s {why}: {what}")
         return saved, moved
+
+    def set_letter_language(self, case_id: int, lang: str, *, detail: str, actor: str, now: datetime) -> None:
+        """The language the case's letters are written in from now on; ``detail`` says it in the history."""
+        with write_transaction(self._db):
+            self._db.execute(
+                "UPDATE cases SET letter_lang = ?, updated_at = ? WHERE id = ?", (lang, utc_text(now), case_id)
+            )
+            self._record(case_id, now, actor, "letter-language", None, None, detail)
 
     def correct_receipt(
         self, case_id: int, *, entity_name: str, received: datetime, actor: str, reason: str, now: datetime
@@ -770,6 +779,7 @@ def _case(row: dict[str, Any], entity: Entity, subject: SubjectDetails) -> Case:
         extension=Extension(row["extension_reasons"], date.fromisoformat(row["extension_notice_sent_on"]))
         if row["extension_notice_sent_on"]
         else None,
+        letter_lang=row["letter_lang"],
     )
 
 

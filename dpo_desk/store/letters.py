@@ -33,7 +33,7 @@ from dpo_desk.letters.availability import promised_date, recipient_why_not, why_
 from dpo_desk.letters.compose import compose
 from dpo_desk.letters.context import SourceText, letter_context
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import ENGLISH, letter_language
+from dpo_desk.letters.language import letter_language, letter_languages, office_language
 from dpo_desk.letters.page import PAPERS, Document, Paper
 from dpo_desk.letters.register_texts import in_language
 from dpo_desk.store import audit
@@ -154,16 +154,23 @@ class LetterStore:
     # --- what a letter says ------------------------------------------------------------------
 
     def context(
-        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = ENGLISH
+        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str | None = None
     ) -> dict[str, Any]:
         """Everything the template may name; refuses a letter the record does not allow."""
-        return self._context(self._state(case_id), kind, dated, recipient, lang)
+        state = self._state(case_id)
+        return self._context(state, kind, dated, recipient, lang or self.language_of(state.case))
 
     def document(
-        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str = ENGLISH
+        self, case_id: int, kind: LetterKind, *, dated: date, recipient: str | None = None, lang: str | None = None
     ) -> Document:
-        """The letter as the PDF writer, a printer or a preview lays it out, on the entity's paper."""
-        return self._document(self._state(case_id), kind, dated, recipient, lang, None)
+        """The letter as the PDF writer, a printer or a preview lays it out, on the entity's paper; in
+        ``lang``, else the case's letter language."""
+        state = self._state(case_id)
+        return self._document(state, kind, dated, recipient, lang or self.language_of(state.case), None)
+
+    def language_of(self, case: Case) -> str:
+        """The language the case's letters are written in: the one chosen for it, else its office's."""
+        return case.letter_lang if case.letter_lang in letter_languages() else office_language(case.entity.country)
 
     def paper(self, case: Case) -> Paper:
         return PAPERS[self._settings.get(LETTER_PAPER).for_country(case.entity.country).value]
@@ -252,7 +259,7 @@ class LetterStore:
         *,
         actor: str,
         now: datetime,
-        lang: str = ENGLISH,
+        lang: str | None = None,
         dated: date | None = None,
         recipient: str | None = None,
         enclosed: Enclosure | None = None,
@@ -266,6 +273,7 @@ class LetterStore:
             raise RefusedError("portability-cover: the cover goes only with the bundle it covers, embedded in it")
         state = self._state(case_id)
         case = state.case
+        lang = lang or self.language_of(case)
         day = _checked_date(state, kind, dated, now.astimezone().date())
         document = self._document(state, kind, day, recipient, lang, enclosed)
         discloses = kind.discloses_data or enclosed is not None

@@ -61,7 +61,8 @@ class MailStore:
         subject = subject_details(
             mail.sender_name or mail.sender_address, [mail.sender_address] if mail.sender_address else [], [], ""
         )
-        new = NewCase(entity_name, Channel.EMAIL, check_not_future(mail.received, now=now), rights, subject, draft.text)
+        received = check_not_future(mail.received, now=now)
+        new = NewCase(entity_name, Channel.EMAIL, received, rights, subject, draft.text, draft.language.lang)
         return self.add_reviewed(new, mail, actor=actor, now=now, same_subject_as=same_subject_as)
 
     def add_reviewed(

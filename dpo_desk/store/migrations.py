@@ -133,3 +133,9 @@ def answers_by_time(db: Database) -> None:
 def attachments_by_hand(db: Database) -> None:
     """Files the DPO attaches to a case by hand, beside a mail's, and when each was added."""
     _run(db, "schema_0016.sql")
+
+
+@migrations(name="0017_letter_language")
+def letter_language(db: Database) -> None:
+    """The language of a case's letters, chosen at intake or later by the DPO."""
+    _run(db, "schema_0017.sql")

@@ -37,6 +37,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0014_subject_data",
         "0015_answers_by_time",
         "0016_attachments_by_hand",
+        "0017_letter_language",
     ]
 
 
