@@ -32,6 +32,13 @@ ALL_RIGHTS = (
     Right.CONSENT_WITHDRAWAL,
 )
 PAYMENT = "IBAN NO93 8601 1117 947"
+# Letterheads for the offices the seeded register leaves without a usable postal address (made up).
+LETTERHEADS = {
+    "Altoros Finland Oy": {"street": "Esimerkkikatu 1", "postal_code": "00100", "city": "Helsinki",
+                           "address_country": "Finland"},
+    "Altoros Poland": {"street": "ul. Przykładowa 1", "postal_code": "00-001", "city": "Warszawa",
+                       "address_country": "Poland"},
+}  # fmt: skip
 # The office that writes in each language, and a subject's address in its country (the authority follows it).
 OFFICES = {
     "nb": ("Altoros Norge AS", "Storgata 5\n0155 Oslo\nNorge"),
@@ -137,6 +144,8 @@ def every_letter(desk: Desk, folder: Path, lang: str, *, received: datetime, now
     access copy (its data after it), the portability cover with its bundle, the Art. 19 notice to one
     recipient."""
     entity, address = OFFICES[lang]
+    if entity in LETTERHEADS:
+        desk.update_entity(entity, LETTERHEADS[entity])
     case_id = full_case(desk, received, now, entity=entity, address=address)
     place = {"entity": entity, "address": address}
     pending = {
