@@ -92,8 +92,14 @@ class LettersTab(QWidget):
         self.kind = named(QComboBox(), "Letter kind")
         for kind in LetterKind:
             self.kind.addItem(kind.label, kind.value)
+        self.language = named(QComboBox(), "Letter language")
+        for code, name in desk.letter_languages().items():
+            self.language.addItem(name, code)
+        self.case_language_button = QPushButton("&Use for the case")
         self.summary = selectable(QLabel())
-        self.table = data_table("Letters of the case", ["Letter", "Dated", "Created", "By", "Protected", "Sent"])
+        self.table = data_table(
+            "Letters of the case", ["Letter", "Language", "Dated", "Created", "By", "Protected", "Sent"]
+        )
         self.preview_button = QPushButton("&Preview…")
         self.generate_button = QPushButton("&Generate")
         self.print_button = QPushButton("P&rint…")
@@ -116,11 +122,18 @@ class LettersTab(QWidget):
         kind_label.setBuddy(self.kind)
         kind_row.addWidget(kind_label)
         kind_row.addWidget(self.kind, 1)
+        language_label = QLabel("L&anguage:")
+        language_label.setBuddy(self.language)
+        kind_row.addWidget(language_label)
+        kind_row.addWidget(self.language)
+        kind_row.addWidget(self.case_language_button)
         layout.addLayout(kind_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.case_language_button.clicked.connect(self.use_language_for_case)
         self.table.itemSelectionChanged.connect(self._letter_chosen)
         self.forget()
 
@@ -136,12 +149,16 @@ class LettersTab(QWidget):
             item = model.item(row)
             item.setEnabled(not reason)
             item.setToolTip(sentence(reason) if reason else kind.heading)
+        self.language.blockSignals(True)  # a case shown starts on its own language
+        self.language.setCurrentIndex(self.language.findData(self._desk.letters.language_of(state.case)))
+        self.language.blockSignals(False)
         self._records = self._desk.letters.letters(state.case.id)
         fill_table(
             self.table,
             [
                 (
                     f"{r.kind.label} to {r.recipient}" if r.recipient else r.kind.label,
+                    r.lang,
                     f"{r.dated_on:%Y-%m-%d}",
                     f"{r.created_at.astimezone():%Y-%m-%d %H:%M}",
                     r.created_by,
@@ -163,6 +180,42 @@ class LettersTab(QWidget):
     def _selected_kind(self) -> LetterKind:
         return LetterKind(self.kind.currentData())
 
+    def _selected_language(self) -> str:
+        return str(self.language.currentData())
+
+    @Slot()
+    def _language_changed(self) -> None:
+        self._kind_changed()
+
+    def _show_case_language(self) -> None:
+        """The case's own language, and whether the one chosen here is another (for this letter only)."""
+        assert self.state is not None
+        own = self._desk.letters.language_of(self.state.case)
+        names = self._desk.letter_languages()
+        chosen = self._selected_language()
+        self.case_language_button.setEnabled(chosen != own)
+        self.case_language_button.setToolTip(
+            f"The case's letters are written in {names[own]}"
+            if chosen == own
+            else f"Write this case's letters in {names[chosen]} from now on (now {names[own]}); the history records it"
+        )
+        self.language.setToolTip(
+            f"The case's language: {names[own]}"
+            if chosen == own
+            else f"This letter only: {names[chosen]} (the case's language is {names[own]})"
+        )
+
+    @Slot()
+    def use_language_for_case(self) -> None:
+        if self.state is None:
+            return
+        try:
+            self._desk.set_letter_language(self.state.case.id, self._selected_language())
+        except DeskError as error:
+            QMessageBox.warning(self, "Not changed", sentence(str(error)))
+            return
+        self.changed.emit(f"Letters of the case in {self._desk.letter_languages()[self._selected_language()]}")
+
     @Slot()
     def _kind_changed(self) -> None:
         if self.case_id is None:
@@ -173,6 +226,7 @@ class LettersTab(QWidget):
             return
         reason = self._desk.letters.why_not(self.case_id, self._selected_kind())
         self.summary.setText(f"<b>{self._selected_kind().heading}</b>" + (f" — not now: {reason}" if reason else ""))
+        self._show_case_language()
         for button in (self.preview_button, self.generate_button, self.print_button):
             button.setEnabled(not reason)
             button.setToolTip(sentence(reason))
@@ -229,7 +283,9 @@ class LettersTab(QWidget):
         if chosen is None:
             return None
         recipient, dated = chosen
-        return self._desk.letters.document(self.case_id, self._selected_kind(), dated=dated, recipient=recipient)
+        return self._desk.letters.document(
+            self.case_id, self._selected_kind(), dated=dated, recipient=recipient, lang=self._selected_language()
+        )
 
     def _ask_recipient(self) -> str | None:
         """Which recipient an Art. 19 notice goes to: one of those whose notice can be written."""
@@ -298,8 +354,9 @@ class LettersTab(QWidget):
         assert self.case_id is not None
         try:
             return self._desk.write_letter(
-                self.case_id, self._selected_kind(), renderer, dated=dated, recipient=recipient
-            )
+                self.case_id, self._selected_kind(), renderer, dated=dated, recipient=recipient,
+                lang=self._selected_language(),
+            )  # fmt: skip
         except DeskError as error:
             QMessageBox.warning(self, "Not written", sentence(str(error)))
             return None

@@ -28,7 +28,9 @@ from dpo_desk.gui.form_dialog import FormDialog
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.gui.scheme import colours, recolour
+from dpo_desk.letters.language import ENGLISH, letter_language, letter_languages, office_language
 from dpo_desk.mail.draft import MailDraft, TextDraft
+from dpo_desk.mail.language import LanguageGuess
 from dpo_desk.mail.rights import Suggestion
 
 FIELD_LABELS = {
@@ -94,6 +96,11 @@ class NewCaseDialog(FormDialog):
         self.text.setPlaceholderText("what the subject asked for, in their words")
         for multi_line in (self.address, self.text):
             multi_line.setTabChangesFocus(True)  # Tab goes to the next field, as in every other one
+        self.letter_lang = QComboBox()
+        for code in letter_languages():
+            self.letter_lang.addItem(letter_language(code).name, code)
+        self.lang_hint = QLabel()
+        self._lang_chosen = False  # proposed by the request's words, or picked: else the office's language
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
         recolour(self.earlier, lambda: self.earlier.setStyleSheet(f"color: {colours().warning};"))
@@ -123,11 +130,14 @@ class NewCaseDialog(FormDialog):
         form.addRow("&Birth date", self.birth_date)
         form.addRow("", self.child)
         form.addRow("Re&quest", self.text)
+        form.addRow("Le&tters in", self.letter_lang)
+        form.addRow("", self.lang_hint)
         self.below.addWidget(self.mail_info)
         self.below.addWidget(self.link_subject)
         self.below.addWidget(self.earlier)
 
         self.entity.currentIndexChanged.connect(self._entity_changed)
+        self.letter_lang.activated.connect(self._language_picked)
         for line in (self.name, self.emails, self.phones, self.birth_date):
             line.textChanged.connect(self._validate)
         self.address.textChanged.connect(self._validate)
@@ -192,6 +202,7 @@ class NewCaseDialog(FormDialog):
         for right, box in self.rights.items():
             box.setChecked(right in draft.rights)
         self.text.setPlainText(draft.text)
+        self._propose_language(draft.language)
         lines = ["<b>From the pasted text</b>: DPO Desk takes no sender or entity from it; fill them in."]
         lines.append(_suggested(draft.suggestions))
         self.mail_info.setText("<br>".join(lines))
@@ -212,6 +223,7 @@ class NewCaseDialog(FormDialog):
         for right, box in self.rights.items():
             box.setChecked(right in draft.rights)
         self.text.setPlainText(draft.text)
+        self._propose_language(draft.language)
         lines = [
             f"<b>From the e-mail</b> of {escape(mail.sender_address or 'an unknown sender')}: "
             f"{escape(draft.entity_note)}."
@@ -256,8 +268,36 @@ class NewCaseDialog(FormDialog):
         else:
             self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
         self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
+        if not self._lang_chosen:
+            self._show_office_language(entity)
         self._show_instant(self._instant)
         self._validate()
+
+    def _show_office_language(self, entity: Entity | None) -> None:
+        if entity is None:
+            self.letter_lang.setCurrentIndex(self.letter_lang.findData(ENGLISH))
+            self._hint_language("the receiving office's language, unless you choose one")
+            return
+        self.letter_lang.setCurrentIndex(self.letter_lang.findData(office_language(entity.country)))
+        self._hint_language(f"the language of {entity.name}'s office")
+
+    def _propose_language(self, guess: LanguageGuess) -> None:
+        """The language the request is written in, where there are letters in it: the subject reads the answer."""
+        index = self.letter_lang.findData(guess.lang)
+        if not guess.lang or index < 0:
+            return
+        self._lang_chosen = True
+        self.letter_lang.setCurrentIndex(index)
+        self._hint_language(f"the request is written in it: {guess.explain()}")
+
+    @Slot()
+    def _language_picked(self) -> None:
+        self._lang_chosen = True
+        self._hint_language("chosen for this case; each letter may still be written in another")
+
+    def _hint_language(self, text: str) -> None:
+        self.lang_hint.setText(text)
+        self.lang_hint.setStyleSheet("color: palette(placeholder-text);")
 
     def _show_instant(self, moment: datetime) -> None:
         local = moment.astimezone(self._zone())
@@ -310,6 +350,7 @@ class NewCaseDialog(FormDialog):
             rights=rights,
             subject=subject,
             text=self.text.toPlainText().strip(),
+            letter_lang=str(self.letter_lang.currentData()) if self._lang_chosen else "",
         )
 
     def _birth_date(self) -> date | None:

@@ -59,7 +59,7 @@ def test_a_protected_letter_shows_its_password_once(
     assert tab.generate_button.isEnabled()
     tab.generate_button.click()
     assert len(shown) == 1 and shown[0][1] is True
-    assert tab.table.rowCount() == 1 and tab.table.item(0, 4).text() == "yes"
+    assert tab.table.rowCount() == 1 and tab.table.item(0, 5).text() == "yes"
     record = desk.letters.letters(case_id)[0]
     assert record.file.parent.name == "DSR-2026-0001" and record.file.name.startswith("DSR-2026-0001-access")
     text = subprocess.run(
@@ -70,7 +70,7 @@ def test_a_protected_letter_shows_its_password_once(
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(lambda cls, *a, **k: {"channel": "post"}))
     tab.table.selectRow(0)
     tab.sent_button.click()
-    assert "by post" in tab.table.item(0, 5).text()
+    assert "by post" in tab.table.item(0, 6).text()
     tab.password_button.click()
     assert shown[-1] == (shown[0][0], True)  # shown again from the keyring
 
@@ -146,7 +146,7 @@ def test_a_letter_that_would_promise_a_passed_date_asks_the_day_it_was_sent(
     tab.generate_button.click()
     assert "which has passed; give the day the letter was actually sent" in asked[0]
     [record] = desk.letters.letters(case_id)
-    assert record.dated_on == sent and tab.table.item(0, 1).text() == f"{sent:%Y-%m-%d}"
+    assert record.dated_on == sent and tab.table.item(0, 2).text() == f"{sent:%Y-%m-%d}"
 
 
 def test_preview_lays_the_letter_out_on_the_preview_printer(
