@@ -200,7 +200,7 @@ def fill_sheets(
                 country=country,
                 transfer_mechanism=how,
                 privacy_email=f"privacy@{key}.example",
-                postal_address=f"{sheet.service} Privacy Team\n1 Example Street\nSan Francisco, CA 94105\nUSA",
+                postal_address=f"{sheet.service}\n1 Example Street\nSan Francisco, CA 94105\nUSA",
                 legal_entity=sheet.legal_entity or f"{sheet.service} Inc.",
             )
         )

@@ -52,7 +52,7 @@ class ComplaintAuthority:
 
     authority: Authority | None  # None: no EEA authority follows from the record (the letter says so)
     basis: str  # "subject" (the country the subject lives in), "entity", "representative" or "none"
-    representative_country: str = ""
+    representative_country: str = ""  # its ISO code
 
 
 @functools.cache
@@ -99,5 +99,5 @@ def complaint_authority(entity: Entity, subject_country: str, representative: En
     if entity.country in known:
         return ComplaintAuthority(known[entity.country], "entity")
     if entity.is_controller and representative is not None and representative.country in known:
-        return ComplaintAuthority(known[representative.country], "representative", representative.address.country)
+        return ComplaintAuthority(known[representative.country], "representative", representative.country)
     return ComplaintAuthority(None, "none")

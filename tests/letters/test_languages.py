@@ -147,6 +147,7 @@ def test_every_kind_in_the_offices_language_prints_no_english(desk: Desk, tmp_pa
         if lang == ENGLISH:
             assert "Page 1 of" in text
             continue
+        text = re.sub(r"\S+\.(zip|json|csv|txt)\b", "", text)  # file names are what they are: DSR-…-portability.zip
         words = set(re.findall(r"[\w'-]+", text))
         english = [word for word in ENGLISH_WORDS if word in words]
         untranslated = [piece for piece in english_fragments(lang) if re.search(rf"\b{re.escape(piece)}\b", text)]
