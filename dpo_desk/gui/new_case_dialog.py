@@ -30,7 +30,7 @@ from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.gui.scheme import colours, recolour
 from dpo_desk.letters.language import ENGLISH, letter_language, letter_languages, office_language
 from dpo_desk.mail.draft import MailDraft, TextDraft
-from dpo_desk.mail.language import LanguageGuess
+from dpo_desk.mail.language import guess_language
 from dpo_desk.mail.rights import Suggestion
 
 FIELD_LABELS = {
@@ -100,7 +100,8 @@ class NewCaseDialog(FormDialog):
         for code in letter_languages():
             self.letter_lang.addItem(letter_language(code).name, code)
         self.lang_hint = QLabel()
-        self._lang_chosen = False  # proposed by the request's words, or picked: else the office's language
+        self._lang_picked = False  # by the DPO: else proposed by the request's words, else the office's
+        self._lang_proposed = False
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
         recolour(self.earlier, lambda: self.earlier.setStyleSheet(f"color: {colours().warning};"))
@@ -138,6 +139,9 @@ class NewCaseDialog(FormDialog):
 
         self.entity.currentIndexChanged.connect(self._entity_changed)
         self.letter_lang.activated.connect(self._language_picked)
+        self.text.textChanged.connect(self._propose_language)
+        for changed in (self.text.textChanged, self.letter_lang.activated):
+            changed.connect(self._validate)  # the case as it would be created: its text and language too
         for line in (self.name, self.emails, self.phones, self.birth_date):
             line.textChanged.connect(self._validate)
         self.address.textChanged.connect(self._validate)
@@ -202,7 +206,6 @@ class NewCaseDialog(FormDialog):
         for right, box in self.rights.items():
             box.setChecked(right in draft.rights)
         self.text.setPlainText(draft.text)
-        self._propose_language(draft.language)
         lines = ["<b>From the pasted text</b>: DPO Desk takes no sender or entity from it; fill them in."]
         lines.append(_suggested(draft.suggestions))
         self.mail_info.setText("<br>".join(lines))
@@ -223,7 +226,6 @@ class NewCaseDialog(FormDialog):
         for right, box in self.rights.items():
             box.setChecked(right in draft.rights)
         self.text.setPlainText(draft.text)
-        self._propose_language(draft.language)
         lines = [
             f"<b>From the e-mail</b> of {escape(mail.sender_address or 'an unknown sender')}: "
             f"{escape(draft.entity_note)}."
@@ -268,31 +270,34 @@ class NewCaseDialog(FormDialog):
         else:
             self.zone_hint.setText(f"local time at {entity.name} ({entity.time_zone})")
         self.zone_hint.setStyleSheet("color: palette(placeholder-text);")
-        if not self._lang_chosen:
-            self._show_office_language(entity)
+        self._propose_language()
         self._show_instant(self._instant)
         self._validate()
 
-    def _show_office_language(self, entity: Entity | None) -> None:
+    @Slot()
+    def _propose_language(self) -> None:
+        """Unless the DPO chose one: the language the request is written in, where there are letters in it
+        (the subject reads the answer), else the receiving office's."""
+        if self._lang_picked:
+            return
+        guess = guess_language(self.text.toPlainText())
+        index = self.letter_lang.findData(guess.lang) if guess.lang else -1
+        self._lang_proposed = index >= 0
+        if self._lang_proposed:
+            self.letter_lang.setCurrentIndex(index)
+            self._hint_language(f"the request is written in it: {guess.explain()}")
+            return
+        entity: Entity | None = self.entity.currentData()
         if entity is None:
             self.letter_lang.setCurrentIndex(self.letter_lang.findData(ENGLISH))
-            self._hint_language("the receiving office's language, unless you choose one")
+            self._hint_language("the receiving office's language, unless the request or you choose one")
             return
         self.letter_lang.setCurrentIndex(self.letter_lang.findData(office_language(entity.country)))
         self._hint_language(f"the language of {entity.name}'s office")
 
-    def _propose_language(self, guess: LanguageGuess) -> None:
-        """The language the request is written in, where there are letters in it: the subject reads the answer."""
-        index = self.letter_lang.findData(guess.lang)
-        if not guess.lang or index < 0:
-            return
-        self._lang_chosen = True
-        self.letter_lang.setCurrentIndex(index)
-        self._hint_language(f"the request is written in it: {guess.explain()}")
-
     @Slot()
     def _language_picked(self) -> None:
-        self._lang_chosen = True
+        self._lang_picked = True
         self._hint_language("chosen for this case; each letter may still be written in another")
 
     def _hint_language(self, text: str) -> None:
@@ -350,7 +355,7 @@ class NewCaseDialog(FormDialog):
             rights=rights,
             subject=subject,
             text=self.text.toPlainText().strip(),
-            letter_lang=str(self.letter_lang.currentData()) if self._lang_chosen else "",
+            letter_lang=str(self.letter_lang.currentData()) if self._lang_picked or self._lang_proposed else "",
         )
 
     def _birth_date(self) -> date | None:

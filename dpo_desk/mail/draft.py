@@ -60,7 +60,6 @@ class TextDraft:
 
     text: str
     suggestions: tuple[Suggestion, ...]
-    language: LanguageGuess
 
     @property
     def rights(self) -> tuple[Right, ...]:
@@ -81,4 +80,4 @@ def draft_from_paste(text: str, entities: Sequence[Entity], now: datetime) -> Ma
             f"the pasted text is {size / (1024 * 1024):.1f} MB, more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
             "limit for the text of a request"
         )
-    return TextDraft(request, tuple(suggest_rights(request)), guess_language(request))
+    return TextDraft(request, tuple(suggest_rights(request)))

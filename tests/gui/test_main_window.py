@@ -510,3 +510,25 @@ def test_a_form_opens_with_what_it_needs_as_a_hint_and_says_it_as_an_error_once_
     assert dialog.problem.text() and hint in dialog.problem.styleSheet() and error not in dialog.problem.styleSheet()
     qtbot.keyClicks(dialog.emails, "not an address")
     assert dialog.problem.text() and error in dialog.problem.styleSheet()
+
+
+def test_new_case_proposes_the_requests_language_else_the_offices_and_the_dpos_choice_wins(
+    qtbot: QtBot, repo: CaseRepository
+) -> None:
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], []))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Jan Kowalski")
+    qtbot.keyClicks(dialog.emails, "jan@example.pl")
+    dialog.rights[Right.ACCESS].setChecked(True)
+    dialog.entity.setCurrentIndex(dialog.entity.findText("Altoros Finland Oy"))
+    assert dialog.letter_lang.currentData() == "fi" and "Altoros Finland Oy's office" in dialog.lang_hint.text()
+    assert dialog.value() is not None and dialog.value().letter_lang == ""  # follows the office
+    dialog.text.insertPlainText("Dzień dobry, proszę o kopię moich danych osobowych.")  # keyClicks: Latin-1 only
+    assert dialog.letter_lang.currentData() == "pl" and "“proszę”" in dialog.lang_hint.text()
+    assert dialog.value().letter_lang == "pl"
+    dialog.letter_lang.setFocus()
+    qtbot.keyClick(dialog.letter_lang, Qt.Key.Key_Up)  # the DPO picks another: it stays, whatever is typed
+    picked = dialog.letter_lang.currentData()
+    assert picked != "pl"
+    dialog.text.insertPlainText(" Hyvä, pyydän tietoni.")
+    assert dialog.letter_lang.currentData() == picked and dialog.value().letter_lang == picked

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.mail.draft import draft_from, draft_from_paste
+from dpo_desk.mail.draft import draft_from
 from dpo_desk.mail.language import guess_language
 from dpo_desk.mail.parse import read_mail
-from tests.conftest import NOW
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 # Mails whose text does not tell its language, and so propose none (the office's language applies).
@@ -41,12 +40,10 @@ def test_a_short_finnish_request_is_told_by_its_endings() -> None:
     assert guess.lang == "fi" and "korjatkaa" in guess.words
 
 
-def test_a_mail_and_a_pasted_text_carry_the_proposal_and_the_case_keeps_it(desk: Desk) -> None:
+def test_a_mail_carries_the_proposal_and_the_case_it_starts_keeps_it(desk: Desk) -> None:
     entities = desk.register.entities()
     draft = draft_from(read_mail(CORPUS / "32-nb-outlook.msg"), entities)
     assert draft.language.lang == "nb" and "“jeg”" in draft.language.explain()
-    pasted = draft_from_paste("Dzień dobry, proszę o kopię moich danych osobowych.", entities, NOW)
-    assert pasted.language.lang == "pl"
     case_id, _ = desk.add_case_from_draft(draft, entity_name="Altoros Americas LLC", rights=draft.rights)
     case = desk.cases.get_by_id(case_id)
     assert case.letter_lang == "nb"  # the subject wrote Norwegian: not the US office's English
