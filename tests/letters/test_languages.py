@@ -31,7 +31,7 @@ OTHERS = [code for code in letter_languages() if code != ENGLISH]
 # Words no letter in another language prints: the English of a letter's frame and its citations.
 ENGLISH_WORDS = (
     "Page", "Dear", "Reference", "reference", "Article", "GDPR", "Yours", "sincerely", "Recipient", "recipients",
-    "Date", "Total", "request", "Privacy", "privacy", "complaint", "your", "Your",
+    "Date", "Total", "request", "complaint", "your", "Your",
 )  # fmt: skip
 # Catalogue entries a language may leave as in English, with why.
 SAME_AS_ENGLISH = {
