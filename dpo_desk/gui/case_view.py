@@ -227,9 +227,11 @@ class CaseView(QWidget):
         layout.addLayout(self.details)
         layout.addWidget(QLabel("<b>Request</b>"))
         layout.addWidget(self.request_text, 1)
-        layout.addWidget(
-            QLabel("<b>Earlier cases of the same person</b> (repeats: same e-mail, phone, or name and address)")
+        earlier_title = QLabel(
+            "<b>Earlier cases of the same person</b> (repeats: same e-mail, phone, or name and address)"
         )
+        earlier_title.setWordWrap(True)  # one unbroken line held the case pane, and the window, wider than a laptop
+        layout.addWidget(earlier_title)
         layout.addWidget(self.earlier)
         return tab
 

@@ -475,6 +475,7 @@ def test_days_left_and_status_stay_in_view_beside_a_case_on_a_laptop(window: Mai
         right_edge = table.columnViewportPosition(column) + table.columnWidth(column)
         assert table.columnViewportPosition(column) >= 0 and right_edge <= table.viewport().width(), column
     assert table.horizontalScrollBar().maximum() == 0
+    assert window.minimumSizeHint().width() <= 1366  # every tab of the case fits beside the list
 
 
 def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
