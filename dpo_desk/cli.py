@@ -27,7 +27,14 @@ from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.entity_fields import ENTITY_FIELDS, NEW_ENTITY_FIELDS
 from dpo_desk.application.fields import labelled, read_document
-from dpo_desk.application.stores import Filler, encrypt_old_store, latest_backup_of, open_desk, restore_into
+from dpo_desk.application.stores import (
+    PASSPHRASE_VARIABLE,
+    Filler,
+    encrypt_old_store,
+    latest_backup_of,
+    open_desk,
+    restore_into,
+)
 from dpo_desk.collection import read as source_files
 from dpo_desk.core import deadlines, suppression
 from dpo_desk.core.calendars import CALENDARS, check_calendar
@@ -55,7 +62,6 @@ from dpo_desk.store.processors import FORMATS
 
 EXIT_REFUSED = 2
 EXIT_BUG = 70  # EX_SOFTWARE: something DPO Desk did not expect; the log has the traceback
-PASSPHRASE_VARIABLE = "DPO_DESK_PASSPHRASE"
 NEW_PASSPHRASE_VARIABLE = "DPO_DESK_NEW_PASSPHRASE"
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -111,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--store", type=Path, metavar="PATH", help="the store file (default: your data folder)")
     where.add_argument("--demo", action="store_true", help="use the demo store, created with demo cases if missing")
+    parser.add_argument(
+        "--exit-when-shown",
+        action="store_true",
+        help="open the app, print the seconds until its window shows the case list painted, and quit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="create a store with the register and synthetic cases")
@@ -487,7 +498,9 @@ def _open_app(args: argparse.Namespace) -> int:
     store = _store_path(args)
     from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
 
-    return run(store, actor=_actor(), demo=args.demo or store == paths.demo_store())
+    return run(
+        store, actor=_actor(), demo=args.demo or store == paths.demo_store(), exit_when_shown=args.exit_when_shown
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -13,6 +13,9 @@ from dpo_desk.store.backup import BackupCheck, latest_backup, restore
 from dpo_desk.store.encryption import encrypt_store, kept_copy_path, unencrypted_leftovers
 from dpo_desk.store.opening import Unlocker, existing_key, open_store_file
 
+# Where scripts (and the start probe) give the recovery passphrase when no keyring holds the key.
+PASSPHRASE_VARIABLE = "DPO_DESK_PASSPHRASE"
+
 # Fills a store just made (the demo's cases), given its desk.
 Filler = Callable[[Desk], None]
 

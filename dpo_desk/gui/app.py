@@ -3,7 +3,9 @@ needs), the main window. The composition root of the GUI."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,13 +21,15 @@ from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
-from dpo_desk.application.stores import kept_copy_name, open_desk
+from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
-from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.gui.scheme import follow_system
+from dpo_desk.gui.start_probe import ShownProbe
+from dpo_desk.store.keys import WrongPassphraseError
 from dpo_desk.store.opening import PassphraseFor
 
 T = TypeVar("T")
@@ -36,7 +40,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
+def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bool = False) -> int:
+    """The app on ``store_path``; ``exit_when_shown``: print the seconds to the case list painted, then quit
+    (no background check or backup: the figure is the start alone)."""
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
@@ -50,7 +56,8 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
     fill = functools.partial(make_demo, runner) if demo else None
     try:
         instance = instance_lock.hold(store_path)  # before the passphrase: a second window would be stale
-        desk = open_desk(store_path, DialogUnlocker(runner), actor=actor, clock=now, fill=fill)
+        unlocker = DialogUnlocker(runner, os.environ.get(PASSPHRASE_VARIABLE, "") if exit_when_shown else "")
+        desk = open_desk(store_path, unlocker, actor=actor, clock=now, fill=fill)
     except (DeskError, OSError) as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open the store", str(error))
         return 2
@@ -61,6 +68,13 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
         chosen_backup: list[Path] = []
         try:
             window = MainWindow(desk, QSettings(), runner)
+            if exit_when_shown:
+                window.navigation.setCurrentRow(CASES_PAGE)
+                ShownProbe(window.table.viewport())
+                window.show()
+                code = app.exec()
+                desk.close()
+                return code
             window.show()
             check = StoreCheck(desk, runner, window)
             check.damaged.connect(functools.partial(_damaged_while_open, window, desk, chosen_backup))
@@ -92,8 +106,9 @@ def run(store_path: Path, *, actor: str, demo: bool = False) -> int:
 class DialogUnlocker:
     """What opening a store asks the DPO, asked in dialogs (see ``store/opening.py``)."""
 
-    def __init__(self, runner: Runner) -> None:
+    def __init__(self, runner: Runner, given: str = "") -> None:
         self._runner = runner
+        self._given = given  # a start probe's passphrase from the environment, tried before the dialog
 
     def choose_passphrase(self, store: Path, purpose: PassphraseFor) -> str | None:
         explanation = choose_explanation(os_keyring.works())
@@ -112,6 +127,9 @@ class DialogUnlocker:
         return NewPassphraseDialog.ask("Choose a recovery passphrase", explanation)
 
     def enter_passphrase(self, store: Path, reason: str, attempt: Callable[[str], bytes]) -> bytes | None:
+        if self._given:
+            with contextlib.suppress(WrongPassphraseError):
+                return attempt(self._given)
         return UnlockDialog.ask(store, reason, attempt, self._runner)
 
     def restore_backup(self, store: Path, problem: str, backup: Path | None) -> bool:

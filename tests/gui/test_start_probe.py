@@ -1,0 +1,28 @@
+"""The start probe (``--exit-when-shown``): the app opens a store with the passphrase from the environment,
+shows the case list, prints the seconds since its process started and quits with 0. A real process, as the
+benchmark and the bundle's smoke test run it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dpo_desk.cli import main
+from tests.conftest import TEST_PASSPHRASE
+
+
+def test_the_probe_prints_the_seconds_to_the_case_list_shown_and_exits_0(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    assert main(["--store", str(store), "demo", "--cases", "20"]) == 0  # the passphrase from the environment
+    env = os.environ | {
+        "QT_QPA_PLATFORM": "offscreen",
+        "DPO_DESK_PASSPHRASE": TEST_PASSPHRASE,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # no keyring: the passphrase opens it
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "dpo_desk", "--store", str(store), "--exit-when-shown"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    seconds = float(result.stdout.strip())
+    assert 0 < seconds < 120
