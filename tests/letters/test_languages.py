@@ -15,15 +15,18 @@ import pytest
 from babel import Locale
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.deadlines import PauseKind
 from dpo_desk.core.fees import FeeBasis
 from dpo_desk.core.identity import Evidence
 from dpo_desk.core.models import Right
 from dpo_desk.core.processors import TRANSFER_MECHANISMS
 from dpo_desk.core.refusal import RefusalGround
+from dpo_desk.core.settings import IDENTITY_REQUIRED
+from dpo_desk.gui.pdf import render
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.language import ENGLISH, letter_language, letter_languages, office_language
 from dpo_desk.letters.register_texts import fingerprint, in_language
-from tests.letters.samples import OFFICES, every_letter
+from tests.letters.samples import LETTERHEADS, OFFICES, every_letter, pending_case, read
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 RECEIVED = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -152,3 +155,25 @@ def test_every_kind_in_the_offices_language_prints_no_english(desk: Desk, tmp_pa
         english = [word for word in ENGLISH_WORDS if word in words]
         untranslated = [piece for piece in english_fragments(lang) if re.search(rf"\b{re.escape(piece)}\b", text)]
         assert not english and not untranslated, (letter.kind.value, english, untranslated)
+
+
+ONE_FORM = {
+    "en": "Our policy asks for one trusted form of identification, chosen from:",
+    "nb": "Retningslinjene våre krever én pålitelig form for identifisering, valgt blant:",
+    "fi": "henkilöllisyys varmistetaan yhdellä luotettavalla tunnistamistavalla.",
+    "pl": "Nasze zasady wymagają jednej wiarygodnej formy potwierdzenia tożsamości, wybranej spośród",
+}
+
+
+@pytest.mark.parametrize("lang", [ENGLISH, *OTHERS])
+def test_a_policy_of_one_id_asks_for_one_form_in_every_language(desk: Desk, tmp_path: Path, lang: str) -> None:
+    desk.save_settings({IDENTITY_REQUIRED: 1})
+    entity, address = OFFICES[lang]
+    if entity in LETTERHEADS:
+        desk.update_entity(entity, LETTERHEADS[entity])
+    case_id = pending_case(desk, RECEIVED, NOW, PauseKind.IDENTITY, "ola@example.com", entity=entity, address=address)
+    for kind in (LetterKind.IDENTITY_REQUEST, LetterKind.ACKNOWLEDGEMENT):
+        made = desk.letters.generate(
+            case_id, kind, tmp_path / f"{kind.value}.pdf", render, actor="d", now=NOW, lang=lang
+        )
+        assert ONE_FORM[lang] in read(made.record.file, made.password), kind  # not "1 trusted forms"
