@@ -112,13 +112,14 @@ def pending_case(desk: Desk, received: datetime, now: datetime, pause: PauseKind
     return case_id
 
 
-def import_data(desk: Desk, case_id: int, folder: Path, email: str, rows: int = 2) -> None:
-    """A CRM export with ``rows`` rows of the subject (and one of someone else), and a mailbox with one mail."""
+def import_data(desk: Desk, case_id: int, folder: Path, email: str, rows: int = 2, encoding: str = "utf-8") -> None:
+    """A CRM export with ``rows`` rows of the subject (and one of someone else), and a mailbox with one mail.
+    ``encoding``: the CSV's ("Øst AS" in cp1252 reads as cp1250 "Řst AS" at a Polish office: a real tie)."""
     crm = folder / "crm.csv"
     lines = ["Email;Company;Stage;Notes"] + [
         f"{email};Øst AS;lead {n};A note that runs long enough to wrap, number {n}" for n in range(rows)
     ]
-    crm.write_text("\n".join([*lines, "per@example.no;Other;lead;OTHERPERSON"]) + "\n", encoding="cp1252")
+    crm.write_text("\n".join([*lines, "per@example.no;Other;lead;OTHERPERSON"]) + "\n", encoding=encoding)
     desk.data.take(case_id, desk.data.preview(case_id, crm), desk.data.source("web-forms"), accept_matched=True)
     box = folder / "mail.mbox"
     box.write_text(

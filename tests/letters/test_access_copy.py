@@ -22,6 +22,7 @@ from dpo_desk.exports.bundle import verify_bundle
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters.kinds import LetterKind
 from tests.conftest import fill_sheets, new_case
+from tests.letters import samples
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 RECEIVED = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -64,20 +65,7 @@ def access_case(desk: Desk, tmp_path: Path) -> int:
 
 
 def import_data(desk: Desk, case_id: int, folder: Path, rows: int = 2) -> None:
-    crm = folder / "crm.csv"
-    lines = ["Email;Company;Stage;Notes"] + [
-        f"kari.nordmann@example.no;Øst AS;lead {n};A note that runs long enough to wrap, number {n}"
-        for n in range(rows)
-    ]
-    crm.write_text("\n".join([*lines, "per@example.no;Other;lead;OTHERPERSON"]) + "\n", encoding="cp1252")
-    desk.data.take(case_id, desk.data.preview(case_id, crm), desk.data.source("web-forms"), accept_matched=True)
-    box = folder / "mail.mbox"
-    box.write_text(
-        "From MAILER-DAEMON Mon Nov  2 10:00:00 2026\nFrom: Kari Nordmann <kari.nordmann@example.no>\n"
-        "To: sales@altoros.no\nSubject: Pricing question\nDate: Mon, 02 Nov 2026 10:00:00 +0100\n\n"
-        "Hello, what does the chatbot cost?\n"
-    )
-    desk.data.take(case_id, desk.data.preview(case_id, box), desk.data.source("chatbot"), accept_matched=True)
+    samples.import_data(desk, case_id, folder, "kari.nordmann@example.no", rows, encoding="cp1252")
 
 
 def test_the_access_copy_holds_the_letter_the_data_and_the_bundle(desk: Desk, access_case: int, tmp_path: Path) -> None:
