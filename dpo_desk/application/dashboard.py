@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.dates import MONTHS
@@ -19,6 +18,9 @@ from dpo_desk.core.models import Answer, CaseQuery, CaseSummary, Right, Scope
 from dpo_desk.core.next_step import next_step
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.statistics import Statistics
+
+if TYPE_CHECKING:
+    import icalendar
 
 FIGURES = (
     Scope.OPEN,
@@ -153,6 +155,8 @@ class Dashboard:
         """The open cases' deadlines as iCalendar: all-day events with alarms the day before and on the day,
         each UID the same in every export (a re-import updates the event). The case reference and next step
         only: no name."""
+        import icalendar  # loaded when first used: the window's start does not need it
+
         query = CaseQuery(scope=Scope.OPEN, due_within_days=days, sort="due", descending=False)
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//DPO Desk//deadlines//EN")
@@ -178,6 +182,8 @@ class Dashboard:
 
 
 def _event(uid: str, day: date, summary: str, description: str, now: datetime) -> icalendar.Event:
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", now)

@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
 from dpo_desk.core.errors import InputError
 from dpo_desk.mail.parse import MailError, read_eml_bytes
 
@@ -121,6 +119,8 @@ def _decoded(data: bytes, name: str, encoding: str | None, prefer: tuple[str, ..
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # loaded when first used: the window's start does not need it
+
     results = charset_normalizer.from_bytes(data[: 4 * 2**20])
     best = results.best()
     if best is None:

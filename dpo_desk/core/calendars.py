@@ -11,8 +11,6 @@ import functools
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-import holidays
-
 from dpo_desk.core.errors import InputError
 
 CALENDARS = ("NO", "FI", "PL", "none")
@@ -44,6 +42,8 @@ def public_holidays(calendar: str, year: int) -> Mapping[date, str]:
     check_calendar(calendar)
     if calendar == "none":
         return {}
+    import holidays  # loaded when first used: the window's start does not need it (the list shows stored dates)
+
     found: dict[date, str] = dict(holidays.country_holidays(calendar, years=year, language="en_US"))
     for day, name in _statutory_additions(calendar, year).items():
         found.setdefault(day, name)

@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import jsonschema
-
 from dpo_desk.core.csv_cells import FORMULA_START, csv_text
 from dpo_desk.core.progress import Progress
 
@@ -327,6 +325,8 @@ def _csv_rows(text: str) -> Iterable[list[str]]:
 def _schema_problems(bundle: zipfile.ZipFile, names: set[str], name: str, document: Any, schema_name: str) -> list[str]:
     if schema_name not in names:
         return [f"{name}: its schema {schema_name} is missing"]
+    import jsonschema  # loaded when first used: the window's start does not need it
+
     try:
         schema = json.loads(bundle.read(schema_name))
         validator = jsonschema.Draft202012Validator(schema)

@@ -7,27 +7,35 @@ for the fixed parts of the first page, and ``page`` for the text that flows over
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
-
-from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateNotFound
+from typing import TYPE_CHECKING, Any
 
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.language import letter_language
 from dpo_desk.letters.page import Document, FirstPage, Paper
 
-
-def _load(name: str) -> str:
-    try:
-        return files("dpo_desk.letters").joinpath("templates", *name.split("/")).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TemplateNotFound(name) from None
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
-_ENVIRONMENT = Environment(
-    loader=FunctionLoader(_load), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-)
+@functools.cache
+def environment() -> Environment:
+    """The templates' environment, made (and jinja2 loaded) when the first letter is composed."""
+    from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateNotFound
+
+    def load(name: str) -> str:
+        try:
+            return files("dpo_desk.letters").joinpath("templates", *name.split("/")).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise TemplateNotFound(name) from None
+
+    return Environment(
+        loader=FunctionLoader(load), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+
+
 _PARTS = ("style", "letterhead", "return_address", "address", "info", "running_header", "page")
 
 
@@ -68,7 +76,7 @@ def compose(kind: LetterKind, context: dict[str, Any], lang: str) -> ComposedLet
     same language."""
     language = letter_language(lang)
     title = language.term("titles", kind.value)
-    template = _ENVIRONMENT.get_template(f"{lang}/{kind.value}.html.j2")
+    template = environment().get_template(f"{lang}/{kind.value}.html.j2")
     rendered = template.new_context(context | {"title": title})
     # Rendering the whole once runs the {% extends %} chain, which registers the parents' blocks; then the
     # most derived version of each block is rendered on its own (Jinja's Context.blocks).

@@ -11,8 +11,6 @@ import math
 import secrets
 from collections.abc import Mapping
 
-import pikepdf
-
 # No 0/o, 1/l/i: a password read over the phone or typed from paper must not be ambiguous.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 GROUPS, GROUP_SIZE = 5, 4
@@ -40,6 +38,8 @@ def finish(
     """The PDF with its metadata and, with a password, encrypted with AES-256 (R=6); rewritten whole, with no
     update history. In memory: the plain PDF of a protected letter never touches a disk. Attached files
     (a portability bundle) are embedded, and encrypted with the rest."""
+    import pikepdf  # loaded when first used: the window's start does not need it
+
     rewritten = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
         for name, (content, media_type) in (attachments or {}).items():

@@ -20,7 +20,7 @@ from PIL import Image
 from dpo_desk.application.desk import Desk
 from dpo_desk.gui import pdf
 from dpo_desk.letters import page
-from dpo_desk.letters.compose import _ENVIRONMENT
+from dpo_desk.letters.compose import environment
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.language import ENGLISH, letter_language
 from dpo_desk.letters.page import Box, Document, FirstPage, Paper
@@ -51,7 +51,7 @@ CLOSING = "<p>Yours sincerely,</p>"
 
 def part(name: str) -> str:
     """A block of the letters' base template (templates/base.html.j2), as the letters use it."""
-    base = _ENVIRONMENT.get_template("base.html.j2")
+    base = environment().get_template("base.html.j2")
     return "".join(base.blocks[name](base.new_context(CONTEXT))).strip()
 
 
