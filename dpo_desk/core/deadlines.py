@@ -147,7 +147,7 @@ def case_deadlines(request: DeadlineInput, target_days: int = DEFAULT_TARGET_DAY
     first_month = request if not request.extended else _replace_extended(request, False)
     notice_due = due_date(first_month)
     due = due_date(request) if request.extended else notice_due
-    return Deadlines(due=due, extension_notice_due=notice_due, target=_target(first_month, target_days))
+    return Deadlines(due=due, extension_notice_due=notice_due, target=_target(first_month, target_days, notice_due))
 
 
 def check_extension(request: DeadlineInput, extension: Extension, *, today: date, already_extended: bool) -> None:
@@ -199,13 +199,14 @@ def _replace_extended(request: DeadlineInput, extended: bool) -> DeadlineInput:
     return DeadlineInput(request.received, request.calendar, request.rules, request.pauses, extended, request.time_zone)
 
 
-def _target(request: DeadlineInput, target_days: int) -> date:
-    """An internal goal ``target_days`` after the (re)start, moved back onto a working day."""
+def _target(request: DeadlineInput, target_days: int, first_month_due: date) -> date:
+    """An internal goal ``target_days`` after the (re)start, moved back onto a working day, and never after
+    the first month's due date (computed once by the caller: it was counted twice per case)."""
     start, suspended = _clock_start_and_suspension(validated_pauses(request), request)
     target = start + timedelta(days=target_days + suspended)
     while not is_working_day(request.calendar, target) and target > start:
         target -= timedelta(days=1)
-    return min(target, due_date(_replace_extended(request, False)))
+    return min(target, first_month_due)
 
 
 def validated_pauses(request: DeadlineInput) -> tuple[Pause, ...]:
