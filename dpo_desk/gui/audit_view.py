@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.core.models import Status
 from dpo_desk.gui.accessible import named
+from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.audit import AuditEntry
@@ -95,9 +97,10 @@ def ask_anchor_path(parent: QWidget) -> Path | None:
 class AuditView(QWidget):
     """Every change and disclosure, newest first; Verify checks the store and the whole chain."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, runner: Runner) -> None:
         super().__init__()
         self._desk = desk
+        self._runner = runner
         self.summary = QLabel()
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -132,7 +135,13 @@ class AuditView(QWidget):
 
     @Slot()
     def verify(self) -> None:
-        self._report = self._desk.verify()
+        """On a worker thread, behind a progress dialog: a large audit takes half a minute to check."""
+
+        def check(task: Task[Report]) -> Report:
+            with self._desk.worker() as worker:
+                return worker.verify()
+
+        self._report = wait_for(self._runner, Task("verify", check), "Verifying the store and its audit chain…", self)
         self._show_report()
         self.refresh()
 

@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.processors_view.changed.connect(self.register_view.refresh)
         self.register_view.deadlines_moved.connect(self._deadlines_moved)
         self.register_view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
-        self.audit_view = AuditView(desk)
+        self.audit_view = AuditView(desk, runner)
         self.dashboard = DashboardView(desk)
         self.dashboard.list_cases.connect(self.list_cases)
         self.dashboard.open_case.connect(self.open_case)
