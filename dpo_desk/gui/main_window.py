@@ -601,7 +601,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_deadline_settings(self) -> None:
-        changed = settings_editors.edit_deadline_settings(self._desk, self)
+        changed = settings_editors.edit_deadline_settings(self._desk, self, self._runner)
         if changed is None:
             return
         self.model.set_due_soon_days(self._desk.settings.get(DUE_SOON_DAYS))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.entity_fields import calendar_label
 from dpo_desk.application.fields import Field, Kind, setting_fields, setting_value
+from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.core.calendars import CALENDARS, check_calendar
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.settings import (
@@ -25,6 +26,7 @@ from dpo_desk.core.settings import (
     LETTER_SETTINGS,
     Setting,
 )
+from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.rich_text import sentence
 
@@ -66,7 +68,7 @@ def _ask(
     return changes(values), {field.name: values[field.name] for field in extra}
 
 
-def edit_deadline_settings(desk: Desk, parent: QWidget) -> int | None:
+def edit_deadline_settings(desk: Desk, parent: QWidget, runner: Runner) -> int | None:
     """The rule set, internal target, "due soon" and calendars; every due date is recomputed. How many
     due dates moved, or None when nothing was saved."""
     entities = desk.register.entities()
@@ -98,7 +100,12 @@ def edit_deadline_settings(desk: Desk, parent: QWidget) -> int | None:
         return None
     changes, chosen = answer
     by_entity = {int(name.partition(":")[2]): calendar for name, calendar in chosen.items()}
-    return _saved(parent, lambda: desk.apply_deadline_settings(changes, by_entity))
+
+    def recompute(task: Task[int]) -> int:  # every due date of the store: seconds at 100,000 cases
+        with desk.worker() as worker:
+            return worker.apply_deadline_settings(changes, by_entity)
+
+    return _saved(parent, lambda: wait_for(runner, Task("deadlines", recompute), "Recomputing the due dates…", parent))
 
 
 def edit_identity_policy(desk: Desk, parent: QWidget) -> bool:

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDateTime, QSettings, Qt
@@ -14,7 +15,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence
 from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
-from dpo_desk.core.settings import DUE_SOON_DAYS
+from dpo_desk.core.settings import DUE_SOON_DAYS, TARGET_DAYS
 from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, STATUS, SUBJECT, CaseTableModel
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
@@ -533,3 +534,21 @@ def test_new_case_proposes_the_requests_language_else_the_offices_and_the_dpos_c
     assert picked != "pl"
     dialog.text.insertPlainText(" Hyvä, pyydän tietoni.")
     assert dialog.letter_lang.currentData() == picked and dialog.value().letter_lang == picked
+
+
+def test_deadline_settings_saved_by_a_worker_desk_show_in_the_window(
+    window: MainWindow, desk: Desk, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    before = repo.get_by_id(case_id).deadlines.target
+    asked: dict[str, str] = {}
+
+    def answer(title: str, fields: object, form: object, validate: object, parent: object, **options: Any) -> object:
+        asked["title"] = title
+        return dict(options["preset"]) | {"target_days": 10}  # the form as shown, one field changed
+
+    monkeypatch.setattr(FieldsDialog, "ask", staticmethod(answer))
+    window.edit_deadline_settings()
+    assert asked["title"] == "Deadline settings"
+    assert desk.settings.get(TARGET_DAYS) == 10 and repo.get_by_id(case_id).deadlines.target != before
+    assert "due dates changed" in window.statusBar().currentMessage()
