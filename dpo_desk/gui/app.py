@@ -28,6 +28,7 @@ from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.gui.scheme import follow_system
+from dpo_desk.gui.stalls import watch_if_asked
 from dpo_desk.gui.start_probe import ShownProbe
 from dpo_desk.store.keys import WrongPassphraseError
 from dpo_desk.store.opening import PassphraseFor
@@ -51,6 +52,9 @@ def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bo
     follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
+    stalls = watch_if_asked(app)
+    if stalls is not None:
+        app.aboutToQuit.connect(stalls.stop)
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     fill = functools.partial(make_demo, runner) if demo else None

@@ -1,0 +1,78 @@
+"""``DPO_DESK_STALLS=1``: every stall of the event loop over 100 ms goes into the log, with the Python stack
+that held the window's thread. A timer on that thread beats every 20 ms; a watchdog thread samples the
+window thread's stack when a beat is late, and logs the stall, with its length and the stack sampled
+longest into it, once the beats resume. For finding freezes at 100,000 cases, not for everyday use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer
+
+VARIABLE = "DPO_DESK_STALLS"
+STALL_SECONDS = 0.1
+BEAT_MS = 20
+_log = logging.getLogger("dpo_desk.stalls")
+
+
+@dataclass
+class _Stall:
+    started: float
+    stack: str = ""
+
+
+class StallWatch(QObject):
+    """Logs each stall of the event loop it runs in; ``stop`` ends the watchdog."""
+
+    def __init__(self, parent: QObject | None = None, threshold: float = STALL_SECONDS) -> None:
+        super().__init__(parent)
+        self._threshold = threshold
+        self._thread_id = threading.get_ident()
+        self._beat = time.monotonic()
+        self._stall: _Stall | None = None
+        self._lock = threading.Lock()
+        self.stalls: list[tuple[float, str]] = []  # (seconds, stack) of each logged stall, newest last
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._beat_now)
+        self._timer.start(BEAT_MS)
+        self._running = True
+        self._watchdog = threading.Thread(target=self._watch, name="stall-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def stop(self) -> None:
+        self._running = False
+        self._timer.stop()
+        self._watchdog.join()
+
+    def _beat_now(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            stall, self._stall, self._beat = self._stall, None, now
+        if stall is not None:
+            seconds = now - stall.started
+            self.stalls.append((seconds, stall.stack))
+            _log.warning("event loop stalled %.0f ms in:\n%s", seconds * 1000, stall.stack)
+
+    def _watch(self) -> None:
+        while self._running:
+            time.sleep(BEAT_MS / 2000)
+            with self._lock:
+                late = time.monotonic() - self._beat
+                if late < self._threshold:
+                    continue
+                if self._stall is None:
+                    self._stall = _Stall(self._beat)
+                frame = sys._current_frames().get(self._thread_id)
+                if frame is not None:  # the newest sample: where the thread is, longest into the stall
+                    self._stall.stack = "".join(traceback.format_stack(frame))
+
+
+def watch_if_asked(parent: QObject) -> StallWatch | None:
+    return StallWatch(parent) if os.environ.get(VARIABLE) == "1" else None
