@@ -89,6 +89,7 @@ class LettersTab(QWidget):
         self._desk = desk
         self.state: CaseState | None = None
         self._records: list[LetterRecord] = []
+        self._reasons: dict[LetterKind, str] = {}  # why each kind cannot be written now, for the case shown
         self.kind = named(QComboBox(), "Letter kind")
         for kind in LetterKind:
             self.kind.addItem(kind.label, kind.value)
@@ -147,7 +148,8 @@ class LettersTab(QWidget):
         self.state = state
         model = self.kind.model()
         assert isinstance(model, QStandardItemModel)
-        for row, (kind, reason) in enumerate(self._desk.letters.available(state.case.id).items()):
+        self._reasons = self._desk.letters.available(state.case.id)  # read once: each reads every sheet
+        for row, (kind, reason) in enumerate(self._reasons.items()):
             item = model.item(row)
             item.setEnabled(not reason)
             item.setToolTip(sentence(reason) if reason else kind.heading)
@@ -174,7 +176,7 @@ class LettersTab(QWidget):
 
     def forget(self) -> None:
         self.state = None
-        self._records = []
+        self._records, self._reasons = [], {}
         self.summary.clear()
         self.table.setRowCount(0)
         self._kind_changed()
@@ -226,7 +228,7 @@ class LettersTab(QWidget):
                 button.setToolTip("Select a case first")
             self.print_allowed.emit()
             return
-        reason = self._desk.letters.why_not(self.case_id, self._selected_kind())
+        reason = self._reasons[self._selected_kind()]
         self.summary.setText(f"<b>{self._selected_kind().heading}</b>" + (f" — not now: {reason}" if reason else ""))
         self._show_case_language()
         for button in (self.preview_button, self.generate_button, self.print_button):
