@@ -45,6 +45,7 @@ from dpo_desk.store import audit
 from dpo_desk.store.attachments import Attachments, StoredAttachment
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
+from dpo_desk.store.bulk import CaseBatch
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import check_store, open_store
 from dpo_desk.store.decisions import Decisions
@@ -132,6 +133,11 @@ class Desk:
     def transaction(self) -> contextlib.AbstractContextManager[Database]:
         """Many changes as one: all of them or none (the demo's hundreds of cases)."""
         return write_transaction(self._db)
+
+    def case_batch(self) -> CaseBatch:
+        """New cases taken step by step and written a few thousand at a time, inside :meth:`transaction`
+        (the demo's 100,000)."""
+        return CaseBatch(self._db, self.cases, self.settings)
 
     @contextlib.contextmanager
     def worker(self) -> Iterator[Desk]:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring as _json_text  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
 from sqlite_utils import Database
@@ -47,6 +48,25 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
 
 
+def _canonical_entry(entry: dict[str, Any], details: str) -> str | None:
+    """:func:`canonical` of an entry whose values are text and whole numbers (and ``details``, canonical
+    already), without walking it with the JSON encoder: the same text, made several times faster for the
+    many entries of a batch. None for any other entry."""
+    parts = []
+    for key in sorted(entry):
+        value = entry[key]
+        if key == "details":
+            text = details
+        elif value.__class__ is str:
+            text = _json_text(value)
+        elif value.__class__ is int:
+            text = int.__repr__(value)
+        else:
+            return None
+        parts.append(f'"{key}":{text}')  # the keys are the fields of _entry_fields: plain words
+    return "{" + ",".join(parts) + "}"
+
+
 def record(
     db: Database, *, actor: str, action: str, entity: str, entity_id: object, details: dict[str, Any], now: datetime
 ) -> None:
@@ -61,6 +81,28 @@ def _append(
 ) -> None:
     head = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    row = entry_row(seq, prev_hash, actor, action, entity, entity_id, details, now, *_seal(db, entity, entity_id))
+    db.execute(f"INSERT INTO audit ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def entry_row(
+    seq: int,
+    prev_hash: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    details: dict[str, Any],
+    now: datetime,
+    sealed_case: int | None = None,
+    state: str | None = None,
+    *,
+    fast: bool = False,
+    details_text: str | None = None,
+) -> dict[str, Any]:
+    """The audit row of entry ``seq`` after the entry hashed ``prev_hash``: its columns, hash included (for
+    :func:`_append`, and for ``store/bulk.py``, which writes many at once). ``fast``: hash the entry's text
+    as :func:`_canonical_entry` makes it; ``details_text``, when given, is ``canonical(details)``."""
     entry = _entry_fields(
         seq,
         now.strftime("%Y-%m-%dT%H:%M:%SZ") if now.utcoffset() is not None else now.isoformat(),
@@ -69,8 +111,11 @@ def _append(
         entity,
         str(entity_id),
         details,
-        *_seal(db, entity, entity_id),
+        sealed_case,
+        state,
     )
+    details_text = canonical(details) if details_text is None else details_text
+    text = _canonical_entry(entry, details_text) if fast else None
     row = {
         "seq": seq,
         "at": entry["at"],
@@ -78,13 +123,15 @@ def _append(
         "action": action,
         "entity": entity,
         "entity_id": entry["id"],
-        "details": canonical(details),
+        "details": details_text,
         "prev_hash": prev_hash,
-        "hash": entry_hash(prev_hash, entry),
+        "hash": entry_hash(prev_hash, entry)
+        if text is None
+        else hashlib.sha256((prev_hash + text).encode()).hexdigest(),
     }
     if "case" in entry:
         row |= {"sealed_case": entry["case"], "case_state": entry["state"]}
-    db.execute(f"INSERT INTO audit ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    return row
 
 
 def _seal(db: Database, entity: str, entity_id: object) -> tuple[int | None, str | None]:
