@@ -59,6 +59,8 @@ from dpo_desk.store.records import SubjectData
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.size import StoreSize
+from dpo_desk.store.size import measure as measure_size
 from dpo_desk.store.statistics import Statistics
 from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import Report, verify
@@ -447,6 +449,10 @@ class Desk:
     def verify(self, anchor: Anchor | None = None) -> Report:
         """SQLCipher's page check, SQLite's integrity and foreign keys, and the audit chain."""
         return verify(self._db, anchor)
+
+    def store_size(self) -> StoreSize:
+        """The bytes of each table and index of the store, from its pages (read only)."""
+        return measure_size(self._db, self.path, self._key)
 
     def check_pages(self) -> list[str]:
         """Every page's HMAC and SQLite's quick check, on a read-only connection of its own (seconds on a

@@ -124,6 +124,7 @@ class CaseBatch:
         }
         self._seqs = dict(db.execute("SELECT year, max(seq) FROM cases GROUP BY year").fetchall())
         head = audit.head(db)
+        self._compact = audit.is_compact(db)
         self._audit_seq, self._audit_hash = head.seq, head.hash
         self._audit_written = head  # what the store's head must be when the next chunk is written
         self._held: dict[int, _Held] = {}
@@ -280,7 +281,7 @@ class CaseBatch:
             self._seal(held), fast=True, details_text=known[1],
         )  # fmt: skip
         self._audit_hash = row["hash"]
-        self._audit_rows.append(row)
+        self._audit_rows.append(audit.stored(row, compact=self._compact))
 
     # --- intake ------------------------------------------------------------------------------
 

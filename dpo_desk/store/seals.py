@@ -47,7 +47,7 @@ def all_case_states(db: Database) -> dict[int, str]:
 def broken_seals(db: Database) -> list[str]:
     """Each case whose rows are not as its newest audit entry left them; empty when all are."""
     sealed = {
-        case_id: (seq, state)
+        case_id: (seq, state.hex() if isinstance(state, bytes) else state)  # bytes since migration 0018
         for case_id, seq, state in db.execute(
             "SELECT sealed_case, seq, case_state FROM audit WHERE seq IN"
             " (SELECT max(seq) FROM audit WHERE case_state IS NOT NULL GROUP BY sealed_case)"

@@ -47,7 +47,8 @@ def canonical_dump(db: Database) -> dict[str, list[str]]:
     )
     first = db.execute("SELECT min(seq) FROM audit WHERE actor = 'demo'").fetchone()[0]
     audit = db.execute(
-        "SELECT seq - ?, at, actor, action, entity, entity_id, details, sealed_case, case_state FROM audit"
+        "SELECT seq - ?, at, actor, action, entity, entity_id, details, sealed_case,"
+        " CASE typeof(case_state) WHEN 'blob' THEN lower(hex(case_state)) ELSE case_state END FROM audit"
         " WHERE actor = 'demo'",
         (first,),
     )
