@@ -329,6 +329,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--export-anchor", type=Path, metavar="FILE", help="write the audit head (SEQ:SHA256) here")
     check.set_defaults(run=_verify)
 
+    sized = commands.add_parser("store-size", help="the store's bytes per table and index, and per case")
+    sized.set_defaults(run=_store_size)
+
     letter = commands.add_parser("letter", help="write a letter of a case to PDF; prints the letter id")
     letter.add_argument("reference", nargs="?", metavar="REF")
     letter.add_argument("kind", nargs="?", metavar="KIND", help="see --list-kinds")
@@ -1013,6 +1016,15 @@ def _confirmed(question: str) -> bool:
     if not sys.stdin.isatty():
         return False
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _store_size(args: argparse.Namespace) -> int:
+    with _desk(args, read_only=True) as desk:
+        size = desk.store_size()
+        cases = desk.cases.count()
+    for line in size.lines(cases):
+        print(line)
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:

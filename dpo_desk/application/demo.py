@@ -1,9 +1,11 @@
 """Creating a demo store: the seeded register plus synthetic cases, never over an existing store.
 
-Every demo case is played through the same calls the app makes, so its state obeys the
-rules: a responded or closed case has its identity settled, its pauses and extension
-consistent with its dates, its outcomes and recipients recorded, and a fee only where
-a repeated request gives it a basis.
+Every demo case is played step by step through the steps the app takes (:class:`DemoSteps`), with their
+checks, so its state obeys the rules: a responded or closed case has its identity settled, its pauses and
+extension consistent with its dates, its outcomes and recipients recorded, and a fee only where a repeated
+request gives it a basis. The steps are those of a :class:`~dpo_desk.store.bulk.CaseBatch`, which writes a
+few thousand cases at a time (100,000 cases in under a minute); :class:`DeskSteps` takes them one call each
+through the desk's services, as the app does, and makes the same store.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Extension, PauseKind
@@ -22,8 +24,8 @@ from dpo_desk.core.demo import DemoCase, demo_cases
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.fees import CostItem, FeeBasis, FeeDecision
 from dpo_desk.core.identity import Evidence, IdentityCheck, IdentityStatus, Method, Outcome
-from dpo_desk.core.models import Right, Status
-from dpo_desk.core.recipients import NoticeState, needs_notices
+from dpo_desk.core.models import Case, EarlierCase, NewCase, Right, Status
+from dpo_desk.core.recipients import NoticeState, RecipientNotice, needs_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround
 from dpo_desk.store.db import StoreError, open_store
 
@@ -50,16 +52,82 @@ def create_demo_store(
         populate(desk, cases=cases, seed=seed, progress=progress)
 
 
-def populate(desk: Desk, *, cases: int, seed: int, progress: Callable[[int, int], None] | None = None) -> None:
-    """Add demo cases, received up to the desk's now, through the same calls the app makes, in one transaction."""
-    player = _Player(desk, random.Random(seed + 1))
+def populate(
+    desk: Desk,
+    *,
+    cases: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+    steps: Callable[[Desk], DemoSteps] | None = None,
+) -> None:
+    """Add demo cases, received up to the desk's now, in one transaction: by default through a batch that
+    writes a few thousand cases at a time; ``steps=DeskSteps`` takes each step through the desk's services."""
     names = [entity.name for entity in desk.register.entities()]
     with desk.transaction():
         _demo_letterheads(desk)
+        played = steps(desk) if steps is not None else desk.case_batch()
+        player = _Player(played, random.Random(seed + 1))
         for done, demo in enumerate(demo_cases(cases, seed=seed, entity_names=names, now=desk.now()), start=1):
             player.play(demo)
             if progress is not None:
                 progress(done, cases)
+        played.flush()
+
+
+class DemoSteps(Protocol):
+    """The steps a demo case is played through, with the signatures of the desk's services."""
+
+    def add(self, new: NewCase, *, actor: str, now: datetime) -> int: ...
+    def get_by_id(self, case_id: int) -> Case: ...
+    def earlier_cases(self, case: Case) -> list[EarlierCase]: ...
+    def change_status(self, case_id: int, target: Status, *, actor: str, reason: str, now: datetime) -> None: ...
+    def record_check(self, case_id: int, check: IdentityCheck, *, actor: str, now: datetime) -> None: ...
+    def decide_identity(
+        self, case_id: int, status: IdentityStatus, reason: str, *, actor: str, now: datetime
+    ) -> None: ...
+    def pause(
+        self, case_id: int, kind: PauseKind, start: date, reason: str, *, actor: str, now: datetime
+    ) -> list[str]: ...
+    def resume(self, case_id: int, kind: PauseKind, end: date, *, actor: str, now: datetime) -> None: ...
+    def extend(self, case_id: int, extension: Extension, *, actor: str, now: datetime) -> None: ...
+    def decide_fee(self, case_id: int, decision: FeeDecision, *, actor: str, now: datetime) -> None: ...
+    def refuse(self, case_id: int, refusal: Refusal, *, actor: str, now: datetime) -> str: ...
+    def record_outcome(
+        self, case_id: int, kind: str, details: dict[str, Any], *, actor: str, now: datetime
+    ) -> None: ...
+    def set_sources(self, case_id: int, source_keys: list[str], *, actor: str, now: datetime) -> list[str]: ...
+    def notices(self, case_id: int) -> list[RecipientNotice]: ...
+    def notify(
+        self,
+        case_id: int,
+        processor_key: str,
+        state: NoticeState,
+        *,
+        on: date | None,
+        channel: str = "",
+        reason: str = "",
+        actor: str,
+        now: datetime,
+    ) -> None: ...
+    def told_subject(self, case_id: int, on: date, *, actor: str, now: datetime) -> None: ...
+    def flush(self) -> None: ...
+
+
+class DeskSteps:
+    """The demo's steps one call each, through the desk's services as the app takes them."""
+
+    def __init__(self, desk: Desk) -> None:
+        cases, workflow, decisions, outcomes = desk.cases, desk.workflow, desk.decisions, desk.outcomes
+        self.add, self.get_by_id, self.earlier_cases = cases.add, cases.get_by_id, cases.earlier_cases
+        self.change_status = cases.change_status
+        self.record_check, self.decide_identity = workflow.record_check, workflow.decide_identity
+        self.pause, self.resume, self.extend = workflow.pause, workflow.resume, workflow.extend
+        self.decide_fee, self.refuse = decisions.decide_fee, decisions.refuse
+        self.record_outcome, self.set_sources = outcomes.record_outcome, outcomes.set_sources
+        self.notices, self.notify, self.told_subject = outcomes.notices, outcomes.notify, outcomes.told_subject
+
+    def flush(self) -> None:
+        """Each step was written as it was taken."""
 
 
 # The register gives no usable street address for these entities, so no letter of theirs may print. In a
@@ -88,14 +156,12 @@ _RECORDED = (Status.WAITING_ON_SUBJECT, Status.WAITING_ON_FEE, Status.REFUSED)
 
 
 class _Player:
-    def __init__(self, desk: Desk, rng: random.Random) -> None:
-        self.workflow = desk.workflow
-        self.decisions = desk.decisions
-        self.outcomes = desk.outcomes
+    def __init__(self, steps: DemoSteps, rng: random.Random) -> None:
+        self.workflow = self.decisions = self.outcomes = self.cases = steps
         self.rng = rng
 
     def play(self, demo: DemoCase) -> None:
-        cases = self.workflow.cases
+        cases = self.cases
         case_id = cases.add(demo.case, actor=DEMO_ACTOR, now=demo.case.received)
         for status, when, reason in demo.steps:
             self._before(case_id, status, when)
@@ -131,7 +197,7 @@ class _Player:
             self.decisions.refuse(case_id, refusal, actor=DEMO_ACTOR, now=when)
 
     def _settle_identity(self, case_id: int, when: datetime) -> None:
-        case = self.workflow.cases.get_by_id(case_id)
+        case = self.cases.get_by_id(case_id)
         if self.rng.random() < 0.2:
             self.workflow.decide_identity(
                 case_id,
@@ -164,8 +230,8 @@ class _Player:
             self.workflow.extend(case_id, extension, actor=DEMO_ACTOR, now=when)
 
     def _announce_fee(self, case_id: int, when: datetime) -> None:
-        case = self.workflow.cases.get_by_id(case_id)
-        earlier = tuple(e.summary.reference for e in self.workflow.cases.earlier_cases(case))[:2]
+        case = self.cases.get_by_id(case_id)
+        earlier = tuple(e.summary.reference for e in self.cases.earlier_cases(case))[:2]
         basis = FeeBasis.EXCESSIVE if earlier else FeeBasis.MANIFESTLY_UNFOUNDED
         items = (
             CostItem("Staff time, hours", Decimal("2"), Decimal("45.00")),
@@ -177,7 +243,7 @@ class _Player:
         self.decisions.decide_fee(case_id, decision, actor=DEMO_ACTOR, now=when)
 
     def _record_outcomes(self, case_id: int, when: datetime) -> None:
-        case = self.workflow.cases.get_by_id(case_id)
+        case = self.cases.get_by_id(case_id)
         day = when.date()
         for right in case.rights:
             self.outcomes.record_outcome(case_id, right.value, _outcome(right, day), actor=DEMO_ACTOR, now=when)

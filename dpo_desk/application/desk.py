@@ -45,6 +45,7 @@ from dpo_desk.store import audit
 from dpo_desk.store.attachments import Attachments, StoredAttachment
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
+from dpo_desk.store.bulk import CaseBatch
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import check_store, open_store
 from dpo_desk.store.decisions import Decisions
@@ -58,6 +59,8 @@ from dpo_desk.store.records import SubjectData
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.size import StoreSize
+from dpo_desk.store.size import measure as measure_size
 from dpo_desk.store.statistics import Statistics
 from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import Report, verify
@@ -132,6 +135,11 @@ class Desk:
     def transaction(self) -> contextlib.AbstractContextManager[Database]:
         """Many changes as one: all of them or none (the demo's hundreds of cases)."""
         return write_transaction(self._db)
+
+    def case_batch(self) -> CaseBatch:
+        """New cases taken step by step and written a few thousand at a time, inside :meth:`transaction`
+        (the demo's 100,000)."""
+        return CaseBatch(self._db, self.cases, self.settings)
 
     @contextlib.contextmanager
     def worker(self) -> Iterator[Desk]:
@@ -441,6 +449,10 @@ class Desk:
     def verify(self, anchor: Anchor | None = None) -> Report:
         """SQLCipher's page check, SQLite's integrity and foreign keys, and the audit chain."""
         return verify(self._db, anchor)
+
+    def store_size(self) -> StoreSize:
+        """The bytes of each table and index of the store, from its pages (read only)."""
+        return measure_size(self._db, self.path, self._key)
 
     def check_pages(self) -> list[str]:
         """Every page's HMAC and SQLite's quick check, on a read-only connection of its own (seconds on a

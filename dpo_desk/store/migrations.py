@@ -139,3 +139,9 @@ def attachments_by_hand(db: Database) -> None:
 def letter_language(db: Database) -> None:
     """The language of a case's letters, chosen at intake or later by the DPO."""
     _run(db, "schema_0017.sql")
+
+
+@migrations(name="0018_compact_audit")
+def compact_audit(db: Database) -> None:
+    """Each audit entry's hash once, as bytes (not again as the next entry's prev_hash, nor as hex)."""
+    _run(db, "schema_0018.sql")

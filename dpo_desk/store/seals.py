@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -45,7 +47,7 @@ def all_case_states(db: Database) -> dict[int, str]:
 def broken_seals(db: Database) -> list[str]:
     """Each case whose rows are not as its newest audit entry left them; empty when all are."""
     sealed = {
-        case_id: (seq, state)
+        case_id: (seq, state.hex() if isinstance(state, bytes) else state)  # bytes since migration 0018
         for case_id, seq, state in db.execute(
             "SELECT sealed_case, seq, case_state FROM audit WHERE seq IN"
             " (SELECT max(seq) FROM audit WHERE case_state IS NOT NULL GROUP BY sealed_case)"
@@ -71,14 +73,28 @@ def broken_seals(db: Database) -> list[str]:
 def _states(db: Database, only: int | None) -> dict[int, str]:
     states: dict[int, bytes] = {}
     for table, case_id, rows in _row_groups(db, only):
-        digest = hashlib.sha256()
-        for row in sorted(rows):  # in value order, not rowid order: VACUUM may renumber rowids
-            digest.update(row.encode())
-            digest.update(b"\n")
-        # Tables are folded in name order, and a table without rows for the case adds nothing: a migration
-        # that creates a table keeps every seal.
-        states[case_id] = hashlib.sha256(states.get(case_id, b"") + table.encode() + b"\0" + digest.digest()).digest()
-    return {case_id: state[:SEAL_BYTES].hex() for case_id, state in states.items()}
+        states[case_id] = fold_table(states.get(case_id, b""), table, table_digest(rows))
+    return {case_id: seal_of(state) for case_id, state in states.items()}
+
+
+def table_digest(rows: Iterable[str]) -> bytes:
+    """The digest of one table's rows of a case, each as :func:`row_text` (or its SQL) gives it."""
+    return table_digest_sorted(sorted(rows))  # in value order, not rowid order: VACUUM may renumber rowids
+
+
+def table_digest_sorted(ordered: Sequence[str]) -> bytes:
+    """:func:`table_digest` of rows already in value order."""
+    return hashlib.sha256(("\n".join(ordered) + "\n").encode() if ordered else b"").digest()
+
+
+def fold_table(state: bytes, table: str, digest: bytes) -> bytes:
+    """Tables are folded in name order, and a table without rows for the case adds nothing: a migration
+    that creates a table keeps every seal."""
+    return hashlib.sha256(b"%s%s\0%s" % (state, table.encode(), digest)).digest()
+
+
+def seal_of(state: bytes) -> str:
+    return state[:SEAL_BYTES].hex()
 
 
 def _row_groups(db: Database, only: int | None) -> Iterator[tuple[str, int, list[str]]]:
@@ -151,6 +167,75 @@ def _row_text(db: Database, table: str) -> str:
             f" ELSE '{name}=' || typeof({column}) || ':' || {value} || ';' END"
         )
     return " || ".join(parts) or "''"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column as a seal reads it: a value equal to ``default`` is left out of the row's text."""
+
+    name: str
+    kind: str  # as declared: integer, text or blob (a blob's seal is computed in SQL only)
+    default: str | int | None
+
+
+def sealed_tables(db: Database) -> dict[str, tuple[Column, ...]]:
+    """Every table a seal covers, in name order, with its columns in the order :func:`row_text` reads them;
+    for writing a case's rows in bulk (``store/bulk.py``), whose seals are computed before the rows are
+    written. Refuses a column whose type or default that computation does not read as SQLite does."""
+    tables = {}
+    for table, _ in _queries(db):
+        skipped = DERIVED_COLUMNS.get(table, frozenset())
+        columns = []
+        for name, declared, default in db.execute(
+            "SELECT name, upper(type), dflt_value FROM pragma_table_info(?) ORDER BY name", (table,)
+        ):
+            if name in skipped:
+                continue
+            if declared not in ("INTEGER", "TEXT", "BLOB"):
+                raise ValueError(f"{table}.{name}: a seal of a {declared or 'typeless'} column is computed in SQL only")
+            columns.append(Column(name, declared.lower(), _default(table, name, default)))
+        tables[table] = tuple(sorted(columns, key=lambda column: column.name))
+    return tables
+
+
+def _default(table: str, name: str, text: str | None) -> str | int | None:
+    if text is None or text.upper() == "NULL":
+        return None
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    raise ValueError(f"{table}.{name}: a seal of a column defaulting to {text} is computed in SQL only")
+
+
+def row_text(columns: Sequence[Column], row: Mapping[str, object]) -> str:
+    """A row as text, exactly as :func:`_row_text`'s SQL gives it, from the values as they are stored (an
+    INTEGER column holds an int, a TEXT column a str, either may hold None; a blob's is computed in SQL)."""
+    parts = []
+    for column in columns:
+        name, default = column.name, column.default
+        value = row.get(name, default)
+        if value is None:
+            if default is not None:
+                parts.append(f"{name}=null:;")
+            continue
+        if isinstance(value, str) and value.__class__ is str:
+            if column.kind != "text" or default.__class__ is int:
+                raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
+            if value == default:
+                continue
+            size = len(value) if value.isascii() else len(value.encode())
+            parts.append(f"{name}=text:{size}:{value};")
+        elif isinstance(value, int) and value.__class__ is int:
+            if column.kind != "integer" or default.__class__ is str:
+                raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
+            if value == default:
+                continue
+            text = str(value)
+            parts.append(f"{name}=integer:{len(text)}:{text};")
+        else:
+            raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
+    return "".join(parts)
 
 
 def _queries(db: Database) -> Iterator[tuple[str, str]]:

@@ -12,8 +12,11 @@ from sqlite_utils import Database
 from dpo_desk.cli import main
 from dpo_desk.core.errors import RefusedError
 from dpo_desk.core.models import Status
-from dpo_desk.store.audit import Anchor, entry_hash, head, verify_chain
+from dpo_desk.store.audit import Anchor, entry_hash, head, is_compact, verify_chain
 from dpo_desk.store.cases import CaseRepository
+from dpo_desk.store.migrations import migrations
+from dpo_desk.store.register import Register
+from dpo_desk.store.settings import StoreSettings
 from dpo_desk.store.verify import verify
 from tests.conftest import new_case
 
@@ -37,7 +40,7 @@ def test_each_change_writes_one_entry_with_ids_only(repo: CaseRepository, db: Da
     ]
     assert json.loads(rows[1]["details"]) == {"from": "received", "to": "identity-check"}
     assert all(r["at"] == "2026-11-29T12:00:00Z" for r in rows)
-    text = json.dumps(rows)
+    text = json.dumps(rows, default=bytes.hex)  # hashes are bytes since migration 0018
     for canary in (CANARY_NAME, CANARY_MAIL, CANARY_TEXT, "Canary", "ZQXJKW"):
         assert canary not in text
     assert verify_chain(db) == []
@@ -107,9 +110,9 @@ def test_a_rebuilt_chain_is_caught_by_the_anchor(audited: CaseRepository, db: Da
             "details": json.loads(row["details"]),
         }
         if row["case_state"] is not None:  # the seal of the case the entry is about is hashed too
-            entry |= {"case": row["sealed_case"], "state": row["case_state"]}
+            entry |= {"case": row["sealed_case"], "state": row["case_state"].hex()}
         digest = entry_hash(previous, entry)
-        db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (previous, digest, row["seq"]))
+        db.execute("UPDATE audit SET hash = ? WHERE seq = ?", (bytes.fromhex(digest), row["seq"]))
         previous = digest
     assert verify_chain(db) == []
     # …but not against the anchor exported before.
@@ -146,3 +149,23 @@ def test_any_single_change_is_detected(audited: CaseRepository, db: Database, se
     assert verify_chain(db), (column, value, changed)
     db.execute("ROLLBACK TO tamper")
     db.execute("RELEASE tamper")
+
+
+def test_migration_0018_keeps_every_entry_and_the_chain_with_each_hash_once() -> None:
+    """The entries written before it (hex text, prev_hash) are the same entries after it, as bytes."""
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="0018_compact_audit")
+    repo = CaseRepository(db, Register(db), StoreSettings(db))
+    for day in range(1, 4):
+        case_id = repo.add(new_case(received=datetime(2026, 10, day, tzinfo=UTC)), actor="alice", now=NOW)
+        repo.change_status(case_id, Status.IDENTITY_CHECK, actor="alice", reason="", now=NOW)
+    before = db.execute("SELECT seq, hash, case_state, details FROM audit ORDER BY seq").fetchall()
+    anchor = head(db)
+    assert verify(db).ok and not is_compact(db)
+    migrations.apply(db)
+    assert is_compact(db) and head(db) == anchor and verify(db).ok
+    after = db.execute("SELECT seq, hex(hash), hex(case_state), details FROM audit ORDER BY seq").fetchall()
+    assert [(s, h.upper(), c.upper() if c else None, d) for s, h, c, d in before] == after
+    assert verify_chain(db, anchor) == []
+    repo.add_note(1, "after the migration", author="alice", now=NOW)  # new entries follow the old ones
+    assert verify(db).ok and head(db).seq == anchor.seq + 1

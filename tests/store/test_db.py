@@ -38,6 +38,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0015_answers_by_time",
         "0016_attachments_by_hand",
         "0017_letter_language",
+        "0018_compact_audit",
     ]
 
 
