@@ -59,6 +59,7 @@ def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bo
         app.aboutToQuit.connect(stalls.stop)
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
+    _load_calendars_aside(now().year)  # while the store opens (and the DPO types the passphrase)
     fill = functools.partial(make_demo, runner) if demo else None
     try:
         instance = instance_lock.hold(store_path)  # before the passphrase: a second window would be stale
@@ -82,7 +83,6 @@ def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bo
                 desk.close()
                 return code
             window.show()
-            _load_calendars_aside(desk.today().year)
             check = StoreCheck(desk, runner, window)
             check.damaged.connect(functools.partial(_damaged_while_open, window, desk, chosen_backup))
             check.start()
@@ -152,8 +152,9 @@ class DialogUnlocker:
 
 
 def _load_calendars_aside(year: int) -> None:
-    """The holidays package and this year's calendars, loaded on a thread of their own once the window is
-    shown: the first case opened would otherwise load them on the window's thread (0.24 s)."""
+    """The holidays package and this year's calendars, loaded on a thread of their own from the start: the
+    reminder check and the first case opened loaded them on the window's thread (a stall of 815 ms, as
+    DPO_DESK_STALLS showed)."""
 
     def load() -> None:
         for calendar in CALENDARS:
