@@ -16,13 +16,14 @@ from typing import TypeVar
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from dpo_desk import APP_NAME, ORG_NAME, instance_lock, os_keyring
+from dpo_desk import APP_ID, APP_NAME, ORG_NAME, instance_lock, os_keyring
 from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
@@ -47,7 +48,8 @@ def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bo
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("dpo-desk")
+    app.setDesktopFileName(APP_ID)  # the .desktop entry a Wayland desktop finds the name and icon in
+    app.setWindowIcon(app_icon())
     follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
