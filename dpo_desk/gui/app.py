@@ -26,6 +26,7 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
+from dpo_desk.gui.first_run import store_to_open
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.gui.scheme import follow_system
@@ -41,9 +42,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bool = False) -> int:
+def run(
+    store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bool = False, first_run: bool = False
+) -> int:
     """The app on ``store_path``; ``exit_when_shown``: print the seconds to the case list painted, then quit
-    (no background check or backup: the figure is the start alone)."""
+    (no background check or backup: the figure is the start alone). ``first_run``: no store was named, so until
+    the DPO's own store exists the DPO chooses between it and the demo."""
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
@@ -53,6 +57,11 @@ def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bo
     follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
+    if first_run:
+        chosen = store_to_open(store_path)
+        if chosen is None:
+            return 0
+        store_path, demo = chosen
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     fill = functools.partial(make_demo, runner) if demo else None
