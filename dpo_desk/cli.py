@@ -502,7 +502,11 @@ def _open_app(args: argparse.Namespace) -> int:
     from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
 
     return run(
-        store, actor=_actor(), demo=args.demo or store == paths.demo_store(), exit_when_shown=args.exit_when_shown
+        store,
+        actor=_actor(),
+        demo=args.demo or store == paths.demo_store(),
+        exit_when_shown=args.exit_when_shown,
+        first_run=args.store is None and not args.demo,
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import sys
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
@@ -34,8 +35,7 @@ def demo_store() -> Path:
     return data_dir() / "demo" / STORE_FILE
 
 
-def register_data_dir() -> Path:
-    """The seeded register (``data/`` in the source tree, beside the package in a bundle)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
-    return root / "data"
+def register_data_dir() -> Traversable:
+    """The register a new store is seeded with, shipped in the package: a checkout, a wheel and a bundle
+    alike find it through the import system."""
+    return files("dpo_desk.resources").joinpath("register")

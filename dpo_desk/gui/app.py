@@ -17,7 +17,7 @@ from typing import TypeVar
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from dpo_desk import APP_NAME, ORG_NAME, instance_lock, os_keyring
+from dpo_desk import APP_ID, APP_NAME, ORG_NAME, instance_lock, os_keyring
 from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
@@ -25,8 +25,10 @@ from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
 from dpo_desk.core.calendars import CALENDARS, public_holidays
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
+from dpo_desk.gui.first_run import store_to_open
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.gui.scheme import follow_system
@@ -43,20 +45,29 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def run(store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bool = False) -> int:
+def run(
+    store_path: Path, *, actor: str, demo: bool = False, exit_when_shown: bool = False, first_run: bool = False
+) -> int:
     """The app on ``store_path``; ``exit_when_shown``: print the seconds to the case list painted, then quit
-    (no background check or backup: the figure is the start alone)."""
+    (no background check or backup: the figure is the start alone). ``first_run``: no store was named, so until
+    the DPO's own store exists the DPO chooses between it and the demo."""
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("dpo-desk")
+    app.setDesktopFileName(APP_ID)  # the .desktop entry a Wayland desktop finds the name and icon in
+    app.setWindowIcon(app_icon())
     follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
     stalls = watch_if_asked(app)
     if stalls is not None:
         app.aboutToQuit.connect(stalls.stop)
+    if first_run:
+        chosen = store_to_open(store_path)
+        if chosen is None:
+            return 0
+        store_path, demo = chosen
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     _load_calendars_aside(now().year)  # while the store opens (and the DPO types the passphrase)

@@ -46,6 +46,7 @@ from dpo_desk.core.models import CaseQuery, NewCase
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
 from dpo_desk.gui import settings_editors
 from dpo_desk.gui.accessible import named
+from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.batch_letters import BatchLetters
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         # Qt adds " — DPO Desk" itself. The whole path, as the demo store and a real one are both store.sqlite.
         self.setWindowTitle(str(desk.path))
+        self.setWindowIcon(app_icon())  # the About box and the tray show it too
         self.setAcceptDrops(True)
         self._move_old_auto_lock_setting()
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
 from dpo_desk.application.dashboard import Reminder
 from dpo_desk.application.desk import Desk
@@ -81,7 +81,7 @@ class Reminders(QObject):
         banner.show_due.connect(lambda: self._open(due=True))
         banner.show_notices.connect(lambda: self._open(due=False))
         if tray is not None:
-            tray.setIcon(window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+            tray.setIcon(window.windowIcon())
             tray.setToolTip("DPO Desk")
             tray.messageClicked.connect(lambda: self._open(due=bool(self.last and self.last.due)))
             tray.show()

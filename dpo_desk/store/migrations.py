@@ -25,7 +25,7 @@ def initial_schema(db: Database) -> None:
 
 @migrations(name="0002_seed_register")
 def seeded_register(db: Database) -> None:
-    """A new store starts with the register in data/: entities, processors and sources."""
+    """A new store starts with the register shipped in the package: entities, processors and sources."""
     seed_register(db)
 
 
@@ -80,7 +80,7 @@ def letter_facts(db: Database) -> None:
 @migrations(name="0011_published_contacts")
 def published_contacts(db: Database) -> None:
     """Sheets cite the documents their contacts come from; the seeded sheets get the contacts found in the
-    processors' published documents (data/processors.json), without overwriting what the DPO entered."""
+    processors' published documents (register/processors.json), without overwriting what the DPO entered."""
     _run(db, "schema_0011.sql")
     fill_published_contacts(db, datetime.now(UTC))
 

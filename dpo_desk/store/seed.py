@@ -1,10 +1,10 @@
-"""Filling a new store with the register kept as JSON in ``data/``."""
+"""Filling a new store with the register shipped as JSON in the package (``dpo_desk/resources/register/``)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from sqlite_utils import Database
@@ -19,7 +19,7 @@ _LIST_COLUMNS = ("data_categories", "identifiers", "purposes", "legal_bases")
 FILLED_BY = "dpo-desk"  # the audit's actor when an upgrade fills sheets; its entries are no edit of the DPO
 
 
-def seed_register(db: Database, directory: Path | None = None) -> None:
+def seed_register(db: Database, directory: Traversable | None = None) -> None:
     """Insert entities, processors and sources, and link each source to its recipients."""
     directory = directory or register_data_dir()
     entities = _read(directory / "entities.json", "entities")
@@ -41,7 +41,7 @@ def seed_register(db: Database, directory: Path | None = None) -> None:
             db.table("source_recipients").insert({"source_id": source_id, "processor_id": processor_ids[key]})
 
 
-def fill_published_contacts(db: Database, now: datetime, directory: Path | None = None) -> None:
+def fill_published_contacts(db: Database, now: datetime, directory: Traversable | None = None) -> None:
     """Bring the published contacts and their citations into the seeded sheets.
 
     A sheet the DPO never saved or imported takes the register's sheet whole (its sources aside); on one the
@@ -67,7 +67,7 @@ def fill_published_contacts(db: Database, now: datetime, directory: Path | None 
             action="processors-filled",
             entity="processor",
             entity_id="*",
-            details={"keys": filled, "from": "data/processors.json"},
+            details={"keys": filled, "from": "register/processors.json"},
             now=now,
         )
 
@@ -99,7 +99,7 @@ def _only_empty(published: dict[str, Any], current: dict[str, Any]) -> dict[str,
     return {} if unchanged else update
 
 
-def _read(path: Path, key: str) -> list[dict[str, Any]]:
+def _read(path: Traversable, key: str) -> list[dict[str, Any]]:
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))[key]
     except (OSError, ValueError, KeyError) as error:

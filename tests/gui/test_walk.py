@@ -17,6 +17,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.models import Right
 from dpo_desk.core.settings import PROTECT_ALL_LETTERS
+from dpo_desk.gui.first_run import FirstRunDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.gui.passphrase import UnlockDialog
 from dpo_desk.gui.pdf import render
@@ -101,11 +102,17 @@ def walked(
     qtbot.addWidget(unlock)
     unlock.show()
     findings.look_at("dialog 'Unlock'", unlock)
+    for demo_made in (False, True):  # the first start's, before any window
+        welcome = FirstRunDialog(store_path.parent, demo_made=demo_made)
+        qtbot.addWidget(welcome)
+        welcome.show()
+        findings.look_at(f"dialog 'Welcome' (demo made: {demo_made})", welcome)
     return findings
 
 
 def test_every_interactive_widget_of_every_view_and_dialog_has_a_name(walked: Findings) -> None:
-    walked_dialogs = {"dialog 'Letter sent'", "dialog 'Password of the protected letter'", "dialog 'Unlock'"}
+    walked_dialogs = {"dialog 'Letter sent'", "dialog 'Password of the protected letter'", "dialog 'Unlock'",
+                      "dialog 'Welcome' (demo made: False)", "dialog 'Welcome' (demo made: True)"}  # fmt: skip
     assert walked_dialogs <= set(walked.screens) and "Lock screen" in walked.screens, walked.screens
     assert walked.widgets > 400 and len(walked.screens) > 40, (walked.widgets, walked.screens)
     assert walked.unnamed == [], f"{len(walked.unnamed)} of {walked.widgets} unnamed"
