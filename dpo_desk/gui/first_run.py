@@ -26,13 +26,10 @@ class FirstRunDialog(QDialog):
         icon.setPixmap(app_icon().pixmap(64, 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         heading = QLabel(f"<b>Welcome to {APP_NAME}</b>")
-        explain = QLabel(
-            f"{APP_NAME} keeps its cases in one encrypted file in your data folder, {data_dir}. "
-            "How would you like to begin?"
-        )
-        explain.setWordWrap(True)
-        explain.setMinimumWidth(440)
-        explain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        explain = QLabel(f"{APP_NAME} keeps its cases in one encrypted file in your data folder,")
+        folder = QLabel(str(data_dir))  # on a line of its own: a wrapped path reads as two
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        question = QLabel("How would you like to begin?")
         self.demo = QCommandLinkButton(
             "&Open the demo" if demo_made else "Try the &demo",
             "The demo store made earlier, with its fictitious cases. Your own store is not made yet."
@@ -51,8 +48,8 @@ class FirstRunDialog(QDialog):
         self.quit.clicked.connect(self.reject)
         self.demo.setDefault(True)
         text = QVBoxLayout()
-        text.addWidget(heading)
-        text.addWidget(explain)
+        for line in (heading, explain, folder, question):
+            text.addWidget(line)
         top = QHBoxLayout()
         top.addWidget(icon)
         top.addLayout(text, 1)
