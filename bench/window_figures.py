@@ -1,0 +1,272 @@
+"""The figures of the main window at 100,000 cases (see :mod:`bench.suite`): built, searched, sorted, a case
+opened, letters written, the dashboard shown, all in one window with the stall watch of ``DPO_DESK_STALLS``
+running, so that every stall over 100 ms is counted and named by the flow it froze."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+from bench.bench_deadlines import requests
+from bench.figures import RUNS, Figure, Probe, _acknowledgeable, csv_file, median_seconds
+from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
+from dpo_desk.core.deadlines import due_date
+from dpo_desk.core.models import CaseQuery, Scope
+from dpo_desk.gui.case_table import DUE, SUBJECT
+from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
+from dpo_desk.gui.pdf import render
+from dpo_desk.gui.stalls import StallWatch
+from dpo_desk.letters.kinds import LetterKind
+from dpo_desk.letters.page import A4, Document
+from dpo_desk.store.cases import search_expression
+
+BATCH_LETTERS = 100
+CSV_ROWS = 50_000
+
+
+class WindowBench:
+    def __init__(self, desk: Desk, probe: Probe) -> None:
+        self.desk = desk
+        self.probe = probe
+        self.app = QApplication.instance() or QApplication([])
+        self.settings = QSettings(str(probe.folder / "bench.ini"), QSettings.Format.IniFormat)
+        # The flow running, as the stall figure names it; None for work the app does off the window's thread.
+        self.flow: str | None = "start"
+        self.stalls: list[tuple[str, float, str]] = []  # flow, seconds, where the most sampled stack was
+
+    def figures(self) -> list[Figure]:
+        qInstallMessageHandler(lambda *message: None)  # the offscreen platform's warnings, between the lines
+        watch = StallWatch(self.app)
+        try:
+            built, self.window = self._window_built()
+            figures = [built]
+            self.window.resize(1366, 740)
+            self.window.navigation.setCurrentRow(CASES_PAGE)
+            self.window.show()
+            self._settle(watch)
+            figures += self._searches(watch)
+            figures += self._sorts(watch)
+            figures += self._case_opened(watch)
+            figures += self._letters(watch)
+            figures += [self._dashboard(watch), self._deadlines(watch), self._csv_import(watch)]
+        finally:
+            watch.stop()
+        figures.append(self._stall_figure())
+        return figures
+
+    # --- each flow ---------------------------------------------------------------------------------------
+
+    def _window_built(self) -> tuple[Figure, MainWindow]:
+        """Built once: a second MainWindow in one process trips PySide6's wrapper cache (a QHeaderView comes
+        back as a QAbstractScrollArea), so the figure is one construction, as the app makes one."""
+        bare: list[QMainWindow] = []
+
+        def bare_window() -> None:
+            window = QMainWindow()
+            window.setCentralWidget(QTableView())
+            bare.append(window)
+
+        baseline = median_seconds(bare_window, 3, between=self.app.processEvents)
+        started = time.perf_counter()
+        window = MainWindow(self.desk, self.settings, SynchronousRunner())
+        seconds = time.perf_counter() - started
+        figure = Figure("MainWindow.__init__ (one)", seconds, "ms", baseline, "a QMainWindow with a table", 0.1)
+        return figure, window
+
+    def _searches(self, watch: StallWatch) -> list[Figure]:
+        surname = self._a_surname()
+        figures = []
+        for label, text in (
+            ("one letter 'm'", "m"),
+            (f"a surname '{surname}'", surname),
+            ("a word 'example'", "example"),
+        ):
+            self.flow = f"search {label}"
+            work = self._median(watch, lambda t=text: self._search(t, paint=False), reset=lambda: self._search(""))
+            painted = self._median(watch, lambda t=text: self._search(t, paint=True), reset=lambda: self._search(""))
+            floor = median_seconds(lambda t=text: self._bare_match(t))
+            rows = self.window.model.rowCount()
+            figures.append(Figure(f"keystroke work, {label}", work, "ms", floor, "bare FTS5 MATCH of the same", 0.016,
+                                  note=f"{rows:,} rows"))  # fmt: skip
+            figures.append(Figure(f"key to rows painted, {label}", painted, "ms", floor, "bare FTS5 MATCH", 0.05))
+        self._search("")
+        return figures
+
+    def _sorts(self, watch: StallWatch) -> list[Figure]:
+        figures = []
+        for label, column, sql in (("due", DUE, "due_date"), ("subject", SUBJECT, "subject_name")):
+            self.flow = f"sort by {label}"
+            orders = iter([Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder] * RUNS)
+
+            def sort(column: int = column, orders: Iterator[Qt.SortOrder] = orders) -> None:
+                self.window.table.sortByColumn(column, next(orders))
+                self.window.table.viewport().repaint()
+
+            seconds = self._median(watch, sort)
+            floor = median_seconds(lambda s=sql: self._bare_sort(s))
+            figures.append(Figure(f"sort by {label}, painted", seconds, "ms", floor, "bare SQL ORDER BY of the ids",
+                                  0.05))  # fmt: skip
+        self.window.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
+        return figures
+
+    def _case_opened(self, watch: StallWatch) -> list[Figure]:
+        self.flow = "open a case"
+        model = self.window.model
+        rows = iter(range(0, model.rowCount(), max(model.rowCount() // (RUNS + 2), 1)))
+
+        def open_next() -> None:
+            self.window.select_case(model.case_id(next(rows)))
+            self.window.case_view.repaint()
+
+        first = self._median(watch, open_next, runs=1)
+        later = self._median(watch, open_next)
+        floor = median_seconds(lambda: self.desk.cases.get_by_id(model.case_id(0)))
+        return [
+            Figure("open a case, the first", first, "ms", floor, "the case read from the store", 0.05),
+            Figure("open a case, later ones", later, "ms", floor, "the case read from the store", 0.05),
+        ]
+
+    def _letters(self, watch: StallWatch) -> list[Figure]:
+        self.flow = "letters"
+        ids = _acknowledgeable(self.desk, LetterKind.ACKNOWLEDGEMENT, BATCH_LETTERS + RUNS)
+        numbers = iter(range(len(ids)))
+        folder = Path(tempfile.mkdtemp(dir=self.probe.folder))
+
+        def one() -> None:
+            number = next(numbers)
+            self.desk.write_letter(ids[number], LetterKind.ACKNOWLEDGEMENT, render, target=folder / f"{number}.pdf")
+
+        single = self._median(watch, one)
+        bare = Document(body="<p>Dear Kari Nordmann,</p><p>We received your request.</p>", paper=A4, title="bare")
+        floor = median_seconds(lambda: render(bare))
+        self.flow = None  # the app writes a batch on a worker thread
+        batch = self._median(watch, lambda: [one() for _ in range(BATCH_LETTERS)], runs=1)
+        return [
+            Figure("one letter in the app", single, "ms", floor, "Qt rendering a two-line page", 0.05),
+            Figure(f"{BATCH_LETTERS} letters in the app", batch, "s", floor * BATCH_LETTERS, "the two-line page × 100",
+                   5.0),
+        ]  # fmt: skip
+
+    def _dashboard(self, watch: StallWatch) -> Figure:
+        self.flow = "dashboard"
+        dashboard = self.window.dashboard
+
+        def shown() -> None:
+            dashboard.refresh()
+            dashboard.repaint()
+
+        seconds = self._median(watch, shown)
+        query = CaseQuery(scope=Scope.OPEN, sort="due", descending=False)
+        floor = median_seconds(lambda: self.desk.cases.find_ids(query, today=self.desk.today()))
+        return Figure("dashboard refreshed and painted", seconds, "ms", floor, "the case list's start query", 0.5)
+
+    def _deadlines(self, watch: StallWatch) -> Figure:
+        self.flow = None  # the app recomputes on a worker thread (its settings' Save waits, the window repaints)
+        cases = self.desk.cases
+        seconds = self._median(watch, lambda: cases.recompute_deadlines(today=self.desk.today()), runs=3)
+        inputs = requests(self.probe.cases)
+        floor = median_seconds(lambda: [due_date(request) for request in inputs], runs=3)
+        return Figure("due dates recomputed, all cases", seconds, "s", floor,
+                      f"core due_date alone, {len(inputs):,} requests", 0.5 * self.probe.cases / 100_000)  # fmt: skip
+
+    def _csv_import(self, watch: StallWatch) -> Figure:
+        self.flow = None  # the app imports on a worker thread, with a progress bar
+        case_id = self.window.model.case_id(0)
+        email = next(iter(self.desk.cases.get_by_id(case_id).subject.emails), "kari@example.no")
+        file = csv_file(self.probe.folder / "crm.csv", CSV_ROWS, email)
+        data = self.desk.data
+
+        def imported() -> None:
+            preview = data.preview(case_id, file)
+            data.take(case_id, preview, data.source("crm"), accept_matched=True)
+
+        seconds = self._median(watch, imported, runs=3)
+        floor = median_seconds(lambda: _csv_rows(file), runs=3)
+        return Figure(f"{CSV_ROWS:,}-row CSV imported into a case", seconds, "s", floor,
+                      "the csv module reading the file", None)  # fmt: skip
+
+    def _stall_figure(self) -> Figure:
+        flows: dict[str, list[tuple[float, str]]] = {}
+        for flow, seconds, where in self.stalls:
+            flows.setdefault(flow, []).append((seconds, where))
+        named = "; ".join(
+            f"{flow} {len(stalls)}×, longest {max(stalls)[0] * 1000:.0f} ms in {max(stalls)[1]}"
+            for flow, stalls in flows.items()
+        )
+        return Figure("GUI-thread stalls over 100 ms", len(self.stalls), "count", None, "", 0, note=named)
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def _median(self, watch: StallWatch, action: Callable[[], object], runs: int = RUNS,
+                reset: Callable[[], object] = lambda: None) -> float:  # fmt: skip
+        """Median seconds of ``action`` on the window's thread, each run followed by the event loop, so that the
+        stall watch sees each run on its own."""
+        timings = []
+        for _ in range(runs):
+            reset()
+            self._settle(watch)
+            started = time.perf_counter()
+            action()
+            timings.append(time.perf_counter() - started)
+            self._settle(watch)
+        return sorted(timings)[len(timings) // 2]
+
+    def _settle(self, watch: StallWatch) -> None:
+        for _ in range(3):
+            self.app.processEvents()
+            time.sleep(0.03)
+        self.app.processEvents()
+        if self.flow is not None:
+            self.stalls += [(self.flow, seconds, _where(stack)) for seconds, stack in watch.stalls]
+        watch.stalls.clear()
+
+    def _search(self, text: str, *, paint: bool = False) -> None:
+        self.window.filters.search.setText(text)
+        self.window.filters.apply_now()
+        if paint:
+            self.window.table.viewport().repaint()
+
+    def _bare_match(self, text: str) -> None:
+        expression = search_expression(text)
+        self.desk.cases._db.execute("SELECT rowid FROM case_search WHERE case_search MATCH ?", (expression,)).fetchall()
+
+    def _bare_sort(self, column: str) -> None:
+        self.desk.cases._db.execute(f"SELECT id FROM cases ORDER BY {column}, id").fetchall()
+
+    def _a_surname(self) -> str:
+        middle = self.window.model.case_id(self.window.model.rowCount() // 2)
+        return self.desk.cases.get_by_id(middle).subject.name.split()[-1]
+
+
+def _csv_rows(file: Path) -> int:
+    import csv
+
+    with file.open(newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.reader(handle, delimiter=";"))
+
+
+def _where(stack: str) -> str:
+    """The innermost frame of a formatted stack, and DPO Desk's innermost where that is not its own: what ran,
+    and what asked for it (a Python stack ends in the call that entered Qt, for Qt's own work)."""
+    frames = [_frame(line) for line in stack.splitlines() if line.strip().startswith('File "')]
+    ours = [frame for frame in frames if frame.startswith("dpo_desk/")]
+    if not frames:
+        return "no Python frame"
+    if not ours or ours[-1] == frames[-1]:
+        return frames[-1]
+    return f"{frames[-1]} from {ours[-1]}"
+
+
+def _frame(line: str) -> str:
+    path, _, rest = line.strip().removeprefix('File "').partition('", line ')
+    for root in ("/site-packages/", "/work/main/", "/lib/python3"):
+        if root in path:
+            path = path.rpartition(root)[2]
+    number, _, function = rest.partition(", in ")
+    return f"{path}:{number} {function}"
