@@ -33,7 +33,7 @@ from dpo_desk.core.entities import (
     new_entity,
 )
 from dpo_desk.core.errors import InputError, RefusedError
-from dpo_desk.core.models import EarlierCase, Entity, NewCase, Right, SubjectDetails
+from dpo_desk.core.models import CaseQuery, EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import RULES, Setting, consent_age_setting
 from dpo_desk.files import new_file_target, write_private
@@ -150,6 +150,12 @@ class Desk:
             yield desk
         finally:
             desk.close()
+
+    def find_case_ids(self, query: CaseQuery, today: date) -> list[int]:
+        """The case list's ids for ``query``, found on a connection of the calling thread's own: for the
+        window's search, which runs in a worker thread."""
+        with self.worker() as desk:
+            return desk.cases.find_ids(query, today=today)
 
     # --- one case, as the rules read it ------------------------------------------------------
 

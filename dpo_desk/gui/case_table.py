@@ -15,12 +15,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.dates import long_date
 from dpo_desk.core.models import CaseQuery, CaseSummary
 from dpo_desk.gui.deadline_badge import days_left_colour, days_left_text
 from dpo_desk.store.cases import CaseRepository
 
 _Index = QModelIndex | QPersistentModelIndex
+FindIds = Callable[[CaseQuery, date], list[int]]  # the ids a query finds on the day given, in a worker thread
 BATCH = 200
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
 BadgeColourRole = Qt.ItemDataRole.UserRole + 2
@@ -42,6 +44,10 @@ class CaseTableModel(QAbstractTableModel):
         self._query = query  # run when the view first sorts
         self._ids: list[int] = []
         self._rows: dict[int, CaseSummary] = {}
+        # Each query asked for counts up; ids found for an older one than the last are dropped.
+        self._asked = 0
+        self._shown = 0
+        self._when_shown: list[Callable[[], None]] = []
 
     @property
     def query(self) -> CaseQuery:
@@ -49,11 +55,40 @@ class CaseTableModel(QAbstractTableModel):
 
     def set_query(self, query: CaseQuery) -> None:
         """Run ``query`` in SQL and show its ids; rows load when painted."""
+        self._asked += 1
+        self._show(self._asked, query, self._repo.find_ids(query, today=self._today()))
+
+    def set_query_aside(self, query: CaseQuery, runner: Runner, find: FindIds) -> None:
+        """As :meth:`set_query`, with the ids found by ``find`` in the runner's thread (on a connection of its
+        own), so that the window answers while a search of 100,000 cases runs. The list changes when they
+        arrive, unless another query was asked meanwhile; until then it shows what it showed."""
+        self._asked += 1
+        asked, today = self._asked, self._today()
+        runner.start(
+            Task("find cases", lambda task: find(query, today)),
+            Listener(
+                done=lambda ids: self._show(asked, query, ids),
+                # Asked again here, where its error reaches the DPO as every error of the window does.
+                failed=lambda error: self.set_query(query) if asked == self._asked else None,
+            ),
+        )
+
+    def when_shown(self, then: Callable[[], None]) -> None:
+        """Call ``then`` once the list shows the last query asked: now, or when its ids arrive."""
+        if self._shown == self._asked:
+            then()
+        else:
+            self._when_shown.append(then)
+
+    def _show(self, asked: int, query: CaseQuery, ids: list[int]) -> None:
+        if asked != self._asked:
+            return
         self.beginResetModel()
-        self._query = query
-        self._ids = self._repo.find_ids(query, today=self._today())
-        self._rows = {}
+        self._query, self._ids, self._rows, self._shown = query, ids, {}, asked
         self.endResetModel()
+        waiting, self._when_shown = self._when_shown, []
+        for then in waiting:
+            then()
 
     def set_due_soon_days(self, days: int) -> None:
         self._due_soon_days = days
@@ -62,10 +97,11 @@ class CaseTableModel(QAbstractTableModel):
         self.set_query(self._query)
 
     def clear(self) -> None:
-        """Forget every row (the window is locked); :meth:`refresh` reads them again."""
-        self.beginResetModel()
-        self._ids, self._rows = [], {}
-        self.endResetModel()
+        """Forget every row (the window is locked), and any search still running; :meth:`refresh` reads them
+        again."""
+        self._asked += 1
+        self._when_shown = []  # nothing waiting for a search may act on the locked window
+        self._show(self._asked, self._query, [])
 
     def case_id(self, row: int) -> int:
         return self._ids[row]

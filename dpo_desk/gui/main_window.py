@@ -435,10 +435,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def apply_filters(self) -> None:
+        """The filters as they are now, searched in a worker thread: typing never waits for the list."""
         selected = self.case_view.case.id if self.case_view.case else None
-        self.model.set_query(self.filters.query(self.model.query))
+        self.model.set_query_aside(self.filters.query(self.model.query), self._runner, self._desk.find_case_ids)
         if selected is not None:
-            self.select_case(selected, scroll=True)
+            self.model.when_shown(lambda: self.select_case(selected, scroll=True))
 
     @Slot()
     def focus_search(self) -> None:
@@ -449,6 +450,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def go_to_results(self) -> None:
         self.filters.apply_now()
+        self.model.when_shown(self._to_first_result)
+
+    def _to_first_result(self) -> None:
         if self.model.rowCount() == 0:
             return
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
