@@ -35,13 +35,23 @@ REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len
 
 class CaseTableModel(QAbstractTableModel):
     def __init__(
-        self, repo: CaseRepository, today: Callable[[], date], due_soon_days: int, query: CaseQuery, parent: Any = None
+        self,
+        repo: CaseRepository,
+        today: Callable[[], date],
+        due_soon_days: int,
+        query: CaseQuery,
+        parent: Any = None,
+        aside: tuple[Runner, FindIds] | None = None,
     ) -> None:
+        """``aside``: where :meth:`ask` runs queries once the list first showed (the window's runner, and a
+        search on a connection of the thread's own); without it every query runs here."""
         super().__init__(parent)
         self._repo = repo
+        self._aside = aside
         self._today = today
         self._due_soon_days = due_soon_days
         self._query = query  # run when the view first sorts
+        self._latest = query
         self._ids: list[int] = []
         self._rows: dict[int, CaseSummary] = {}
         # Each query asked for counts up; ids found for an older one than the last are dropped.
@@ -51,18 +61,23 @@ class CaseTableModel(QAbstractTableModel):
 
     @property
     def query(self) -> CaseQuery:
-        return self._query
+        """The last query asked for, shown or still running: the next one starts from its sort order."""
+        return self._latest
 
     def set_query(self, query: CaseQuery) -> None:
         """Run ``query`` in SQL and show its ids; rows load when painted."""
-        self._asked += 1
+        self._asked, self._latest = self._asked + 1, query
         self._show(self._asked, query, self._repo.find_ids(query, today=self._today()))
 
-    def set_query_aside(self, query: CaseQuery, runner: Runner, find: FindIds) -> None:
-        """As :meth:`set_query`, with the ids found by ``find`` in the runner's thread (on a connection of its
-        own), so that the window answers while a search of 100,000 cases runs. The list changes when they
-        arrive, unless another query was asked meanwhile; until then it shows what it showed."""
-        self._asked += 1
+    def ask(self, query: CaseQuery) -> None:
+        """As :meth:`set_query`, with the ids found in the ``aside`` thread once the list first showed, so that
+        the window answers while a search or sort of 100,000 cases runs. The list changes when they arrive,
+        unless another query was asked meanwhile; until then it shows what it showed."""
+        if self._aside is None or self._shown == 0:
+            self.set_query(query)
+            return
+        runner, find = self._aside
+        self._asked, self._latest = self._asked + 1, query
         asked, today = self._asked, self._today()
         runner.start(
             Task("find cases", lambda task: find(query, today)),
@@ -94,7 +109,7 @@ class CaseTableModel(QAbstractTableModel):
         self._due_soon_days = days
 
     def refresh(self) -> None:
-        self.set_query(self._query)
+        self.set_query(self._latest)
 
     def clear(self) -> None:
         """Forget every row (the window is locked), and any search still running; :meth:`refresh` reads them
@@ -125,7 +140,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+        self.ask(replace(self._latest, sort=SORT_KEYS[column], descending=descending))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

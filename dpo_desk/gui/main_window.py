@@ -108,8 +108,9 @@ class MainWindow(QMainWindow):
         self.filters = FilterBar(desk.register.entities())
         # What needs work first: the open cases, overdue at the top (the filter bar opens on them too).
         self.model = CaseTableModel(
-            desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self.filters.query(CaseQuery()), self
-        )
+            desk.cases, desk.today, desk.settings.get(DUE_SOON_DAYS), self.filters.query(CaseQuery()), self,
+            aside=(runner, desk.find_case_ids),
+        )  # fmt: skip
         self.table = named(QTableView(), "Cases", "Enter opens the case beside the list")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -437,7 +438,7 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         """The filters as they are now, searched in a worker thread: typing never waits for the list."""
         selected = self.case_view.case.id if self.case_view.case else None
-        self.model.set_query_aside(self.filters.query(self.model.query), self._runner, self._desk.find_case_ids)
+        self.model.ask(self.filters.query(self.model.query))
         if selected is not None:
             self.model.when_shown(lambda: self.select_case(selected, scroll=True))
 

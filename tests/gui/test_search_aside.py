@@ -86,6 +86,15 @@ def test_return_in_the_search_goes_to_the_first_result_once_it_is_found(
     assert window.case_view.case is not None and window.case_view.case.subject.name == "Anna Kowalska"
 
 
+def test_a_sort_asked_reorders_the_list_when_its_ids_arrive(window: MainWindow, held: HeldRunner) -> None:
+    before = names(window)
+    window.table.sortByColumn(SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert names(window) == before
+    assert window.model.query.sort == "subject"  # what the next search starts from
+    held.finish(len(held.held) - 1)
+    assert names(window) == ["Ola Nordmann", "Jan Kowalski", "Anna Kowalska"]
+
+
 def test_a_search_ending_after_the_window_locked_shows_nothing(window: MainWindow, held: HeldRunner) -> None:
     window.select_case(window.model.case_id(0))
     searched(window, "kowal")
