@@ -92,6 +92,17 @@ def test_verify_sees_an_index_that_is_not_the_words_of_the_text(repo: CaseReposi
     assert any("search index" in problem for problem in verify(db).integrity)
 
 
+def test_verify_sees_a_case_missing_from_the_index(repo: CaseRepository, db: Database) -> None:
+    case_id = repo.add(new_case(name="Kari Nordmann"), actor="d", now=NOW)
+    db.execute(
+        "INSERT INTO case_search (case_search, rowid, reference, subject_name, emails, request_text)"
+        " SELECT 'delete', id, reference, subject_name, emails, request_text FROM case_search_text WHERE id = ?",
+        (case_id,),
+    )
+    assert found(repo, "nordmann") == set()
+    assert any("search index" in problem for problem in verify(db).integrity)
+
+
 def test_migration_0019_keeps_what_every_search_finds() -> None:
     db = Database(memory=True)
     migrations.apply(db, stop_before="0019_search_without_copy")
