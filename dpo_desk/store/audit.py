@@ -290,11 +290,12 @@ def latest_entries(db: Database, limit: int) -> list[AuditEntry]:
 
 def case_entries(db: Database, case_id: int) -> list[AuditEntry]:
     """What the audit holds about one case: its own entries and those of its letters, oldest first."""
+    # The case's entries by the index on their id as a number (audit_by_case), then as the text they hold.
     rows = db.execute(
-        f"{_SELECT} WHERE audit.entity = 'case' AND audit.entity_id = ?1"
+        f"{_SELECT} WHERE audit.entity = 'case' AND CAST(audit.entity_id AS INTEGER) = ?2 AND audit.entity_id = ?1"
         f" UNION ALL {_SELECT} WHERE audit.entity = 'letter'"
-        " AND audit.entity_id IN (SELECT CAST(id AS TEXT) FROM letters WHERE case_id = ?1) ORDER BY 1",
-        (str(case_id),),
+        " AND audit.entity_id IN (SELECT CAST(id AS TEXT) FROM letters WHERE case_id = ?2) ORDER BY 1",
+        (str(case_id), case_id),
     )
     return [_entry(row) for row in rows]
 

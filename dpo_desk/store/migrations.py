@@ -145,3 +145,15 @@ def letter_language(db: Database) -> None:
 def compact_audit(db: Database) -> None:
     """Each audit entry's hash once, as bytes (not again as the next entry's prev_hash, nor as hex)."""
     _run(db, "schema_0018.sql")
+
+
+@migrations(name="0019_search_without_copy")
+def search_without_copy(db: Database) -> None:
+    """The search index reads the text it finds cases by from the cases, not from a copy of its own."""
+    _run(db, "schema_0019.sql")
+
+
+@migrations(name="0020_smaller_indexes")
+def smaller_indexes(db: Database) -> None:
+    """A case's history and audit entries found through smaller indexes."""
+    _run(db, "schema_0020.sql")

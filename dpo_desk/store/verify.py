@@ -12,6 +12,8 @@ from sqlite_utils import Database
 from dpo_desk.store.audit import APPEND_ONLY, Anchor, dated_back, has_seals, head, verify_chain
 from dpo_desk.store.seals import broken_seals
 
+SQLITE_READONLY = 8  # the result code of a write refused on a read-only connection
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -64,6 +66,7 @@ def _checks(db: Database, anchor: Anchor | None) -> Report:
     # SQLCipher's check of every page's HMAC catches a changed byte anywhere, even in free pages.
     integrity = [f"page check: {row[0]}" for row in db.execute("PRAGMA cipher_integrity_check")]
     integrity += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    integrity += _search_index(db)
     foreign_keys = [
         f"{table} row {rowid} points to a missing {parent}"
         for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
@@ -75,3 +78,22 @@ def _checks(db: Database, anchor: Anchor | None) -> Report:
     cases = broken_seals(db) if sealed else []
     chain = guards + verify_chain(db, anchor)
     return Report(integrity, foreign_keys, chain, entries, head(db), dated_back(db), cases, sealed)
+
+
+def _search_index(db: Database) -> list[str]:
+    """The search index holds the words of the cases' text and no others (none of an erased case's):
+    integrity_check does not compare an index with the text it reads from elsewhere (migration 0019)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_search_text'").fetchone() is None:
+        return []  # a store from before 0019: integrity_check compared the index with its own copy
+    db.execute("SAVEPOINT search_check")
+    try:
+        db.execute("INSERT INTO case_search (case_search, rank) VALUES ('integrity-check', 1)")
+    except sqlite.DatabaseError as error:
+        # The check is an INSERT that writes nothing, refused on a connection that only reads.
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_READONLY:
+            return []
+        return [f"search index: not the words of the cases' text ({error})"]
+    finally:
+        db.execute("ROLLBACK TO search_check")
+        db.execute("RELEASE search_check")
+    return []

@@ -39,6 +39,8 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0016_attachments_by_hand",
         "0017_letter_language",
         "0018_compact_audit",
+        "0019_search_without_copy",
+        "0020_smaller_indexes",
     ]
 
 

@@ -22,9 +22,10 @@ def test_every_page_belongs_to_a_b_tree_or_the_free_list(tmp_path: Path) -> None
         trees = {tree.name: tree for tree in size.trees}
         assert trees["cases"].cells == 40 and trees["cases"].kind == "table"
         assert trees["audit"].cells == db.execute("SELECT count(*) FROM audit").fetchone()[0]
-        assert trees["audit_by_entity"].cells == trees["audit"].cells and trees["audit_by_entity"].table == "audit"
+        case_entries = db.execute("SELECT count(*) FROM audit WHERE entity = 'case'").fetchone()[0]
+        assert trees["audit_by_case"].cells == case_entries and trees["audit_by_case"].table == "audit"
         assert trees["notes"].cells == 1
-        assert trees["case_search_content"].table == "case_search" and trees["case_search_content"].kind == "fts"
+        assert trees["case_search_data"].table == "case_search" and trees["case_search_data"].kind == "fts"
 
 
 def test_the_command_line_reports_bytes_per_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
