@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import getpass
 import json
 import logging
@@ -18,47 +17,25 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dpo_desk import __version__, paths
 from dpo_desk.application import logs
-from dpo_desk.application.actions import COMMAND_LINE, Action, Family
-from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
-from dpo_desk.application.desk import Desk
-from dpo_desk.application.entity_fields import ENTITY_FIELDS, NEW_ENTITY_FIELDS
-from dpo_desk.application.fields import labelled, read_document
-from dpo_desk.application.stores import (
-    PASSPHRASE_VARIABLE,
-    Filler,
-    encrypt_old_store,
-    latest_backup_of,
-    open_desk,
-    restore_into,
-)
-from dpo_desk.collection import read as source_files
-from dpo_desk.core import deadlines, suppression
-from dpo_desk.core.calendars import CALENDARS, check_calendar
-from dpo_desk.core.case_state import CaseState
-from dpo_desk.core.entities import ADDABLE as ENTITY_ADDABLE
-from dpo_desk.core.entities import SETTABLE as ENTITY_SETTABLE
-from dpo_desk.core.entities import entity_columns
 from dpo_desk.core.errors import DeskError, InputError, RefusedError
-from dpo_desk.core.intake import new_case_from_json, parse_rights
-from dpo_desk.core.models import Case, CaseQuery
-from dpo_desk.core.passphrase import check_passphrase
-from dpo_desk.core.settings import RETENTION_MONTHS
-from dpo_desk.exports.bundle import verify_bundle
-from dpo_desk.files import write_private
 from dpo_desk.hardening import keep_memory_private
-from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import letter_language, letter_languages
-from dpo_desk.mail.draft import draft_from
-from dpo_desk.mail.parse import MailError, read_mail
-from dpo_desk.store.audit import Anchor
-from dpo_desk.store.db import DamagedStoreError, DatabaseError, StoreError
-from dpo_desk.store.letters import GeneratedLetter
-from dpo_desk.store.opening import PassphraseFor
-from dpo_desk.store.processors import FORMATS
+
+# Each command imports what it uses when it runs: `--version`, `--help` and `due` start in a fraction of the
+# time that importing the application layer takes (tests/test_architecture.py keeps it so).
+if TYPE_CHECKING:
+    from dpo_desk.application.actions import Action, Family
+    from dpo_desk.application.desk import Desk
+    from dpo_desk.application.stores import Filler
+    from dpo_desk.core import deadlines
+    from dpo_desk.core.case_state import CaseState
+    from dpo_desk.core.models import Case
+    from dpo_desk.letters.page import Document
+    from dpo_desk.store.letters import GeneratedLetter
+    from dpo_desk.store.opening import PassphraseFor
 
 EXIT_REFUSED = 2
 EXIT_BUG = 70  # EX_SOFTWARE: something DPO Desk did not expect; the log has the traceback
@@ -78,24 +55,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args)
         return result
-    except DamagedStoreError as error:
-        print(f"dpo-desk: {error}", file=sys.stderr)
-        latest = latest_backup_of(_store_path(args))
-        if latest is not None:
-            print(f"dpo-desk: the latest backup is {latest}; dpo-desk restore it --to a new file", file=sys.stderr)
-        return EXIT_REFUSED
     except DeskError as error:
+        if _raised_by_the_store(error, "DamagedStoreError"):
+            from dpo_desk.application.stores import latest_backup_of
+
+            print(f"dpo-desk: {error}", file=sys.stderr)
+            latest = latest_backup_of(_store_path(args))
+            if latest is not None:
+                print(f"dpo-desk: the latest backup is {latest}; dpo-desk restore it --to a new file", file=sys.stderr)
+            return EXIT_REFUSED
         log.info("refused (%s)", type(error).__name__)
         print(f"dpo-desk: {error}", file=sys.stderr)
-        return EXIT_REFUSED
-    except DatabaseError as error:  # damage the quick checks at open cannot see (they read few pages)
-        log.warning("the store failed while in use", exc_info=error)
-        print(f"dpo-desk: the store failed while in use ({error}); run dpo-desk verify", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:  # the reader (say `head`) stopped early; nothing went wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:  # a bug: one line for the user, the traceback for the log
+    except Exception as error:
+        if _raised_by_the_store(error, "DatabaseError"):  # damage the quick checks at open cannot see
+            log.warning("the store failed while in use", exc_info=error)
+            print(f"dpo-desk: the store failed while in use ({error}); run dpo-desk verify", file=sys.stderr)
+            return EXIT_REFUSED
+        # A bug: one line for the user, the traceback for the log.
         log.error("unexpected error", exc_info=error)
         print(
             f"dpo-desk: unexpected error ({type(error).__name__}); nothing more was done. "
@@ -103,6 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _raised_by_the_store(error: Exception, name: str) -> bool:
+    """Whether ``error`` is the store's error class ``name`` (see store/db.py). Only a command that opened a
+    store can have raised one, and then the store is loaded: the others (``due``) are not made to load it, and
+    SQLite's driver, sqlite-utils and the keyring with it, just to find out."""
+    db = sys.modules.get("dpo_desk.store.db")
+    return db is not None and isinstance(error, getattr(db, name))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,21 +110,46 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app, print the seconds until its window shows the case list painted, and quit",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Command)
+    for name, (summary, arguments) in COMMANDS.items():
+        commands.add_parser(name, help=summary, arguments=arguments)
+    return parser
 
-    demo = commands.add_parser("demo", help="create a store with the register and synthetic cases")
+
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+class _Command(argparse.ArgumentParser):
+    """A command's parser, given its arguments only once the command is chosen: their choices and help come
+    from the modules that do the work, and building every command's imported most of DPO Desk before even
+    ``--version`` could answer. ``dpo-desk --help`` needs the commands' names and summaries only."""
+
+    def __init__(self, *args: Any, arguments: Arguments | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._arguments = arguments
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[Any, list[str]]:
+        if self._arguments is not None:
+            arguments, self._arguments = self._arguments, None
+            arguments(self)
+        return super().parse_known_args(args, namespace)
+
+
+def _demo_arguments(demo: argparse.ArgumentParser) -> None:
+    from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED
+
     demo.add_argument(
         "--cases", type=_count, default=DEMO_CASES, metavar="N", help="how many cases (default %(default)s)"
     )
     demo.add_argument("--seed", type=int, default=DEMO_SEED, metavar="S", help="random seed (default %(default)s)")
     demo.set_defaults(run=_demo)
 
-    case = commands.add_parser(
-        "case",
-        help="add, list, show cases and take workflow actions",
-        epilog=actions_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+
+def _case_arguments(case: argparse.ArgumentParser) -> None:
+    from dpo_desk.application.actions import COMMAND_LINE
+
+    case.epilog = actions_help()
+    case.formatter_class = argparse.RawDescriptionHelpFormatter
     actions = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a case; prints its reference")
     source = add.add_mutually_exclusive_group(required=True)
@@ -167,7 +180,10 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("--json", required=True, metavar="FILE", help="the action as JSON ('-' reads stdin)")
         step.set_defaults(run=_case_action, entry=entry)
 
-    processors = commands.add_parser("processors", help="export and import processor contact sheets")
+
+def _processors_arguments(processors: argparse.ArgumentParser) -> None:
+    from dpo_desk.store.processors import FORMATS
+
     sheets = processors.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = sheets.add_parser("export", help="write every sheet to a CSV or JSON file")
     export.add_argument("--format", required=True, choices=FORMATS, help="csv or json")
@@ -178,9 +194,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--apply", action="store_true", help="write the added and changed sheets")
     load.set_defaults(run=_processors_import)
 
-    listed = commands.add_parser(
-        "suppression", help="the direct-marketing suppression list: check an e-mail or phone, export the hashes"
-    )
+
+def _suppression_arguments(listed: argparse.ArgumentParser) -> None:
+    from dpo_desk.core import suppression
+
     listing_actions = listed.add_subparsers(dest="action", metavar="ACTION", required=True)
     check_one = listing_actions.add_parser("check", help="exit 0 if the e-mail or phone is on the list, 1 if not")
     check_one.add_argument("identifier", metavar="EMAIL_OR_PHONE")
@@ -195,7 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     export_list.add_argument("--out", required=True, type=Path, metavar="FILE")
     export_list.set_defaults(run=_suppression_export)
 
-    data = commands.add_parser("data", help="the subject's data collected from the source systems' files")
+
+def _data_arguments(data: argparse.ArgumentParser) -> None:
+    from dpo_desk.collection import read as source_files
+
     data_actions = data.add_subparsers(dest="action", metavar="ACTION", required=True)
     take = data_actions.add_parser(
         "import", help="read a file, match its records to the subject, keep the matched ones; prints the counts"
@@ -222,9 +242,8 @@ def _parser() -> argparse.ArgumentParser:
     judged.add_argument("--drop", type=int, nargs="*", default=[], metavar="ID")
     judged.set_defaults(run=_data_review)
 
-    exported = commands.add_parser(
-        "export", help="write a case's access copy (protected PDF, the bundle embedded) or portability bundle (ZIP)"
-    )
+
+def _export_arguments(exported: argparse.ArgumentParser) -> None:
     exported.add_argument("reference", metavar="REF")
     exported.add_argument(
         "--kind",
@@ -239,40 +258,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     exported.add_argument("--lang", metavar="CODE", help="access: the letter's language (default: the case's)")
     exported.set_defaults(run=_export)
-    checked_bundle = commands.add_parser(
-        "verify-bundle", help="check a bundle against its manifest and schemas; exit 1 on a mismatch"
-    )
+
+
+def _verify_bundle_arguments(checked_bundle: argparse.ArgumentParser) -> None:
     checked_bundle.add_argument("bundle", type=Path, metavar="FILE.zip")
     checked_bundle.set_defaults(run=_verify_bundle)
 
-    calendar = commands.add_parser(
-        "calendar", help="write the open cases' deadlines as iCalendar (.ics): references and next steps, no names"
-    )
+
+def _calendar_arguments(calendar: argparse.ArgumentParser) -> None:
     calendar.add_argument("--out", required=True, type=Path, metavar="FILE.ics")
     calendar.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     calendar.set_defaults(run=_calendar)
-    register = commands.add_parser("register", help="write the register of requests as CSV: one row per case, no names")
+
+
+def _register_arguments(register: argparse.ArgumentParser) -> None:
     register.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
     register.add_argument("--year", type=int, metavar="YYYY", help="only the cases received in that year")
     register.set_defaults(run=_register)
 
-    report = commands.add_parser(
-        "report", help="write the yearly report of requests as PDF or CSV (by the name's ending); no personal data"
-    )
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument("--year", required=True, type=int, metavar="YYYY")
     report.add_argument("--entity", metavar="NAME", help="one entity (default: all)")
     report.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
     report.set_defaults(run=_report)
 
-    save = commands.add_parser("backup", help="copy the store with SQLite's online backup API")
+
+def _backup_arguments(save: argparse.ArgumentParser) -> None:
     save.add_argument("destination", type=Path, metavar="DEST")
     save.set_defaults(run=_backup)
-    back = commands.add_parser("restore", help="check a backup, then copy it into a new store")
+
+
+def _restore_arguments(back: argparse.ArgumentParser) -> None:
     back.add_argument("backup", type=Path, metavar="BACKUP")
     back.add_argument("--to", type=Path, required=True, metavar="NEW_STORE", help="a new file; never the current")
     back.set_defaults(run=_restore)
 
-    attached = commands.add_parser("attachments", help="a case's attachments: list them, save one out, add a file")
+
+def _attachments_arguments(attached: argparse.ArgumentParser) -> None:
     attached_actions = attached.add_subparsers(dest="action", metavar="ACTION", required=True)
     listed_files = attached_actions.add_parser("list", help="id, name, type, bytes, when added and where from")
     listed_files.add_argument("reference", metavar="REF")
@@ -288,7 +311,8 @@ def _parser() -> argparse.ArgumentParser:
     added_file.add_argument("file", type=Path, metavar="FILE")
     added_file.set_defaults(run=_attachments_add)
 
-    refused = commands.add_parser("quarantine", help="files refused at import, kept inside the store")
+
+def _quarantine_arguments(refused: argparse.ArgumentParser) -> None:
     kept = refused.add_subparsers(dest="action", metavar="ACTION", required=True)
     kept.add_parser("list", help="id, time, file name, size and reason of each").set_defaults(run=_quarantine_list)
     save_one = kept.add_parser("save", help="write one out for inspection (audited)")
@@ -296,25 +320,21 @@ def _parser() -> argparse.ArgumentParser:
     save_one.add_argument("--out", type=Path, required=True, metavar="FILE", help="a new file")
     save_one.set_defaults(run=_quarantine_save)
 
-    lock = commands.add_parser(
-        "encrypt",
-        help="encrypt a store made before encryption at rest (passphrase from DPO_DESK_PASSPHRASE or typed)",
-    )
+
+def _encrypt_arguments(lock: argparse.ArgumentParser) -> None:
     lock.add_argument(
         "--forget-unencrypted",
         action="store_true",
         help="after checking the encrypted store opens, delete the unencrypted copy and older plain backups",
     )
     lock.set_defaults(run=_encrypt)
-    rewrap = commands.add_parser(
-        "change-passphrase",
-        help="set a new recovery passphrase (from DPO_DESK_NEW_PASSPHRASE or typed); the store is not rewritten",
-    )
+
+
+def _change_passphrase_arguments(rewrap: argparse.ArgumentParser) -> None:
     rewrap.set_defaults(run=_change_passphrase)
 
-    keep = commands.add_parser(
-        "retention", help="list the cases past the retention period; --purge deletes them, --anonymise strips them"
-    )
+
+def _retention_arguments(keep: argparse.ArgumentParser) -> None:
     keep.add_argument("--months", type=int, metavar="N", help="the period (default: the store's setting)")
     keep.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="count from this day")
     what = keep.add_mutually_exclusive_group()
@@ -324,15 +344,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     keep.add_argument("--yes", action="store_true", help="do it without asking (scripts); the list is printed first")
     keep.set_defaults(run=_retention)
-    check = commands.add_parser("verify", help="check the store's integrity and its audit chain; exit 1 on a problem")
+
+
+def _verify_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--anchor", type=Path, metavar="FILE", help="verify against an anchor exported earlier")
     check.add_argument("--export-anchor", type=Path, metavar="FILE", help="write the audit head (SEQ:SHA256) here")
     check.set_defaults(run=_verify)
 
-    sized = commands.add_parser("store-size", help="the store's bytes per table and index, and per case")
+
+def _store_size_arguments(sized: argparse.ArgumentParser) -> None:
     sized.set_defaults(run=_store_size)
 
-    letter = commands.add_parser("letter", help="write a letter of a case to PDF; prints the letter id")
+
+def _letter_arguments(letter: argparse.ArgumentParser) -> None:
     letter.add_argument("reference", nargs="?", metavar="REF")
     letter.add_argument("kind", nargs="?", metavar="KIND", help="see --list-kinds")
     letter.add_argument("--out", type=Path, metavar="FILE.pdf")
@@ -357,14 +381,18 @@ def _parser() -> argparse.ArgumentParser:
     letter.add_argument("--list-languages", action="store_true", help="list the letter languages and exit")
     letter.set_defaults(run=_letter)
 
-    register = commands.add_parser("entity", help="the register's legal entities: list them, set their fields, add one")
+
+def _entity_arguments(register: argparse.ArgumentParser) -> None:
+    from dpo_desk.core.calendars import CALENDARS
+    from dpo_desk.core.entities import ADDABLE, SETTABLE
+
     entity_actions = register.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = entity_actions.add_parser("list", help="every entity with its letterhead fields")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.set_defaults(run=_entity_list)
     setting = entity_actions.add_parser(
         "set",
-        help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(ENTITY_SETTABLE)}; calendar "
+        help=f"set fields of an entity (audited): FIELD=VALUE, FIELD one of {', '.join(SETTABLE)}; calendar "
         f"one of {', '.join(CALENDARS)}, time_zone an IANA zone such as Europe/Oslo (both move open cases' dates)",
     )
     setting.add_argument("name", metavar="NAME", help="the entity's name or key")
@@ -373,12 +401,15 @@ def _parser() -> argparse.ArgumentParser:
     adding = entity_actions.add_parser(
         "add",
         help="add an entity, such as your own company (audited): FIELD=VALUE, with name, country (ISO 3166 code), "
-        f"calendar and time_zone required; FIELD one of {', '.join(ENTITY_ADDABLE)}",
+        f"calendar and time_zone required; FIELD one of {', '.join(ADDABLE)}",
     )
     adding.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     adding.set_defaults(run=_entity_add)
 
-    due = commands.add_parser("due", help="compute an Art. 12(3) due date; the first line is YYYY-MM-DD")
+
+def _due_arguments(due: argparse.ArgumentParser) -> None:
+    from dpo_desk.core.calendars import CALENDARS
+
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="local date of receipt")
     due.add_argument("--calendar", default="none", metavar="|".join(CALENDARS), help="holidays (default none)")
     due.add_argument("--rules", default="eu", metavar="eu|ico", help="how pauses count (default eu)")
@@ -392,11 +423,63 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--extended", action="store_true", help="extended by two further months")
     due.add_argument("--explain", action="store_true", help="print the steps after the date")
     due.set_defaults(run=_due)
-    return parser
+
+
+# Every command in `dpo-desk --help`'s order: its summary, and what adds its arguments once it is chosen.
+COMMANDS: dict[str, tuple[str, Arguments]] = {
+    "demo": ("create a store with the register and synthetic cases", _demo_arguments),
+    "case": ("add, list, show cases and take workflow actions", _case_arguments),
+    "processors": ("export and import processor contact sheets", _processors_arguments),
+    "suppression": (
+        "the direct-marketing suppression list: check an e-mail or phone, export the hashes",
+        _suppression_arguments,
+    ),
+    "data": ("the subject's data collected from the source systems' files", _data_arguments),
+    "export": (
+        "write a case's access copy (protected PDF, the bundle embedded) or portability bundle (ZIP)",
+        _export_arguments,
+    ),
+    "verify-bundle": (
+        "check a bundle against its manifest and schemas; exit 1 on a mismatch",
+        _verify_bundle_arguments,
+    ),
+    "calendar": (
+        "write the open cases' deadlines as iCalendar (.ics): references and next steps, no names",
+        _calendar_arguments,
+    ),
+    "register": ("write the register of requests as CSV: one row per case, no names", _register_arguments),
+    "report": (
+        "write the yearly report of requests as PDF or CSV (by the name's ending); no personal data",
+        _report_arguments,
+    ),
+    "backup": ("copy the store with SQLite's online backup API", _backup_arguments),
+    "restore": ("check a backup, then copy it into a new store", _restore_arguments),
+    "attachments": ("a case's attachments: list them, save one out, add a file", _attachments_arguments),
+    "quarantine": ("files refused at import, kept inside the store", _quarantine_arguments),
+    "encrypt": (
+        "encrypt a store made before encryption at rest (passphrase from DPO_DESK_PASSPHRASE or typed)",
+        _encrypt_arguments,
+    ),
+    "change-passphrase": (
+        "set a new recovery passphrase (from DPO_DESK_NEW_PASSPHRASE or typed); the store is not rewritten",
+        _change_passphrase_arguments,
+    ),
+    "retention": (
+        "list the cases past the retention period; --purge deletes them, --anonymise strips them",
+        _retention_arguments,
+    ),
+    "verify": ("check the store's integrity and its audit chain; exit 1 on a problem", _verify_arguments),
+    "store-size": ("the store's bytes per table and index, and per case", _store_size_arguments),
+    "letter": ("write a letter of a case to PDF; prints the letter id", _letter_arguments),
+    "entity": ("the register's legal entities: list them, set their fields, add one", _entity_arguments),
+    "due": ("compute an Art. 12(3) due date; the first line is YYYY-MM-DD", _due_arguments),
+}
 
 
 def actions_help() -> str:
     """``dpo-desk case --help``'s list of workflow actions, from their declarations."""
+    from dpo_desk.application.actions import COMMAND_LINE
+
     lines = ["workflow actions: dpo-desk --store PATH case ACTION REF --json FILE ('-' reads stdin)", ""]
     for name, entry in COMMAND_LINE.items():
         lines.append(f"  {name}: {entry.summary}")
@@ -405,6 +488,8 @@ def actions_help() -> str:
 
 
 def _fields_help(entry: Action[Any] | Family) -> list[str]:
+    from dpo_desk.application.actions import Action
+
     if isinstance(entry, Action):
         return [f"JSON fields: {', '.join(field.describe() for field in entry.fields)}"]
     where = f' and "{entry.nested}": {{the fields}}' if entry.nested else " and the fields"
@@ -442,6 +527,8 @@ class TerminalUnlocker:
         return attempt(_passphrase(new=False))
 
     def restore_backup(self, store: Path, problem: str, backup: Path | None) -> bool:
+        from dpo_desk.store.db import DamagedStoreError
+
         raise DamagedStoreError(problem)
 
     def restored(self, backup: Path, kept: Path) -> None:
@@ -457,6 +544,9 @@ def _desk(
 ) -> Iterator[Desk]:
     """The store, unlocked by the keyring or else by the passphrase; a new one gets a key first. A command
     that only reads opens it ``read_only``: reading never changes a store."""
+    from dpo_desk.application.stores import open_desk
+    from dpo_desk.store.db import StoreError
+
     desk = open_desk(
         _store_path(args), TerminalUnlocker(), actor=_actor(), clock=_now, create=create, encrypt_old=False,
         fill=fill, read_only=read_only,
@@ -470,9 +560,12 @@ def _desk(
         yield desk
 
 
-def _passphrase(*, new: bool, variable: str = PASSPHRASE_VARIABLE) -> str:
-    """From the environment (for scripts) or typed at a terminal; never from an argument, which other
-    users can read in the process list."""
+def _passphrase(*, new: bool, variable: str | None = None) -> str:
+    """From the environment (``variable``, by default DPO_DESK_PASSPHRASE: for scripts) or typed at a
+    terminal; never from an argument, which other users can read in the process list."""
+    from dpo_desk.application.stores import PASSPHRASE_VARIABLE  # loaded already: a store is being opened
+
+    variable = variable or PASSPHRASE_VARIABLE
     given = os.environ.get(variable)
     if given is None:
         if not sys.stdin.isatty():
@@ -482,6 +575,8 @@ def _passphrase(*, new: bool, variable: str = PASSPHRASE_VARIABLE) -> str:
         if new and getpass.getpass("The same again: ") != given:
             raise InputError("passphrase: the two entries differ")
     if new:
+        from dpo_desk.core.passphrase import check_passphrase
+
         check_passphrase(given)
     return given
 
@@ -511,6 +606,9 @@ def _open_app(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from dpo_desk.application.demo import populate
+    from dpo_desk.store.db import StoreError
+
     # Without --store the demo goes to the demo folder: never into the DPO's real store.
     store = Path(args.store) if args.store is not None else paths.demo_store()
     if store.exists():
@@ -544,6 +642,8 @@ def _case_add(args: argparse.Namespace) -> int:
     document = _read_json(args.json)
     if isinstance(document, list):  # what `case list --json` prints: every case is added, or none
         return _case_add_all(args, document)
+    from dpo_desk.core.intake import new_case_from_json
+
     new = new_case_from_json(document, now=_now())
     with _desk(args, create=True) as desk:
         case_id = desk.add_case(new)
@@ -556,6 +656,8 @@ def _case_add(args: argparse.Namespace) -> int:
 
 
 def _case_add_all(args: argparse.Namespace, documents: list[Any]) -> int:
+    from dpo_desk.core.intake import new_case_from_json
+
     news = []
     for number, document in enumerate(documents, start=1):
         try:
@@ -569,6 +671,10 @@ def _case_add_all(args: argparse.Namespace, documents: list[Any]) -> int:
 
 
 def _case_add_from_mail(args: argparse.Namespace) -> int:
+    from dpo_desk.core.intake import parse_rights
+    from dpo_desk.mail.draft import draft_from
+    from dpo_desk.mail.parse import MailError, read_mail
+
     try:
         mail = read_mail(args.eml)
     except MailError as error:
@@ -594,6 +700,8 @@ def _case_add_from_mail(args: argparse.Namespace) -> int:
 
 
 def _case_list(args: argparse.Namespace) -> int:
+    from dpo_desk.core.models import CaseQuery
+
     with _desk(args, read_only=True) as desk:
         ids = desk.cases.find_ids(CaseQuery(sort="received", descending=True), today=desk.today())
         cases = desk.cases.with_deadlines_to_today(desk.cases.cases(ids), today=desk.today())
@@ -658,6 +766,8 @@ def _case_show(args: argparse.Namespace) -> int:
 
 
 def _case_action(args: argparse.Namespace) -> int:
+    from dpo_desk.application.fields import read_document
+
     data = _read_json(args.json)
     if not isinstance(data, dict):
         raise InputError(f"{args.json}: the action must be a JSON object")
@@ -676,6 +786,8 @@ def _case_action(args: argparse.Namespace) -> int:
 
 def _chosen_action(entry: Action[Any] | Family, data: dict[str, Any]) -> tuple[Action[Any], dict[str, Any]]:
     """The declared action a JSON document asks for, and the part of it that holds the action's fields."""
+    from dpo_desk.application.actions import Action
+
     if isinstance(entry, Action):
         return entry, data
     chosen = data.get(entry.selector)
@@ -799,6 +911,8 @@ def _data_import(args: argparse.Namespace) -> int:
 
 
 def _data_list(args: argparse.Namespace) -> int:
+    import dataclasses
+
     with _desk(args, read_only=True) as desk:
         case = desk.cases.get(args.reference)
         imports = desk.data.store.imports(case.id)
@@ -848,19 +962,27 @@ def _export(args: argparse.Namespace) -> int:
             made = desk.data.export_portability(desk.cases.get(args.reference).id, args.out)
         print(f"wrote {made.file}: {made.records} records, SHA-256 {made.sha256}")
         return 0
-    from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
-
-    render = headless_renderer()
     with _desk(args) as desk:
-        letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, render, lang=args.lang)
+        letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, _render, lang=args.lang)
     print(f"wrote {letter.record.file}: letter {letter.record.id}, SHA-256 {letter.record.sha256}")
     _hand_over_password(letter, args.password_file)
     return 0
 
 
+def _render(document: Document) -> bytes:
+    """Qt renders the PDFs, loaded for the first page to render: after the store and the letter's own modules,
+    since Qt for Python's import hook reads the source of every Python module imported after it (0.1 s of a
+    letter's CPU when Qt came first)."""
+    from dpo_desk.gui.pdf import headless_renderer
+
+    return headless_renderer()(document)
+
+
 def _hand_over_password(made: GeneratedLetter, password_file: Path | None) -> None:
     if made.password is None:
         return
+    from dpo_desk.files import write_private
+
     if password_file is not None:  # owner-only, and a symlink at the name is replaced, not followed
         write_private(password_file, (made.password + "\n").encode("utf-8"))
     elif not made.in_keyring:
@@ -885,19 +1007,16 @@ def _report(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".csv"):
         raise InputError(f"{args.out}: the report is written as .pdf or .csv, not {suffix or 'a name without ending'}")
-    render = None
-    if suffix == ".pdf":
-        from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
-
-        render = headless_renderer()
     with _desk(args) as desk:
         report = desk.yearly_report(args.year, args.entity)
-        desk.export_report(report, args.out, render)
+        desk.export_report(report, args.out, _render if suffix == ".pdf" else None)
     print(f"wrote {args.out}: {report.received} cases received in {report.year}, {report.entity}")
     return 0
 
 
 def _verify_bundle(args: argparse.Namespace) -> int:
+    from dpo_desk.exports.bundle import verify_bundle
+
     problems = verify_bundle(args.bundle)
     for problem in problems:
         print(f"{args.bundle.name}: {problem}")
@@ -914,6 +1033,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from dpo_desk.application.stores import restore_into
+
     checked = restore_into(args.backup, args.to, TerminalUnlocker())
     assert checked is not None  # the terminal's unlocker refuses rather than gives up
     print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
@@ -921,6 +1042,8 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _attachments_list(args: argparse.Namespace) -> int:
+    import dataclasses
+
     with _desk(args, read_only=True) as desk:
         case = desk.cases.get(args.reference)
         attachments = desk.attachments(case.id)
@@ -971,6 +1094,8 @@ def _encrypt(args: argparse.Namespace) -> int:
             gone = desk.forget_unencrypted()
         print(f"deleted {len(gone)} unencrypted copies" + "".join(f"\n  {path}" for path in gone))
         return 0
+    from dpo_desk.application.stores import encrypt_old_store
+
     store = _store_path(args)
     encrypted = encrypt_old_store(store, _passphrase(new=True))
     print(f"encrypted {store}; its key file is {store.name}.key (keep it with the store)")
@@ -992,6 +1117,8 @@ def _change_passphrase(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
+    from dpo_desk.core.settings import RETENTION_MONTHS
+
     with _desk(args) as desk:
         months = args.months if args.months is not None else desk.settings.get(RETENTION_MONTHS)
         today = args.today or desk.today()
@@ -1034,6 +1161,8 @@ def _store_size(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     anchor = None
     if args.anchor is not None:
+        from dpo_desk.store.audit import Anchor
+
         try:
             anchor = Anchor.parse(args.anchor.read_text(encoding="utf-8"))
         except OSError as error:
@@ -1048,6 +1177,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
+    from dpo_desk.letters.kinds import LetterKind
+    from dpo_desk.letters.language import letter_language, letter_languages
+
     if args.list_kinds:
         for kind in LetterKind:
             print(f"{kind.value:<24} {kind.heading}")
@@ -1062,14 +1194,11 @@ def _letter(args: argparse.Namespace) -> int:
         kind = LetterKind(args.kind)
     except ValueError:
         raise InputError(f"unknown letter kind {args.kind!r}; see dpo-desk letter --list-kinds") from None
-    from dpo_desk.gui.pdf import headless_renderer  # Qt renders the PDF; loaded only for this command
-
     dated = _iso_date(args.date, "--date") if args.date else None
-    render = headless_renderer()
     with _desk(args) as desk:
         case = desk.cases.get(args.reference)
         made = desk.write_letter(
-            case.id, kind, render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
+            case.id, kind, _render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
         )
     print(made.record.id)
     _hand_over_password(made, args.password_file)
@@ -1077,6 +1206,8 @@ def _letter(args: argparse.Namespace) -> int:
 
 
 def _entity_list(args: argparse.Namespace) -> int:
+    from dpo_desk.core.entities import entity_columns
+
     with _desk(args) as desk:
         entities = desk.register.entities()
     if args.json:
@@ -1093,6 +1224,9 @@ def _entity_list(args: argparse.Namespace) -> int:
 
 
 def _entity_set(args: argparse.Namespace) -> int:
+    from dpo_desk.application.entity_fields import ENTITY_FIELDS
+    from dpo_desk.application.fields import labelled
+
     changes = _entity_assignments(args.assignments)
     with _desk(args) as desk:
         try:
@@ -1107,6 +1241,9 @@ def _entity_set(args: argparse.Namespace) -> int:
 
 
 def _entity_add(args: argparse.Namespace) -> int:
+    from dpo_desk.application.entity_fields import NEW_ENTITY_FIELDS
+    from dpo_desk.application.fields import labelled
+
     values = _entity_assignments(args.assignments)
     with _desk(args) as desk:
         try:
@@ -1163,6 +1300,9 @@ def _processors_import(args: argparse.Namespace) -> int:
 
 
 def _due(args: argparse.Namespace) -> int:
+    from dpo_desk.core import deadlines
+    from dpo_desk.core.calendars import check_calendar
+
     request = deadlines.DeadlineInput(
         received=_iso_date(args.received, "--received"),
         calendar=check_calendar(args.calendar),
@@ -1190,6 +1330,8 @@ def _iso_date(text: str, option: str) -> date:
 
 
 def _pause(text: str) -> deadlines.Pause:
+    from dpo_desk.core import deadlines
+
     start, separator, end = text.partition(":")
     if not separator:
         raise InputError(f"--pause: {text!r} must be START:END, such as 2026-03-04:2026-03-11")

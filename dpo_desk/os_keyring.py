@@ -8,8 +8,18 @@ for the store, a password shown once for a letter.
 
 from __future__ import annotations
 
+import sys
+
 import keyring
 from keyring.errors import KeyringError
+
+if sys.platform != "darwin":
+    # keyring imports every backend it ships to find the one that works here. Off macOS, the Keychain's looked
+    # for its three frameworks (ctypes.util.find_library: ldconfig, a C compiler and ld, nine programs run,
+    # 40-70 ms of each start) only for its priority to answer "macOS required", which it checks first. Blocked,
+    # that import fails as it does wherever the frameworks are missing, which keyring catches: the backend it
+    # picks, and so where each secret is kept, is the same.
+    sys.modules["keyring.backends.macOS.api"] = None  # type: ignore[assignment]
 
 SERVICE = "dpo-desk"
 # Backends that keep secrets in a file in the user's home.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from dpo_desk import APP_SLUG
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 STORE_FILE = "store.sqlite"
 
@@ -38,4 +40,6 @@ def demo_store() -> Path:
 def register_data_dir() -> Traversable:
     """The register a new store is seeded with, shipped in the package: a checkout, a wheel and a bundle
     alike find it through the import system."""
+    from importlib.resources import files  # not for the commands that never seed a store (--version, due)
+
     return files("dpo_desk.resources").joinpath("register")

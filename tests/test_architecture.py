@@ -132,3 +132,31 @@ def test_the_app_starts_without_the_libraries_only_later_work_needs() -> None:
     probe = f"import sys, dpo_desk.gui.app; print([m for m in {later!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# What the application layer, the store and the letters bring with them: a command that needs none of it
+# must not wait for it (importing it all took the command line 0.4 s before `--version` could answer).
+NOT_FOR_THE_QUICK_COMMANDS = ("dpo_desk.application.desk", "dpo_desk.application.actions", "dpo_desk.store.db",
+                              "sqlite_utils", "keyring", "PySide6", "pikepdf", "jinja2", "babel", "holidays",
+                              "phonenumbers", "email_validator")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["due", "--received", "2026-03-02", "--explain"]], ids=" ".join
+)
+def test_the_quick_commands_load_only_what_they_use(argv: list[str]) -> None:
+    """In a fresh interpreter, as the dpo-desk script runs them: each command imports what it uses when it runs."""
+    probe = (
+        "import sys\n"
+        "from dpo_desk.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"  # --version and --help end the parse
+        "    pass\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {NOT_FOR_THE_QUICK_COMMANDS!r} or m in "
+        f"{NOT_FOR_THE_QUICK_COMMANDS!r}], file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PACKAGE.parent, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stderr.strip().splitlines()[-1] == "[]"

@@ -34,7 +34,7 @@ def recording(name, merge_inherited=True):
 babel.localedata.load = recording
 from dpo_desk.letters import authorities
 from dpo_desk.letters.language import letter_language, letter_languages
-authorities.country_of_address(["Norway"])  # reads the EEA's country names in every language it knows
+authorities.country_of_address(["Norway"])  # reads the table of country names (no locale)
 for code in letter_languages():
     language = letter_language(code)
     language.locale.plural_form(2)
