@@ -157,3 +157,9 @@ def search_without_copy(db: Database) -> None:
 def smaller_indexes(db: Database) -> None:
     """A case's history and audit entries found through smaller indexes."""
     _run(db, "schema_0020.sql")
+
+
+@migrations(name="0021_first_answer_index")
+def first_answer_index(db: Database) -> None:
+    """Each case's answers indexed by case and time: its first answer is read from the index alone."""
+    _run(db, "schema_0021.sql")
