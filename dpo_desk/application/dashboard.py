@@ -106,11 +106,27 @@ def _cases(count: int) -> str:
     return f"{count} open case{'s' if count != 1 else ''}"
 
 
+@dataclass(frozen=True, slots=True)
+class DashboardFigures:
+    """Everything the dashboard shows, read at once (in a worker thread, on a connection of its own)."""
+
+    today: date
+    counts: dict[Scope, int]
+    deadlines: list[Deadline]
+    months: list[MonthBar]
+    quarters: list[QuarterBar]
+
+
 class Dashboard:
     def __init__(self, statistics: Statistics, cases: CaseRepository, state: Callable[[int], CaseState]) -> None:
         self._statistics = statistics
         self._cases = cases
         self._state = state
+
+    def figures(self, today: date) -> DashboardFigures:
+        return DashboardFigures(
+            today, self.counts(today), self.next_deadlines(today), self.months(today), self.quarters(today)
+        )
 
     def counts(self, today: date) -> dict[Scope, int]:
         return self._statistics.counts(FIGURES, today)

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.actions import may_attach
 from dpo_desk.application.attachments import disk_name, read_for_attaching
-from dpo_desk.application.dashboard import Dashboard
+from dpo_desk.application.dashboard import Dashboard, DashboardFigures
 from dpo_desk.application.fields import Form
 from dpo_desk.application.requests_register import register_csv
 from dpo_desk.application.subject_data import SubjectDataDesk
@@ -156,6 +156,12 @@ class Desk:
         window's search, which runs in a worker thread."""
         with self.worker() as desk:
             return desk.cases.find_ids(query, today=today)
+
+    def dashboard_figures(self) -> DashboardFigures:
+        """What the dashboard shows today, read on a connection of the calling thread's own: for the window,
+        which reads it in a worker thread."""
+        with self.worker() as desk:
+            return desk.dashboard.figures(desk.today())
 
     # --- one case, as the rules read it ------------------------------------------------------
 

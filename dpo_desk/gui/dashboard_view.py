@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dpo_desk.application.dashboard import FIGURES, MonthBar, QuarterBar
+from dpo_desk.application.dashboard import FIGURES, DashboardFigures, MonthBar, QuarterBar
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.dates import day_month_year
 from dpo_desk.core.models import Answer, CaseQuery, Right, Scope
 from dpo_desk.gui.accessible import named
@@ -62,14 +63,18 @@ class DashboardView(QWidget):
     """Signals:
     list_cases(object): list the cases of this CaseQuery.
     open_case(int): open this case.
+    shown(): the figures of the last refresh are shown.
     """
 
     list_cases = Signal(object)
     open_case = Signal(int)
+    shown = Signal()
 
-    def __init__(self, desk: Desk, parent: Any = None) -> None:
+    def __init__(self, desk: Desk, runner: Runner, parent: Any = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._runner = runner
+        self._asked = 0  # each refresh counts up; figures read for an older one are dropped
         self.figures: dict[Scope, FigureButton] = {}
         counts = QGridLayout()
         for index, scope in enumerate(FIGURES):
@@ -125,10 +130,26 @@ class DashboardView(QWidget):
         self._quarter_bars: list[QuarterBar] = []
 
     def refresh(self) -> None:
-        dashboard, today = self._desk.dashboard, self._desk.today()
-        for scope, count in dashboard.counts(today).items():
+        """Read the figures again, in the runner's thread; they replace the shown ones when they arrive, unless
+        the window locked or another refresh was asked meanwhile."""
+        self._asked += 1
+        asked = self._asked
+        self._runner.start(
+            Task("dashboard", lambda task: self._desk.dashboard_figures()),
+            Listener(done=lambda figures: self._show(asked, figures), failed=lambda error: self._failed(asked, error)),
+        )
+
+    def _failed(self, asked: int, error: Exception) -> None:
+        if asked == self._asked:
+            raise error  # on the window's thread, where every unexpected error reaches the DPO
+
+    def _show(self, asked: int, figures: DashboardFigures) -> None:
+        if asked != self._asked:
+            return
+        today = figures.today
+        for scope, count in figures.counts.items():
             self.figures[scope].set_count(count)
-        deadlines = dashboard.next_deadlines(today)
+        deadlines = figures.deadlines
         self.deadlines.setRowCount(len(deadlines))
         for row, deadline in enumerate(deadlines):
             cells = (
@@ -141,17 +162,19 @@ class DashboardView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, deadline.summary.id)
                 self.deadlines.setItem(row, column, item)
-        self._month_bars = dashboard.months(today)
-        self._quarter_bars = dashboard.quarters(today)
+        self._month_bars = figures.months
+        self._quarter_bars = figures.quarters
         shown = [right for right in Right if any(right in bar.by_right for bar in self._month_bars)]
         self.legend.setText(
             " &nbsp; ".join(f"<span style='color:{RIGHT_COLOURS[r]}'>■</span> {r.label}" for r in shown)
         )
         self.months.set_bars(len(self._month_bars))
         self.quarters.set_bars(len(self._quarter_bars))
+        self.shown.emit()
 
     def clear(self) -> None:
-        """The window is locked: no case reference stays on screen."""
+        """The window is locked: no case reference stays on screen, nor arrives from a refresh running."""
+        self._asked += 1
         self.deadlines.setRowCount(0)
 
     def _month_stacks(self) -> list[Bar]:

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.register_view.deadlines_moved.connect(self._deadlines_moved)
         self.register_view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
         self.audit_view = AuditView(desk, runner)
-        self.dashboard = DashboardView(desk)
+        self.dashboard = DashboardView(desk, runner)
         self.dashboard.list_cases.connect(self.list_cases)
         self.dashboard.open_case.connect(self.open_case)
         self._dashboard_stale = True

@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +14,7 @@ from dpo_desk.core.models import CaseQuery, Scope
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
 from dpo_desk.gui.report_dialog import YearlyReportDialog
 from tests.conftest import NOW
+from tests.gui.held import HeldRunner
 
 
 def listed(window: MainWindow) -> set[int]:
@@ -99,3 +100,25 @@ def test_the_reports_menu_writes_the_yearly_report_and_the_calendar(
     window.calendar_action.trigger()
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert window.statusBar().currentMessage() == "Deadlines calendar written to deadlines.ics"
+
+
+def test_the_dashboard_reads_its_figures_aside_and_shows_none_after_the_lock(
+    qtbot: QtBot, desk: Desk, settings: QSettings
+) -> None:
+    """At 100,000 cases the dashboard's figures held the window's start for seconds: they are read in a worker
+    thread, and figures arriving after the window locked (or after a newer refresh) are not shown."""
+    populate(desk, cases=40, seed=11)
+    held = HeldRunner()
+    window = MainWindow(desk, settings, held)
+    qtbot.addWidget(window)
+    overdue = window.dashboard.figures[Scope.OVERDUE]
+    assert window.pages.currentIndex() == DASHBOARD_PAGE
+    assert overdue.number.text() != str(desk.dashboard.counts(NOW.date())[Scope.OVERDUE])  # not read yet
+    held.finish_last("dashboard")
+    assert overdue.number.text() == str(desk.dashboard.counts(NOW.date())[Scope.OVERDUE])
+    assert window.dashboard.deadlines.rowCount() > 0
+
+    window.dashboard.refresh()
+    window.dashboard.clear()  # the window locked while the figures were read
+    held.finish_last("dashboard")
+    assert window.dashboard.deadlines.rowCount() == 0

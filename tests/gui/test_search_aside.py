@@ -10,26 +10,12 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.jobs import Listener, Task, execute
 from dpo_desk.core.models import CaseQuery
 from dpo_desk.gui.case_table import SUBJECT
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
-
-
-class HeldRunner:
-    """Holds each task until the test lets it end, in any order: a worker thread as slow as the test likes."""
-
-    def __init__(self) -> None:
-        self.held: list[tuple[Task[object], Listener[object]]] = []
-
-    def start(self, task: Task[object], listener: Listener[object]) -> None:
-        self.held.append((task, listener))
-
-    def finish(self, number: int) -> None:
-        task, listener = self.held[number]
-        execute(task, listener, lambda call: call())
+from tests.gui.held import HeldRunner
 
 
 @pytest.fixture
@@ -65,12 +51,13 @@ def test_the_list_changes_when_the_search_ends_and_never_to_an_overtaken_one(
 ) -> None:
     searched(window, "ola")
     searched(window, "kowal")
-    assert len(held.held) == 2
+    searches = [number for number, (task, _) in enumerate(held.held) if task.name == "find cases"]
+    assert len(searches) == 2
     assert window.model.rowCount() == 3  # the window did not wait: it shows what it showed
-    held.finish(1)
+    held.finish(searches[1])
     assert sorted(names(window)) == ["Anna Kowalska", "Jan Kowalski"]
     assert window.count_label.text() == "2 of 3 cases"
-    held.finish(0)  # the search for "ola" ends last: its ids are no longer asked for
+    held.finish(searches[0])  # the search for "ola" ends last: its ids are no longer asked for
     assert sorted(names(window)) == ["Anna Kowalska", "Jan Kowalski"]
 
 
@@ -81,7 +68,7 @@ def test_return_in_the_search_goes_to_the_first_result_once_it_is_found(
     window.filters.search.setText("anna")
     qtbot.keyClick(window.filters.search, Qt.Key.Key_Return)
     assert window.filters.search.hasFocus()  # nothing to go to yet
-    held.finish(len(held.held) - 1)
+    held.finish_last("find cases")
     assert window.table.hasFocus()
     assert window.case_view.case is not None and window.case_view.case.subject.name == "Anna Kowalska"
 
@@ -91,7 +78,7 @@ def test_a_sort_asked_reorders_the_list_when_its_ids_arrive(window: MainWindow, 
     window.table.sortByColumn(SUBJECT, Qt.SortOrder.DescendingOrder)
     assert names(window) == before
     assert window.model.query.sort == "subject"  # what the next search starts from
-    held.finish(len(held.held) - 1)
+    held.finish_last("find cases")
     assert names(window) == ["Ola Nordmann", "Jan Kowalski", "Anna Kowalska"]
 
 
@@ -99,7 +86,7 @@ def test_a_search_ending_after_the_window_locked_shows_nothing(window: MainWindo
     window.select_case(window.model.case_id(0))
     searched(window, "kowal")
     window.model.clear()  # what locking the window does to the list
-    held.finish(len(held.held) - 1)
+    held.finish_last("find cases")
     assert window.model.rowCount() == 0
 
 
