@@ -128,7 +128,8 @@ def test_the_services_speak_no_sqlite() -> None:
 def test_the_app_starts_without_the_libraries_only_later_work_needs() -> None:
     """pikepdf, jinja2 and the rest load when a letter, a calendar or an import first needs them (a fresh
     interpreter: this test session has loaded them all)."""
-    later = ("pikepdf", "jinja2", "icalendar", "jsonschema", "holidays", "charset_normalizer", "extract_msg")
+    later = ("pikepdf", "jinja2", "icalendar", "jsonschema", "holidays", "charset_normalizer", "extract_msg",
+             "phonenumbers", "email_validator")  # fmt: skip
     probe = f"import sys, dpo_desk.gui.app; print([m for m in {later!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
