@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -203,20 +203,67 @@ class CaseRepository:
         return case.deadline_input(self._settings.get(RULES), today)
 
     def recompute_deadlines(self, case_ids: Iterable[int] | None = None, *, today: date) -> int:
-        """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed."""
+        """Store fresh dates after the rules, a calendar or a receipt changed; returns how many changed.
+
+        Reads only what a deadline is computed from, and counts each distinct input once: at 100,000 cases
+        most share their receipt day, calendar and lack of pauses with others, and building whole cases to
+        change none of them took seconds."""
         with write_transaction(self._db):
-            ids = (
-                list(case_ids) if case_ids is not None else [row[0] for row in self._db.execute("SELECT id FROM cases")]
-            )
             rules, target_days = self._settings.get(RULES), self._settings.get(TARGET_DAYS)
-            changed = 0
-            for start in range(0, len(ids), _BATCH):
-                for case in self.cases(ids[start : start + _BATCH]):
-                    fresh = case_deadlines(case.deadline_input(rules, today), target_days)
-                    if fresh != case.deadlines:
-                        self._store_deadlines(case.id, fresh)
-                        changed += 1
-        return changed
+            entities = {entity.id: entity for entity in self.register.entities()}
+            counted: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+            changed: list[tuple[str, str, str, int]] = []
+            for case_id, entity_id, received, extended, *stored, pauses in self._deadline_rows(case_ids):
+                key = (entity_id, received, extended, pauses)
+                fresh = counted.get(key)
+                if fresh is None:
+                    entity = entities[entity_id]
+                    request = DeadlineInput(
+                        received=date.fromisoformat(received),
+                        calendar=entity.calendar,
+                        rules=rules,
+                        pauses=tuple(_recorded_pause(*pause).as_of(today) for pause in pauses),
+                        extended=bool(extended),
+                        time_zone=entity.time_zone,
+                    )
+                    deadlines = case_deadlines(request, target_days)
+                    fresh = counted[key] = (
+                        deadlines.due.isoformat(),
+                        deadlines.extension_notice_due.isoformat(),
+                        deadlines.target.isoformat(),
+                    )
+                if list(fresh) != stored:
+                    changed.append((*fresh, case_id))
+            self._db.conn.executemany(
+                "UPDATE cases SET due_date = ?, extension_notice_due = ?, target_date = ? WHERE id = ?", changed
+            )
+        return len(changed)
+
+    def _deadline_rows(self, case_ids: Iterable[int] | None) -> Iterator[tuple[Any, ...]]:
+        """Per case: id, entity id, receipt day, whether extended, the three stored dates, and its pauses as
+        (kind, start, end) in the order :meth:`cases` gives them; every case when ``case_ids`` is None."""
+        if case_ids is None:
+            batches: Iterable[list[int]] = [[]]
+        else:
+            ids = list(case_ids)
+            batches = (ids[start : start + _BATCH] for start in range(0, len(ids), _BATCH))
+        for batch in batches:
+            of_pauses = of_cases = ""
+            if case_ids is not None:
+                marks = ", ".join("?" * len(batch))
+                of_pauses, of_cases = f" WHERE case_id IN ({marks})", f" WHERE id IN ({marks})"
+            pauses: dict[int, list[tuple[str, str, str | None]]] = {}
+            for case_id, *pause in self._db.execute(
+                f"SELECT case_id, kind, start_date, end_date FROM pauses{of_pauses} ORDER BY case_id, start_date, id",
+                batch,
+            ):
+                pauses.setdefault(case_id, []).append(tuple(pause))
+            for row in self._db.execute(
+                "SELECT id, entity_id, received_date, coalesce(extension_notice_sent_on, '') != '',"
+                f" due_date, extension_notice_due, target_date FROM cases{of_cases}",
+                batch,
+            ):
+                yield (*row, tuple(pauses.get(row[0], ())))
 
     def with_deadlines_to_today(self, cases: Sequence[Case], *, today: date) -> list[Case]:
         """The cases with the dates an open pause gives them today, computed, not stored: for a reader that
@@ -750,13 +797,11 @@ def _rights(text: str) -> tuple[Right, ...]:
 
 
 def _pause(row: dict[str, Any]) -> RecordedPause:
-    end = row["end_date"]
-    return RecordedPause(
-        PauseKind(row["kind"]),
-        date.fromisoformat(row["start_date"]),
-        date.fromisoformat(end) if end else None,
-        row["reason"],
-    )
+    return _recorded_pause(row["kind"], row["start_date"], row["end_date"], row["reason"])
+
+
+def _recorded_pause(kind: str, start: str, end: str | None, reason: str = "") -> RecordedPause:
+    return RecordedPause(PauseKind(kind), date.fromisoformat(start), date.fromisoformat(end) if end else None, reason)
 
 
 def _case(row: dict[str, Any], entity: Entity, subject: SubjectDetails) -> Case:
