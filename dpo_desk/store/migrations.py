@@ -157,3 +157,9 @@ def search_without_copy(db: Database) -> None:
 def smaller_indexes(db: Database) -> None:
     """A case's history and audit entries found through smaller indexes."""
     _run(db, "schema_0020.sql")
+
+
+@migrations(name="0021_earlier_cases_by_time")
+def earlier_cases_by_time(db: Database) -> None:
+    """The cases of a subject found with their time of receipt in the index (earlier cases, same name)."""
+    _run(db, "schema_0021.sql")
