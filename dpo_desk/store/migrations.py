@@ -159,7 +159,7 @@ def smaller_indexes(db: Database) -> None:
     _run(db, "schema_0020.sql")
 
 
-@migrations(name="0021_earlier_cases_by_time")
+@migrations(name="0022_earlier_cases_by_time")
 def earlier_cases_by_time(db: Database) -> None:
     """The cases of a subject found with their time of receipt in the index (earlier cases, same name)."""
-    _run(db, "schema_0021.sql")
+    _run(db, "schema_0022.sql")
