@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
+from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
 from dpo_desk.core.progress import Progress
@@ -194,8 +195,9 @@ class SubjectDataDesk:
             sources=tuple(BundleSource(key, name, tuple(rows)) for key, (name, rows) in sorted(by_source.items())),
         )
 
-    def why_no_access_copy(self, case_id: int) -> str:
-        """'' when the access copy can be made now, else why not (for a disabled button's tooltip)."""
+    def why_no_access_copy(self, case_id: int, *, state: CaseState | None = None) -> str:
+        """'' when the access copy can be made now, else why not (for a disabled button's tooltip); ``state``,
+        the case's when the caller holds it."""
         if self.store.records(case_id, state=PENDING):
             return self._unreviewed(case_id)
         if not self.store.records(case_id, state=ACCEPTED):
@@ -208,14 +210,15 @@ class SubjectDataDesk:
                 f"{', '.join(missing)}: named as a source of the subject's data, but none of its data has been"
                 " imported and accepted; import it, or take it off the case's sources (Recipients)"
             )
-        return self._letters.why_not(case_id, LetterKind.ACCESS_RESPONSE)
+        return self._letters.why_not(case_id, LetterKind.ACCESS_RESPONSE, state=state)
 
-    def why_no_bundle(self, case_id: int) -> str:
+    def why_no_bundle(self, case_id: int, *, state: CaseState | None = None) -> str:
         """'' when a portability bundle can be made now, else why not: it discloses data, so it passes the
-        portability cover's gate (the right invoked, the identity verified, the Art. 20 conditions met)."""
+        portability cover's gate (the right invoked, the identity verified, the Art. 20 conditions met);
+        ``state``, the case's when the caller holds it."""
         if self.store.records(case_id, state=PENDING):
             return self._unreviewed(case_id)
-        return self._letters.why_not(case_id, LetterKind.PORTABILITY_COVER)
+        return self._letters.why_not(case_id, LetterKind.PORTABILITY_COVER, state=state)
 
     def _unreviewed(self, case_id: int) -> str:
         waiting = len(self.store.records(case_id, state=PENDING))

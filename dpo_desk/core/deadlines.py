@@ -143,11 +143,15 @@ def case_deadlines(request: DeadlineInput, target_days: int = DEFAULT_TARGET_DAY
 
     The extension notice and a refusal are due within the first month (Art. 12(3)
     third sentence, Art. 12(4)), so both deadlines are the non-extended due date.
+    The clock's start and suspension are counted once for all three dates.
     """
-    first_month = request if not request.extended else _replace_extended(request, False)
-    notice_due = due_date(first_month)
-    due = due_date(request) if request.extended else notice_due
-    return Deadlines(due=due, extension_notice_due=notice_due, target=_target(first_month, target_days, notice_due))
+    calendar = check_calendar(request.calendar)
+    start, suspended = _clock_start_and_suspension(validated_pauses(request), request)
+    notice_due = _rolled_due(start, suspended, RESPONSE_MONTHS, calendar)
+    due = _rolled_due(start, suspended, EXTENDED_MONTHS, calendar) if request.extended else notice_due
+    return Deadlines(
+        due=due, extension_notice_due=notice_due, target=_target(start, suspended, calendar, target_days, notice_due)
+    )
 
 
 def check_extension(request: DeadlineInput, extension: Extension, *, today: date, already_extended: bool) -> None:
@@ -199,12 +203,11 @@ def _replace_extended(request: DeadlineInput, extended: bool) -> DeadlineInput:
     return DeadlineInput(request.received, request.calendar, request.rules, request.pauses, extended, request.time_zone)
 
 
-def _target(request: DeadlineInput, target_days: int, first_month_due: date) -> date:
-    """An internal goal ``target_days`` after the (re)start, moved back onto a working day, and never after
-    the first month's due date (computed once by the caller: it was counted twice per case)."""
-    start, suspended = _clock_start_and_suspension(validated_pauses(request), request)
+def _target(start: date, suspended: int, calendar: str, target_days: int, first_month_due: date) -> date:
+    """An internal goal ``target_days`` after the clock's (re)start, moved back onto a working day, and never
+    after the first month's due date."""
     target = start + timedelta(days=target_days + suspended)
-    while not is_working_day(request.calendar, target) and target > start:
+    while not is_working_day(calendar, target) and target > start:
         target -= timedelta(days=1)
     return min(target, first_month_due)
 
@@ -252,6 +255,11 @@ def _clock_start_and_suspension(pauses: tuple[Pause, ...], request: DeadlineInpu
     suspensions = _merge([p for p in pauses if _suspends_clock(p, request.rules) and p.end > start])
     # A suspension that began before an ICO restart only counts from the restart on.
     return start, sum((p.end - max(p.start, start)).days for p in suspensions)
+
+
+def _rolled_due(start: date, suspended: int, months: int, calendar: str) -> date:
+    end = add_months(start, months)
+    return roll_forward(end + timedelta(days=suspended) if suspended else end, calendar)
 
 
 def _compute(request: DeadlineInput, steps: list[str] | None, warnings: list[str] | None) -> date:

@@ -257,8 +257,8 @@ class DataTab(QWidget):
         self.import_button.setEnabled(True)
         self.import_button.setToolTip("Read a file and take the subject's rows from it")
         for button, reason in (
-            (self.access_button, data.why_no_access_copy(state.case.id)),
-            (self.bundle_button, data.why_no_bundle(state.case.id)),
+            (self.access_button, data.why_no_access_copy(state.case.id, state=state)),
+            (self.bundle_button, data.why_no_bundle(state.case.id, state=state)),
         ):
             button.setEnabled(not reason)
             button.setToolTip(sentence(reason) if reason else "")

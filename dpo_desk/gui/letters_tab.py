@@ -148,7 +148,7 @@ class LettersTab(QWidget):
         self.state = state
         model = self.kind.model()
         assert isinstance(model, QStandardItemModel)
-        self._reasons = self._desk.letters.available(state.case.id)  # read once: each reads every sheet
+        self._reasons = self._desk.letters.available(state)
         for row, (kind, reason) in enumerate(self._reasons.items()):
             item = model.item(row)
             item.setEnabled(not reason)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -116,11 +116,13 @@ class LetterStore:
     def _sheets(self) -> dict[str, ProcessorSheet]:
         return {sheet.key: sheet for sheet in self.processors.sheets()}
 
-    def why_not(self, case_id: int, kind: LetterKind) -> str:
-        """'' when the record holds every fact the letter states, else the reason, in words for a tooltip."""
-        return self._why_not(self._state(case_id), kind, self._sheets())
+    def why_not(self, case_id: int, kind: LetterKind, *, state: CaseState | None = None) -> str:
+        """'' when the record holds every fact the letter states, else the reason, in words for a tooltip;
+        ``state``, when the caller holds the case's, saves reading it again."""
+        known = state if state is not None else self._state(case_id)
+        return self._why_not(known, kind, _SheetsWhenRead(self._sheets))
 
-    def _why_not(self, state: CaseState, kind: LetterKind, sheets: dict[str, ProcessorSheet]) -> str:
+    def _why_not(self, state: CaseState, kind: LetterKind, sheets: Mapping[str, ProcessorSheet]) -> str:
         reason = why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
         if not reason and kind is LetterKind.PORTABILITY_COVER and not self._portable_records(state.case.id):
             return (
@@ -137,8 +139,9 @@ class LetterStore:
             ).fetchone()[0]
         )
 
-    def available(self, case_id: int) -> dict[LetterKind, str]:
-        state, sheets = self._state(case_id), self._sheets()
+    def available(self, state: CaseState) -> dict[LetterKind, str]:
+        """Why each letter cannot be written for the case (or ''), the sheets read at most once."""
+        sheets = _SheetsWhenRead(self._sheets)
         return {kind: self._why_not(state, kind, sheets) for kind in LetterKind}
 
     def notice_recipients(self, case_id: int) -> dict[str, str]:
@@ -396,3 +399,26 @@ def _record(row: dict[str, Any]) -> LetterRecord:
         sent_at=parse_utc(row["sent_at"]) if row["sent_at"] else None,
         sent_channel=row["sent_channel"],
     )
+
+
+class _SheetsWhenRead(Mapping[str, ProcessorSheet]):
+    """The processor sheets by key, read the first time a letter's rule needs them: most rules need none,
+    and reading all of them (each checked as on import) took 17-30 ms of showing a case."""
+
+    def __init__(self, read: Callable[[], dict[str, ProcessorSheet]]) -> None:
+        self._read = read
+        self._sheets: dict[str, ProcessorSheet] | None = None
+
+    def _all(self) -> dict[str, ProcessorSheet]:
+        if self._sheets is None:
+            self._sheets = self._read()
+        return self._sheets
+
+    def __getitem__(self, key: str) -> ProcessorSheet:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

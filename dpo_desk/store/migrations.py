@@ -163,3 +163,9 @@ def smaller_indexes(db: Database) -> None:
 def first_answer_index(db: Database) -> None:
     """Each case's answers indexed by case and time: its first answer is read from the index alone."""
     _run(db, "schema_0021.sql")
+
+
+@migrations(name="0022_earlier_cases_by_time")
+def earlier_cases_by_time(db: Database) -> None:
+    """The cases of a subject found with their time of receipt in the index (earlier cases, same name)."""
+    _run(db, "schema_0022.sql")

@@ -224,6 +224,29 @@ def test_case_view_shows_the_due_date_and_why(qtbot: QtBot, window: MainWindow, 
     assert labels[1] == "Mon 2 Mar 2026"  # extension notice deadline
 
 
+def test_showing_a_case_reads_its_state_once_and_no_sheet(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each tab used to read the case again (its earlier cases: 20 ms at 100,000 cases) and every processor
+    sheet, which none of a new case's letters needs."""
+    repo.add(new_case(), actor="d", now=NOW)
+    window.model.refresh()
+    reads = {"earlier cases": 0, "sheets": 0}
+
+    def counted(what: str, read: Any) -> Any:
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            reads[what] += 1
+            return read(*args, **kwargs)
+
+        return counting
+
+    monkeypatch.setattr(desk, "earlier_of", counted("earlier cases", desk.earlier_of))
+    monkeypatch.setattr(desk.processors, "sheets", counted("sheets", desk.processors.sheets))
+    window.table.selectRow(0)
+    assert window.case_view.reference.text() == "DSR-2026-0001"
+    assert reads == {"earlier cases": 1, "sheets": 0}
+
+
 def test_change_status_from_the_case_view(
     qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -286,6 +286,22 @@ def test_list_queries_use_an_index(repo: CaseRepository, db: Database, query: Ca
     assert index in plan, plan
 
 
+def test_earlier_cases_are_found_in_the_index_alone(repo: CaseRepository, db: Database) -> None:
+    """A common name is shared by thousands of cases at 100,000: their rows are not read to show one case."""
+    case = repo.get_by_id(repo.add(new_case(), actor="dpo", now=NOW))
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    repo.same_name(case.subject, before=case.received_at, excluding=case.id)
+    repo.matching(case.subject, case.entity.country, before=case.received_at, excluding=case.id)
+    db.conn.set_trace_callback(None)
+    searches = [sql for sql in statements if "received_at <" in sql]
+    assert len(searches) == 2
+    for sql in searches:
+        plan = [row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        reads = [step for step in plan if step.startswith("SEARCH c ")]
+        assert reads and all("COVERING INDEX cases_by_subject" in step for step in reads), plan
+
+
 def test_correcting_the_receipt_moves_the_deadline_and_is_recorded(repo: CaseRepository) -> None:
     case_id = repo.add(new_case(received=datetime(2026, 5, 4, 9, tzinfo=UTC)), actor="dpo", now=NOW)
     assert repo.get_by_id(case_id).deadlines.due == date(2026, 6, 4)  # Norway: Thursday

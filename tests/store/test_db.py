@@ -42,6 +42,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0019_search_without_copy",
         "0020_smaller_indexes",
         "0021_first_answer_index",
+        "0022_earlier_cases_by_time",
     ]
 
 
