@@ -317,7 +317,7 @@ def gui_figures(probe: Probe, key: bytes) -> list[Figure]:
 # --- libraries the app uses for exports and imports -------------------------------------------------------
 
 
-def library_figures(megabytes: int = 100) -> list[Figure]:
+def library_figures(megabytes: int) -> list[Figure]:
     from bench.bench_exports import bundle_seconds
 
     ours, baseline, written = bundle_seconds(megabytes)

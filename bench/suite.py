@@ -57,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         probe = Probe(work, Path(folder), cases)
         key = key_from_passphrase(work, BENCH_PASSPHRASE)
         print(Figure.header())
-        for group in (lambda: built, lambda: process_figures(probe), lambda: gui_figures(probe, key), library_figures):
+        for group in (
+            lambda: built,
+            lambda: process_figures(probe),
+            lambda: gui_figures(probe, key),
+            lambda: library_figures(100 if cases >= FULL_CASES else 20),
+        ):
             for figure in group():
                 print(figure.line(), flush=True)
     print(f"bench done in {time.perf_counter() - started:.0f} s")

@@ -4,6 +4,7 @@ running, so that every stall over 100 ms is counted and named by the flow it fro
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ class WindowBench:
         watch = StallWatch(self.app)
         try:
             built, self.window = self._window_built()
+            gc.freeze()  # as the app does once its window is built (gui/app.py)
             figures = [built]
             self.window.resize(1366, 740)
             self.window.navigation.setCurrentRow(CASES_PAGE)
