@@ -5,6 +5,7 @@ running, so that every stall over 100 ms is counted and named by the flow it fro
 from __future__ import annotations
 
 import gc
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from dpo_desk.letters.page import A4, Document
 from dpo_desk.store.cases import search_expression
 
 BATCH_LETTERS = 100
+REPOSITORY = str(Path(__file__).resolve().parent.parent)
 CSV_ROWS = 50_000
 
 
@@ -289,8 +291,6 @@ def _where(stack: str) -> str:
 
 def _frame(line: str) -> str:
     path, _, rest = line.strip().removeprefix('File "').partition('", line ')
-    for root in ("/site-packages/", "/work/main/", "/lib/python3"):
-        if root in path:
-            path = path.rpartition(root)[2]
+    path = re.sub(r".*/(site-packages|lib/python3\.\d+)/", "", path).removeprefix(f"{REPOSITORY}/")
     number, _, function = rest.partition(", in ")
     return f"{path}:{number} {function}"
