@@ -19,6 +19,7 @@ import bisect
 import contextlib
 import hashlib
 import json
+import operator
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -97,16 +98,20 @@ class CaseBatch:
     def __init__(self, db: Database, cases: CaseRepository, settings: StoreSettings, *, chunk: int = CHUNK) -> None:
         if not db.conn.in_transaction:
             raise RefusedError("a batch of cases is written inside the caller's transaction")
-        if not audit.has_seals(db):
-            raise RefusedError("this store's audit predates seals: migrate it first")
+        if not audit.has_seals(db) or not audit.is_compact(db):
+            raise RefusedError("this store's audit predates migration 0018: migrate it first")
         self._db = db
         self._repo = cases
         self._chunk = chunk
         self._columns = seals.sealed_tables(db)
-        self._defaults = {table: {c.name: c.default for c in columns} for table, columns in self._columns.items()}
         self._table_names = {table: table.encode() + b"\0" for table in self._columns}  # as fold_table joins them
         self._write_columns = {
             table: [row[0] for row in db.execute("SELECT name FROM pragma_table_info(?)", (table,))]
+            for table in _WRITE_ORDER
+        }
+        # A new row's values before its own: each column's default, as its seal reads it (None when unsealed).
+        self._defaults = {
+            table: dict.fromkeys(self._write_columns[table]) | {c.name: c.default for c in self._columns[table]}
             for table in _WRITE_ORDER
         }
         self._rules: Rules = cases.rules()
@@ -124,18 +129,17 @@ class CaseBatch:
         }
         self._seqs = dict(db.execute("SELECT year, max(seq) FROM cases GROUP BY year").fetchall())
         head = audit.head(db)
-        self._compact = audit.is_compact(db)
         self._audit_seq, self._audit_hash = head.seq, head.hash
         self._audit_written = head  # what the store's head must be when the next chunk is written
         self._held: dict[int, _Held] = {}
-        self._audit_rows: list[dict[str, Any]] = []
+        self._audit_rows: list[tuple[Any, ...]] = []
         self._suppressed: list[tuple[str, str, str]] = []
         self._by_key: dict[str, list[int]] = {}  # identifier → the held cases whose subject has it
         self._salt: str | None = None
         self._broken = False
         self._changed = False
-        self._details: dict[tuple[Status | None, Status | None], tuple[dict[str, str], str]] = {}
-        self._utc_texts: dict[datetime, str] = {}
+        self._details: dict[tuple[Status | None, Status | None], str] = {}
+        self._utc_texts: dict[datetime, tuple[str, str]] = {}
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -146,11 +150,8 @@ class CaseBatch:
             raise RefusedError("the audit log was written to beside the batch: its entries would not follow")
         for table in _WRITE_ORDER:
             columns = self._write_columns[table]
-            rows = [
-                tuple(row.get(column) for column in columns)
-                for held in self._held.values()
-                for row in held.rows.get(table, ())
-            ]
+            values = operator.itemgetter(*columns)  # every column is in a held row (see _defaults)
+            rows = [values(row) for held in self._held.values() for row in held.rows.get(table, ())]
             if rows:
                 names = ", ".join(f'"{column}"' for column in columns)
                 self._db.conn.executemany(
@@ -159,12 +160,11 @@ class CaseBatch:
         self._db.conn.executemany(
             "INSERT OR IGNORE INTO suppression (identifier_hash, kind, added_on) VALUES (?, ?, ?)", self._suppressed
         )
-        if self._audit_rows:
-            columns = list(self._audit_rows[0])
-            self._db.conn.executemany(
-                f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(row.get(column) for column in columns) for row in self._audit_rows],
-            )
+        entry_columns = audit.CASE_ENTRY_COLUMNS
+        self._db.conn.executemany(
+            f"INSERT INTO audit ({', '.join(entry_columns)}) VALUES ({', '.join('?' * len(entry_columns))})",
+            self._audit_rows,
+        )
         self._audit_written = audit.Anchor(self._audit_seq, self._audit_hash)
         self._held.clear()
         self._by_key.clear()
@@ -173,12 +173,16 @@ class CaseBatch:
 
     def _utc(self, moment: datetime) -> str:
         """``utc_text``, once for each moment: a step records the same moment in several rows."""
-        text = self._utc_texts.get(moment)
-        if text is None:
+        return self._texts_of(moment)[0]
+
+    def _texts_of(self, moment: datetime) -> tuple[str, str]:
+        """The moment as ``utc_text`` gives it, and as an audit entry holds it."""
+        texts = self._utc_texts.get(moment)
+        if texts is None:
             if len(self._utc_texts) > 64:
                 self._utc_texts.clear()
-            text = self._utc_texts[moment] = utc_text(moment)
-        return text
+            texts = self._utc_texts[moment] = (utc_text(moment), audit.entry_time(moment))
+        return texts
 
     def _usable(self) -> None:
         if self._broken:
@@ -205,12 +209,10 @@ class CaseBatch:
     def _insert(self, held: _Held, table: str, row: dict[str, Any]) -> dict[str, Any]:
         self._changed = True
         key = _NUMBERED.get(table)
-        if key is not None and key not in row:
-            row = {key: self._next[table], **row}
+        given, row = row, self._defaults[table] | row
+        if key is not None and key not in given:
+            row[key] = self._next[table]
             self._next[table] += 1
-        full = dict(self._defaults[table])
-        full.update(row)
-        row = full
         held.rows.setdefault(table, []).append(row)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
         bisect.insort(held.texts.setdefault(table, []), text)
@@ -265,23 +267,24 @@ class CaseBatch:
     ) -> None:
         """The history entry and the audit entry of a step, as ``CaseRepository._record`` makes them."""
         case_id = held.case["id"]
+        at, entry_at = self._texts_of(now)
         self._insert(held, "case_events", {
-            "case_id": case_id, "at": self._utc(now), "actor": actor, "action": action,
+            "case_id": case_id, "at": at, "actor": actor, "action": action,
             "from_status": from_status.value if from_status else None,
             "to_status": to_status.value if to_status else None, "reason": reason,
         })  # fmt: skip
         statuses = (from_status, to_status) if from_status and to_status else (None, None)
-        known = self._details.get(statuses)
-        if known is None:
-            details = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
-            known = self._details[statuses] = (details, audit.canonical(details))
+        details = self._details.get(statuses)
+        if details is None:
+            details = self._details[statuses] = audit.canonical(
+                {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
+            )
         self._audit_seq += 1
-        row = audit.entry_row(
-            self._audit_seq, self._audit_hash, actor, action, "case", case_id, known[0], now, case_id,
-            self._seal(held), fast=True, details_text=known[1],
-        )  # fmt: skip
-        self._audit_hash = row["hash"]
-        self._audit_rows.append(audit.stored(row, compact=self._compact))
+        row = audit.case_entry(
+            self._audit_hash, self._audit_seq, entry_at, actor, action, case_id, details, self._seal(held)
+        )
+        self._audit_hash = row[7].hex()
+        self._audit_rows.append(row)
 
     # --- intake ------------------------------------------------------------------------------
 
