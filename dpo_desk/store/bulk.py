@@ -23,7 +23,7 @@ import operator
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,8 +66,12 @@ _WRITE_ORDER = (
 # Tables whose INTEGER PRIMARY KEY the batch numbers itself, as SQLite would (the largest id, plus one).
 _NUMBERED = {"subjects": "id", "cases": "id", "case_events": "id", "identity_checks": "id", "pauses": "id",
              "fee_items": "id"}  # fmt: skip
-_READ_FROM = frozenset({"cases", "pauses", "subjects", "subject_emails", "subject_phones"})  # a Case's rows
+# The tables a Case is read from, each with the part of it read from its rows alone (kept until they change).
+_READ_FROM = {"cases": None, "pauses": "pauses", "subjects": "subject", "subject_emails": "subject",
+              "subject_phones": "subject"}  # fmt: skip
 _TEXT = "\0text"  # the key a row's text in its seal is kept under, beside its columns
+_NOTICE = "\0notice"  # the key a recipient_notices row keeps its RecipientNotice under, until it changes
+_UTC = timedelta(0)  # a moment at this offset is the same text in a row and in an audit entry
 _ENDED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
 _RIGHT_ORDER = {right: rank for rank, right in enumerate(Right)}
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # COLLATE NOCASE
@@ -84,8 +88,9 @@ class _Held:
     entity: Entity
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)  # each table's rows' texts in its seal, sorted
+    named: dict[str, bytes] = field(default_factory=dict)  # each table's name and digest, until its rows change
     read: Case | None = None  # the case as get_by_id reads it, until a row it is read from changes
-    digests: dict[str, bytes] = field(default_factory=dict)  # each table's digest, until its rows change
+    parts: dict[str, Any] = field(default_factory=dict)  # its subject and pauses, until their rows change
 
     @property
     def case(self) -> dict[str, Any]:
@@ -122,6 +127,7 @@ class CaseBatch:
             row[0]: (row[1], row[2], row[2].translate(_ASCII_FOLD))
             for row in db.execute("SELECT id, key, service FROM processors")
         }
+        self._processor_ids = {key: processor_id for processor_id, (key, _, _) in self._processors.items()}
         self._proposed: dict[tuple[int, ...], list[int]] = {}
         self._next = {
             table: int(db.execute(f"SELECT coalesce(max({key}), 0) FROM {table}").fetchone()[0]) + 1
@@ -181,7 +187,8 @@ class CaseBatch:
         if texts is None:
             if len(self._utc_texts) > 64:
                 self._utc_texts.clear()
-            texts = self._utc_texts[moment] = (utc_text(moment), audit.entry_time(moment))
+            utc = utc_text(moment)
+            texts = self._utc_texts[moment] = (utc, utc if moment.utcoffset() == _UTC else audit.entry_time(moment))
         return texts
 
     def _usable(self) -> None:
@@ -216,21 +223,25 @@ class CaseBatch:
         held.rows.setdefault(table, []).append(row)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
         bisect.insort(held.texts.setdefault(table, []), text)
-        held.digests.pop(table, None)
-        if table in _READ_FROM:
-            held.read = None
+        self._rows_changed(held, table)
         return row
 
     def _update(self, held: _Held, table: str, row: dict[str, Any], **values: Any) -> None:
         self._changed = True
         row.update(values)
+        row.pop(_NOTICE, None)
         texts = held.texts[table]
         texts.remove(row[_TEXT])
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
         bisect.insort(texts, text)
-        held.digests.pop(table, None)
+        self._rows_changed(held, table)
+
+    def _rows_changed(self, held: _Held, table: str) -> None:
+        """Forget what was computed from the case's rows of ``table``."""
+        held.named.pop(table, None)
         if table in _READ_FROM:
             held.read = None
+            held.parts.pop(_READ_FROM[table], None)
 
     def _drop(self, held: _Held, table: str, kept: Callable[[dict[str, Any]], bool] = lambda row: False) -> None:
         """Delete the case's rows of ``table`` but those ``kept`` says to keep (a DELETE, an INSERT OR REPLACE)."""
@@ -239,20 +250,19 @@ class CaseBatch:
             self._changed = True
             rows[:] = [row for row in rows if kept(row)]
             held.texts[table] = sorted(row[_TEXT] for row in rows)
-            held.digests.pop(table, None)
-            held.read = None
+            self._rows_changed(held, table)
 
     def _seal(self, held: _Held) -> str:
         """:func:`seals.case_state` of the held case: ``seals.fold_table`` over its tables, inlined."""
-        state, digests, names, sha256 = b"", held.digests, self._table_names, hashlib.sha256
+        state, known, names, sha256 = b"", held.named, self._table_names, hashlib.sha256
         for table in sorted(held.texts):  # in name order, as the seal's plan folds the tables
-            texts = held.texts[table]
-            if not texts:
-                continue
-            digest = digests.get(table)
-            if digest is None:
-                digest = digests[table] = seals.table_digest_sorted(texts)
-            state = sha256(state + names[table] + digest).digest()
+            named = known.get(table)
+            if named is None:
+                texts = held.texts[table]
+                if not texts:
+                    continue
+                named = known[table] = names[table] + seals.table_digest_sorted(texts)
+            state = sha256(state + named).digest()
         return seals.seal_of(state)
 
     def _record(
@@ -370,17 +380,24 @@ class CaseBatch:
         return held.read
 
     def _read(self, held: _Held) -> Case:
-        subject = held.rows["subjects"][0]
-        details = SubjectDetails(
-            subject["name"],
-            tuple(row["email"] for row in held.rows.get("subject_emails", ())),
-            tuple(row["phone"] for row in held.rows.get("subject_phones", ())),
-            subject["address"],
-            birth_date=date.fromisoformat(subject["birth_date"]) if subject["birth_date"] else None,
-            child=bool(subject["child"]),
-        )
-        pauses = sorted(held.rows.get("pauses", ()), key=lambda row: (row["start_date"], row["id"]))
-        return replace(_case(held.case, held.entity, details), pauses=tuple(_pause(row) for row in pauses))
+        parts = held.parts
+        details = parts.get("subject")
+        if details is None:
+            subject = held.rows["subjects"][0]
+            details = parts["subject"] = SubjectDetails(
+                subject["name"],
+                tuple(row["email"] for row in held.rows.get("subject_emails", ())),
+                tuple(row["phone"] for row in held.rows.get("subject_phones", ())),
+                subject["address"],
+                birth_date=date.fromisoformat(subject["birth_date"]) if subject["birth_date"] else None,
+                child=bool(subject["child"]),
+            )
+        pauses = parts.get("pauses")
+        if pauses is None:
+            rows = sorted(held.rows.get("pauses", ()), key=lambda row: (row["start_date"], row["id"]))
+            pauses = parts["pauses"] = tuple(_pause(row) for row in rows)
+        case = _case(held.case, held.entity, details)
+        return replace(case, pauses=pauses) if pauses else case
 
     def earlier_cases(self, case: Case) -> list[EarlierCase]:
         """As :meth:`CaseRepository.earlier_cases`: the stored cases, and the held ones, received before."""
@@ -432,6 +449,12 @@ class CaseBatch:
         return [self._notice(row) for row in rows]
 
     def _notice(self, row: dict[str, Any]) -> RecipientNotice:
+        notice: RecipientNotice | None = row.get(_NOTICE)
+        if notice is None:
+            notice = row[_NOTICE] = self._read_notice(row)
+        return notice
+
+    def _read_notice(self, row: dict[str, Any]) -> RecipientNotice:
         key, service, _ = self._processors[row["processor_id"]]
         return RecipientNotice(
             processor_key=key,
@@ -710,13 +733,9 @@ class CaseBatch:
     ) -> None:
         with self._step():
             held = self._held_case(case_id)
+            processor_id = self._processor_ids.get(processor_key)
             row = next(
-                (
-                    row
-                    for row in held.rows.get("recipient_notices", ())
-                    if self._processors[row["processor_id"]][0] == processor_key
-                ),
-                None,
+                (row for row in held.rows.get("recipient_notices", ()) if row["processor_id"] == processor_id), None
             )
             if row is None:
                 raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")
