@@ -241,7 +241,9 @@ class CaseBatch:
         held.named.pop(table, None)
         if table in _READ_FROM:
             held.read = None
-            held.parts.pop(_READ_FROM[table], None)
+            part = _READ_FROM[table]
+            if part is not None:
+                held.parts.pop(part, None)
 
     def _drop(self, held: _Held, table: str, kept: Callable[[dict[str, Any]], bool] = lambda row: False) -> None:
         """Delete the case's rows of ``table`` but those ``kept`` says to keep (a DELETE, an INSERT OR REPLACE)."""

@@ -20,6 +20,7 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -214,7 +215,7 @@ def row_text(columns: Sequence[Column], row: Mapping[str, object]) -> str:
     parts = []
     for column in columns:
         name, default = column.name, column.default
-        value = row.get(name, default)
+        value: Any = row.get(name, default)  # of the classes tested next
         kind = value.__class__  # exactly str or int: a subclass (bool, an enum) is not what SQLite stores
         if kind is str:
             if column.kind != "text" or default.__class__ is int:
