@@ -73,6 +73,7 @@ _TEXT = "\0text"  # the key a row's text in its seal is kept under, beside its c
 _NOTICE = "\0notice"  # the key a recipient_notices row keeps its RecipientNotice under, until it changes
 _UTC = timedelta(0)  # a moment at this offset is the same text in a row and in an audit entry
 _ENDED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
+_NOTIFIABLE = frozenset(right.value for right in NOTIFIABLE)  # the outcomes that owe the recipients a notice
 _RIGHT_ORDER = {right: rank for rank, right in enumerate(Right)}
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # COLLATE NOCASE
 
@@ -89,6 +90,9 @@ class _Held:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)  # each table's rows' texts in its seal, sorted
     named: dict[str, bytes] = field(default_factory=dict)  # each table's name and digest, until its rows change
+    # Each table's digest under way: SHA-256 over its first texts, until a text sorts among them. A case's new
+    # event mostly sorts last (its action, "recipient" for most, then its time and id): one text to hash.
+    hashing: dict[str, tuple[Any, int]] = field(default_factory=dict)
     read: Case | None = None  # the case as get_by_id reads it, until a row it is read from changes
     parts: dict[str, Any] = field(default_factory=dict)  # its subject and pauses, until their rows change
 
@@ -222,7 +226,7 @@ class CaseBatch:
             self._next[table] += 1
         held.rows.setdefault(table, []).append(row)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
-        bisect.insort(held.texts.setdefault(table, []), text)
+        self._add_text(held, table, text)
         self._rows_changed(held, table)
         return row
 
@@ -231,10 +235,24 @@ class CaseBatch:
         row.update(values)
         row.pop(_NOTICE, None)
         texts = held.texts[table]
-        texts.remove(row[_TEXT])
+        at = texts.index(row[_TEXT])
+        del texts[at]
+        self._hashed_up_to(held, table, at)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
-        bisect.insort(texts, text)
+        self._add_text(held, table, text)
         self._rows_changed(held, table)
+
+    def _add_text(self, held: _Held, table: str, text: str) -> None:
+        texts = held.texts.setdefault(table, [])
+        at = bisect.bisect_right(texts, text)
+        texts.insert(at, text)
+        self._hashed_up_to(held, table, at)
+
+    def _hashed_up_to(self, held: _Held, table: str, at: int) -> None:
+        """The table's texts changed from position ``at`` on: the digest under way is kept if it hashed none."""
+        hashing = held.hashing.get(table)
+        if hashing is not None and hashing[1] > at:
+            del held.hashing[table]
 
     def _rows_changed(self, held: _Held, table: str) -> None:
         """Forget what was computed from the case's rows of ``table``."""
@@ -252,6 +270,7 @@ class CaseBatch:
             self._changed = True
             rows[:] = [row for row in rows if kept(row)]
             held.texts[table] = sorted(row[_TEXT] for row in rows)
+            held.hashing.pop(table, None)
             self._rows_changed(held, table)
 
     def _seal(self, held: _Held) -> str:
@@ -263,7 +282,10 @@ class CaseBatch:
                 texts = held.texts[table]
                 if not texts:
                     continue
-                named = known[table] = names[table] + seals.table_digest_sorted(texts)
+                hashed, done = held.hashing.get(table) or (sha256(), 0)
+                hashed.update(("\n".join(texts[done:]) + "\n").encode())  # as seals.table_digest_sorted hashes
+                held.hashing[table] = (hashed, len(texts))
+                named = known[table] = names[table] + hashed.copy().digest()
             state = sha256(state + named).digest()
         return seals.seal_of(state)
 
@@ -320,7 +342,7 @@ class CaseBatch:
             self._insert(held, "cases", {
                 "id": case_id, "reference": f"DSR-{year}-{seq:04d}", "year": year, "seq": seq,
                 "entity_id": entity.id, "subject_id": subject_id, "subject_name": new.subject.name,
-                "channel": new.channel.value, "received_at": utc_text(new.received), "received_tz": entity.time_zone,
+                "channel": new.channel.value, "received_at": self._utc(new.received), "received_tz": entity.time_zone,
                 "received_date": received_date.isoformat(), "request_text": new.text,
                 "status": Status.RECEIVED.value, "due_date": deadlines.due.isoformat(),
                 "extension_notice_due": deadlines.extension_notice_due.isoformat(),
@@ -411,7 +433,7 @@ class CaseBatch:
         postal = postal_key(subject.name, subject.address)
         if postal:
             keys.append(f"postal {postal}")
-        before = utc_text(case.received_at)
+        before = self._utc(case.received_at)
         matched: dict[int, list[str]] = {}
         for key in keys:
             what = "name and address" if key.startswith("postal ") else key
@@ -474,8 +496,7 @@ class CaseBatch:
         with self._step():
             held = self._held_case(case_id)
             current = Status(held.case["status"])
-            done = {right.value for right in NOTIFIABLE}
-            owed = any(row["kind"] in done for row in held.rows.get("outcomes", ()))
+            owed = any(row["kind"] in _NOTIFIABLE for row in held.rows.get("outcomes", ()))
             open_notices = (
                 sum(row["state"] == NoticeState.TO_NOTIFY.value for row in held.rows.get("recipient_notices", ()))
                 if owed
@@ -530,7 +551,7 @@ class CaseBatch:
             identity.check_not_waived(self.decision(case_id))
             self._insert(held, "identity_checks", {
                 "case_id": case_id, "evidence": check.evidence.value, "method": check.method.value,
-                "checked_by": check.checked_by.strip(), "checked_at": utc_text(check.checked_at),
+                "checked_by": check.checked_by.strip(), "checked_at": self._utc(check.checked_at),
                 "outcome": check.outcome.value, "reference": check.reference.strip(),
                 "copy_deleted_on": check.copy_deleted_on.isoformat() if check.copy_deleted_on else None,
                 "note": check.note.strip(),
