@@ -71,7 +71,7 @@ _READ_FROM = {"cases": None, "pauses": "pauses", "subjects": "subject", "subject
               "subject_phones": "subject"}  # fmt: skip
 _TEXT = "\0text"  # the key a row's text in its seal is kept under, beside its columns
 _NOTICE = "\0notice"  # the key a recipient_notices row keeps its RecipientNotice under, until it changes
-_UTC = timedelta(0)  # a moment at this offset is the same text in a row and in an audit entry
+_UTC = timedelta(0)  # a moment at this offset is the same text in a row (utc_text) and in an audit entry
 _ENDED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
 _NOTIFIABLE = frozenset(right.value for right in NOTIFIABLE)  # the outcomes that owe the recipients a notice
 _RIGHT_ORDER = {right: rank for rank, right in enumerate(Right)}
@@ -89,6 +89,7 @@ class _Held:
     entity: Entity
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)  # each table's rows' texts in its seal, sorted
+    order: list[str] = field(default_factory=list)  # those tables in name order, as the seal folds them
     named: dict[str, bytes] = field(default_factory=dict)  # each table's name and digest, until its rows change
     # Each table's digest under way: SHA-256 over its first texts, until a text sorts among them. A case's new
     # event mostly sorts last (its action, "recipient" for most, then its time and id): one text to hash.
@@ -191,8 +192,12 @@ class CaseBatch:
         if texts is None:
             if len(self._utc_texts) > 64:
                 self._utc_texts.clear()
-            utc = utc_text(moment)
-            texts = self._utc_texts[moment] = (utc, utc if moment.utcoffset() == _UTC else audit.entry_time(moment))
+            if moment.utcoffset() == _UTC and moment.year >= 1000:  # strftime's text, without its slow parsing
+                utc = moment.isoformat(timespec="seconds")[:19] + "Z"
+                texts = (utc, utc)
+            else:
+                texts = (utc_text(moment), audit.entry_time(moment))
+            self._utc_texts[moment] = texts
         return texts
 
     def _usable(self) -> None:
@@ -243,7 +248,10 @@ class CaseBatch:
         self._rows_changed(held, table)
 
     def _add_text(self, held: _Held, table: str, text: str) -> None:
-        texts = held.texts.setdefault(table, [])
+        texts = held.texts.get(table)
+        if texts is None:
+            texts = held.texts[table] = []
+            held.order = sorted(held.texts)
         at = bisect.bisect_right(texts, text)
         texts.insert(at, text)
         self._hashed_up_to(held, table, at)
@@ -276,7 +284,7 @@ class CaseBatch:
     def _seal(self, held: _Held) -> str:
         """:func:`seals.case_state` of the held case: ``seals.fold_table`` over its tables, inlined."""
         state, known, names, sha256 = b"", held.named, self._table_names, hashlib.sha256
-        for table in sorted(held.texts):  # in name order, as the seal's plan folds the tables
+        for table in held.order:
             named = known.get(table)
             if named is None:
                 texts = held.texts[table]
