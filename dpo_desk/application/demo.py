@@ -4,8 +4,8 @@ Every demo case is played step by step through the steps the app takes (:class:`
 checks, so its state obeys the rules: a responded or closed case has its identity settled, its pauses and
 extension consistent with its dates, its outcomes and recipients recorded, and a fee only where a repeated
 request gives it a basis. The steps are those of a :class:`~dpo_desk.store.bulk.CaseBatch`, which writes a
-few thousand cases at a time (100,000 cases in under a minute); :class:`DeskSteps` takes them one call each
-through the desk's services, as the app does, and makes the same store.
+few thousand cases at a time; :class:`DeskSteps` takes them one call each through the desk's services, as
+the app does, and makes the same store.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Many new cases written at once: the demo's 100,000 in under a minute.
+"""Many new cases written at once: the demo's 100,000 in minutes, where one call per step took half an hour.
 
 :class:`CaseBatch` offers the steps the demo plays (intake, identity, pauses, the extension, fee, refusal,
 outcomes, Art. 19 recipients, status changes) with the signatures of the repositories that take one step per
@@ -11,6 +11,10 @@ are made as the repositories make them, the audit entry's seal computed from the
 It writes new cases only, each with a subject of its own, inside the caller's transaction; a step that fails
 after it began to change a case leaves the batch unusable (the caller's transaction rolls back), as a failed
 step of the repositories would have rolled back its own savepoint.
+
+What a case costs is mostly Python's: each of its 17 or so audit entries seals the case (SHA-256 over each of
+its tables, in name order) and adds a history row; then SQLCipher's insert of its 47 or so rows, indexes and
+search index included (``bench/bench_demo.py`` sets it beside a bare ``executemany`` of as many rows).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import bisect
 import contextlib
 import hashlib
 import json
+import operator
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,9 +70,14 @@ _WRITE_ORDER = (
 # Tables whose INTEGER PRIMARY KEY the batch numbers itself, as SQLite would (the largest id, plus one).
 _NUMBERED = {"subjects": "id", "cases": "id", "case_events": "id", "identity_checks": "id", "pauses": "id",
              "fee_items": "id"}  # fmt: skip
-_READ_FROM = frozenset({"cases", "pauses", "subjects", "subject_emails", "subject_phones"})  # a Case's rows
+# The tables a Case is read from, each with the part of it read from its rows alone (kept until they change).
+_READ_FROM = {"cases": None, "pauses": "pauses", "subjects": "subject", "subject_emails": "subject",
+              "subject_phones": "subject"}  # fmt: skip
 _TEXT = "\0text"  # the key a row's text in its seal is kept under, beside its columns
+_NOTICE = "\0notice"  # the key a recipient_notices row keeps its RecipientNotice under, until it changes
+_UTC = timedelta(0)  # a moment at this offset is the same text in a row (utc_text) and in an audit entry
 _ENDED = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
+_NOTIFIABLE = frozenset(right.value for right in NOTIFIABLE)  # the outcomes that owe the recipients a notice
 _RIGHT_ORDER = {right: rank for rank, right in enumerate(Right)}
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # COLLATE NOCASE
 
@@ -83,8 +93,13 @@ class _Held:
     entity: Entity
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)  # each table's rows' texts in its seal, sorted
+    order: list[str] = field(default_factory=list)  # those tables in name order, as the seal folds them
+    named: dict[str, bytes] = field(default_factory=dict)  # each table's name and digest, until its rows change
+    # Each table's digest under way: SHA-256 over its first texts, until a text sorts among them. A case's new
+    # event mostly sorts last (its action, "recipient" for most, then its time and id): one text to hash.
+    hashing: dict[str, tuple[Any, int]] = field(default_factory=dict)
     read: Case | None = None  # the case as get_by_id reads it, until a row it is read from changes
-    digests: dict[str, bytes] = field(default_factory=dict)  # each table's digest, until its rows change
+    parts: dict[str, Any] = field(default_factory=dict)  # its subject and pauses, until their rows change
 
     @property
     def case(self) -> dict[str, Any]:
@@ -97,16 +112,20 @@ class CaseBatch:
     def __init__(self, db: Database, cases: CaseRepository, settings: StoreSettings, *, chunk: int = CHUNK) -> None:
         if not db.conn.in_transaction:
             raise RefusedError("a batch of cases is written inside the caller's transaction")
-        if not audit.has_seals(db):
-            raise RefusedError("this store's audit predates seals: migrate it first")
+        if not audit.has_seals(db) or not audit.is_compact(db):
+            raise RefusedError("this store's audit predates migration 0018: migrate it first")
         self._db = db
         self._repo = cases
         self._chunk = chunk
         self._columns = seals.sealed_tables(db)
-        self._defaults = {table: {c.name: c.default for c in columns} for table, columns in self._columns.items()}
         self._table_names = {table: table.encode() + b"\0" for table in self._columns}  # as fold_table joins them
         self._write_columns = {
             table: [row[0] for row in db.execute("SELECT name FROM pragma_table_info(?)", (table,))]
+            for table in _WRITE_ORDER
+        }
+        # A new row's values before its own: each column's default, as its seal reads it (None when unsealed).
+        self._defaults = {
+            table: dict.fromkeys(self._write_columns[table]) | {c.name: c.default for c in self._columns[table]}
             for table in _WRITE_ORDER
         }
         self._rules: Rules = cases.rules()
@@ -117,6 +136,7 @@ class CaseBatch:
             row[0]: (row[1], row[2], row[2].translate(_ASCII_FOLD))
             for row in db.execute("SELECT id, key, service FROM processors")
         }
+        self._processor_ids = {key: processor_id for processor_id, (key, _, _) in self._processors.items()}
         self._proposed: dict[tuple[int, ...], list[int]] = {}
         self._next = {
             table: int(db.execute(f"SELECT coalesce(max({key}), 0) FROM {table}").fetchone()[0]) + 1
@@ -124,18 +144,17 @@ class CaseBatch:
         }
         self._seqs = dict(db.execute("SELECT year, max(seq) FROM cases GROUP BY year").fetchall())
         head = audit.head(db)
-        self._compact = audit.is_compact(db)
         self._audit_seq, self._audit_hash = head.seq, head.hash
         self._audit_written = head  # what the store's head must be when the next chunk is written
         self._held: dict[int, _Held] = {}
-        self._audit_rows: list[dict[str, Any]] = []
+        self._audit_rows: list[tuple[Any, ...]] = []
         self._suppressed: list[tuple[str, str, str]] = []
         self._by_key: dict[str, list[int]] = {}  # identifier → the held cases whose subject has it
         self._salt: str | None = None
         self._broken = False
         self._changed = False
-        self._details: dict[tuple[Status | None, Status | None], tuple[dict[str, str], str]] = {}
-        self._utc_texts: dict[datetime, str] = {}
+        self._details: dict[tuple[Status | None, Status | None], str] = {}
+        self._utc_texts: dict[datetime, tuple[str, str]] = {}
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -146,11 +165,8 @@ class CaseBatch:
             raise RefusedError("the audit log was written to beside the batch: its entries would not follow")
         for table in _WRITE_ORDER:
             columns = self._write_columns[table]
-            rows = [
-                tuple(row.get(column) for column in columns)
-                for held in self._held.values()
-                for row in held.rows.get(table, ())
-            ]
+            values = operator.itemgetter(*columns)  # every column is in a held row (see _defaults)
+            rows = [values(row) for held in self._held.values() for row in held.rows.get(table, ())]
             if rows:
                 names = ", ".join(f'"{column}"' for column in columns)
                 self._db.conn.executemany(
@@ -159,12 +175,11 @@ class CaseBatch:
         self._db.conn.executemany(
             "INSERT OR IGNORE INTO suppression (identifier_hash, kind, added_on) VALUES (?, ?, ?)", self._suppressed
         )
-        if self._audit_rows:
-            columns = list(self._audit_rows[0])
-            self._db.conn.executemany(
-                f"INSERT INTO audit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(row.get(column) for column in columns) for row in self._audit_rows],
-            )
+        entry_columns = audit.CASE_ENTRY_COLUMNS
+        self._db.conn.executemany(
+            f"INSERT INTO audit ({', '.join(entry_columns)}) VALUES ({', '.join('?' * len(entry_columns))})",
+            self._audit_rows,
+        )
         self._audit_written = audit.Anchor(self._audit_seq, self._audit_hash)
         self._held.clear()
         self._by_key.clear()
@@ -173,12 +188,21 @@ class CaseBatch:
 
     def _utc(self, moment: datetime) -> str:
         """``utc_text``, once for each moment: a step records the same moment in several rows."""
-        text = self._utc_texts.get(moment)
-        if text is None:
+        return self._texts_of(moment)[0]
+
+    def _texts_of(self, moment: datetime) -> tuple[str, str]:
+        """The moment as ``utc_text`` gives it, and as an audit entry holds it."""
+        texts = self._utc_texts.get(moment)
+        if texts is None:
             if len(self._utc_texts) > 64:
                 self._utc_texts.clear()
-            text = self._utc_texts[moment] = utc_text(moment)
-        return text
+            if moment.utcoffset() == _UTC and moment.year >= 1000:  # strftime's text, without its slow parsing
+                utc = moment.isoformat(timespec="seconds")[:19] + "Z"
+                texts = (utc, utc)
+            else:
+                texts = (utc_text(moment), audit.entry_time(moment))
+            self._utc_texts[moment] = texts
+        return texts
 
     def _usable(self) -> None:
         if self._broken:
@@ -205,30 +229,51 @@ class CaseBatch:
     def _insert(self, held: _Held, table: str, row: dict[str, Any]) -> dict[str, Any]:
         self._changed = True
         key = _NUMBERED.get(table)
-        if key is not None and key not in row:
-            row = {key: self._next[table], **row}
+        given, row = row, self._defaults[table] | row
+        if key is not None and key not in given:
+            row[key] = self._next[table]
             self._next[table] += 1
-        full = dict(self._defaults[table])
-        full.update(row)
-        row = full
         held.rows.setdefault(table, []).append(row)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
-        bisect.insort(held.texts.setdefault(table, []), text)
-        held.digests.pop(table, None)
-        if table in _READ_FROM:
-            held.read = None
+        self._add_text(held, table, text)
+        self._rows_changed(held, table)
         return row
 
     def _update(self, held: _Held, table: str, row: dict[str, Any], **values: Any) -> None:
         self._changed = True
         row.update(values)
+        row.pop(_NOTICE, None)
         texts = held.texts[table]
-        texts.remove(row[_TEXT])
+        at = texts.index(row[_TEXT])
+        del texts[at]
+        self._hashed_up_to(held, table, at)
         text = row[_TEXT] = seals.row_text(self._columns[table], row)
-        bisect.insort(texts, text)
-        held.digests.pop(table, None)
+        self._add_text(held, table, text)
+        self._rows_changed(held, table)
+
+    def _add_text(self, held: _Held, table: str, text: str) -> None:
+        texts = held.texts.get(table)
+        if texts is None:
+            texts = held.texts[table] = []
+            held.order = sorted(held.texts)
+        at = bisect.bisect_right(texts, text)
+        texts.insert(at, text)
+        self._hashed_up_to(held, table, at)
+
+    def _hashed_up_to(self, held: _Held, table: str, at: int) -> None:
+        """The table's texts changed from position ``at`` on: the digest under way is kept if it hashed none."""
+        hashing = held.hashing.get(table)
+        if hashing is not None and hashing[1] > at:
+            del held.hashing[table]
+
+    def _rows_changed(self, held: _Held, table: str) -> None:
+        """Forget what was computed from the case's rows of ``table``."""
+        held.named.pop(table, None)
         if table in _READ_FROM:
             held.read = None
+            part = _READ_FROM[table]
+            if part is not None:
+                held.parts.pop(part, None)
 
     def _drop(self, held: _Held, table: str, kept: Callable[[dict[str, Any]], bool] = lambda row: False) -> None:
         """Delete the case's rows of ``table`` but those ``kept`` says to keep (a DELETE, an INSERT OR REPLACE)."""
@@ -237,20 +282,23 @@ class CaseBatch:
             self._changed = True
             rows[:] = [row for row in rows if kept(row)]
             held.texts[table] = sorted(row[_TEXT] for row in rows)
-            held.digests.pop(table, None)
-            held.read = None
+            held.hashing.pop(table, None)
+            self._rows_changed(held, table)
 
     def _seal(self, held: _Held) -> str:
         """:func:`seals.case_state` of the held case: ``seals.fold_table`` over its tables, inlined."""
-        state, digests, names, sha256 = b"", held.digests, self._table_names, hashlib.sha256
-        for table in sorted(held.texts):  # in name order, as the seal's plan folds the tables
-            texts = held.texts[table]
-            if not texts:
-                continue
-            digest = digests.get(table)
-            if digest is None:
-                digest = digests[table] = seals.table_digest_sorted(texts)
-            state = sha256(state + names[table] + digest).digest()
+        state, known, names, sha256 = b"", held.named, self._table_names, hashlib.sha256
+        for table in held.order:
+            named = known.get(table)
+            if named is None:
+                texts = held.texts[table]
+                if not texts:
+                    continue
+                hashed, done = held.hashing.get(table) or (sha256(), 0)
+                hashed.update(("\n".join(texts[done:]) + "\n").encode())  # as seals.table_digest_sorted hashes
+                held.hashing[table] = (hashed, len(texts))
+                named = known[table] = names[table] + hashed.copy().digest()
+            state = sha256(state + named).digest()
         return seals.seal_of(state)
 
     def _record(
@@ -265,23 +313,24 @@ class CaseBatch:
     ) -> None:
         """The history entry and the audit entry of a step, as ``CaseRepository._record`` makes them."""
         case_id = held.case["id"]
+        at, entry_at = self._texts_of(now)
         self._insert(held, "case_events", {
-            "case_id": case_id, "at": self._utc(now), "actor": actor, "action": action,
+            "case_id": case_id, "at": at, "actor": actor, "action": action,
             "from_status": from_status.value if from_status else None,
             "to_status": to_status.value if to_status else None, "reason": reason,
         })  # fmt: skip
         statuses = (from_status, to_status) if from_status and to_status else (None, None)
-        known = self._details.get(statuses)
-        if known is None:
-            details = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
-            known = self._details[statuses] = (details, audit.canonical(details))
+        details = self._details.get(statuses)
+        if details is None:
+            details = self._details[statuses] = audit.canonical(
+                {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
+            )
         self._audit_seq += 1
-        row = audit.entry_row(
-            self._audit_seq, self._audit_hash, actor, action, "case", case_id, known[0], now, case_id,
-            self._seal(held), fast=True, details_text=known[1],
-        )  # fmt: skip
-        self._audit_hash = row["hash"]
-        self._audit_rows.append(audit.stored(row, compact=self._compact))
+        row = audit.case_entry(
+            self._audit_hash, self._audit_seq, entry_at, actor, action, case_id, details, self._seal(held)
+        )
+        self._audit_hash = row[7].hex()
+        self._audit_rows.append(row)
 
     # --- intake ------------------------------------------------------------------------------
 
@@ -305,7 +354,7 @@ class CaseBatch:
             self._insert(held, "cases", {
                 "id": case_id, "reference": f"DSR-{year}-{seq:04d}", "year": year, "seq": seq,
                 "entity_id": entity.id, "subject_id": subject_id, "subject_name": new.subject.name,
-                "channel": new.channel.value, "received_at": utc_text(new.received), "received_tz": entity.time_zone,
+                "channel": new.channel.value, "received_at": self._utc(new.received), "received_tz": entity.time_zone,
                 "received_date": received_date.isoformat(), "request_text": new.text,
                 "status": Status.RECEIVED.value, "due_date": deadlines.due.isoformat(),
                 "extension_notice_due": deadlines.extension_notice_due.isoformat(),
@@ -367,17 +416,24 @@ class CaseBatch:
         return held.read
 
     def _read(self, held: _Held) -> Case:
-        subject = held.rows["subjects"][0]
-        details = SubjectDetails(
-            subject["name"],
-            tuple(row["email"] for row in held.rows.get("subject_emails", ())),
-            tuple(row["phone"] for row in held.rows.get("subject_phones", ())),
-            subject["address"],
-            birth_date=date.fromisoformat(subject["birth_date"]) if subject["birth_date"] else None,
-            child=bool(subject["child"]),
-        )
-        pauses = sorted(held.rows.get("pauses", ()), key=lambda row: (row["start_date"], row["id"]))
-        return replace(_case(held.case, held.entity, details), pauses=tuple(_pause(row) for row in pauses))
+        parts = held.parts
+        details = parts.get("subject")
+        if details is None:
+            subject = held.rows["subjects"][0]
+            details = parts["subject"] = SubjectDetails(
+                subject["name"],
+                tuple(row["email"] for row in held.rows.get("subject_emails", ())),
+                tuple(row["phone"] for row in held.rows.get("subject_phones", ())),
+                subject["address"],
+                birth_date=date.fromisoformat(subject["birth_date"]) if subject["birth_date"] else None,
+                child=bool(subject["child"]),
+            )
+        pauses = parts.get("pauses")
+        if pauses is None:
+            rows = sorted(held.rows.get("pauses", ()), key=lambda row: (row["start_date"], row["id"]))
+            pauses = parts["pauses"] = tuple(_pause(row) for row in rows)
+        case = _case(held.case, held.entity, details)
+        return replace(case, pauses=pauses) if pauses else case
 
     def earlier_cases(self, case: Case) -> list[EarlierCase]:
         """As :meth:`CaseRepository.earlier_cases`: the stored cases, and the held ones, received before."""
@@ -389,7 +445,7 @@ class CaseBatch:
         postal = postal_key(subject.name, subject.address)
         if postal:
             keys.append(f"postal {postal}")
-        before = utc_text(case.received_at)
+        before = self._utc(case.received_at)
         matched: dict[int, list[str]] = {}
         for key in keys:
             what = "name and address" if key.startswith("postal ") else key
@@ -429,6 +485,12 @@ class CaseBatch:
         return [self._notice(row) for row in rows]
 
     def _notice(self, row: dict[str, Any]) -> RecipientNotice:
+        notice: RecipientNotice | None = row.get(_NOTICE)
+        if notice is None:
+            notice = row[_NOTICE] = self._read_notice(row)
+        return notice
+
+    def _read_notice(self, row: dict[str, Any]) -> RecipientNotice:
         key, service, _ = self._processors[row["processor_id"]]
         return RecipientNotice(
             processor_key=key,
@@ -446,8 +508,7 @@ class CaseBatch:
         with self._step():
             held = self._held_case(case_id)
             current = Status(held.case["status"])
-            done = {right.value for right in NOTIFIABLE}
-            owed = any(row["kind"] in done for row in held.rows.get("outcomes", ()))
+            owed = any(row["kind"] in _NOTIFIABLE for row in held.rows.get("outcomes", ()))
             open_notices = (
                 sum(row["state"] == NoticeState.TO_NOTIFY.value for row in held.rows.get("recipient_notices", ()))
                 if owed
@@ -502,7 +563,7 @@ class CaseBatch:
             identity.check_not_waived(self.decision(case_id))
             self._insert(held, "identity_checks", {
                 "case_id": case_id, "evidence": check.evidence.value, "method": check.method.value,
-                "checked_by": check.checked_by.strip(), "checked_at": utc_text(check.checked_at),
+                "checked_by": check.checked_by.strip(), "checked_at": self._utc(check.checked_at),
                 "outcome": check.outcome.value, "reference": check.reference.strip(),
                 "copy_deleted_on": check.copy_deleted_on.isoformat() if check.copy_deleted_on else None,
                 "note": check.note.strip(),
@@ -707,13 +768,9 @@ class CaseBatch:
     ) -> None:
         with self._step():
             held = self._held_case(case_id)
+            processor_id = self._processor_ids.get(processor_key)
             row = next(
-                (
-                    row
-                    for row in held.rows.get("recipient_notices", ())
-                    if self._processors[row["processor_id"]][0] == processor_key
-                ),
-                None,
+                (row for row in held.rows.get("recipient_notices", ()) if row["processor_id"] == processor_id), None
             )
             if row is None:
                 raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")

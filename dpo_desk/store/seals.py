@@ -20,6 +20,7 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -214,25 +215,22 @@ def row_text(columns: Sequence[Column], row: Mapping[str, object]) -> str:
     parts = []
     for column in columns:
         name, default = column.name, column.default
-        value = row.get(name, default)
-        if value is None:
-            if default is not None:
-                parts.append(f"{name}=null:;")
-            continue
-        if isinstance(value, str) and value.__class__ is str:
+        value: Any = row.get(name, default)  # of the classes tested next
+        kind = value.__class__  # exactly str or int: a subclass (bool, an enum) is not what SQLite stores
+        if kind is str:
             if column.kind != "text" or default.__class__ is int:
                 raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
-            if value == default:
-                continue
-            size = len(value) if value.isascii() else len(value.encode())
-            parts.append(f"{name}=text:{size}:{value};")
-        elif isinstance(value, int) and value.__class__ is int:
+            if value != default:
+                parts.append(f"{name}=text:{len(value) if value.isascii() else len(value.encode())}:{value};")
+        elif value is None:
+            if default is not None:
+                parts.append(f"{name}=null:;")
+        elif kind is int:
             if column.kind != "integer" or default.__class__ is str:
                 raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
-            if value == default:
-                continue
-            text = str(value)
-            parts.append(f"{name}=integer:{len(text)}:{text};")
+            if value != default:
+                text = str(value)
+                parts.append(f"{name}=integer:{len(text)}:{text};")
         else:
             raise ValueError(f"{name}: {value!r} is not as SQLite stores it in this {column.kind} column")
     return "".join(parts)

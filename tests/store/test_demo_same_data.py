@@ -124,10 +124,12 @@ def test_a_row_s_text_in_python_is_the_text_of_its_seal_s_sql(tmp_path: Path) ->
         assert checked > 1000
 
 
-def test_an_entry_s_fast_text_is_its_canonical_json() -> None:
+def test_a_case_entry_spelt_out_is_the_entry_the_log_makes() -> None:
+    now = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
     for value in ("plain", "Kowalska – Łódź", 'quote " and \\ slash', "tab\tnew\nline\x01", "😀 emoji", ""):
-        entry = {"seq": 12, "at": value, "actor": value, "action": "x", "entity": "case", "id": "7", "case": 7}
-        details = audit.canonical({"from": value, "to": "b"})
-        assert audit._canonical_entry(entry | {"details": {}}, details) == audit.canonical(
-            entry | {"details": {"from": value, "to": "b"}}
+        details = {"from": value, "to": "b"}
+        made = audit.entry_row(12, "ab" * 32, value, value, "case", 7, details, now, 7, "cd" * 16)
+        row = audit.case_entry(
+            "ab" * 32, 12, audit.entry_time(now), value, value, 7, audit.canonical(details), "cd" * 16
         )
+        assert dict(zip(audit.CASE_ENTRY_COLUMNS, row, strict=True)) == audit.stored(made, compact=True)
