@@ -35,11 +35,12 @@ class UnencryptedStoreError(StoreError):
     """A DPO Desk store from before encryption at rest: it must be encrypted (``store.encryption``) first."""
 
 
-def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
+def open_store(path: Path, key: bytes, *, create: bool = True, shared: bool = False) -> Database:
     """Open (creating and seeding if new) and migrate the store at ``path``, encrypted with ``key``.
 
     This module is the only place a store connection is made (it applies the key). Call once per thread:
-    a connection must not cross threads. Before a migration upgrades an existing store, a copy goes to ``backups/``.
+    a connection must not cross threads, unless ``shared``: then its owner lets one thread at a time use it.
+    Before a migration upgrades an existing store, a copy goes to ``backups/``.
     """
     path = Path(path)
     if not create and not path.exists():
@@ -58,7 +59,7 @@ def open_store(path: Path, key: bytes, *, create: bool = True) -> Database:
             )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = _connect(str(path), key)
+        connection = _connect(str(path), key, shared=shared)
     except sqlite.Error as error:
         raise StoreError(f"{path} cannot be opened as a store: {error}") from None
     try:
@@ -184,10 +185,10 @@ def refuse_unencrypted(path: Path) -> None:
     raise StoreError(f"{path} is an SQLite file, but not a DPO Desk store")
 
 
-def _connect(target: str, key: bytes | None, *, uri: bool = False) -> sqlite.Connection:
+def _connect(target: str, key: bytes | None, *, uri: bool = False, shared: bool = False) -> sqlite.Connection:
     # The statement cache holds every query a session repeats: the audit's seal query takes 2 ms to prepare
     # and 0.15 ms to run, and with the default 128 the demo's queries pushed it out before each entry.
-    connection = sqlite.connect(target, timeout=5.0, uri=uri, cached_statements=1024)
+    connection = sqlite.connect(target, timeout=5.0, uri=uri, cached_statements=1024, check_same_thread=not shared)
     # SQLCipher reports a failed page check on stderr too; the exception says it, in the app's words.
     connection.execute("PRAGMA cipher_log_level = NONE")
     register_functions(connection)  # local_date(), for what the dashboard and the list count alike

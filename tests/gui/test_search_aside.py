@@ -95,8 +95,11 @@ def test_a_worker_thread_finds_the_ids_the_window_would(desk: Desk, repo: CaseRe
         repo.add(new_case(name=name), actor="d", now=NOW)
     query = CaseQuery(text="kowal", sort="subject")
     found: list[list[int]] = []
-    worker = Thread(target=lambda: found.append(desk.find_case_ids(query, desk.today())))
-    worker.start()
-    worker.join()
-    assert found == [repo.find_ids(query, today=desk.today())]
+    for _ in range(2):  # two threads, one after the other, on the connection kept for the list's reading
+        worker = Thread(target=lambda: found.append(desk.find_case_ids(query, desk.today())))
+        worker.start()
+        worker.join()
+    assert found == [repo.find_ids(query, today=desk.today())] * 2
     assert len(found[0]) == 2
+    repo.add(new_case(name="Ewa Kowalczyk"), actor="d", now=NOW)  # the kept connection sees what came after
+    assert len(desk.find_case_ids(query, desk.today())) == 3
