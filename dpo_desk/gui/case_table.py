@@ -43,8 +43,8 @@ class CaseTableModel(QAbstractTableModel):
         parent: Any = None,
         aside: tuple[Runner, FindIds] | None = None,
     ) -> None:
-        """``aside``: where :meth:`ask` runs queries once the list first showed (the window's runner, and a
-        search on a connection of the thread's own); without it every query runs here."""
+        """``aside``: where :meth:`ask` runs queries once the list first showed (the window's runner, and the
+        desk's search on its reading connection); without it every query runs here."""
         super().__init__(parent)
         self._repo = repo
         self._aside = aside
