@@ -6,6 +6,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -204,3 +205,13 @@ def fill_sheets(
                 legal_entity=sheet.legal_entity or f"{sheet.service} Inc.",
             )
         )
+
+
+@contextmanager
+def opened_copy(template: Path, folder: Path) -> Iterator[tuple[Database, Path]]:
+    """A copy of a store made once for a module (a demo of some hundred cases), opened: each test changes its
+    own."""
+    path = folder / template.name
+    shutil.copy(template, path)
+    with open_store(path, TEST_KEY) as db:
+        yield db, path

@@ -1,6 +1,5 @@
 """Recomputing stored due dates reads only a deadline's inputs; it must store what whole cases give."""
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,8 +12,7 @@ from dpo_desk.application.demo import create_demo_store
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import Deadlines, case_deadlines
 from dpo_desk.core.settings import RULES, TARGET_DAYS
-from dpo_desk.store.db import open_store
-from tests.conftest import TEST_KEY, desk_on
+from tests.conftest import TEST_KEY, desk_on, opened_copy
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -28,10 +26,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo(demo_template: Path, tmp_path: Path) -> Iterator[tuple[Database, Path]]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    with open_store(path, TEST_KEY) as db:
-        yield db, path
+    with opened_copy(demo_template, tmp_path) as opened:
+        yield opened
 
 
 def stored_deadlines(db: Database) -> dict[int, tuple[str, str, str]]:

@@ -4,7 +4,6 @@ The tampering is what someone holding the key can do with any SQLCipher client: 
 app's back, without touching the audit log.
 """
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,10 +14,9 @@ from sqlite_utils import Database
 from dpo_desk.application.demo import create_demo_store
 from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
-from dpo_desk.store.db import open_store
 from dpo_desk.store.migrations import migrations
 from dpo_desk.store.verify import verify
-from tests.conftest import TEST_KEY, desk_on, new_case
+from tests.conftest import TEST_KEY, desk_on, new_case, opened_copy
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 FIRST = "(SELECT min(id) FROM cases)"
@@ -42,10 +40,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo(demo_template: Path, tmp_path: Path) -> Iterator[tuple[Database, Path]]:
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    with open_store(path, TEST_KEY) as db:
-        yield db, path
+    with opened_copy(demo_template, tmp_path) as opened:
+        yield opened
 
 
 def reference_of(db: Database, case_query: str) -> str:
