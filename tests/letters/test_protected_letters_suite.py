@@ -78,7 +78,7 @@ def test_two_hundred_protected_letters_meet_t14(letters: LetterStore, desk: Desk
     made = []
     for number, case_id in enumerate(verified_cases(desk)):
         # A recipient notice goes to a recipient, not the subject: it cannot leak another subject's data here.
-        available = letters.available(case_id).items()
+        available = letters.available(desk.state(case_id)).items()
         kinds = [kind for kind, reason in available if not reason and kind is not LetterKind.RECIPIENT_NOTICE]
         for turn in range(LETTERS_PER_SUBJECT):
             kind = kinds[turn % len(kinds)]
