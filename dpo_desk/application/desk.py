@@ -165,8 +165,7 @@ class Desk:
             return desk.cases.find_ids(query, today=today)
 
     def dashboard_figures(self) -> DashboardFigures:
-        """What the dashboard shows today, read on a connection of the calling thread's own: for the window,
-        which reads it in a worker thread."""
+        """What the dashboard shows today, for the window, which reads it in a worker thread."""
         with self._reader("dashboard") as desk:
             return desk.dashboard.figures(desk.today())
 
