@@ -169,3 +169,9 @@ def first_answer_index(db: Database) -> None:
 def earlier_cases_by_time(db: Database) -> None:
     """The cases of a subject found with their time of receipt in the index (earlier cases, same name)."""
     _run(db, "schema_0022.sql")
+
+
+@migrations(name="0023_backup_entries_index")
+def backup_entries_index(db: Database) -> None:
+    """The backups' audit entries found in an index of their own."""
+    _run(db, "schema_0023.sql")

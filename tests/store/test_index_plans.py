@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.store import audit, retention, seals
+from dpo_desk.store import audit, backup, retention, seals
 from dpo_desk.store.statistics import Statistics, answered_condition
 from tests.conftest import NOW, new_case
 
@@ -39,6 +39,8 @@ READERS: dict[str, tuple[Callable[[Desk, Database, int], object], set[str]]] = {
         lambda desk, db, case_id: retention.expired_cases(db, today=NOW.date(), months=36),
         {"case_events_by_case"},
     ),
+    # After each day's first backup, on the window's thread: which backups are the oldest to let go.
+    "backups made": (lambda desk, db, case_id: backup._in_order_made(db, []), {"audit_backups"}),
 }
 
 
