@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.actions import may_attach
 from dpo_desk.application.attachments import disk_name, read_for_attaching
-from dpo_desk.application.dashboard import Dashboard, DashboardFigures
+from dpo_desk.application.dashboard import Dashboard, DashboardFigures, Reminder
 from dpo_desk.application.fields import Form
 from dpo_desk.application.requests_register import register_csv
 from dpo_desk.application.subject_data import SubjectDataDesk
@@ -36,7 +36,7 @@ from dpo_desk.core.entities import (
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import CaseQuery, EarlierCase, Entity, NewCase, Right, SubjectDetails
 from dpo_desk.core.processors import ProcessorSheet
-from dpo_desk.core.settings import RULES, Setting, consent_age_setting
+from dpo_desk.core.settings import REMINDER_WORKING_DAYS, RULES, Setting, consent_age_setting
 from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.language import letter_language, letter_languages
@@ -168,6 +168,11 @@ class Desk:
         """What the dashboard shows today, for the window, which reads it in a worker thread."""
         with self._reader("dashboard") as desk:
             return desk.dashboard.figures(desk.today())
+
+    def reminder(self) -> Reminder:
+        """What is due soon today, for the window's hourly reminder, which counts it in a worker thread."""
+        with self._reader("reminders") as desk:
+            return desk.dashboard.reminder(desk.today(), desk.settings.get(REMINDER_WORKING_DAYS))
 
     @contextlib.contextmanager
     def _reader(self, purpose: str) -> Iterator[Desk]:

@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
         QTimer.singleShot(0, self._refresh_open_pauses)
         tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
-        self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray)
+        self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray, runner)
         QTimer.singleShot(0, self.reminders.check)
 
     # --- actions and menus ------------------------------------------------------------------

@@ -136,3 +136,17 @@ def test_a_window_that_opens_on_the_case_list_reads_no_dashboard(qtbot: QtBot, d
     assert [task.name for task, _ in held.held if task.name == "dashboard"] == []
     window.navigation.setCurrentRow(DASHBOARD_PAGE)
     assert [task.name for task, _ in held.held if task.name == "dashboard"] == ["dashboard"]
+
+
+def test_the_reminder_counts_aside_and_reminds_once_counted(qtbot: QtBot, desk: Desk, settings: QSettings) -> None:
+    """Counting what is due held the window 781 ms at the start of a 100,000-case store."""
+    populate(desk, cases=150, seed=11)
+    held = HeldRunner()
+    window = MainWindow(desk, settings, held)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: any(task.name == "reminder" for task, _ in held.held))  # the check at start
+    assert window.reminders.last is None and window.reminder_banner.isHidden()
+    held.finish_last("reminder")
+    reminder = window.reminders.last
+    assert reminder is not None and reminder.due > 0
+    assert window.reminder_banner.text.text() == f"Reminder: {reminder}."
