@@ -13,6 +13,7 @@ store). Prints figures; asserts nothing. The figures' code is in :mod:`bench.fig
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import logging
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cases = args.cases or (QUICK_CASES if args.quick else FULL_CASES)
     started = time.perf_counter()
+    # An installed DPO Desk starts from its bytecode (pip compiles a wheel's, PyInstaller bundles it); this
+    # checkout may have none, where PYTHONDONTWRITEBYTECODE is set, and every start would compile the package.
+    compileall.compile_dir(PACKAGE, quiet=1)
     logging.getLogger("dpo_desk.stalls").disabled = True  # the stall figure names them; no stacks in between
     print(
         f"DPO Desk {__version__} bench at {cases:,} cases, {os.cpu_count()} cores,"
