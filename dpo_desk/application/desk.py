@@ -39,7 +39,7 @@ from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import REMINDER_WORKING_DAYS, RULES, Setting, consent_age_setting
 from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import letter_language, letter_languages
+from dpo_desk.letters.language import letter_language_names, letter_languages
 from dpo_desk.mail.draft import MailDraft
 from dpo_desk.mail.parse import ParsedMail
 from dpo_desk.store import audit
@@ -370,7 +370,7 @@ class Desk:
 
     def letter_languages(self) -> dict[str, str]:
         """Every language there are letters in, by code, with its name for a list: "norsk bokmål (Norwegian Bokmål)"."""
-        return {code: letter_language(code).name for code in letter_languages()}
+        return dict(letter_language_names())
 
     def set_letter_language(self, case_id: int, lang: str) -> None:
         """Write the case's letters in ``lang`` from now on (each letter may still be written in another)."""

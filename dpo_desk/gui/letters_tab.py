@@ -93,9 +93,7 @@ class LettersTab(QWidget):
         self.kind = named(QComboBox(), "Letter kind")
         for kind in LetterKind:
             self.kind.addItem(kind.label, kind.value)
-        self.language = named(QComboBox(), "Letter language")
-        for code, name in desk.letter_languages().items():
-            self.language.addItem(name, code)
+        self.language = named(QComboBox(), "Letter language")  # filled when a case is first shown: see _fill_languages
         self.case_language_button = QPushButton("&Use for the case")
         self.summary = selectable(QLabel())
         self.table = data_table(
@@ -146,6 +144,7 @@ class LettersTab(QWidget):
 
     def show_state(self, state: CaseState) -> None:
         self.state = state
+        self._fill_languages()
         model = self.kind.model()
         assert isinstance(model, QStandardItemModel)
         self._reasons = self._desk.letters.available(state)
@@ -173,6 +172,16 @@ class LettersTab(QWidget):
             ],
         )
         self._kind_changed()
+
+    def _fill_languages(self) -> None:
+        """The languages' names come from Babel's locale data: read when a case is first shown (by then read
+        aside, see application/preload.py), not while the window is built."""
+        if self.language.count():
+            return
+        self.language.blockSignals(True)
+        for code, name in self._desk.letter_languages().items():
+            self.language.addItem(name, code)
+        self.language.blockSignals(False)
 
     def forget(self) -> None:
         self.state = None

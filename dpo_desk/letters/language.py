@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from importlib.resources import files
+from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
@@ -89,6 +90,14 @@ def letter_language(code: str) -> LetterLanguage:
         raise InputError(f"lang: no letters in {code!r}; available: {', '.join(letter_languages())}")
     text = files("dpo_desk.letters").joinpath("templates", code, CATALOGUE).read_text(encoding="utf-8")
     return LetterLanguage(code, tomllib.loads(text))
+
+
+@functools.cache
+def letter_language_names() -> Mapping[str, str]:
+    """Every language there are letters in, by code, with its name for a list: "norsk bokmål (Norwegian
+    Bokmål)". Cached: Babel reads each language's locale data for its names (30 ms, on the window's thread
+    at the first case shown)."""
+    return MappingProxyType({code: letter_language(code).name for code in letter_languages()})
 
 
 def office_language(country: str) -> str:
