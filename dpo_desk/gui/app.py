@@ -8,7 +8,6 @@ import functools
 import gc
 import os
 import sys
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +22,8 @@ from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
+from dpo_desk.application.preload import preload_aside
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
-from dpo_desk.core.calendars import CALENDARS, public_holidays
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, wait_for
@@ -71,7 +70,6 @@ def run(
         store_path, demo = chosen
     runner = QtRunner()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
-    _load_calendars_aside(now().year)  # while the store opens (and the DPO types the passphrase)
     fill = functools.partial(make_demo, runner) if demo else None
     try:
         instance = instance_lock.hold(store_path)  # before the passphrase: a second window would be stale
@@ -87,6 +85,7 @@ def run(
         chosen_backup: list[Path] = []
         try:
             window = MainWindow(desk, QSettings(), runner)
+            window.first_paint.painted.connect(lambda: preload_aside(now().year))
             # What the start made (modules, classes, the window's widgets) lives as long as the app: left to
             # the collector, each full collection walked it all again, a 50-70 ms stall of whatever ran then
             # (a case opened, at 100,000 cases).
@@ -101,7 +100,7 @@ def run(
             window.show()
             check = StoreCheck(desk, runner, window)
             check.damaged.connect(functools.partial(_damaged_while_open, window, desk, chosen_backup))
-            check.start()
+            window.first_paint.painted.connect(check.start)  # reading the whole file, it slowed the first paint
             QTimer.singleShot(0, functools.partial(offer_to_forget_unencrypted, desk, window))
             # A backup beside the store once a day (the newest few kept): soon after start, then checked
             # hourly so a window left open over midnight still makes the next day's copy.
@@ -165,18 +164,6 @@ class DialogUnlocker:
         result = wait_for(self._runner, Task(what, lambda task: work()), what)
         assert result is not None  # not cancellable: it ends with a result or raises
         return result
-
-
-def _load_calendars_aside(year: int) -> None:
-    """The holidays package and this year's calendars, loaded on a thread of their own from the start: the
-    reminder check and the first case opened loaded them on the window's thread (a stall of 815 ms, as
-    DPO_DESK_STALLS showed)."""
-
-    def load() -> None:
-        for calendar in CALENDARS:
-            public_holidays(calendar, year)
-
-    threading.Thread(target=load, name="calendars", daemon=True).start()
 
 
 def make_demo(runner: Runner, desk: Desk) -> None:

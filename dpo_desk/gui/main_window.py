@@ -66,6 +66,7 @@ from dpo_desk.gui.reminders import ReminderBanner, Reminders
 from dpo_desk.gui.report_dialog import YearlyReportDialog, save_calendar, save_register
 from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.gui.start_probe import FirstPaint
 from dpo_desk.gui.suppression_dialog import SuppressionDialog
 from dpo_desk.mail.draft import MailDraft, draft_from_paste
 
@@ -224,7 +225,10 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._refresh_open_pauses)
         tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray, runner)
-        QTimer.singleShot(0, self.reminders.check)
+        # The navigation is painted with every page: its first paint is the window's. The reminder's count
+        # waits for it, as it competed with the start for the interpreter.
+        self.first_paint = FirstPaint(self.navigation.viewport())
+        self.first_paint.painted.connect(self.reminders.check)
 
     # --- actions and menus ------------------------------------------------------------------
 

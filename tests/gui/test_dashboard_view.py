@@ -144,7 +144,8 @@ def test_the_reminder_counts_aside_and_reminds_once_counted(qtbot: QtBot, desk: 
     held = HeldRunner()
     window = MainWindow(desk, settings, held)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: any(task.name == "reminder" for task, _ in held.held))  # the check at start
+    window.show()
+    qtbot.waitUntil(lambda: any(task.name == "reminder" for task, _ in held.held))  # once the window is painted
     assert window.reminders.last is None and window.reminder_banner.isHidden()
     held.finish_last("reminder")
     reminder = window.reminders.last
