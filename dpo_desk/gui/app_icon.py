@@ -3,13 +3,16 @@ resources/dpo-desk.svg (packaging/make_icons.py), read from the package like any
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
 
 from PySide6.QtGui import QIcon, QPixmap
 
 
+@functools.cache
 def app_icon() -> QIcon:
-    """Every size shipped, so each place picks the sharpest one (a QGuiApplication must exist)."""
+    """Every size shipped, so each place picks the sharpest one (a QGuiApplication must exist). Read once: the
+    application, the window and each dialog ask for it."""
     icon = QIcon()
     for entry in sorted(files("dpo_desk.resources").joinpath("icons").iterdir(), key=lambda e: e.name):
         pixmap = QPixmap()
