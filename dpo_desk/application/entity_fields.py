@@ -55,7 +55,7 @@ ENTITY_FIELDS = (
         "time_zone",
         "Time &zone",
         Kind.CHOICE,
-        options=[(zone, zone) for zone in time_zones()],
+        options=lambda form: [(zone, zone) for zone in time_zones()],  # the tz database read when a form opens
         help="the zone in which the day of receipt is read",
         shape="IANA time zone, e.g. Europe/Oslo",
     ),
@@ -73,8 +73,7 @@ def _country_options() -> list[tuple[str, str]]:
 
 
 def _chosen_anew(field: Field) -> Field:
-    assert not callable(field.options)
-    return dataclasses.replace(field, options=[_NOT_CHOSEN, *field.options])
+    return dataclasses.replace(field, options=lambda form: [_NOT_CHOSEN, *field.choices(form)])
 
 
 _BY_NAME = {field.name: field for field in ENTITY_FIELDS}
