@@ -22,7 +22,6 @@ from dpo_desk.application import logs
 from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
-from dpo_desk.application.preload import preload_aside
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.app_icon import app_icon
@@ -85,7 +84,6 @@ def run(
         chosen_backup: list[Path] = []
         try:
             window = MainWindow(desk, QSettings(), runner)
-            window.first_paint.painted.connect(lambda: preload_aside(now().year))
             # What the start made (modules, classes, the window's widgets) lives as long as the app: left to
             # the collector, each full collection walked it all again, a 50-70 ms stall of whatever ran then
             # (a case opened, at 100,000 cases).

@@ -41,6 +41,7 @@ from dpo_desk import APP_NAME, __version__
 from dpo_desk.application import logs
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
+from dpo_desk.application.preload import preload_aside
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import CaseQuery, NewCase
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
@@ -225,10 +226,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._refresh_open_pauses)
         tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray, runner)
-        # The navigation is painted with every page: its first paint is the window's. The reminder's count
-        # waits for it, as it competed with the start for the interpreter.
+        # The navigation is painted with every page: its first paint is the window's. The reminder's count and
+        # what the first case opened needs wait for it, as they competed with the start for the interpreter.
         self.first_paint = FirstPaint(self.navigation.viewport())
         self.first_paint.painted.connect(self.reminders.check)
+        self.first_paint.painted.connect(lambda: preload_aside(desk.today().year))
 
     # --- actions and menus ------------------------------------------------------------------
 
