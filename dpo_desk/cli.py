@@ -594,8 +594,8 @@ def _actor() -> str:
 
 def _open_app(args: argparse.Namespace) -> int:
     store = _store_path(args)
-    # The application layer before Qt: once PySide6 is loaded, its import hook reads the source of every
-    # module imported after it (for its __feature__ switches), 0.3 ms each, 40-50 ms of every start.
+    # The application layer before Qt: once the Qt bindings are loaded, their import hook reads the source of
+    # every module imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start.
     import dpo_desk.application.demo
     import dpo_desk.application.stores
     import dpo_desk.os_keyring  # noqa: F401
