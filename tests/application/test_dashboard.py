@@ -21,7 +21,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
 from dpo_desk.core.calendars import working_days_ahead
 from dpo_desk.core.models import OPEN_STATUSES, Answer, Case, CaseQuery, Right, Scope, Status
-from dpo_desk.core.next_step import NOTICE_WARNING_DAYS
+from dpo_desk.core.next_step import NOTICE_WARNING_DAYS, next_step
 from dpo_desk.store.statistics import Statistics
 from tests.conftest import NOW
 
@@ -88,6 +88,19 @@ def test_every_figure_counts_exactly_the_cases_its_list_shows(desk: Desk) -> Non
     soonest = sorted((c for c in cases if c.status in OPEN_STATUSES), key=lambda c: (c.deadlines.due, c.id))[:10]
     assert [d.summary.id for d in deadlines] == [c.id for c in soonest]
     assert all(d.days_left == (d.summary.due - today).days and d.next_step for d in deadlines)
+    assert [d.next_step for d in deadlines] == [next_step(desk.state(d.summary.id)) for d in deadlines]
+
+
+def test_the_next_steps_shown_do_not_search_for_earlier_cases(desk: Desk) -> None:
+    """The next step reads none of the subject's earlier cases: ten searches of the store saved each time."""
+    populate(desk, cases=40, seed=5)
+    statements: list[str] = []
+    desk._db.conn.set_trace_callback(statements.append)
+    try:
+        assert desk.dashboard.figures(NOW.date()).deadlines
+    finally:
+        desk._db.conn.set_trace_callback(None)
+    assert not [sql for sql in statements if "name_key" in sql or "email_key" in sql]
 
 
 def test_the_calendar_has_stable_all_day_events_without_names(desk: Desk) -> None:
