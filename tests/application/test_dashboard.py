@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from sqlite_utils import Database
 
 from dpo_desk.application.dashboard import FIGURES
 from dpo_desk.application.demo import populate
@@ -22,7 +21,6 @@ from dpo_desk.cli import main
 from dpo_desk.core.calendars import working_days_ahead
 from dpo_desk.core.models import OPEN_STATUSES, Answer, Case, CaseQuery, Right, Scope, Status
 from dpo_desk.core.next_step import NOTICE_WARNING_DAYS, next_step
-from dpo_desk.store.statistics import Statistics
 from tests.conftest import NOW
 
 ANSWERS = (Status.RESPONDED, Status.REFUSED, Status.CLOSED)
@@ -236,17 +234,17 @@ def test_the_yearly_report_counts_what_each_case_records(
     assert "the report is written as .pdf or .csv" in capsys.readouterr().err
 
 
-def test_a_case_answered_twice_in_one_second_counts_once(desk: Desk, db: Database) -> None:
+def test_a_case_answered_twice_in_one_second_counts_once(desk: Desk) -> None:
     populate(desk, cases=40, seed=5)
     today = NOW.date()
     closed = next(c for c in desk.cases.cases(desk.cases.find_ids(CaseQuery(), today=today))
                   if answered_on(desk, c) is not None)  # fmt: skip
     first = min(e.at for e in desk.cases.history(closed.id) if e.action == "status" and e.to_status in ANSWERS)
+    before = desk.dashboard.quarters(today)
     with desk.transaction():  # a second answer within the same second as the first
         desk.cases._record(closed.id, first, "d", "status", Status.RESPONDED, Status.CLOSED, "again")
     bars = desk.dashboard.quarters(today)
+    assert bars == before
     quarter = next(bar for bar in bars if bar.first <= answered_on(desk, closed) <= bar.last)  # type: ignore[operator]
     listed = desk.cases.find_ids(quarter.query(), today=today)
     assert quarter.answered == len(listed) == len(set(listed))
-    answers = Statistics(db).answered(quarter.first, quarter.last)
-    assert sum(1 for answer in answers if answer.case_id == closed.id) == 1
