@@ -13,3 +13,6 @@ CREATE INDEX cases_by_answered ON cases (answered_on, due_date, extension_notice
 WHERE answered_on IS NOT NULL;
 DROP INDEX case_events_answers;
 DROP INDEX case_events_first_answer;
+-- The requests received per month and right: 115-150 ms through each case's row and its rights, now
+-- 13-19 ms by day and rights label, read from this index in its order (3.4 MB).
+CREATE INDEX cases_by_received_date ON cases (received_date, rights);

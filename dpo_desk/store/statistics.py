@@ -126,13 +126,20 @@ class Statistics:
 
     def received_by_month_and_right(self, first: date, last: date) -> dict[tuple[str, str], int]:
         """(YYYY-MM, right) → requests received between the two days (a case of two rights counts for each)."""
+        # By rights label (the case's rights, kept by the triggers on case_rights) from the index alone:
+        # counted by day in the index's order first, so that only those few thousand groups are sorted by
+        # month, not every case.
         rows = self._db.execute(
-            "SELECT substr(c.received_date, 1, 7), r.right, count(*) FROM cases c"
-            " JOIN case_rights r ON r.case_id = c.id WHERE c.received_at >= ? AND c.received_at < ?"
-            " AND c.received_date BETWEEN ? AND ? GROUP BY 1, 2",
-            (_utc(first - timedelta(days=1)), _utc(last + timedelta(days=2)), first.isoformat(), last.isoformat()),
+            "SELECT substr(received_date, 1, 7), rights, sum(received) FROM (SELECT received_date, rights,"
+            " count(*) AS received FROM cases WHERE received_date BETWEEN ? AND ? GROUP BY received_date, rights)"
+            " GROUP BY 1, 2",
+            (first.isoformat(), last.isoformat()),
         )
-        return {(month, right): count for month, right, count in rows}
+        received: dict[tuple[str, str], int] = {}
+        for month, rights, count in rows:
+            for right in rights.split(",") if rights else ():
+                received[month, right] = received.get((month, right), 0) + count
+        return received
 
     def answered_by_day(self, first: date, last: date) -> list[AnsweredDay]:
         """Each day between the two local days on which cases were first answered, in order."""
