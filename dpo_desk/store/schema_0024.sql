@@ -16,3 +16,6 @@ DROP INDEX case_events_first_answer;
 -- The requests received per month and right: 115-150 ms through each case's row and its rights, now
 -- 13-19 ms by day and rights label, read from this index in its order (3.4 MB).
 CREATE INDEX cases_by_received_date ON cases (received_date, rights);
+-- The cases with a recipient still to notify: 33-120 ms reading all 584,000 notices, most long sent; this
+-- index holds only those to send (none in the demo: one page).
+CREATE INDEX recipient_notices_to_notify ON recipient_notices (case_id) WHERE state = 'to-notify';

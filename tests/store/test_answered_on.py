@@ -50,6 +50,7 @@ def test_an_upgraded_store_stores_the_day_each_case_was_first_answered(desk: Des
     for statement in (  # the store as migration 0023 left it
         "DROP INDEX cases_by_answered",
         "DROP INDEX cases_by_received_date",
+        "DROP INDEX recipient_notices_to_notify",
         "ALTER TABLE cases DROP COLUMN answered_on",
         "DELETE FROM _sqlite_migrations WHERE name = '0024_dashboard_indexes'",
     ):
