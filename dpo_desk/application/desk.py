@@ -95,7 +95,8 @@ class Desk:
         self.backups = Backups(db, path, key, self.settings)
         self.retention = Retention(db)
         self._statistics = Statistics(db)
-        self.dashboard = Dashboard(self._statistics, self.cases, self.state)
+        # The next step of a deadline shown and of the calendar's events does not read the earlier cases.
+        self.dashboard = Dashboard(self._statistics, self.cases, lambda case_id: self.state(case_id, earlier=False))
         self.data = SubjectDataDesk(
             SubjectData(db), self.cases, self.register, self.letters, self.outcomes, actor=actor, now=self.now
         )
@@ -190,10 +191,14 @@ class Desk:
 
     # --- one case, as the rules read it ------------------------------------------------------
 
-    def state(self, case_id: int) -> CaseState:
+    def state(self, case_id: int, *, earlier: bool = True) -> CaseState:
+        """The case and what its workflow recorded; ``earlier=False`` leaves out the subject's earlier cases
+        and namesakes (two searches of the store, 3-13 ms at 100,000 cases), for what reads neither."""
         case = self.cases.get_by_id(case_id)
-        earlier, same_name = self.earlier_of(
-            case.subject, case.entity.country, before=case.received_at, excluding=case.id
+        earlier_cases, same_name = (
+            self.earlier_of(case.subject, case.entity.country, before=case.received_at, excluding=case.id)
+            if earlier
+            else ([], [])
         )
         age_setting, where = consent_age_setting(case.entity.country)
         return CaseState(
@@ -209,7 +214,7 @@ class Desk:
             notices=tuple(self.outcomes.notices(case_id)),
             sources=tuple(self.outcomes.sources(case_id)),
             recipients_told_on=self.outcomes.recipients_told_on(case_id),
-            earlier_cases=tuple(earlier),
+            earlier_cases=tuple(earlier_cases),
             same_name=tuple(same_name),
             child=child_of(case.subject, case.received_date, self.settings.get(age_setting), where),
         )

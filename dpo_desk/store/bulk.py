@@ -59,6 +59,7 @@ from dpo_desk.store import audit, seals
 from dpo_desk.store.cases import CaseRepository, _case, _pause, utc_text
 from dpo_desk.store.outcomes import _check_day
 from dpo_desk.store.settings import StoreSettings
+from dpo_desk.store.statistics import ANSWERING, local_date
 
 CHUNK = 2000  # cases per write: a few MB of rows in memory
 
@@ -319,6 +320,10 @@ class CaseBatch:
             "from_status": from_status.value if from_status else None,
             "to_status": to_status.value if to_status else None, "reason": reason,
         })  # fmt: skip
+        if action == "status" and to_status is not None and to_status.value in ANSWERING:
+            first = min(row["at"] for row in held.rows["case_events"]
+                        if row["action"] == "status" and row["to_status"] in ANSWERING)  # fmt: skip
+            held.case["answered_on"] = local_date(first, held.case["received_tz"])  # as refresh_answered_on does
         statuses = (from_status, to_status) if from_status and to_status else (None, None)
         details = self._details.get(statuses)
         if details is None:

@@ -47,7 +47,7 @@ from dpo_desk.core.settings import RULES, TARGET_DAYS, Setting
 from dpo_desk.store import audit
 from dpo_desk.store.register import Register
 from dpo_desk.store.settings import StoreSettings
-from dpo_desk.store.statistics import answered_condition, scope_condition
+from dpo_desk.store.statistics import ANSWERING, answered_condition, refresh_answered_on, scope_condition
 from dpo_desk.store.transactions import write_transaction
 
 _BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
@@ -393,6 +393,7 @@ class CaseRepository:
                         "UPDATE cases SET received_tz = ?, updated_at = ? WHERE id = ?",
                         (changed.time_zone, utc_text(now), case_id),
                     )
+                    refresh_answered_on(self._db, case_id)  # a reopened case's first answer, read in the new zone
                 what = case.changes() if case is not None else "no date moved"
                 self._record(case_id, now, actor, "deadlines-moved", None, None, f"{saved.name}'s {why}: {what}")
         return saved, moved
@@ -428,6 +429,7 @@ class CaseRepository:
                     case_id,
                 ),
             )
+            refresh_answered_on(self._db, case_id)  # an answer already given, read in the new entity's zone
             change = (
                 f"receipt corrected from {before.entity.name}, {utc_text(before.received_at)} "
                 f"to {entity.name}, {utc_text(received)}: {reason.strip()}"
@@ -798,6 +800,8 @@ class CaseRepository:
                 reason,
             ),
         )
+        if action == "status" and to_status is not None and to_status.value in ANSWERING:
+            refresh_answered_on(self._db, case_id)
         # The audit keeps ids and statuses only: reasons and details are case content.
         statuses = {"from": from_status.value, "to": to_status.value} if from_status and to_status else {}
         details = statuses | dict(ids)

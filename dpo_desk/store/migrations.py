@@ -10,6 +10,7 @@ from sqlite_utils import Database, Migrations
 from dpo_desk.core.identifiers import name_key, phone_key_or_none, postal_key
 from dpo_desk.store import audit
 from dpo_desk.store.seed import fill_published_contacts, seed_register
+from dpo_desk.store.statistics import register_functions
 
 migrations = Migrations("dpo_desk")
 
@@ -175,3 +176,10 @@ def earlier_cases_by_time(db: Database) -> None:
 def backup_entries_index(db: Database) -> None:
     """The backups' audit entries found in an index of their own."""
     _run(db, "schema_0023.sql")
+
+
+@migrations(name="0024_dashboard_indexes")
+def dashboard_indexes(db: Database) -> None:
+    """Each case's first answer day stored with it; the dashboard's figures read from indexes alone."""
+    register_functions(db.conn)  # the day is read in each case's zone by local_date(), on any connection
+    _run(db, "schema_0024.sql")

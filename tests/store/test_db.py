@@ -44,6 +44,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0021_first_answer_index",
         "0022_earlier_cases_by_time",
         "0023_backup_entries_index",
+        "0024_dashboard_indexes",
     ]
 
 

@@ -29,16 +29,22 @@ TABLES = (
     "subject_phones", "subjects",
 )  # fmt: skip
 WITHOUT_ROWID = {"case_rights"}
+# Added after the expected digests were written: derived from rows they hold (a case's first answer from its
+# history), and compared between the batch and the desk's services below.
+NEWER_COLUMNS = {"cases": {"answered_on"}}
 
 
-def canonical_dump(db: Database) -> dict[str, list[str]]:
+def canonical_dump(db: Database, leave_out: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
     """Each table's rows as canonical JSON lines, in value order (rowids are facts too, and are included)."""
     dump: dict[str, list[str]] = {}
     for table in TABLES:
         rowid = "" if table in WITHOUT_ROWID else "rowid AS _rowid, "
         cursor = db.execute(f"SELECT {rowid}* FROM {table}")
         names = [column[0] for column in cursor.description]
-        dump[table] = _lines(dict(zip(names, row, strict=True)) for row in cursor)
+        left_out = (leave_out or {}).get(table, set())
+        dump[table] = _lines(
+            {name: value for name, value in zip(names, row, strict=True) if name not in left_out} for row in cursor
+        )
     search = db.execute("SELECT rowid, reference, subject_name, emails, request_text FROM case_search")
     dump["case_search"] = _lines({"rowid": r[0], "text": list(r[1:])} for r in search)
     # The salt is random per store: what is on the list, not its hashes.
@@ -71,7 +77,7 @@ def digests(dump: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
 def demo_digests(path: Path) -> dict[str, dict[str, Any]]:
     create_demo_store(path, TEST_KEY, cases=CASES, seed=SEED, now=NOW)
     with open_store(path, TEST_KEY) as db:
-        return digests(canonical_dump(db))
+        return digests(canonical_dump(db, NEWER_COLUMNS))
 
 
 def test_the_demo_holds_the_same_facts_for_the_same_seed(tmp_path: Path) -> None:
