@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -226,7 +226,7 @@ class ProcessorsView(QWidget):
         self.booklet_button.clicked.connect(self.print_booklet)
         self.import_button.clicked.connect(self.import_sheets)
         self.export_button.clicked.connect(self.export_sheets)
-        self.refresh()
+        self._read = False  # the sheets are read when the page is first shown (see showEvent)
         when_scheme_changes(self, self._colour_warnings)
 
     def _colour_warnings(self) -> None:
@@ -237,7 +237,15 @@ class ProcessorsView(QWidget):
                 if item is not None and item.data(Qt.ItemDataRole.ForegroundRole) is not None:
                     item.setForeground(QColor(colours().error))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The sheets read when the page is first shown: read while the window was built, they took 20 ms of
+        every start, for a page the DPO may not open."""
+        if not self._read:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
+        self._read = True
         self._sheets = {sheet.key: sheet for sheet in self._desk.processors.sheets()}
         today = self._today()
         self.table.setSortingEnabled(False)

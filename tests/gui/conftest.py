@@ -1,8 +1,10 @@
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
@@ -34,3 +36,13 @@ def window(qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRun
     main.show()
     yield main
     main.close()
+
+
+Page = TypeVar("Page", bound=QWidget)
+
+
+def open_page(window: MainWindow, page: Page) -> Page:
+    """``page`` shown through the navigation, as the DPO opens it: a page reads the store when first shown."""
+    window.navigation.setCurrentRow(window.pages.indexOf(page))
+    assert window.pages.currentWidget() is page
+    return page

@@ -14,6 +14,7 @@ from dpo_desk.gui import processors_view
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
 from tests.conftest import NOW, assert_keyed_apart
+from tests.gui.conftest import open_page
 
 
 def row_of(view: processors_view.ProcessorsView, service: str) -> int:
@@ -24,7 +25,7 @@ def row_of(view: processors_view.ProcessorsView, service: str) -> int:
 
 
 def test_search_filters_the_list(window: MainWindow) -> None:
-    view = window.processors_view
+    view = open_page(window, window.processors_view)
     window.navigation.setCurrentRow(2)
     assert window.pages.currentWidget() is view
     view.search.setText("google ireland")
@@ -36,7 +37,7 @@ def test_search_filters_the_list(window: MainWindow) -> None:
 def test_editing_a_sheet_clears_its_stale_flag(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
-    view = window.processors_view
+    view = open_page(window, window.processors_view)
     row = row_of(view, "Hotjar")
     assert view.table.item(row, 8).text() == "not reviewed yet"  # as seeded: not flagged as overdue
     drift = desk.processors.sheet("drift")
@@ -88,6 +89,7 @@ def test_adding_a_likely_duplicate_asks_first(
     monkeypatch.setattr(
         QMessageBox, "question", lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.No
     )
+    open_page(window, window.processors_view)
     window.processors_view.new_button.click()
     assert "same legal entity (Google Ireland Limited)" in questions[0]
     assert window.processors_view.table.rowCount() == 47  # not added
@@ -99,7 +101,7 @@ def test_printing_to_pdf(
 ) -> None:
     target = tmp_path / "sheets.pdf"
     monkeypatch.setattr(processors_view, "ask_pdf_path", lambda parent, suggested: target)
-    view = window.processors_view
+    view = open_page(window, window.processors_view)
     view.table.selectRow(row_of(view, "Drift"))
     printed: list[str] = []
     view.printed.connect(printed.append)
@@ -141,6 +143,7 @@ def test_a_source_is_added_in_the_register_view(
         return dialog.values()
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    open_page(window, window.register_view)
     window.register_view.add_source_button.click()
     assert window.register_view.sources.rowCount() == 7
     assert window.register_view.sources.item(6, 0).text() == "Webinar attendees"
@@ -149,7 +152,7 @@ def test_a_source_is_added_in_the_register_view(
 def test_import_previews_then_applies_only_when_confirmed(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
-    view = window.processors_view
+    view = open_page(window, window.processors_view)
     assert view.import_button.isVisibleTo(view) and view.export_button.isVisibleTo(view)  # they were never laid out
     exported = tmp_path / "sheets.json"
     monkeypatch.setattr(processors_view, "ask_sheets_path", lambda parent, saving: exported)
@@ -178,7 +181,7 @@ def test_an_entity_gets_its_street_in_the_register_view(
     from tests.conftest import assert_keyed_apart
 
     assert_keyed_apart(ENTITY_FIELDS)
-    view = window.register_view
+    view = open_page(window, window.register_view)
     row = next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == "Altoros Poland")
     view.entities.selectRow(row)
 
@@ -220,7 +223,7 @@ def test_the_editor_shows_each_citation_and_an_edited_field_loses_its_own(
         return dialog.values()
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
-    view = window.processors_view
+    view = open_page(window, window.processors_view)
     view.table.selectRow(row_of(view, "Hotjar"))
     view.edit_button.click()
     after = desk.processors.sheet("hotjar")

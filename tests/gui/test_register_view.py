@@ -12,6 +12,7 @@ from dpo_desk.gui.case_table import DUE
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
 from tests.conftest import new_case
+from tests.gui.conftest import open_page
 
 AMERICAS = "Altoros Americas LLC"
 
@@ -23,7 +24,7 @@ def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
     window.model.refresh()
     window.select_case(case_id)
     assert window.model.index(0, DUE).data() == "2026-05-14"
-    view = window.register_view
+    view = open_page(window, window.register_view)
     view.entities.selectRow(
         next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == AMERICAS)
     )
@@ -67,7 +68,7 @@ def test_a_new_entity_is_added_once_its_name_country_calendar_and_zone_are_given
     from tests.conftest import assert_keyed_apart
 
     assert_keyed_apart(NEW_ENTITY_FIELDS)
-    view = window.register_view
+    view = open_page(window, window.register_view)
 
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)

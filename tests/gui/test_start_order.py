@@ -1,6 +1,6 @@
 """What the start leaves until the window is on screen (issue 21): the reminder's count and the letter
-languages' names competed with the window's own start, and Babel's names were read while the letters tab was
-built, though no case was shown yet."""
+languages' names competed with the window's own start, Babel's names were read while the letters tab was built,
+though no case was shown yet, and the processor sheets and the register were read for pages not shown."""
 
 from collections.abc import Iterator
 
@@ -14,6 +14,7 @@ from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.letters.language import letter_languages
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
+from tests.gui.conftest import open_page
 from tests.gui.held import HeldRunner
 
 
@@ -68,3 +69,24 @@ def test_the_languages_names_are_read_when_a_case_is_first_shown(
     unshown.case_view.show_case(case_id)
     assert [languages.itemData(row) for row in range(languages.count())] == list(letter_languages())
     assert languages.currentData() == "en" and names_read
+
+
+def test_the_processors_and_register_pages_read_the_store_when_first_shown(
+    qtbot: QtBot, desk: Desk, settings: QSettings, held: HeldRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    sheets, entities = desk.processors.sheets, desk.register.entities
+    monkeypatch.setattr(desk.processors, "sheets", lambda: read.append("sheets") or sheets())
+    monkeypatch.setattr(desk.register, "entities", lambda: read.append("entities") or entities())
+    window = MainWindow(desk, settings, held)
+    qtbot.addWidget(window)
+    window.show()
+    assert "sheets" not in read
+    read.clear()
+    open_page(window, window.register_view)
+    assert "entities" in read and window.register_view.entities.rowCount() == 5
+    open_page(window, window.processors_view)
+    assert read.count("sheets") == 1 and window.processors_view.table.rowCount() == 47
+    open_page(window, window.register_view)
+    open_page(window, window.processors_view)
+    assert read.count("sheets") == 1  # read once; their own changes refresh them
