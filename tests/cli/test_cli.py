@@ -463,3 +463,16 @@ def test_attachments_are_listed_saved_out_and_added_by_hand(tmp_path: Path, caps
     )
     code, out, err = run(capsys, "--store", store, "attachments", "add", reference, str(tmp_path / "missing.pdf"))
     assert code == 2 and err == f"dpo-desk: {tmp_path / 'missing.pdf'}: not a file; choose a file to attach\n"
+
+
+def test_a_command_leaves_what_it_made_to_the_exit_uncollected() -> None:
+    """The process ends with the command: the collector does not walk its objects once more on the way out
+    (0.15-0.2 s of a letter written, with Qt and pikepdf loaded)."""
+    probe = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'collected'))\n"  # runs last
+        "from dpo_desk.cli import main\n"
+        "main(['due', '--received', '2026-03-02'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.splitlines() == ["2026-04-02", "frozen"]
