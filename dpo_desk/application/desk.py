@@ -87,7 +87,10 @@ class Desk:
         self.decisions = Decisions(db, self.cases)
         self.outcomes = Outcomes(db, self.cases)
         self.processors = ProcessorStore(db, self.register)
-        self.letters = LetterStore(db, self.cases, self.processors, self.settings, path, self.state)
+        # A letter states nothing of the person's earlier cases: its state need not look them up (a phone
+        # number library loaded and two searches over every case, for each letter).
+        self.letters = LetterStore(db, self.cases, self.processors, self.settings, path,
+                                   lambda case_id: self.state(case_id, earlier=False))  # fmt: skip
         self.mail = MailStore(db, self.cases)
         self.attached = Attachments(db, self.cases)
         self._opened_folder: Path | None = None  # this session's private copies of attachments opened
@@ -190,10 +193,14 @@ class Desk:
 
     # --- one case, as the rules read it ------------------------------------------------------
 
-    def state(self, case_id: int) -> CaseState:
+    def state(self, case_id: int, *, earlier: bool = True) -> CaseState:
+        """The case as the rules read it; without ``earlier``, none of the same person's earlier cases (and
+        none sharing the name) are looked up, for readers that never use them."""
         case = self.cases.get_by_id(case_id)
-        earlier, same_name = self.earlier_of(
-            case.subject, case.entity.country, before=case.received_at, excluding=case.id
+        earlier_cases, same_name = (
+            self.earlier_of(case.subject, case.entity.country, before=case.received_at, excluding=case.id)
+            if earlier
+            else ([], [])
         )
         age_setting, where = consent_age_setting(case.entity.country)
         return CaseState(
@@ -209,7 +216,7 @@ class Desk:
             notices=tuple(self.outcomes.notices(case_id)),
             sources=tuple(self.outcomes.sources(case_id)),
             recipients_told_on=self.outcomes.recipients_told_on(case_id),
-            earlier_cases=tuple(earlier),
+            earlier_cases=tuple(earlier_cases),
             same_name=tuple(same_name),
             child=child_of(case.subject, case.received_date, self.settings.get(age_setting), where),
         )

@@ -1,0 +1,42 @@
+"""What a letter does not need, it does not do: it searches no earlier cases, and reads no processor sheet it
+does not print."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.gui.pdf import render
+from dpo_desk.letters.kinds import LetterKind
+from tests.conftest import NOW, new_case
+
+
+@pytest.fixture(autouse=True)
+def _qt_renders(qapp: object) -> None:
+    """Qt lays the letters out."""
+
+
+def refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("not needed for the letter")
+
+
+def test_a_letter_does_not_look_for_the_subjects_earlier_cases(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk.cases.add(new_case(received=NOW - timedelta(days=90)), actor="dpo", now=NOW)
+    case_id = desk.cases.add(new_case(received=NOW - timedelta(days=2)), actor="dpo", now=NOW)
+    assert desk.state(case_id).earlier_cases  # the case view shows the same person's earlier case
+    monkeypatch.setattr(desk.cases, "matching", refuse)
+    monkeypatch.setattr(desk.cases, "same_name", refuse)
+    made = desk.write_letter(case_id, LetterKind.ACKNOWLEDGEMENT, render, target=tmp_path / "ack.pdf")
+    assert made.record.file.exists()
+
+
+def test_a_letter_that_prints_no_recipient_reads_no_processor_sheet(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = desk.cases.add(new_case(received=NOW - timedelta(days=2)), actor="dpo", now=NOW)
+    monkeypatch.setattr(desk.processors, "sheets", refuse)
+    made = desk.write_letter(case_id, LetterKind.ACKNOWLEDGEMENT, render, target=tmp_path / "ack.pdf")
+    assert made.record.file.exists()
