@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpo_desk import paths
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import letter_language
+from dpo_desk.letters.language import letter_language, letter_languages
 from dpo_desk.letters.page import Document, FirstPage, Paper
 
 if TYPE_CHECKING:
@@ -68,6 +68,17 @@ def _compiled_templates(made_by: str) -> BytecodeCache | None:
     except OSError:
         return None
     return CompiledTemplates(str(folder))
+
+
+def load_templates() -> None:
+    """Every template of every letter language, compiled (or read from the cache) ahead of the letters."""
+    root = files("dpo_desk.letters").joinpath("templates")
+    names = [entry.name for entry in root.iterdir() if entry.name.endswith(".j2")]
+    for folder in (root.joinpath(code) for code in letter_languages()):
+        names += [f"{folder.name}/{entry.name}" for entry in folder.iterdir() if entry.name.endswith(".j2")]
+    templates = environment()
+    for name in sorted(names):
+        templates.get_template(name)
 
 
 _PARTS = ("style", "letterhead", "return_address", "address", "info", "running_header", "page")
