@@ -1,4 +1,4 @@
-"""Where DPO Desk keeps its files: the real store, the demo store and the seeded register."""
+"""Where DPO Desk keeps its files: the real store, the demo store, the seeded register, its log and cache."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def log_dir() -> Path:
     """Where the log goes: the platform's user log folder, or ``logs`` under ``DPO_DESK_HOME``."""
     override = os.environ.get("DPO_DESK_HOME")
     return Path(override) / "logs" if override else platformdirs.user_log_path(APP_SLUG, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where DPO Desk keeps what it can make again (compiled letter templates): the platform's user cache
+    folder, or ``cache`` under ``DPO_DESK_HOME``. Never personal data."""
+    override = os.environ.get("DPO_DESK_HOME")
+    return Path(override) / "cache" if override else platformdirs.user_cache_path(APP_SLUG, appauthor=False)
 
 
 def default_store() -> Path:

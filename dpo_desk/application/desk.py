@@ -87,7 +87,10 @@ class Desk:
         self.decisions = Decisions(db, self.cases)
         self.outcomes = Outcomes(db, self.cases)
         self.processors = ProcessorStore(db, self.register)
-        self.letters = LetterStore(db, self.cases, self.processors, self.settings, path, self.state)
+        # A letter states nothing of the person's earlier cases: its state need not look them up (a phone
+        # number library loaded and two searches over every case, for each letter).
+        self.letters = LetterStore(db, self.cases, self.processors, self.settings, path,
+                                   lambda case_id: self.state(case_id, earlier=False))  # fmt: skip
         self.mail = MailStore(db, self.cases)
         self.attached = Attachments(db, self.cases)
         self._opened_folder: Path | None = None  # this session's private copies of attachments opened

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import as_file, files
@@ -68,9 +69,18 @@ _PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Le
 _GREY = QColor("#444444")
 
 
-@functools.cache
 def load_shipped_fonts() -> tuple[str, ...]:
-    """Register the fonts shipped in dpo_desk/resources/fonts, so letters look the same on every laptop."""
+    """Register the fonts shipped in dpo_desk/resources/fonts, so letters look the same on every laptop: once,
+    by whichever thread asks first (the one loading letters aside, or the first letter's)."""
+    with _FONTS_LOADING:
+        return _register_shipped_fonts()
+
+
+_FONTS_LOADING = threading.Lock()
+
+
+@functools.cache
+def _register_shipped_fonts() -> tuple[str, ...]:
     families: list[str] = []
     for font in sorted(files("dpo_desk.resources").joinpath("fonts").iterdir(), key=lambda f: f.name):
         if font.name.endswith(".ttf"):

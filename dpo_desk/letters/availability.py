@@ -66,6 +66,8 @@ def notifiable_done(state: CaseState) -> list[Right]:
 def involved_sheets(state: CaseState, sheets: Mapping[str, ProcessorSheet]) -> list[ProcessorSheet]:
     """The recipients of the sources the subject's data came from (Art. 15(1)(c), 15(2))."""
     chosen = set(state.sources)
+    if not chosen:  # none is involved, and the sheets (read when first asked for) stay unread
+        return []
     return sorted(
         (sheet for sheet in sheets.values() if chosen & set(sheet.sources)), key=lambda s: s.service.casefold()
     )

@@ -2,8 +2,10 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -463,3 +465,37 @@ def test_attachments_are_listed_saved_out_and_added_by_hand(tmp_path: Path, caps
     )
     code, out, err = run(capsys, "--store", store, "attachments", "add", reference, str(tmp_path / "missing.pdf"))
     assert code == 2 and err == f"dpo-desk: {tmp_path / 'missing.pdf'}: not a file; choose a file to attach\n"
+
+
+def test_a_command_leaves_what_it_made_to_the_exit_uncollected() -> None:
+    """The process ends with the command: the collector does not walk its objects once more on the way out
+    (0.15-0.2 s of a letter written, with Qt and pikepdf loaded)."""
+    probe = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'collected'))\n"  # runs last
+        "from dpo_desk.cli import main\n"
+        "main(['due', '--received', '2026-03-02'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.splitlines() == ["2026-04-02", "frozen"]
+
+
+def test_a_letter_loads_pikepdf_before_qt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Qt for Python's import hook reads the source of every module imported after it: pikepdf, which
+    finishes what Qt renders, comes first."""
+    store = str(tmp_path / "store.sqlite")
+    received = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    case = write_case(tmp_path, CASE | {"entity": "Altoros Norge AS", "received": received})
+    code, reference, _ = run(capsys, "--store", store, "case", "add", "--json", str(case))
+    assert code == 0
+    argv = ["--store", store, "letter", reference.strip(), "acknowledgement", "--out", str(tmp_path / "ack.pdf")]
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(list(sys.modules).index('pikepdf') < list(sys.modules).index('PySide6')))\n"
+        "from dpo_desk.cli import main\n"
+        f"sys.exit(main({argv!r}))\n"
+    )
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True"
