@@ -28,6 +28,7 @@ from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, wait_for
 from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.first_run import store_to_open
+from dpo_desk.gui.letters_aside import prepare_letters_aside
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
 from dpo_desk.gui.scheme import follow_system
@@ -99,6 +100,8 @@ def run(
             check = StoreCheck(desk, runner, window)
             check.damaged.connect(functools.partial(_damaged_while_open, window, desk, chosen_backup))
             window.first_paint.painted.connect(check.start)  # reading the whole file, it slowed the first paint
+            # Not in the start probe: its figures are the start's, and pikepdf alone holds 12 MB.
+            window.first_paint.painted.connect(prepare_letters_aside)
             QTimer.singleShot(0, functools.partial(offer_to_forget_unencrypted, desk, window))
             # A backup beside the store once a day (the newest few kept): soon after start, then checked
             # hourly so a window left open over midnight still makes the next day's copy.
