@@ -156,7 +156,7 @@ class Desk:
     @contextlib.contextmanager
     def worker(self) -> Iterator[Desk]:
         """A desk of its own for a worker thread (a connection must not cross threads): enter it there."""
-        connection = open_store(self.path, self._key, create=False)
+        connection = open_store(self.path, self._key, create=False, again=True)
         desk = Desk(connection, self.path, self._key, actor=self.actor, clock=self._clock)
         try:
             yield desk
@@ -185,7 +185,7 @@ class Desk:
         from the file is decrypted again (with opening it, 16-40 ms more a search at 100,000 cases)."""
         with self._readers_lock:
             if purpose not in self._readers:
-                connection = open_store(self.path, self._key, create=False, shared=True)
+                connection = open_store(self.path, self._key, create=False, shared=True, again=True)
                 self._readers[purpose] = (threading.Lock(), Desk(connection, self.path, self._key,
                                                                  actor=self.actor, clock=self._clock))  # fmt: skip
             lock, desk = self._readers[purpose]
