@@ -597,16 +597,21 @@ def _actor() -> str:
         return "dpo"
 
 
-def _open_app(args: argparse.Namespace) -> int:
-    store = _store_path(args)
-    # The application layer before Qt: once the Qt bindings are loaded, their import hook reads the source of
-    # every module imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start.
+def load_app() -> Callable[..., int]:
+    """The app's ``run``, imported as the app starts (Qt is loaded only when the app opens): the application
+    layer before Qt, since once the Qt bindings are loaded their import hook reads the source of every module
+    imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start."""
     import dpo_desk.application.demo
     import dpo_desk.application.stores
     import dpo_desk.os_keyring  # noqa: F401
-    from dpo_desk.gui.app import run  # Qt is loaded only when the app opens
+    from dpo_desk.gui.app import run
 
-    return run(
+    return run
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    store = _store_path(args)
+    return load_app()(
         store,
         actor=_actor(),
         demo=args.demo or store == paths.demo_store(),
