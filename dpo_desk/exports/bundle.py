@@ -147,7 +147,9 @@ def _json_member(source: BundleSource, encode: Callable[[Any], str]) -> bytes:
 
 
 def _csv_member(source: BundleSource, encode: Callable[[Any], str]) -> bytes:
-    header = tuple(dict.fromkeys(name for names in {tuple(record) for record in source.records} for name in names))
+    # Each distinct shape once, in the order first seen: a set's order would change with str hashing, per process.
+    shapes = dict.fromkeys(map(tuple, source.records))
+    header = tuple(dict.fromkeys(name for names in shapes for name in names))
 
     def cell(value: Any) -> str:
         kind = type(value)

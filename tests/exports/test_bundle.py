@@ -78,6 +78,16 @@ def test_a_failed_write_stops_the_bundle_with_its_error() -> None:
         write_bundle(facts(BundleSource("crm", "CRM", records), BundleSource("web", "Web", records)), FullDisk())
 
 
+def test_the_csv_header_takes_the_fields_in_the_order_they_first_appear() -> None:
+    """Not in the order of a set of shapes, which str hashing, seeded anew in each process, shuffles: the
+    same records gave a CSV with its columns in another order, and another SHA-256, at each run."""
+    records = tuple({f"field-{number}": "x", "common": "y"} for number in range(8))
+    data = members(written(BundleSource("crm", "CRM", records)))
+    header = data["data/crm.csv"].decode().split("\r\n")[0]
+    fields = ["field-0", "common", *(f"field-{number}" for number in range(1, 8))]
+    assert header == ",".join(f'"{name}"' for name in fields)
+
+
 def test_a_source_without_records_has_empty_members() -> None:
     data = members(written(BundleSource("crm", "CRM", ())))
     assert data["data/crm.json"] == b"[]\n" and data["data/crm.csv"] == b"\r\n"
