@@ -13,10 +13,11 @@ import csv
 import hashlib
 import io
 import json
+import json.encoder
 import re
 import zipfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -65,21 +66,21 @@ def write_bundle(facts: BundleFacts, out: IO[bytes], progress: Progress | None =
     if bad or len(set(keys)) != len(keys):
         raise ValueError(f"source keys must be unique, lower-case letters, digits and dashes: {keys}")
     sources = sorted(facts.sources, key=lambda source: source.key)
-    schemas = {f"schema/{source.key}.schema.json": _data_schema(source) for source in sources}
-    files: list[dict[str, Any]] = []
-    # zlib lets go of the GIL while it deflates: a second thread builds a source's CSV meanwhile.
-    with zipfile.ZipFile(out, "w") as bundle, ThreadPoolExecutor(1) as helper:
-        _put(bundle, "README.txt", _readme(facts).encode(), files, records=None, source="")
+    encode = _value_encoder()
+    with zipfile.ZipFile(out, "w") as bundle, _MemberWriter(bundle) as writer:
+        writer.put("README.txt", _readme(facts).encode(), records=None, source="")
         for done, source in enumerate(sources):
             if progress is not None:
                 progress(done, len(sources), f"Writing the data of system {done + 1} of {len(sources)}…")
-            csv_member = helper.submit(_csv_member, source)
-            count = {"records": len(source.records), "source": source.key}
-            _put(bundle, f"data/{source.key}.json", _json_member(source), files, **count)
-            _put(bundle, f"data/{source.key}.csv", csv_member.result(), files, **count)
+            records = len(source.records)
+            writer.put(f"data/{source.key}.json", _json_member(source, encode), records=records, source=source.key)
+            writer.put(f"data/{source.key}.csv", _csv_member(source, encode), records=records, source=source.key)
+        # Made while the last member is written: the data's are the ones the writer waits for.
+        schemas = {f"schema/{source.key}.schema.json": _data_schema(source) for source in sources}
         schema_members = [(name, _json_bytes(schema)) for name, schema in sorted(schemas.items())]
         schema_members.append(("schema/manifest.schema.json", _json_bytes(MANIFEST_SCHEMA)))
         schema_members.sort()
+        files = writer.entries()
         # The manifest lists every member, so its entries for the schemas (written after it) come first.
         for name, content in schema_members:
             files.append(_entry(name, content, records=None, source=""))
@@ -90,39 +91,78 @@ def write_bundle(facts: BundleFacts, out: IO[bytes], progress: Progress | None =
     return Written(manifest, sum(len(source.records) for source in sources))
 
 
-# One encoder for every record: json.dumps with ensure_ascii=False builds a new one each call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+class _MemberWriter:
+    """Hashes and deflates each member on a thread of its own, in the order put, while the caller builds
+    the next: zlib and hashlib let go of the GIL, so the two take the time of the slower, not the sum.
+    A member waits for the one before it, so that no more than two are held at once."""
+
+    def __init__(self, bundle: zipfile.ZipFile) -> None:
+        self._bundle = bundle
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="bundle-writer")
+        self._writing: Future[dict[str, Any]] | None = None
+        self._entries: list[dict[str, Any]] = []
+
+    def put(self, name: str, content: bytes, *, records: int | None, source: str) -> None:
+        self._finish()
+        self._writing = self._thread.submit(self._written, name, content, records, source)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The manifest's entry of every member put, in that order, once all are written."""
+        self._finish()
+        return self._entries
+
+    def _finish(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._entries.append(writing.result())
+
+    def _written(self, name: str, content: bytes, records: int | None, source: str) -> dict[str, Any]:
+        _write(self._bundle, name, content)
+        return _entry(name, content, records=records, source=source)
+
+    def __enter__(self) -> _MemberWriter:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        # On a stop or an error as well: the ZIP is closed after its last member is written, not during.
+        self._thread.shutdown(wait=True)
 
 
-def _json_member(source: BundleSource) -> bytes:
+def _value_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)`` with its C encoder made once: ``JSONEncoder.encode`` makes a
+    new one at each call, which takes longer than encoding a record, and a bundle encodes every record
+    and every list in its CSV. One per bundle, as the encoder's circular-reference markers go unshared."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)  # None where json runs without its C part
+    if make_encoder is None:
+        return encoder.encode
+    chunks = make_encoder({}, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+def _json_member(source: BundleSource, encode: Callable[[Any], str]) -> bytes:
     # One record a line: the C encoder does the work (an indented dump runs in Python, ten times slower).
-    lines = ",\n".join(map(_ENCODE, source.records))
+    lines = ",\n".join(map(encode, source.records))
     return (f"[\n{lines}\n]\n" if lines else "[]\n").encode()
 
 
-def _csv_member(source: BundleSource) -> bytes:
-    header = tuple(dict.fromkeys(name for names in {tuple(record) for record in source.records} for name in names))
+def _csv_member(source: BundleSource, encode: Callable[[Any], str]) -> bytes:
+    # Each distinct shape once, in the order first seen: a set's order would change with str hashing, per process.
+    shapes = dict.fromkeys(map(tuple, source.records))
+    header = tuple(dict.fromkeys(name for names in shapes for name in names))
+
+    def cell(value: Any) -> str:
+        kind = type(value)
+        if kind is int:
+            return str(value)
+        return "" if value is None else encode(value)
 
     def cells(record: dict[str, Any]) -> list[str]:
         # Most records hold the header's fields in its order: their values are the row as they stand.
         values = record.values() if tuple(record) == header else [record.get(name) for name in header]
-        return [value if type(value) is str else _cell(value) for value in values]  # no call for text
+        return [value if type(value) is str else cell(value) for value in values]  # no call for text
 
     return csv_text(header, map(cells, source.records)).encode()
-
-
-def _cell(value: Any) -> str:
-    kind = type(value)
-    if kind is str:
-        return value
-    if kind is int:
-        return str(value)
-    return "" if value is None else _ENCODE(value)
-
-
-def _put(bundle: zipfile.ZipFile, name: str, content: bytes, files: list[dict[str, Any]], **facts: Any) -> None:
-    _write(bundle, name, content)
-    files.append(_entry(name, content, **facts))
 
 
 def _entry(name: str, content: bytes, *, records: int | None, source: str) -> dict[str, Any]:

@@ -54,6 +54,17 @@ def test_two_readers_see_the_same_safe_rows(rows: list[list[str]], tmp_path: Pat
         assert read_with_sqlite(text, tmp_path) == by_python[1:]
 
 
+@settings(max_examples=200, deadline=None)
+@given(header=st.lists(CELLS, max_size=3), rows=st.lists(st.lists(CELLS, max_size=3), max_size=5))
+def test_the_text_is_the_csv_writers_with_every_cell_quoted(header: list[str], rows: list[list[str]]) -> None:
+    """Rows of no cells too: the writer writes an empty line for one, not an empty cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
+    assert csv_text(header, rows) == out.getvalue()
+
+
 def test_a_cell_that_looks_neutralised_already_round_trips() -> None:
     for cell in ("'=SUM(A1)", "''=x", "'plain", "-5", "@user", "\0x"):
         assert unneutralised(neutralised(cell)) == cell
