@@ -31,6 +31,13 @@ COLUMNS = ("Reference", "Subject", "Rights", "Entity", "Received", "Due", "Days 
 # The SQL sort key of each column; days left sorts as the due date does.
 SORT_KEYS = ("reference", "subject", "rights", "entity", "received", "due", "due", "status")
 REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len(COLUMNS))
+_DISPLAY, _TOOLTIP, _ALIGNMENT = (
+    int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole)
+)
+# A painted cell is asked for ten roles, each a call into Python (1,300 for a screen of rows); these are the
+# roles the list answers, the others are answered before anything is looked up.
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, int(CaseIdRole), int(BadgeColourRole)})
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -148,7 +155,7 @@ class CaseTableModel(QAbstractTableModel):
         self.ask(replace(self._latest, sort=SORT_KEYS[column], descending=descending))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():
             return None
         column = index.column()
         if role == CaseIdRole:
@@ -156,14 +163,14 @@ class CaseTableModel(QAbstractTableModel):
         summary = self._summary(index.row())
         if summary is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(summary, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (DUE, DAYS_LEFT):
+        if role == _TOOLTIP and column in (DUE, DAYS_LEFT):
             return f"Legal due date: {long_date(summary.due)}"
         if role == BadgeColourRole and column == DAYS_LEFT:
             return days_left_colour(summary.due, summary.status, self._today(), self._due_soon_days)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (RECEIVED, DUE):
-            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+        if role == _ALIGNMENT and column in (RECEIVED, DUE):
+            return _RIGHT_ALIGNED
         return None
 
     def _display(self, summary: CaseSummary, column: int) -> str:
