@@ -103,3 +103,13 @@ def test_a_worker_thread_finds_the_ids_the_window_would(desk: Desk, repo: CaseRe
     assert len(found[0]) == 2
     repo.add(new_case(name="Ewa Kowalczyk"), actor="d", now=NOW)  # the kept connection sees what came after
     assert len(desk.find_case_ids(query, desk.today())) == 3
+
+
+def test_a_sort_asked_twice_while_its_ids_are_found_is_found_once(window: MainWindow, held: HeldRunner) -> None:
+    window.table.sortByColumn(SUBJECT, Qt.SortOrder.DescendingOrder)  # Qt's own call sorts the model twice
+    window.model.sort(SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert [task.name for task, _ in held.held].count("find cases") == 1
+    held.finish_last("find cases")
+    assert names(window) == ["Ola Nordmann", "Jan Kowalski", "Anna Kowalska"]
+    window.model.sort(SUBJECT, Qt.SortOrder.DescendingOrder)  # shown: asked again, it is read again
+    assert [task.name for task, _ in held.held].count("find cases") == 2
