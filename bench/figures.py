@@ -252,8 +252,9 @@ def process_figures(probe: Probe) -> list[Figure]:
     shown, memory = probe.printed(start)
     unlocked = probe.printed(start, env=probe.without_keyring)[0]
     bare_shown, bare_memory = probe.printed([sys.executable, "-c", BARE_WINDOW])
-    # As the app imports them: dpo_desk.cli, then what it loads to open the app, in its order.
-    app_imports = "from dpo_desk.cli import load_app; load_app()"
+    # As the app imports them: dpo_desk.cli, then what it loads to open the app, in its order, with the
+    # collector paused as cli.main pauses it.
+    app_imports = "import gc; gc.disable(); from dpo_desk.cli import load_app; load_app()"
     imports = probe.printed([sys.executable, "-c", IMPORTS.format(imports=app_imports)])[0]
     bare_imports = probe.printed([sys.executable, "-c", IMPORTS.format(imports="import PySide6.QtWidgets")])[0]
     reference = _letter_reference(probe)

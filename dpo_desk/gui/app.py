@@ -89,6 +89,7 @@ def run(
             # the collector, each full collection walked it all again, a 50-70 ms stall of whatever ran then
             # (a case opened, at 100,000 cases).
             gc.freeze()
+            gc.enable()  # off while the app loaded and built the window (cli.main); the session's work collects
             if exit_when_shown:
                 window.navigation.setCurrentRow(CASES_PAGE)
                 ShownProbe(window.table.viewport())

@@ -1,6 +1,7 @@
 """The command line, in the forms scripts depend on; every refusal exits 2 with one line on stderr."""
 
 import csv
+import gc
 import json
 import os
 import subprocess
@@ -478,6 +479,21 @@ def test_a_command_leaves_what_it_made_to_the_exit_uncollected() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.splitlines() == ["2026-04-02", "frozen"]
+
+
+def test_a_command_runs_without_the_cyclic_collector_and_gives_it_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a command imports and builds lives as long as its process: the collector walking it again and again
+    took 85 ms of a letter written. A caller in the same process has its collector on again afterwards."""
+    from dpo_desk.core import deadlines
+
+    seen: list[bool] = []
+    counted = deadlines.due_date
+    monkeypatch.setattr(deadlines, "due_date", lambda request: seen.append(gc.isenabled()) or counted(request))
+    assert gc.isenabled()
+    code, out, _ = run(capsys, "due", "--received", "2026-03-02")
+    assert (code, out.splitlines()[0], seen, gc.isenabled()) == (0, "2026-04-02", [False], True)
 
 
 def test_a_letter_loads_pikepdf_before_qt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

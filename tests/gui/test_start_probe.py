@@ -26,3 +26,29 @@ def test_the_probe_prints_the_seconds_to_the_case_list_shown_and_exits_0(tmp_pat
     assert result.returncode == 0, result.stderr
     seconds = float(result.stdout.strip())
     assert 0 < seconds < 120
+
+
+def test_the_app_collects_again_once_its_window_is_built(tmp_path: Path) -> None:
+    """The command line pauses the cyclic collector while the app loads and builds its window (cli.main); the
+    session that follows must collect what it leaves behind."""
+    store = tmp_path / "store.sqlite"
+    assert main(["--store", str(store), "demo", "--cases", "5"]) == 0
+    probe = (
+        "import gc, sys\n"
+        "from dpo_desk.gui.main_window import MainWindow\n"
+        "shown = MainWindow.show\n"
+        "def show(window):\n"
+        "    print('collector on' if gc.isenabled() else 'collector off', flush=True)\n"
+        "    shown(window)\n"
+        "MainWindow.show = show\n"
+        "from dpo_desk.cli import main\n"
+        f"sys.exit(main(['--store', {str(store)!r}, '--exit-when-shown']))\n"
+    )
+    env = os.environ | {
+        "QT_QPA_PLATFORM": "offscreen",
+        "DPO_DESK_PASSPHRASE": TEST_PASSPHRASE,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "collector on"
