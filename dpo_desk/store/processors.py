@@ -56,19 +56,25 @@ class ProcessorStore:
         return [row[0] for row in self._db.execute("SELECT key FROM sources ORDER BY id")]
 
     def sheets(self) -> list[ProcessorSheet]:
-        links: dict[int, list[str]] = {}
-        for processor_id, source_key in self._db.execute(
-            "SELECT r.processor_id, s.key FROM source_recipients r JOIN sources s ON s.id = r.source_id ORDER BY s.id"
-        ):
-            links.setdefault(processor_id, []).append(source_key)
-        rows = self._db.query("SELECT * FROM processors ORDER BY service COLLATE NOCASE, key")
-        return [_sheet(row, links.get(row["id"], [])) for row in rows]
+        return self._sheets_where("", [])
 
     def sheet(self, key: str) -> ProcessorSheet:
-        for sheet in self.sheets():
-            if sheet.key == key:
-                return sheet
-        raise NotFoundError(f"no processor sheet {key!r}")
+        """One sheet, read alone: a letter's rule needs its case's few recipients, not all the sheets."""
+        found = self._sheets_where(" WHERE p.key = ?", [key])
+        if not found:
+            raise NotFoundError(f"no processor sheet {key!r}")
+        return found[0]
+
+    def _sheets_where(self, where: str, params: list[Any]) -> list[ProcessorSheet]:
+        links: dict[int, list[str]] = {}
+        for processor_id, source_key in self._db.execute(
+            "SELECT r.processor_id, s.key FROM source_recipients r JOIN sources s ON s.id = r.source_id"
+            f" JOIN processors p ON p.id = r.processor_id{where} ORDER BY s.id",
+            params,
+        ):
+            links.setdefault(processor_id, []).append(source_key)
+        rows = self._db.query(f"SELECT * FROM processors p{where} ORDER BY service COLLATE NOCASE, key", params)
+        return [_sheet(row, links.get(row["id"], [])) for row in rows]
 
     def save(self, sheet: ProcessorSheet, *, actor: str, now: datetime) -> list[str]:
         """Add or update a sheet and its sources; returns the open cases whose recipients this changes."""

@@ -9,6 +9,7 @@ import jinja2
 import pytest
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.models import Right
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters import compose
 from dpo_desk.letters.kinds import LetterKind
@@ -51,6 +52,26 @@ def test_a_letter_that_prints_no_recipient_reads_no_processor_sheet(
     monkeypatch.setattr(desk.processors, "sheets", refuse)
     made = desk.write_letter(case_id, LetterKind.ACKNOWLEDGEMENT, render, target=tmp_path / "ack.pdf")
     assert made.record.file.exists()
+
+
+def test_the_letters_a_case_allows_read_only_its_recipients_sheets(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Showing a case asks which letters it allows; a recipient notice's rule looks at the case's recipients'
+    sheets alone, not at all of them (12-30 ms of showing a case)."""
+    case_id = desk.cases.add(new_case(received=NOW - timedelta(days=2), rights=(Right.RECTIFICATION,)), actor="dpo",
+                             now=NOW)  # fmt: skip
+    desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    desk.outcomes.record_outcome(
+        case_id, "rectification", {"corrected": "Job title", "done_on": NOW.date().isoformat()}, actor="d", now=NOW
+    )
+    recipients = {notice.processor_key for notice in desk.state(case_id).notices}
+    assert recipients and len(recipients) < len(desk.processors.sheets())
+    read: list[str] = []
+    one_sheet = desk.processors.sheet
+    monkeypatch.setattr(desk.processors, "sheets", refuse)
+    monkeypatch.setattr(desk.processors, "sheet", lambda key: read.append(key) or one_sheet(key))
+    allowed = desk.letters.available(desk.state(case_id))
+    assert allowed[LetterKind.RECIPIENT_NOTICE] == ""
+    assert sorted(read) == sorted(recipients)
 
 
 @pytest.mark.usefixtures("fresh_environment")
