@@ -1233,12 +1233,17 @@ def _letter(args: argparse.Namespace) -> int:
         kind = LetterKind(args.kind)
     except ValueError:
         raise InputError(f"unknown letter kind {args.kind!r}; see dpo-desk letter --list-kinds") from None
+    from dpo_desk.store.letters import PastDateError
+
     dated = _iso_date(args.date, "--date") if args.date else None
     with _desk(args) as desk:
         case = desk.cases.get(args.reference)
-        made = desk.write_letter(
-            case.id, kind, _render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
-        )
+        try:
+            made = desk.write_letter(
+                case.id, kind, _render, target=args.out, lang=args.lang, dated=dated, recipient=args.recipient
+            )
+        except PastDateError as error:  # the window asks for the day in a dialog; here it is an option
+            raise PastDateError(f"{error} (--date YYYY-MM-DD)") from None
     print(made.record.id)
     _hand_over_password(made, args.password_file)
     return 0

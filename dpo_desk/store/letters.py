@@ -368,9 +368,7 @@ def _checked_date(state: CaseState, kind: LetterKind, dated: date | None, today:
     if promised is not None and promised[0] < day:
         what = f"the {kind.label.lower()} {promised[1]} {day_month_year(promised[0])}"
         if dated is None:
-            raise PastDateError(
-                f"{what}, which has passed; give the day the letter was actually sent (--date YYYY-MM-DD)"
-            )
+            raise PastDateError(f"{what}, which has passed; give the day the letter was actually sent")
         raise RefusedError(f"{what}, before the date given ({day_month_year(day)}); it cannot be sent then")
     return day
 

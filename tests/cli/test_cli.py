@@ -515,3 +515,18 @@ def test_a_letter_loads_pikepdf_before_qt(tmp_path: Path, capsys: pytest.Capture
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "True"
+
+
+def test_a_letter_whose_promise_has_passed_asks_for_the_day_it_was_sent_as_an_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line names its --date option; the window asks for the day in a dialog instead."""
+    store = str(tmp_path / "store.sqlite")
+    received = (datetime.now(UTC) - timedelta(days=60)).isoformat(timespec="seconds")
+    case = write_case(tmp_path, CASE | {"entity": "Altoros Norge AS", "received": received})
+    code, reference, _ = run(capsys, "--store", store, "case", "add", "--json", str(case))
+    assert code == 0
+    code, _, err = run(capsys, "--store", store, "letter", reference.strip(), "acknowledgement", "--out",
+                       str(tmp_path / "ack.pdf"))  # fmt: skip
+    assert code == 2
+    assert err.endswith("which has passed; give the day the letter was actually sent (--date YYYY-MM-DD)\n")

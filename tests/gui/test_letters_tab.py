@@ -144,7 +144,7 @@ def test_a_letter_that_would_promise_a_passed_date_asks_the_day_it_was_sent(
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
     tab = window.case_view.letters_tab
     tab.generate_button.click()
-    assert "which has passed; give the day the letter was actually sent" in asked[0]
+    assert asked[0].endswith("which has passed; give the day the letter was actually sent")  # no --date here
     [record] = desk.letters.letters(case_id)
     assert record.dated_on == sent and tab.table.item(0, 2).text() == f"{sent:%Y-%m-%d}"
 
