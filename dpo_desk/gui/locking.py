@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
@@ -24,7 +25,12 @@ ACTIVITY = frozenset(
 
 
 class IdleWatcher(QObject):
-    """Installed on the application; emits ``idle`` once no key or mouse event came for ``minutes``.
+    """Emits ``idle`` once no key or mouse event came for ``minutes``.
+
+    It watches each top-level window as the window takes the focus (the main window, then each dialog):
+    the platform delivers the DPO's input to the window before its widgets. Installed on the application
+    instead, it ran Python for every event of every widget (each paint, layout and timer): 12% of the case
+    page's first show, about 4 ms of each case opened at 100,000 cases.
 
     Signals:
     idle(): the idle time has passed.
@@ -38,10 +44,19 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
+        application = QGuiApplication.instance()
+        if isinstance(application, QGuiApplication):  # there is one whenever a window exists
+            application.focusWindowChanged.connect(self._watch)
+            self._watch(application.focusWindow())
 
     def set_minutes(self, minutes: int) -> None:
         self.timer.setInterval(minutes * 60 * 1000)
         self.timer.start()
+
+    @Slot(QWindow)
+    def _watch(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # a window watched already stays watched once
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY:
@@ -89,9 +104,6 @@ class WindowLock(QObject):
         self.screen.entry.submitted.connect(self.try_unlock)
         self.idle_watcher = IdleWatcher(minutes, self)
         self.idle_watcher.idle.connect(self.lock)
-        application = QApplication.instance()
-        if application is not None:  # there is one whenever a window exists; the check is for the type
-            application.installEventFilter(self.idle_watcher)
 
     @property
     def is_locked(self) -> bool:
