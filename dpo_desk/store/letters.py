@@ -120,7 +120,7 @@ class LetterStore:
         """'' when the record holds every fact the letter states, else the reason, in words for a tooltip;
         ``state``, when the caller holds the case's, saves reading it again."""
         known = state if state is not None else self._state(case_id)
-        return self._why_not(known, kind, _SheetsWhenRead(self.processors))
+        return self._why_not(known, kind, _SheetsWhenRead(self.processors, known))
 
     def _why_not(self, state: CaseState, kind: LetterKind, sheets: Mapping[str, ProcessorSheet]) -> str:
         reason = why_not(kind, state, sheets, fee_payment=self._settings.get(FEE_PAYMENT))
@@ -141,7 +141,7 @@ class LetterStore:
 
     def available(self, state: CaseState) -> dict[LetterKind, str]:
         """Why each letter cannot be written for the case (or ''), the sheets read at most once."""
-        sheets = _SheetsWhenRead(self.processors)
+        sheets = _SheetsWhenRead(self.processors, state)
         return {kind: self._why_not(state, kind, sheets) for kind in LetterKind}
 
     def notice_recipients(self, case_id: int) -> dict[str, str]:
@@ -199,7 +199,7 @@ class LetterStore:
     def _context(
         self, state: CaseState, kind: LetterKind, dated: date, recipient: str | None, lang: str
     ) -> dict[str, Any]:
-        sheets = _SheetsWhenRead(self.processors)
+        sheets = _SheetsWhenRead(self.processors, state)
         reason = self._why_not(state, kind, sheets)
         if reason:
             raise RefusedError(f"{kind.label}: {reason}")
@@ -402,23 +402,27 @@ def _record(row: dict[str, Any]) -> LetterRecord:
 
 
 class _SheetsWhenRead(Mapping[str, ProcessorSheet]):
-    """The processor sheets by key, each read the first time a letter's rule or text needs it: most need none,
-    a recipient notice's rule one per recipient of the case, and reading all of them (each checked as on
-    import) took 12-30 ms of showing a case, 7 ms of a letter. Going through them all reads them all."""
+    """The processor sheets a case's letters may name, by key, read when a letter's rule or text first needs
+    them: most need none, a recipient notice's rule one per recipient (each read alone), and going through
+    them reads the sheets of the case's sources' recipients and of its Art. 19 notices, not the others.
+    Reading all of them (each checked as on import) took 12-30 ms of showing a case, 7 ms of a letter."""
 
-    def __init__(self, processors: ProcessorStore) -> None:
+    def __init__(self, processors: ProcessorStore, state: CaseState) -> None:
         self._processors = processors
+        self._state = state
         self._read: dict[str, ProcessorSheet] = {}
-        self._every: dict[str, ProcessorSheet] | None = None
+        self._involved: dict[str, ProcessorSheet] | None = None
 
     def _all(self) -> dict[str, ProcessorSheet]:
-        if self._every is None:
-            self._every = {sheet.key: sheet for sheet in self._processors.sheets()}
-        return self._every
+        if self._involved is None:
+            notices = [notice.processor_key for notice in self._state.notices]
+            read = self._processors.sheets_of(self._state.sources, notices)
+            self._involved = {sheet.key: sheet for sheet in read}
+        return self._involved
 
     def __getitem__(self, key: str) -> ProcessorSheet:
-        if self._every is not None:
-            return self._every[key]
+        if self._involved is not None and key in self._involved:
+            return self._involved[key]
         if key not in self._read:
             try:
                 self._read[key] = self._processors.sheet(key)

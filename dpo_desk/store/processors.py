@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +65,16 @@ class ProcessorStore:
         if not found:
             raise NotFoundError(f"no processor sheet {key!r}")
         return found[0]
+
+    def sheets_of(self, source_keys: Sequence[str], keys: Sequence[str]) -> list[ProcessorSheet]:
+        """The sheets of the recipients of these sources, and those of these keys: what a case's letters
+        name (its sources' recipients, its Art. 19 notices), read together and not with the other sheets."""
+        sources, named = ", ".join("?" * len(source_keys)), ", ".join("?" * len(keys))
+        return self._sheets_where(
+            f" WHERE p.key IN ({named}) OR p.id IN (SELECT linked.processor_id FROM source_recipients linked"
+            f" JOIN sources source ON source.id = linked.source_id WHERE source.key IN ({sources}))",
+            [*keys, *source_keys],
+        )
 
     def _sheets_where(self, where: str, params: list[Any]) -> list[ProcessorSheet]:
         links: dict[int, list[str]] = {}

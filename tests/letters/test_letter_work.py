@@ -12,6 +12,7 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import Right
 from dpo_desk.gui.pdf import render
 from dpo_desk.letters import compose
+from dpo_desk.letters.availability import why_not
 from dpo_desk.letters.kinds import LetterKind
 from tests.conftest import NOW, new_case
 
@@ -72,6 +73,28 @@ def test_the_letters_a_case_allows_read_only_its_recipients_sheets(desk: Desk, m
     allowed = desk.letters.available(desk.state(case_id))
     assert allowed[LetterKind.RECIPIENT_NOTICE] == ""
     assert sorted(read) == sorted(recipients)
+
+
+def test_an_access_case_reads_the_sheets_of_its_sources_recipients_alone(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The access response names the recipients of the sources the data came from (Art. 15(1)(c)): those
+    sheets are read, together, and not the others."""
+    case_id = desk.cases.add(new_case(received=NOW - timedelta(days=2), rights=(Right.ACCESS,)), actor="dpo", now=NOW)
+    desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    every = {sheet.key: sheet for sheet in desk.processors.sheets()}
+    involved = {key for key, sheet in every.items() if "chatbot" in sheet.sources}
+    assert involved and len(involved) < len(every)
+    read: list[set[str]] = []
+    of_sources = desk.processors.sheets_of
+    monkeypatch.setattr(desk.processors, "sheets", refuse)
+    monkeypatch.setattr(
+        desk.processors, "sheets_of", lambda *keys: read.append({s.key for s in of_sources(*keys)}) or of_sources(*keys)
+    )
+    state = desk.state(case_id)
+    with_every_sheet = why_not(LetterKind.ACCESS_RESPONSE, state, every)
+    assert with_every_sheet  # the seeded "Altoros group offices" gives no Country: the rule read the sheets
+    assert desk.letters.available(state)[LetterKind.ACCESS_RESPONSE] == with_every_sheet and read == [involved]
 
 
 @pytest.mark.usefixtures("fresh_environment")
