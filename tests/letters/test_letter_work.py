@@ -66,13 +66,16 @@ def test_the_letters_a_case_allows_read_only_its_recipients_sheets(desk: Desk, m
     )
     recipients = {notice.processor_key for notice in desk.state(case_id).notices}
     assert recipients and len(recipients) < len(desk.processors.sheets())
-    read: list[str] = []
-    one_sheet = desk.processors.sheet
+    read: list[set[str]] = []
+    of_sources = desk.processors.sheets_of
     monkeypatch.setattr(desk.processors, "sheets", refuse)
-    monkeypatch.setattr(desk.processors, "sheet", lambda key: read.append(key) or one_sheet(key))
+    monkeypatch.setattr(desk.processors, "sheet", refuse)
+    monkeypatch.setattr(
+        desk.processors, "sheets_of", lambda *keys: read.append({s.key for s in of_sources(*keys)}) or of_sources(*keys)
+    )
     allowed = desk.letters.available(desk.state(case_id))
     assert allowed[LetterKind.RECIPIENT_NOTICE] == ""
-    assert sorted(read) == sorted(recipients)
+    assert read == [recipients]  # in one query: the notices were proposed from the source's recipients
 
 
 def test_an_access_case_reads_the_sheets_of_its_sources_recipients_alone(
