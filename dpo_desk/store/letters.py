@@ -409,21 +409,21 @@ class _SheetsWhenRead(Mapping[str, ProcessorSheet]):
 
     def __init__(self, processors: ProcessorStore, state: CaseState) -> None:
         self._processors = processors
-        self._state = state
+        self._sources = state.sources
+        self._notified = {notice.processor_key for notice in state.notices}
         self._read: dict[str, ProcessorSheet] = {}
         self._involved: dict[str, ProcessorSheet] | None = None
 
     def _all(self) -> dict[str, ProcessorSheet]:
         if self._involved is None:
-            notices = [notice.processor_key for notice in self._state.notices]
-            read = self._processors.sheets_of(self._state.sources, notices)
+            read = self._processors.sheets_of(self._sources, sorted(self._notified))
             self._involved = {sheet.key: sheet for sheet in read}
         return self._involved
 
     def __getitem__(self, key: str) -> ProcessorSheet:
         if self._involved is not None and key in self._involved:
             return self._involved[key]
-        if any(notice.processor_key == key for notice in self._state.notices):  # the rest of them follow
+        if key in self._notified:  # the case's other sheets follow, in the same query
             return self._all()[key]
         if key not in self._read:
             try:
