@@ -19,6 +19,7 @@ from sqlite_utils import Database
 SALT = 16  # SQLCipher 4: page one begins with the salt, not the SQLite header
 RESERVED = 80  # SQLCipher 4's bytes at each page's end: the IV (16) and the HMAC-SHA512 (64)
 WAL_HEADER, FRAME_HEADER = 32, 24
+_U16, _U32 = struct.Struct(">H"), struct.Struct(">I")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,48 +168,59 @@ def _committed_frames(data: bytes, page_size: int) -> dict[int, bytes]:
 
 
 def _walk(read: Callable[[int], bytes], root: int, usable: int) -> tuple[int, int, int, int]:
-    """Pages, cells (on leaf pages), payload bytes and overflow pages of the b-tree rooted at ``root``."""
+    """Pages, cells (on leaf pages), payload bytes and overflow pages of the b-tree rooted at ``root``.
+
+    A page's cell pointers are unpacked at once, and a payload size read inline when it takes one or two
+    bytes (under 16 KB, nearly every cell): at 100,000 cases the walk reads some 10 million cells."""
     pages = cells = payload = overflow_pages = 0
+    spill_room = usable - 4
     stack = [root]
     while stack:
         number = stack.pop()
         page = read(number)
         at = 100 if number == 1 else 0
         kind = page[at]
-        count = struct.unpack(">H", page[at + 3 : at + 5])[0]
+        count = _U16.unpack_from(page, at + 3)[0]
         pages += 1
         interior = kind in (2, 5)
-        pointers = at + (12 if interior else 8)
+        pointers = struct.unpack_from(f">{count}H", page, at + (12 if interior else 8))
         if interior:
-            stack.append(struct.unpack(">I", page[at + 8 : at + 12])[0])
-        for index in range(count):
-            cell = struct.unpack(">H", page[pointers + 2 * index : pointers + 2 * index + 2])[0]
-            if interior:
-                stack.append(struct.unpack(">I", page[cell : cell + 4])[0])
-                cell += 4
+            stack.append(_U32.unpack_from(page, at + 8)[0])
+            stack.extend(_U32.unpack_from(page, cell)[0] for cell in pointers)
             if kind == 5:
                 continue  # an interior table cell holds a rowid only
-            size, cell = _varint(page, cell)
-            if kind == 13:
-                cells += 1
-                _, cell = _varint(page, cell)  # the rowid
-            else:  # an index's entries are on its interior pages too
-                cells += 1
+        table = kind == 13
+        most = _most_local(usable, table=table)
+        skip = 4 if interior else 0  # an index's interior cell: the child's page number, then the payload
+        cells += count  # an index's entries are on its interior pages too
+        for cell in pointers:
+            cell += skip
+            first = page[cell]
+            if first < 0x80:
+                size = first
+            elif page[cell + 1] < 0x80:
+                size = ((first & 0x7F) << 7) | page[cell + 1]
+            else:
+                size = _varint(page, cell)[0]
             payload += size
-            spilled = size - _local(size, usable, table=kind == 13)
-            if spilled > 0:
-                overflow_pages += -(-spilled // (usable - 4))
+            if size > most:
+                overflow_pages += -(-(size - _local(size, usable, table=table)) // spill_room)
     return pages + overflow_pages, cells, payload, overflow_pages
 
 
 def _local(size: int, usable: int, *, table: bool) -> int:
     """How much of a cell's payload is kept on its page (the rest goes to overflow pages)."""
-    most = usable - 35 if table else (usable - 12) * 64 // 255 - 23
+    most = _most_local(usable, table=table)
     if size <= most:
         return size
     least = (usable - 12) * 32 // 255 - 23
     kept = least + (size - least) % (usable - 4)
     return kept if kept <= most else least
+
+
+def _most_local(usable: int, *, table: bool) -> int:
+    """The largest payload a cell keeps whole on its page."""
+    return usable - 35 if table else (usable - 12) * 64 // 255 - 23
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
