@@ -61,7 +61,23 @@ document.setHtml("<p>Dear Kari Nordmann,</p><p>We received your request.</p>")
 document.print_(writer)
 """
 
+# The libraries a letter written by a process cannot do without, imported before that page: the store's, the
+# keyring, pikepdf (which finishes every letter), jinja2 (its templates) and Babel (its dates).
+LETTER_LIBRARIES = (
+    "import sqlcipher3, sqlite_utils, keyring, cryptography.hazmat.primitives.ciphers.aead, pikepdf, jinja2,"
+    " babel.dates\n"
+)
+
 DUE = ("due", "--received", "2026-11-02", "--calendar", "NO")
+# What `due` cannot do without: the holidays package and one country's calendar (its `countries` package
+# imports all 250 countries' modules to load one).
+BARE_HOLIDAYS = "import holidays; holidays.country_holidays('NO', years=2026, language='en_US')"
+# The libraries a start cannot do without, as a process imports them: Qt, SQLCipher and sqlite-utils (the
+# store), keyring (its key), cryptography (the key file) and platformdirs (where the store is).
+START_LIBRARIES = (
+    "import sqlcipher3, sqlite_utils, keyring, cryptography.hazmat.primitives.ciphers.aead, platformdirs,"
+    " PySide6.QtWidgets"
+)
 IMPORTS = "import time; t = time.perf_counter(); {imports}; print(time.perf_counter() - t)"
 
 
@@ -252,28 +268,39 @@ def process_figures(probe: Probe) -> list[Figure]:
     shown, memory = probe.printed(start)
     unlocked = probe.printed(start, env=probe.without_keyring)[0]
     bare_shown, bare_memory = probe.printed([sys.executable, "-c", BARE_WINDOW])
+    library_shown = probe.printed([sys.executable, "-c", START_LIBRARIES + "\n" + BARE_WINDOW])[0]
     # As the app imports them: dpo_desk.cli, then what it loads to open the app, in its order, with the
     # collector paused as cli.main pauses it.
     app_imports = "import gc; gc.disable(); from dpo_desk.cli import load_app; load_app()"
     imports = probe.printed([sys.executable, "-c", IMPORTS.format(imports=app_imports)])[0]
     bare_imports = probe.printed([sys.executable, "-c", IMPORTS.format(imports="import PySide6.QtWidgets")])[0]
+    library_imports = probe.printed([sys.executable, "-c", IMPORTS.format(imports=START_LIBRARIES)])[0]
     reference = _letter_reference(probe)
     letter = _cli_letter_seconds(probe, reference, iter(range(PROCESS_RUNS)))
     bare_pdf = probe.seconds([sys.executable, "-c", BARE_PDF, str(probe.folder / "bare.pdf")])
+    library_pdf = probe.seconds([sys.executable, "-c", LETTER_LIBRARIES + BARE_PDF, str(probe.folder / "bare.pdf")])
     return [
         Figure("cold start, window shown with the list", shown, "s", bare_shown, "a bare PySide6 window, shown", 0.5,
                ratio_target=3, note="the key from the keyring"),
+        Figure("  the floor: the window, the libraries loaded", library_shown, "s", bare_shown,
+               "a bare PySide6 window, shown", note="the libraries of 'the libraries alone' below"),
         Figure("cold start, unlocked by the passphrase", unlocked, "s", bare_shown + probe.unlock_seconds,
                f"the bare window + scrypt ({probe.unlock_seconds:.2f} s)", 0.5, ratio_target=3,
                note="no keyring: the recovery passphrase typed"),
         Figure("imports before QApplication", imports, "s", bare_imports, "import PySide6.QtWidgets", 0.15),
+        Figure("  the floor: the libraries alone", library_imports, "s", bare_imports, "import PySide6.QtWidgets",
+               note="+ SQLCipher, sqlite-utils, keyring, cryptography, platformdirs"),
         Figure("peak memory, the store open (start probe)", memory, "MB", bare_memory, "the bare window's", 200),
         Figure("dpo-desk --version, a process", probe.seconds(probe.cli("--version"), RUNS), "s", bare_python,
                "python -c pass", 0.15),
         Figure("dpo-desk due, a process", probe.seconds(probe.cli(*DUE), RUNS), "s", bare_python, "python -c pass",
                0.15),
+        Figure("  the floor: holidays, one calendar", probe.seconds([sys.executable, "-c", BARE_HOLIDAYS], RUNS),
+               "s", bare_python, "python -c pass", note="Norway's 2026, as due --calendar NO loads it"),
         Figure("one letter from the command line, a process", letter, "s", bare_pdf,
                "a bare Qt process writing one PDF page", 0.4, note="the key from the keyring"),
+        Figure("  the floor: the libraries alone", library_pdf, "s", bare_pdf, "a bare Qt process writing one PDF page",
+               note="+ SQLCipher, sqlite-utils, keyring, cryptography, pikepdf, jinja2, Babel"),
     ]  # fmt: skip
 
 
