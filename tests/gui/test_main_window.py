@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDateTime, QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
@@ -575,3 +575,45 @@ def test_deadline_settings_saved_by_a_worker_desk_show_in_the_window(
     assert asked["title"] == "Deadline settings"
     assert desk.settings.get(TARGET_DAYS) == 10 and repo.get_by_id(case_id).deadlines.target != before
     assert "due dates changed" in window.statusBar().currentMessage()
+
+
+class _WrappingPage(QWidget):
+    """A tab of word-wrapped text, as most of the case's tabs are, counting each time a layout asks its height
+    for a width (the text laid out again)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+        text = QLabel("Art. 19 notices to every recipient of the data, then the subject told who they are. " * 8)
+        text.setWordWrap(True)
+        QVBoxLayout(self).addWidget(text)
+
+    def heightForWidth(self, width: int) -> int:
+        self.asked += 1
+        return super().heightForWidth(width)
+
+
+def test_a_case_shown_lays_out_the_tab_shown_and_not_the_hidden_ones(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository
+) -> None:
+    hidden = _WrappingPage()
+    window.case_view.tabs.addTab(hidden, "Wrapping")
+    window.navigation.setCurrentRow(CASES_PAGE)
+    qtbot.waitExposed(window)
+
+    def show(text: str) -> None:
+        case_id = repo.add(new_case(text=text), actor="dpo", now=NOW)
+        window.model.refresh()
+        window.select_case(case_id)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        window.case_view.repaint()
+
+    show("The first case shown: the page is shown and laid out for the first time.")
+    asked_at_first_show = hidden.asked
+    for text in ("Another case.", "A case with a longer request text, " * 20, "And one more."):
+        show(text)
+    assert window.case_view.tabs.currentWidget() is not hidden and window.case_view.isVisible()
+    assert hidden.asked == asked_at_first_show  # before: each case shown laid it out again, twice or more
+    window.case_view.tabs.setCurrentWidget(hidden)  # shown, it is laid out to the pane's width
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert hidden.isVisible() and hidden.width() > window.case_view.width() // 2
