@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -20,9 +20,7 @@ from dpo_desk.application.actions import may_attach
 from dpo_desk.application.attachments import disk_name, read_for_attaching
 from dpo_desk.application.dashboard import Dashboard, DashboardFigures, Reminder
 from dpo_desk.application.fields import Form
-from dpo_desk.application.requests_register import register_csv
 from dpo_desk.application.subject_data import SubjectDataDesk
-from dpo_desk.application.yearly_report import YearReport, yearly_report
 from dpo_desk.core import suppression
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.children import child_of
@@ -66,6 +64,10 @@ from dpo_desk.store.statistics import Statistics
 from dpo_desk.store.transactions import write_transaction
 from dpo_desk.store.verify import Report, verify
 from dpo_desk.store.workflow import Workflow
+
+# What only a report or an export uses is imported when it runs: the window's start need not load it.
+if TYPE_CHECKING:
+    from dpo_desk.application.yearly_report import YearReport
 
 Clock = Callable[[], datetime]
 CLOCK_SLACK = timedelta(minutes=5)  # two laptops' clocks may differ this much
@@ -337,6 +339,8 @@ class Desk:
 
     def export_register(self, target: Path, *, year: int | None = None) -> int:
         """Write the register of requests as CSV; returns how many cases it lists."""
+        from dpo_desk.application.requests_register import register_csv
+
         data, rows = register_csv(self._statistics, year)
         self._write_export(target, data, "the register of requests")
         audit.record(
@@ -346,6 +350,8 @@ class Desk:
         return rows
 
     def yearly_report(self, year: int, entity_name: str | None = None) -> YearReport:
+        from dpo_desk.application.yearly_report import yearly_report
+
         entity = self.register.entity(entity_name) if entity_name else None
         # Made on this computer's day, as today() counts it, not UTC's: "the year so far" ends today.
         return yearly_report(

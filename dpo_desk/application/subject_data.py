@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dpo_desk.collection.match import NO_MATCH, Identity, Match, match
 from dpo_desk.collection.read import Record, SourceFile, read_source_file
@@ -24,8 +25,6 @@ from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import InputError, RefusedError
 from dpo_desk.core.models import Case
 from dpo_desk.core.progress import Progress
-from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords, data_documents
-from dpo_desk.exports.bundle import BundleFacts, BundleSource, write_bundle
 from dpo_desk.files import create_private, new_file_target, partial_path, publish
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.language import ENGLISH, LetterLanguage, letter_language
@@ -34,6 +33,12 @@ from dpo_desk.store.letters import Enclosure, GeneratedLetter, LetterStore, Rend
 from dpo_desk.store.outcomes import Outcomes
 from dpo_desk.store.records import ACCEPTED, PENDING, DataExport, ImportSource, StoredRecord, SubjectData
 from dpo_desk.store.register import Register
+
+# The exports are imported by the methods that make one: the window's start need not load them (the
+# bundle's thread pool, the access copy's layout).
+if TYPE_CHECKING:
+    from dpo_desk.exports.access_copy import SourceRecords
+    from dpo_desk.exports.bundle import BundleFacts
 
 _CUSTOM_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -170,6 +175,8 @@ class SubjectDataDesk:
 
     def bundle_facts(self, case_id: int) -> BundleFacts:
         """The accepted records of portable sources, without the fields flagged as inferred, by source."""
+        from dpo_desk.exports.bundle import BundleFacts, BundleSource
+
         case = self._cases.get_by_id(case_id)
         imports = {entry.id: entry for entry in self.store.imports(case_id)}
         by_source: dict[str, tuple[str, list[dict[str, object]]]] = {}
@@ -227,6 +234,8 @@ class SubjectDataDesk:
     def export_portability(self, case_id: int, target: Path, progress: Progress | None = None) -> DataExport:
         """Write the bundle to ``target`` (never over a file), through a hidden partial: a crash, an error or
         a cancel (``progress`` raising) leaves no half bundle under the name. Registered and audited."""
+        from dpo_desk.exports.bundle import write_bundle
+
         reason = self.why_no_bundle(case_id)
         if reason:
             raise RefusedError(reason)
@@ -262,6 +271,9 @@ class SubjectDataDesk:
         embedded; protected like every letter that discloses data, and registered as the case's letter and
         its export. Refused while records wait for review (the copy would be incomplete) or with none.
         ``progress`` hears the bundle being written; ``render`` reports the layout itself."""
+        from dpo_desk.exports.access_copy import data_documents
+        from dpo_desk.exports.bundle import write_bundle
+
         case = self._cases.get_by_id(case_id)
         reason = self.why_no_access_copy(case_id)
         if reason:
@@ -300,6 +312,8 @@ class SubjectDataDesk:
     ) -> GeneratedLetter:  # fmt: skip
         """The portability cover letter with the bundle embedded: the channel the policy promises (a
         password-protected PDF). Its text is the bundle's manifest: what it holds and from which systems."""
+        from dpo_desk.exports.bundle import write_bundle
+
         case = self._cases.get_by_id(case_id)
         facts = self.bundle_facts(case_id)
         bundle = io.BytesIO()
@@ -333,6 +347,8 @@ class SubjectDataDesk:
 
     def _access_sources(self, case_id: int, language: LetterLanguage) -> list[SourceRecords]:
         """Every accepted record, by source in the order first imported: inferred data too (access covers it)."""
+        from dpo_desk.exports.access_copy import MAIL_FORMATS, SourceRecords
+
         imports = {entry.id: entry for entry in self.store.imports(case_id)}
         names = {source.key: source.name for source in self._letters.source_texts(language.code)}
         grouped: dict[str, list[StoredRecord]] = {}
