@@ -17,11 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench.figures import BENCH_PASSPHRASE
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.calendars import CALENDARS
 from dpo_desk.core.deadlines import DeadlineInput, Pause, PauseKind, Rules, due_date
 from dpo_desk.core.settings import RULES, TARGET_DAYS
 from dpo_desk.store.db import open_store
+from dpo_desk.store.keys import key_file_path, read_key_file, unwrap
 
 if TYPE_CHECKING:  # sqlite_utils must load after dpo_desk, which makes it use SQLCipher
     from sqlite_utils import Database
@@ -128,10 +130,13 @@ def recompute_all(desk: Desk, db: Database, runs: int = 5) -> dict[str, float]:
 
 def main() -> None:
     if len(sys.argv) > 1:
+        store = Path(sys.argv[1])
+        # The suite's cached store has a key file wrapped with its passphrase; a bench store its fixed key.
+        key = unwrap(read_key_file(store), BENCH_PASSPHRASE) if key_file_path(store).exists() else BENCH_KEY
         copy = Path(tempfile.mkdtemp()) / "store.sqlite"
-        shutil.copy(sys.argv[1], copy)
-        with open_store(copy, BENCH_KEY) as db:
-            recompute_all(Desk(db, copy, BENCH_KEY, actor="bench", clock=lambda: datetime.now(UTC)), db)
+        shutil.copy(store, copy)
+        with open_store(copy, key) as db:
+            recompute_all(Desk(db, copy, key, actor="bench", clock=lambda: datetime.now(UTC)), db)
         shutil.rmtree(copy.parent)
     batch = requests(CASES)
     started = time.perf_counter()
