@@ -44,7 +44,6 @@ from dpo_desk.store import audit
 from dpo_desk.store.attachments import Attachments, StoredAttachment
 from dpo_desk.store.audit import Anchor, AuditLog
 from dpo_desk.store.backup import Backups, recover_from_backup
-from dpo_desk.store.bulk import CaseBatch
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import check_store, open_store
 from dpo_desk.store.decisions import Decisions
@@ -58,16 +57,17 @@ from dpo_desk.store.records import SubjectData
 from dpo_desk.store.register import Register, Source
 from dpo_desk.store.retention import Retention
 from dpo_desk.store.settings import StoreSettings
-from dpo_desk.store.size import StoreSize
-from dpo_desk.store.size import measure as measure_size
 from dpo_desk.store.statistics import Statistics
 from dpo_desk.store.transactions import write_transaction
-from dpo_desk.store.verify import Report, verify
 from dpo_desk.store.workflow import Workflow
 
-# What only a report or an export uses is imported when it runs: the window's start need not load it.
+# What only a report, an export, a check of the store or the demo uses is imported when it runs: the
+# window's start need not load it.
 if TYPE_CHECKING:
     from dpo_desk.application.yearly_report import YearReport
+    from dpo_desk.store.bulk import CaseBatch
+    from dpo_desk.store.size import StoreSize
+    from dpo_desk.store.verify import Report
 
 Clock = Callable[[], datetime]
 CLOCK_SLACK = timedelta(minutes=5)  # two laptops' clocks may differ this much
@@ -153,6 +153,8 @@ class Desk:
     def case_batch(self) -> CaseBatch:
         """New cases taken step by step and written a few thousand at a time, inside :meth:`transaction`
         (the demo's 100,000)."""
+        from dpo_desk.store.bulk import CaseBatch
+
         return CaseBatch(self._db, self.cases, self.settings)
 
     @contextlib.contextmanager
@@ -499,11 +501,15 @@ class Desk:
 
     def verify(self, anchor: Anchor | None = None) -> Report:
         """SQLCipher's page check, SQLite's integrity and foreign keys, and the audit chain."""
+        from dpo_desk.store.verify import verify
+
         return verify(self._db, anchor)
 
     def store_size(self) -> StoreSize:
         """The bytes of each table and index of the store, from its pages (read only)."""
-        return measure_size(self._db, self.path, self._key)
+        from dpo_desk.store.size import measure
+
+        return measure(self._db, self.path, self._key)
 
     def check_pages(self) -> list[str]:
         """Every page's HMAC and SQLite's quick check, on a read-only connection of its own (seconds on a

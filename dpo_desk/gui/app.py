@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dpo_desk import APP_ID, APP_NAME, ORG_NAME, instance_lock, os_keyring
 from dpo_desk.application import logs
-from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
@@ -170,6 +169,7 @@ class DialogUnlocker:
 
 def make_demo(runner: Runner, desk: Desk) -> None:
     """Fill a demo store just made with its fictitious cases, behind a progress dialog (a few seconds)."""
+    from dpo_desk.application.demo import DEMO_CASES, DEMO_SEED, populate  # not loaded by a start on a store
 
     def work(task: Task[int]) -> int:
         with desk.worker() as worker:

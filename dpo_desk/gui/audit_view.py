@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -26,7 +27,9 @@ from dpo_desk.gui.background import wait_for
 from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.audit import AuditEntry
-from dpo_desk.store.verify import Report
+
+if TYPE_CHECKING:  # the check itself loads it, when the DPO asks for one
+    from dpo_desk.store.verify import Report
 
 SHOWN = 1000  # the newest entries; verify reads them all
 STATUS_VALUES = frozenset(status.value for status in Status)

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCommandLinkButton, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dpo_desk import APP_NAME, paths
-from dpo_desk.application.demo import DEMO_CASES
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.modal import run_modal
 
@@ -19,6 +18,8 @@ class FirstRunDialog(QDialog):
     """Demo or own store; closing the dialog (or Quit) quits without making either."""
 
     def __init__(self, data_dir: Path, *, demo_made: bool, parent: QWidget | None = None) -> None:
+        from dpo_desk.application.demo import DEMO_CASES  # the demo's code loads only where a demo may be made
+
         super().__init__(parent)
         self.setWindowTitle(f"Welcome to {APP_NAME}")
         self.chose_demo = False

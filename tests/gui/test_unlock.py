@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
+from dpo_desk.application import demo
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.application.stores import open_desk
@@ -154,7 +155,7 @@ def test_a_first_start_chooses_a_passphrase_and_makes_the_demo(
     store = tmp_path / "demo" / "store.sqlite"
     titles: list[str] = []
     monkeypatch.setattr(NewPassphraseDialog, "ask", lambda title, text: titles.append(title) or NEW_PASSPHRASE)
-    monkeypatch.setattr(app, "DEMO_CASES", 12)
+    monkeypatch.setattr(demo, "DEMO_CASES", 12)
     runner = SynchronousRunner()
     desk = open_desk(
         store, app.DialogUnlocker(runner), actor="dpo", clock=lambda: NOW, fill=lambda d: app.make_demo(runner, d)
