@@ -399,6 +399,9 @@ class Desk:
             case_id, lang, detail=f"Letter language: {names[before]} → {names[lang]}", actor=self.actor, now=self.now()
         )
 
+    def open_pauses_counted(self) -> bool:
+        return self.cases.open_pauses_counted(self.today())
+
     def refresh_open_pauses(self) -> int:
         return self.cases.refresh_open_pauses(today=self.today(), now=self.now())
 

@@ -61,6 +61,11 @@ class QtRunner(ThreadRunner):
             thread.wait(milliseconds)
 
 
+def raise_here(error: Exception) -> None:
+    """A task's failure, raised on the window's thread, where every unexpected error reaches the DPO."""
+    raise error
+
+
 def show_progress(dialog: QProgressDialog, done: int, total: int, text: str) -> None:
     """A task's report on its dialog: n of N as a bar (a busy bar while the total is 0), and the words."""
     dialog.setMaximum(total)

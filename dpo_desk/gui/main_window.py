@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from dpo_desk import APP_NAME, __version__
 from dpo_desk.application import logs
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.jobs import Runner
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.application.preload import preload_aside
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import CaseQuery, NewCase
@@ -49,6 +49,7 @@ from dpo_desk.gui import settings_editors
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.audit_view import AuditView
+from dpo_desk.gui.background import raise_here
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.batch_letters import BatchLetters
 from dpo_desk.gui.case_table import DAYS_LEFT, ENTITY, RIGHTS, SUBJECT, CaseTableModel, DaysLeftDelegate
@@ -551,8 +552,19 @@ class MainWindow(QMainWindow):
         behind = self._desk.clock_behind()
         if behind:  # before anything is recorded at the wrong time
             QMessageBox.warning(self, "The clock is behind", sentence(behind) + ".")
-        if self._desk.refresh_open_pauses():
-            self.model.refresh()
+        if self._desk.open_pauses_counted():
+            return
+
+        # The first start of a day rewrites every paused case's due dates, 0.25 s at 100,000 cases (19,000
+        # paused): in a write of its own, aside, while the window is in use; the list then reads them again.
+        def refresh(task: Task[int]) -> int:
+            with self._desk.worker() as worker:
+                return worker.refresh_open_pauses()
+
+        listener: Listener[int] = Listener(
+            done=lambda changed: self.model.refresh() if changed else None, failed=raise_here
+        )
+        self._runner.start(Task("open pauses", refresh), listener)
 
     # --- new cases, letters, settings -------------------------------------------------------
 

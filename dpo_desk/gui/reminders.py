@@ -16,6 +16,7 @@ from dpo_desk.application.dashboard import Reminder
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.models import CaseQuery
+from dpo_desk.gui.background import raise_here
 from dpo_desk.gui.scheme import colours, recolour
 
 HOURLY_MS = 60 * 60 * 1000
@@ -94,7 +95,7 @@ class Reminders(QObject):
     def check(self) -> None:
         """Count what is due in the runner's thread (781 ms at the start of a 100,000-case store); remind once
         it is counted."""
-        self._runner.start(Task("reminder", lambda task: self._desk.reminder()), Listener(self._remind, _raise))
+        self._runner.start(Task("reminder", lambda task: self._desk.reminder()), Listener(self._remind, raise_here))
 
     def _remind(self, reminder: Reminder) -> None:
         self.last = reminder
@@ -110,7 +111,3 @@ class Reminders(QObject):
         if self.last is not None:
             self._open_list(self.last.due_query if due else self.last.notices_query)
             self._banner.hide()
-
-
-def _raise(error: Exception) -> None:
-    raise error  # on the window's thread, where every unexpected error reaches the DPO

@@ -288,12 +288,16 @@ class CaseRepository:
             for case in cases
         ]
 
+    def open_pauses_counted(self, today: date) -> bool:
+        """Whether :meth:`refresh_open_pauses` has brought the stored dates up to ``today`` already."""
+        done = self._db.execute("SELECT value FROM settings WHERE key = 'open_pauses_counted_to'").fetchone()
+        return done is not None and done[0] == today.isoformat()
+
     def refresh_open_pauses(self, *, today: date, now: datetime) -> int:
         """An open pause moves the due date a day each day it lasts: bring those stored dates up to today,
         audited. Done at most once a day (the store remembers the day), so opening the app stays quick; only
         a writable open runs it, after the store passed the checks of opening it."""
-        done = self._db.execute("SELECT value FROM settings WHERE key = 'open_pauses_counted_to'").fetchone()
-        if done is not None and done[0] == today.isoformat():
+        if self.open_pauses_counted(today):
             return 0
         with write_transaction(self._db):
             paused = [row[0] for row in self._db.execute("SELECT DISTINCT case_id FROM pauses WHERE end_date IS NULL")]

@@ -1,15 +1,19 @@
 """What the start leaves until the window is on screen (issue 21): the reminder's count and the letter
 languages' names competed with the window's own start, Babel's names were read while the letters tab was built,
-though no case was shown yet, and the processor sheets and the register were read for pages not shown."""
+though no case was shown yet, the processor sheets and the register were read for pages not shown, and the
+day's count of open pauses was written on the window's thread."""
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.core.deadlines import PauseKind
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.letters.language import letter_languages
 from dpo_desk.store.cases import CaseRepository
@@ -90,3 +94,28 @@ def test_the_processors_and_register_pages_read_the_store_when_first_shown(
     open_page(window, window.register_view)
     open_page(window, window.processors_view)
     assert read.count("sheets") == 1  # read once; their own changes refresh them
+
+
+def test_the_first_start_of_a_day_counts_the_open_pauses_aside_then_lists_the_dates(
+    qtbot: QtBot, desk: Desk, db: Database, settings: QSettings, held: HeldRunner
+) -> None:
+    """At 100,000 cases the count (19,000 paused) froze the window 0.25 s on the first start of each day."""
+    case_id = desk.cases.add(new_case(received=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)), actor="d", now=NOW)
+    desk.workflow.pause(case_id, PauseKind.IDENTITY, date(2026, 11, 23), "which ID?", actor="d", now=NOW)
+    db.execute("UPDATE settings SET value = '2026-11-01' WHERE key = 'open_pauses_counted_to'")
+    db.execute("UPDATE cases SET due_date = '2026-12-01'")  # as counted on 1 November
+    window = MainWindow(desk, settings, held)
+    qtbot.addWidget(window)
+    QApplication.processEvents()
+    assert started(held).count("open pauses") == 1
+    assert db.execute("SELECT due_date FROM cases").fetchone()[0] == "2026-12-01"  # the window did not count
+    with qtbot.waitSignal(window.model.modelReset, timeout=1000):  # the list reads the new dates
+        held.finish_last("open pauses")
+    counted = desk.cases.with_deadlines_to_today([desk.cases.get_by_id(case_id)], today=desk.today())[0]
+    assert db.execute("SELECT due_date FROM cases").fetchone()[0] == counted.deadlines.due.isoformat() != "2026-12-01"
+    window.close()
+    again = MainWindow(desk, settings, held)
+    qtbot.addWidget(again)
+    QApplication.processEvents()
+    assert started(held).count("open pauses") == 1  # counted for today: the next start asks nothing aside
+    again.close()
