@@ -6,12 +6,21 @@ so the list stays instant at 100,000 cases.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -172,6 +181,17 @@ class CaseTableModel(QAbstractTableModel):
         if role == _ALIGNMENT and column in (RECEIVED, DUE):
             return _RIGHT_ALIGNED
         return None
+
+    def multiData(self, index: _Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a painted cell asks for, in one call into Python where :meth:`data` takes one a role (1,218
+        calls for a screen of rows). Each call waits its turn for the interpreter while a worker thread runs
+        Python: one screen took 0.6-1.8 s to paint beside a busy thread, where alone it takes 11 ms."""
+        for role_data in cast("Sequence[QModelRoleData]", roles):  # a sequence, though PySide6's stubs omit it
+            value = self.data(index, role_data.role())
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def _display(self, summary: CaseSummary, column: int) -> str:
         if column == REFERENCE:

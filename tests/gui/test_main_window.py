@@ -1,12 +1,23 @@
 """The main window driven through real widgets, offscreen: create a case, find it, filter, look at it."""
 
 import re
+import sys
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QSettings, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QEvent,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QSettings,
+    Qt,
+)
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
@@ -16,7 +27,17 @@ from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence
 from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS, TARGET_DAYS
-from dpo_desk.gui.case_table import COLUMNS, DAYS_LEFT, DUE, REFERENCE, STATUS, SUBJECT, CaseTableModel
+from dpo_desk.gui.case_table import (
+    COLUMNS,
+    DAYS_LEFT,
+    DUE,
+    REFERENCE,
+    STATUS,
+    SUBJECT,
+    BadgeColourRole,
+    CaseIdRole,
+    CaseTableModel,
+)
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, EMPTY_STORE, FIRST_SIZE, NOTHING_MATCHES, MainWindow
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
@@ -305,6 +326,40 @@ def test_case_model_passes_qt_model_tester(qtmodeltester, repo: CaseRepository) 
     model = CaseTableModel(repo, lambda: NOW.date(), 7, CaseQuery())
     model.refresh()
     qtmodeltester.check(model)
+
+
+def test_a_painted_cell_is_one_call_into_python_answering_each_role_as_data_does(
+    window: MainWindow, repo: CaseRepository
+) -> None:
+    """Qt asks a painted cell for seven roles: one call into Python each was 1,218 calls for a screen of the
+    list, and each waits for the interpreter while a worker thread runs Python (issue 21)."""
+    for day in range(1, 6):
+        repo.add(new_case(received=datetime(2026, 10, day, tzinfo=UTC)), actor="d", now=NOW)
+    window.navigation.setCurrentRow(CASES_PAGE)
+    window.model.refresh()
+    viewport = window.table.viewport()
+    entered: Counter[str] = Counter()
+    here = sys._getframe()
+
+    def count_entries(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call" and frame.f_back is here:  # called by Qt, not by our own code
+            entered[frame.f_code.co_name] += 1
+
+    sys.setprofile(count_entries)
+    try:
+        viewport.repaint()
+    finally:
+        sys.setprofile(None)
+    assert entered["multiData"] == 5 * len(COLUMNS) - 5  # each row's days-left pill asks its delegate instead
+    assert entered["data"] == 0
+    model = window.model
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in (*range(11), CaseIdRole, BadgeColourRole):
+                asked = QModelRoleData(role)
+                model.multiData(index, QModelRoleDataSpan(asked))
+                assert asked.data() == index.data(role), (row, column, role)
 
 
 def test_shortcuts(window: MainWindow) -> None:
