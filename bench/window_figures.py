@@ -19,7 +19,7 @@ from bench.figures import RUNS, Figure, Probe, _acknowledgeable, csv_file, media
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import due_date
 from dpo_desk.core.models import CaseQuery, Scope
-from dpo_desk.gui.background import QtRunner
+from dpo_desk.gui.background import QtRunner, favour_the_window_thread
 from dpo_desk.gui.case_table import DUE, SUBJECT
 from dpo_desk.gui.letters_aside import prepare_letters_aside
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
@@ -39,6 +39,7 @@ class WindowBench:
         self.probe = probe
         self.app = QApplication.instance() or QApplication([])
         self.runner = QtRunner()  # the app's: searches, sorts and batches in worker threads
+        favour_the_window_thread()  # as the app does (gui/app.py)
         self.settings = QSettings(str(probe.folder / "bench.ini"), QSettings.Format.IniFormat)
         # The flow running, as the stall figure names it; None for work the app does off the window's thread.
         self.flow: str | None = "window shown"

@@ -24,7 +24,7 @@ from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.application.stores import PASSPHRASE_VARIABLE, kept_copy_name, open_desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.app_icon import app_icon
-from dpo_desk.gui.background import QtRunner, wait_for
+from dpo_desk.gui.background import QtRunner, favour_the_window_thread, wait_for
 from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.first_run import store_to_open
 from dpo_desk.gui.letters_aside import prepare_letters_aside
@@ -68,6 +68,7 @@ def run(
             return 0
         store_path, demo = chosen
     runner = QtRunner()
+    favour_the_window_thread()
     app.aboutToQuit.connect(lambda: runner.wait_all(30_000))
     fill = functools.partial(make_demo, runner) if demo else None
     try:
