@@ -90,7 +90,7 @@ class ProcessorStore:
     def save(self, sheet: ProcessorSheet, *, actor: str, now: datetime) -> list[str]:
         """Add or update a sheet and its sources; returns the open cases whose recipients this changes."""
         with write_transaction(self._db):
-            before = {s.key: s for s in self.sheets()}.get(sheet.key)
+            before = next(iter(self._sheets_where(" WHERE p.key = ?", [sheet.key])), None)
             if before is not None:
                 sheet = without_stale_citations(before, sheet)
             check(sheet, self.source_keys())
