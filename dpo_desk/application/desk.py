@@ -177,6 +177,11 @@ class Desk:
         with self._reader("dashboard") as desk:
             return desk.dashboard.figures(desk.today())
 
+    def audit_entries(self) -> int:
+        """How many entries the audit holds, for the Audit page, which counts them in a worker thread."""
+        with self._reader("audit") as desk:
+            return desk.audit.count()
+
     def reminder(self) -> Reminder:
         """What is due soon today, for the window's hourly reminder, which counts it in a worker thread."""
         with self._reader("reminders") as desk:
