@@ -661,7 +661,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def review_retention(self) -> None:
-        run_modal(RetentionDialog(self._desk, self))
+        run_modal(RetentionDialog(self._desk, self._runner, self))
         self.case_view.show_case(None)
         self.model.refresh()
 

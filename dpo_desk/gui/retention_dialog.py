@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,11 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import Status
 from dpo_desk.core.settings import RETENTION_MONTHS
 from dpo_desk.gui.accessible import name_form_fields, named
+from dpo_desk.gui.background import raise_here
 from dpo_desk.gui.rich_text import sentence
+from dpo_desk.store.retention import ExpiredCase
+
+LISTED = 1000  # the cases listed, those ended longest ago; the buttons act on all of them
+ASK_AFTER_MS = 300  # the period is looked up once the spin box rests, not at each step
 
 QUESTIONS = {
     "purge": (
@@ -52,16 +58,23 @@ def confirm(parent: QWidget, action: str, count: int) -> bool:
 
 
 class RetentionDialog(QDialog):
-    def __init__(self, desk: Desk, parent: QWidget) -> None:
+    def __init__(self, desk: Desk, runner: Runner, parent: QWidget) -> None:
         super().__init__(parent)
         self.setWindowTitle("Retention")
         self.resize(640, 460)
         self._desk = desk
+        self._runner = runner
+        self._expired: list[ExpiredCase] = []
+        self._asked = 0  # the preview asked last: one for an earlier period arriving late is not shown
         self.months = QSpinBox()
         self.months.setRange(RETENTION_MONTHS.low, RETENTION_MONTHS.high)
         self.months.setSuffix(f" {RETENTION_MONTHS.unit}")
         self.months.setValue(desk.settings.get(RETENTION_MONTHS))
-        self.months.valueChanged.connect(self.preview)
+        self._ask_later = QTimer(self)
+        self._ask_later.setSingleShot(True)
+        self._ask_later.setInterval(ASK_AFTER_MS)
+        self._ask_later.timeout.connect(self.preview)
+        self.months.valueChanged.connect(self._period_changed)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = named(QTableWidget(0, 4), "Cases past their retention")
@@ -88,17 +101,47 @@ class RetentionDialog(QDialog):
         self.preview()
 
     @Slot()
+    def _period_changed(self) -> None:
+        self._waiting()
+        self._ask_later.start()
+
+    @Slot()
     def preview(self) -> None:
-        self._expired = self._desk.retention.expired(today=self._desk.today(), months=self.months.value())
-        self.table.setRowCount(len(self._expired))
-        for row, case in enumerate(self._expired):
+        """Find the cases past the period in a worker thread: at 100,000 cases it took 1.3-2.0 s, and listing
+        72,000 of them as many more, on the window's thread at each step of the spin box."""
+        months = self._waiting()
+        asked = self._asked
+        self._runner.start(
+            Task("retention", lambda task: self._desk.expired_cases(months)),
+            Listener(done=lambda expired: self._show(asked, months, expired), failed=raise_here),
+        )
+
+    def _waiting(self) -> int:
+        """Nothing to act on until the cases of the period shown are found; the period."""
+        self._asked += 1
+        self._expired = []
+        months = self.months.value()
+        self.summary.setText(f"Finding the cases closed, refused or withdrawn more than {months} months ago…")
+        for button in (self.purge_button, self.anonymise_button):
+            button.setEnabled(False)
+            button.setToolTip("The cases past the retention period are still being found")
+        return months
+
+    def _show(self, asked: int, months: int, expired: list[ExpiredCase]) -> None:
+        if asked != self._asked:
+            return
+        self._expired = expired
+        listed = expired[:LISTED]
+        self.table.setRowCount(len(listed))
+        for row, case in enumerate(listed):
             cells = (case.reference, Status(case.status).label, case.ended_on.isoformat(), str(case.letters or ""))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        count = len(self._expired)
+        count = len(expired)
         self.summary.setText(
-            f"{count} case(s) closed, refused or withdrawn more than {self.months.value()} months ago."
+            f"{count} case(s) closed, refused or withdrawn more than {months} months ago"
+            + (f"; the {LISTED} that ended first are listed." if count > LISTED else ".")
             if count
             else "No case is past the retention period."
         )
@@ -109,7 +152,7 @@ class RetentionDialog(QDialog):
             button.setToolTip("" if count else "No case is past the retention period")
 
     def apply(self, action: str) -> None:
-        """``purge`` or ``anonymise`` the cases listed, after the one question."""
+        """``purge`` or ``anonymise`` every case found past the period (listed or not), after the one question."""
         if not confirm(self, action, len(self._expired)):
             return
         act = self._desk.purge if action == "purge" else self._desk.anonymise

@@ -8,12 +8,14 @@ from sqlite_utils import Database
 
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import Runner, SynchronousRunner
 from dpo_desk.core.models import Status
 from dpo_desk.gui import retention_dialog as module
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.store import retention
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
+from tests.gui.held import HeldRunner
 
 
 @pytest.fixture
@@ -25,8 +27,8 @@ def ended_long_ago(repo: CaseRepository) -> int:
     return case_id
 
 
-def dialog(qtbot: QtBot, desk: Desk, window: MainWindow) -> module.RetentionDialog:
-    shown = module.RetentionDialog(desk, window)
+def dialog(qtbot: QtBot, desk: Desk, window: MainWindow, runner: Runner | None = None) -> module.RetentionDialog:
+    shown = module.RetentionDialog(desk, runner or SynchronousRunner(), window)
     qtbot.addWidget(shown)
     return shown
 
@@ -80,8 +82,53 @@ def test_a_longer_period_empties_the_list(
 ) -> None:
     shown = dialog(qtbot, desk, window)
     shown.months.setValue(120)
+    qtbot.waitUntil(lambda: shown.summary.text() == "No case is past the retention period.")
     assert shown.table.rowCount() == 0
-    assert shown.summary.text() == "No case is past the retention period."
+
+
+def test_the_cases_past_the_period_are_found_aside_once_the_period_rests(
+    qtbot: QtBot, repo: CaseRepository, desk: Desk, window: MainWindow, ended_long_ago: int
+) -> None:
+    """At 100,000 cases finding them took 1.3-2.0 s on the window's thread, again at each step of the period."""
+    held = HeldRunner()
+    shown = dialog(qtbot, desk, window, held)
+    assert shown.summary.text() == "Finding the cases closed, refused or withdrawn more than 36 months ago…"
+    assert not shown.purge_button.isEnabled() and not shown.anonymise_button.isEnabled()
+    held.finish(0)
+    assert shown.table.rowCount() == 1 and shown.purge_button.isEnabled()
+    for months in (37, 38, 39):  # three steps of the spin box: one lookup, once it rests
+        shown.months.setValue(months)
+    assert not shown.purge_button.isEnabled()
+    qtbot.waitUntil(lambda: len(held.held) == 2)
+    qtbot.wait(module.ASK_AFTER_MS * 2)
+    assert len(held.held) == 2
+    held.finish(1)
+    assert shown.summary.text() == "1 case(s) closed, refused or withdrawn more than 39 months ago."
+
+
+def test_a_long_list_shows_the_cases_ended_first_and_acts_on_all(
+    qtbot: QtBot,
+    repo: CaseRepository,
+    desk: Desk,
+    window: MainWindow,
+    ended_long_ago: int,
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
+) -> None:
+    later = datetime(2022, 6, 1, 10, tzinfo=UTC)
+    second = repo.add(new_case(name="Ended Later", received=later), actor="dpo", now=later)
+    repo.change_status(second, Status.WITHDRAWN, actor="dpo", reason="withdrawn", now=later)
+    monkeypatch.setattr(module, "LISTED", 1)
+    shown = dialog(qtbot, desk, window)
+    assert [shown.table.item(row, 0).text() for row in range(shown.table.rowCount())] == [
+        repo.get_by_id(ended_long_ago).reference
+    ]
+    assert shown.summary.text() == (
+        "2 case(s) closed, refused or withdrawn more than 36 months ago; the 1 that ended first are listed."
+    )
+    monkeypatch.setattr(module, "confirm", lambda parent, action, count: count == 2)
+    shown.purge_button.click()
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1  # the case still open
 
 
 def test_every_anonymised_demo_case_still_shows(
