@@ -122,6 +122,8 @@ class RetentionDialog(QDialog):
         self._expired = []
         months = self.months.value()
         self.summary.setText(f"Finding the cases closed, refused or withdrawn more than {months} months ago…")
+        self.purge_button.setText("&Purge…")
+        self.anonymise_button.setText("&Anonymise…")
         for button in (self.purge_button, self.anonymise_button):
             button.setEnabled(False)
             button.setToolTip("The cases past the retention period are still being found")

@@ -94,6 +94,7 @@ def test_the_cases_past_the_period_are_found_aside_once_the_period_rests(
     shown = dialog(qtbot, desk, window, held)
     assert shown.summary.text() == "Finding the cases closed, refused or withdrawn more than 36 months ago…"
     assert not shown.purge_button.isEnabled() and not shown.anonymise_button.isEnabled()
+    assert (shown.purge_button.text(), shown.anonymise_button.text()) == ("&Purge…", "&Anonymise…")
     held.finish(0)
     assert shown.table.rowCount() == 1 and shown.purge_button.isEnabled()
     for months in (37, 38, 39):  # three steps of the spin box: one lookup, once it rests
