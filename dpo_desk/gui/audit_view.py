@@ -61,7 +61,8 @@ class AuditTable(QTableWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if column == len(cells) - 1 else "")  # a long detail is cut at the edge
+                if column == len(cells) - 1:
+                    item.setToolTip(text)  # a long detail is cut at the edge
                 self.setItem(row, column, item)
         self.resizeColumnsToContents()
         self.horizontalHeader().setSectionResizeMode(len(self.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
