@@ -99,7 +99,7 @@ def test_the_cases_past_the_period_are_found_aside_once_the_period_rests(
     assert shown.table.rowCount() == 1 and shown.purge_button.isEnabled()
     for months in (37, 38, 39):  # three steps of the spin box: one lookup, once it rests
         shown.months.setValue(months)
-    assert not shown.purge_button.isEnabled()
+    assert not shown.purge_button.isEnabled() and shown.table.rowCount() == 0  # not the cases of 36 months
     qtbot.waitUntil(lambda: len(held.held) == 2)
     qtbot.wait(module.ASK_AFTER_MS * 2)
     assert len(held.held) == 2
