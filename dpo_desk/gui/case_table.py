@@ -43,8 +43,8 @@ REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len
 _DISPLAY, _TOOLTIP, _ALIGNMENT = (
     int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole)
 )
-# A painted cell is asked for ten roles, each a call into Python (1,300 for a screen of rows); these are the
-# roles the list answers, the others are answered before anything is looked up.
+# A painted cell is asked for seven to ten roles (see multiData); these are the roles the list answers, the
+# others are answered before anything is looked up.
 _ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, int(CaseIdRole), int(BadgeColourRole)})
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
 
