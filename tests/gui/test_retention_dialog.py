@@ -1,6 +1,7 @@
 """The retention dialog previews, asks once, and purges or anonymises exactly the listed cases."""
 
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -8,7 +9,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
-from dpo_desk.application.jobs import Runner, SynchronousRunner
+from dpo_desk.application.jobs import Listener, Runner, SynchronousRunner, Task
 from dpo_desk.core.models import Status
 from dpo_desk.gui import retention_dialog as module
 from dpo_desk.gui.main_window import MainWindow
@@ -16,6 +17,8 @@ from dpo_desk.store import retention
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
 from tests.gui.held import HeldRunner
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -144,3 +147,31 @@ def test_every_anonymised_demo_case_still_shows(
     for case_id in expired:
         window.case_view.show_case(case_id)
         assert window.case_view.subject.text().startswith("(anonymised)")
+
+
+class NamingRunner(SynchronousRunner):
+    """Runs each task at once, and keeps its name."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def start(self, task: Task[T], listener: Listener[T]) -> None:
+        self.names.append(task.name)
+        super().start(task, listener)
+
+
+def test_the_cases_are_purged_in_a_worker_task_behind_a_progress_dialog(
+    qtbot: QtBot,
+    desk: Desk,
+    window: MainWindow,
+    ended_long_ago: int,
+    monkeypatch: pytest.MonkeyPatch,
+    db: Database,
+) -> None:
+    """2 ms a case at 100,000 cases: purging 2,000 took 3.9 s on the window's thread, 36,672 over a minute."""
+    runner = NamingRunner()
+    shown = dialog(qtbot, desk, window, runner)
+    monkeypatch.setattr(module, "confirm", lambda parent, action, count: True)
+    shown.purge_button.click()
+    assert "retention purge" in runner.names
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
