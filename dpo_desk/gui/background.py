@@ -93,6 +93,9 @@ def wait_for(
     dialog.setWindowTitle(label.rstrip("…"))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(WAIT_BEFORE_SHOWING_MS)
+    # Qt shows the dialog after that time only once a value is set: work that reports no progress (a purge,
+    # the due dates recomputed) ran without it, the window open to clicks, a second Purge among them.
+    dialog.setValue(0)
     if cancellable:
         dialog.canceled.connect(task.cancel)
     else:  # closing the dialog (or the lock closing it) must not stop work that has to finish

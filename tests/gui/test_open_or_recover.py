@@ -162,3 +162,26 @@ def test_work_that_must_finish_is_not_stopped_by_closing_its_progress_dialog(
 
     monkeypatch.setattr(QProgressDialog, "setValue", closed_at_once)
     assert wait_for(SynchronousRunner(), Task("must finish", work), "Working…") == "finished"
+
+
+def test_work_that_reports_no_progress_still_shows_its_dialog_after_a_moment(qtbot: QtBot) -> None:
+    """A purge of thousands of cases ran without its dialog: the window took clicks meanwhile (issue 21)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from dpo_desk.application.jobs import Task
+    from dpo_desk.gui.background import WAIT_BEFORE_SHOWING_MS, wait_for
+    from tests.gui.held import HeldRunner
+
+    held = HeldRunner()
+    shown: list[bool] = []
+
+    def look_then_finish() -> None:
+        dialogs = [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, QProgressDialog)]
+        shown.extend(dialog.isVisible() for dialog in dialogs if dialog.labelText() == "Purging in a test…")
+        held.finish(0)
+
+    # Due well after the dialog's own timer: the event loop runs timers in the order they fall due.
+    QTimer.singleShot(WAIT_BEFORE_SHOWING_MS + 600, look_then_finish)
+    assert wait_for(held, Task("quiet", lambda task: "done"), "Purging in a test…") == "done"
+    assert shown == [True]
