@@ -91,6 +91,8 @@ class RetentionDialog(QDialog):
         buttons.addButton(self.anonymise_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        # A lookup still running when the dialog closes answers a dialog that is gone (run_modal deletes it).
+        self.finished.connect(self._forget_lookups)
         form = QFormLayout()
         form.addRow("Keep ended cases for", self.months)
         name_form_fields(form)
@@ -100,6 +102,11 @@ class RetentionDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.preview()
+
+    @Slot()
+    def _forget_lookups(self) -> None:
+        self._asked += 1
+        self._ask_later.stop()
 
     @Slot()
     def _period_changed(self) -> None:
@@ -162,7 +169,8 @@ class RetentionDialog(QDialog):
         months = self.months.value()
         case_ids = [case.case_id for case in self._expired]
 
-        def act(task: Task[list[str]]) -> list[str]:  # 2 ms a case at 100,000 cases: a minute for 30,000
+        # At 100,000 cases purging 5,000 took 4.8 s and anonymising 5,000 7.4 s: not on the window's thread.
+        def act(task: Task[list[str]]) -> list[str]:
             with self._desk.worker() as worker:
                 apply = worker.purge if action == "purge" else worker.anonymise
                 return apply(case_ids, today=worker.today(), months=months)
