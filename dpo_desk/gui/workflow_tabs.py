@@ -144,7 +144,7 @@ class WorkflowTab(QWidget):
             button.hide()
         for number, button in enumerate(shown):
             # Placed first: a new button shown before it has a parent became a window of its own for a moment,
-            # made and unmade on the desktop (26 a case view, 70% of building it under X11).
+            # made and unmade on the desktop (26 a case view, about 60% of building it under X11).
             self.buttons.addWidget(button, number // BUTTONS_PER_ROW, number % BUTTONS_PER_ROW)
             button.show()
 
