@@ -359,6 +359,7 @@ class CaseBatch:
             self._insert(held, "cases", {
                 "id": case_id, "reference": f"DSR-{year}-{seq:04d}", "year": year, "seq": seq,
                 "entity_id": entity.id, "subject_id": subject_id, "subject_name": new.subject.name,
+                "name_key": held.rows["subjects"][0]["name_key"],
                 "channel": new.channel.value, "received_at": self._utc(new.received), "received_tz": entity.time_zone,
                 "received_date": received_date.isoformat(), "request_text": new.text,
                 "status": Status.RECEIVED.value, "due_date": deadlines.due.isoformat(),

@@ -640,12 +640,13 @@ class CaseRepository:
     ) -> list[EarlierCase]:
         """The newest cases whose subject has the same name (ignoring case and punctuation): a hint for the
         DPO to look at, never a match, since two people share a name. A common name is shared by thousands
-        of cases in a large store: only the newest few are fetched, on every keystroke and case shown."""
+        of cases in a large store: only the newest few are fetched, on every keystroke and case shown, read
+        in order from the index of each case's name key and time of receipt."""
         key = name_key(subject.name)
         if not key:
             return []
-        sql = "SELECT c.id, 'name' FROM cases c JOIN subjects s ON s.id = c.subject_id WHERE s.name_key = ?"
-        return self._earlier([(sql, [key])], before, excluding, limit=SAME_NAME_SHOWN)
+        sql = "SELECT c.id, 'name' FROM cases c WHERE c.name_key = ?"
+        return self._earlier([(sql, [key])], before, excluding, newest=SAME_NAME_SHOWN)
 
     def _earlier(
         self,
@@ -653,8 +654,10 @@ class CaseRepository:
         before: datetime | None,
         excluding: int | None,
         *,
-        limit: int | None = None,
+        newest: int | None = None,
     ) -> list[EarlierCase]:
+        """The cases each part's statement finds, received ``before`` and other than ``excluding``; with
+        ``newest``, only that many of one part's, the last received first."""
         selects, params = [], []
         for sql, part_params in parts:
             params.extend(part_params)
@@ -668,8 +671,9 @@ class CaseRepository:
         if not selects:
             return []
         query = " UNION ALL ".join(selects)
-        if limit is not None:
-            query = f"SELECT * FROM ({query}) ORDER BY 1 DESC LIMIT {int(limit)}"  # the newest case ids first
+        if newest is not None:
+            assert len(selects) == 1, "the newest of one statement's cases"
+            query += f" ORDER BY c.received_at DESC, c.id DESC LIMIT {int(newest)}"
         matched: dict[int, list[str]] = {}
         for case_id, what in self._db.execute(query, params):
             if what not in matched.setdefault(case_id, []):

@@ -183,3 +183,9 @@ def dashboard_indexes(db: Database) -> None:
     """Each case's first answer day stored with it; the dashboard's figures read from indexes alone."""
     register_functions(db.conn)  # the day is read in each case's zone by local_date(), on any connection
     _run(db, "schema_0024.sql")
+
+
+@migrations(name="0025_newest_cases_of_a_name")
+def newest_cases_of_a_name(db: Database) -> None:
+    """Each case keeps its subject's name key, indexed with its time of receipt: the newest namesakes first."""
+    _run(db, "schema_0025.sql")

@@ -5,7 +5,7 @@ that holds them, its subject's included. ``verify`` recomputes that hash for eve
 the newest entry's, so a row changed, deleted or inserted with the key but without DPO Desk shows, and so
 does a case added or deleted behind its back.
 
-Not sealed: the stored due dates and day of first answer (derived from the sealed facts, and refreshed
+Not sealed: the stored due dates, day of first answer and name key (derived from the sealed facts, and refreshed
 without a case entry), the search index, and the register, processor sheets and settings (changing them is
 audited, but their current rows are not compared). A column that holds its declared default is left out
 of the hash, so a migration that adds a column keeps every seal; one that rewrites a case's values must seal
@@ -25,7 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 # Derived from the sealed facts and stored for sorting and counting; refreshing them is not a change of the case.
-DERIVED_COLUMNS = {"cases": frozenset({"due_date", "extension_notice_due", "target_date", "answered_on"})}
+DERIVED_COLUMNS = {"cases": frozenset({"due_date", "extension_notice_due", "target_date", "answered_on", "name_key"})}
 
 # A seal is SHA-256 cut to 128 bits: forging a case to match one still takes 2**128 tries, and each of
 # the store's many audit entries is 32 characters shorter.

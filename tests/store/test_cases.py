@@ -296,10 +296,11 @@ def test_earlier_cases_are_found_in_the_index_alone(repo: CaseRepository, db: Da
     db.conn.set_trace_callback(None)
     searches = [sql for sql in statements if "received_at <" in sql]
     assert len(searches) == 2
-    for sql in searches:
+    for sql, index in zip(searches, ("cases_by_name_key", "cases_by_subject"), strict=True):
         plan = [row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
         reads = [step for step in plan if step.startswith("SEARCH c ")]
-        assert reads and all("COVERING INDEX cases_by_subject" in step for step in reads), plan
+        assert reads and all(f"COVERING INDEX {index} " in step for step in reads), plan
+    assert not any("TEMP B-TREE" in row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {searches[0]}"))
 
 
 def test_correcting_the_receipt_moves_the_deadline_and_is_recorded(repo: CaseRepository) -> None:
@@ -366,3 +367,51 @@ def test_a_common_name_gives_only_the_newest_hints(repo: CaseRepository) -> None
         ids.append(repo.add(other, actor="d", now=NOW))
     hints = repo.same_name(SubjectDetails("OLA NORDMANN"))
     assert [e.summary.id for e in hints] == list(reversed(ids))[:SAME_NAME_SHOWN]
+
+
+def test_the_newest_namesakes_are_the_last_received_not_the_last_entered(repo: CaseRepository) -> None:
+    """A letter from last year entered today is an old case: it gives way to the namesakes received since."""
+    from dpo_desk.store.cases import SAME_NAME_SHOWN
+
+    recent = [
+        repo.add(new_case(emails=(f"ola{n}@example.com",), address=f"Gate {n}",
+                          received=datetime(2026, 2, 1 + n, tzinfo=UTC)), actor="d", now=NOW)
+        for n in range(SAME_NAME_SHOWN)
+    ]  # fmt: skip
+    entered_late = repo.add(
+        new_case(emails=("old@example.com",), address="Gate 99", received=datetime(2025, 1, 6, tzinfo=UTC)),
+        actor="d",
+        now=NOW,
+    )
+    hints = repo.same_name(SubjectDetails("Ola Nordmann"))
+    assert entered_late not in [e.summary.id for e in hints]
+    assert {e.summary.id for e in hints} == set(recent)
+    older = repo.same_name(SubjectDetails("Ola Nordmann"), before=datetime(2026, 1, 1, tzinfo=UTC))
+    assert [e.summary.id for e in older] == [entered_late]
+
+
+def test_a_case_keeps_its_subjects_name_key_whatever_writes_it(repo: CaseRepository, db: Database) -> None:
+    """The newest namesakes are read from the case's own copy of the key: a row written without it, a case moved
+    to another subject, a subject renamed behind the app's back all keep it in step."""
+    first = repo.add(new_case(), actor="d", now=NOW)
+    left = ("id", "name_key", "seq", "reference")
+    names = ", ".join(row[1] for row in db.execute("PRAGMA table_info(cases)") if row[1] not in left)
+    db.execute(
+        f"INSERT INTO cases (seq, reference, {names}) SELECT seq + 1, 'DSR-2026-0002', {names} FROM cases WHERE id = ?",
+        (first,),
+    )
+    copied = db.execute("SELECT max(id) FROM cases").fetchone()[0]
+    assert dict(db.execute("SELECT id, name_key FROM cases").fetchall()) == {
+        first: "ola nordmann",
+        copied: "ola nordmann",
+    }
+    assert [e.summary.id for e in repo.same_name(SubjectDetails("Ola Nordmann"), excluding=first)] == [copied]
+
+    other = repo.add(new_case(name="Kari Hansen", emails=("kari@example.com",)), actor="d", now=NOW)
+    subject = db.execute("SELECT subject_id FROM cases WHERE id = ?", (other,)).fetchone()[0]
+    db.execute("UPDATE cases SET subject_id = ? WHERE id = ?", (subject, copied))
+    assert [e.summary.id for e in repo.same_name(SubjectDetails("Kari Hansen"), excluding=other)] == [copied]
+
+    db.execute("UPDATE subjects SET name = 'Per Berg', name_key = 'per berg' WHERE id = ?", (subject,))
+    assert repo.same_name(SubjectDetails("Kari Hansen")) == []
+    assert {e.summary.id for e in repo.same_name(SubjectDetails("Per Berg"))} == {other, copied}

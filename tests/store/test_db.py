@@ -45,6 +45,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0022_earlier_cases_by_time",
         "0023_backup_entries_index",
         "0024_dashboard_indexes",
+        "0025_newest_cases_of_a_name",
     ]
 
 
