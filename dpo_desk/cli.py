@@ -621,9 +621,15 @@ def _actor() -> str:
 def load_app() -> Callable[..., int]:
     """The app's ``run``, imported as the app starts (Qt is loaded only when the app opens): the application
     layer before Qt, since once the Qt bindings are loaded their import hook reads the source of every module
-    imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start."""
+    imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start. Every Qt-free module
+    the window's start loads is here (tests/test_architecture.py checks it)."""
     import dpo_desk.application.demo
+    import dpo_desk.application.entity_fields
+    import dpo_desk.application.jobs
+    import dpo_desk.application.preload
     import dpo_desk.application.stores
+    import dpo_desk.instance_lock
+    import dpo_desk.letters.processor_sheets
     import dpo_desk.os_keyring  # noqa: F401
     from dpo_desk.gui.app import run
 

@@ -140,6 +140,22 @@ def test_the_app_starts_without_the_libraries_only_later_work_needs() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_the_app_loads_its_qt_free_modules_before_qt() -> None:
+    """Once the Qt bindings are loaded, their import hook reads the source of every module imported after them:
+    the app loads the Qt-free modules its window needs first (cli.load_app). sys.modules keeps the order in
+    which imports began."""
+    probe = (
+        "import sys\n"
+        "from dpo_desk.cli import load_app\n"
+        "load_app()\n"
+        "names = list(sys.modules)\n"
+        "qt = names.index('PySide6')\n"
+        "print([n for n in names[qt:] if n.startswith('dpo_desk.') and not n.startswith('dpo_desk.gui')])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_the_app_starts_without_reading_locale_data_or_the_time_zones() -> None:
     """Babel's English names (the entity form's calendars and countries) and the tz database (its time zones)
     were read when the module declaring the form was imported: 30-40 ms of every start."""
