@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -14,12 +15,14 @@ from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.intake import check_not_future, subject_details
 from dpo_desk.core.models import Channel, EarlierCase, NewCase, Right, SubjectDetails
 from dpo_desk.files import write_private
-from dpo_desk.mail.draft import MailDraft
-from dpo_desk.mail.parse import MAX_BYTES, ParsedMail
 from dpo_desk.store import audit
 from dpo_desk.store.attachments import FROM_MAIL, keep
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.transactions import write_transaction
+
+if TYPE_CHECKING:  # the mail's parts load with the first mail read: a command that reads none need not load them
+    from dpo_desk.mail.draft import MailDraft
+    from dpo_desk.mail.parse import ParsedMail
 
 
 class MailStore:
@@ -95,6 +98,8 @@ class MailStore:
         """Keep a refused file inside the (encrypted) store with the reason, for the DPO to inspect; its id.
 
         Files over the e-mail size limit keep their name, size and hash, not their content."""
+        from dpo_desk.mail.parse import MAX_BYTES
+
         size = source.stat().st_size
         digest = hashlib.sha256()
         blocks: list[bytes] = []
@@ -126,6 +131,8 @@ class MailStore:
         if row is None:
             raise NotFoundError(f"no quarantined file {quarantine_id}")
         if len(row[0]) != row[1]:
+            from dpo_desk.mail.parse import MAX_BYTES
+
             raise RefusedError(
                 f"quarantined file {quarantine_id}: larger than {MAX_BYTES // (1024 * 1024)} MB, so only its name, "
                 "size and SHA-256 were kept; there is nothing to save"
