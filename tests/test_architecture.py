@@ -125,6 +125,11 @@ def test_the_services_speak_no_sqlite() -> None:
     assert found == []
 
 
+def printed_by(probe: str) -> str:
+    """What ``probe`` prints, run in a fresh interpreter: one that has imported nothing of this test session's."""
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_the_app_starts_without_the_libraries_only_later_work_needs() -> None:
     """pikepdf, jinja2 and the rest load when a letter, a calendar or an import first needs them (a fresh
     interpreter: this test session has loaded them all); so do our exports and reports, whose classes and
@@ -136,8 +141,7 @@ def test_the_app_starts_without_the_libraries_only_later_work_needs() -> None:
              "dpo_desk.application.demo", "dpo_desk.store.bulk", "dpo_desk.store.verify",
              "dpo_desk.store.size")  # fmt: skip
     probe = f"import sys, dpo_desk.gui.app; print([m for m in {later!r} if m in sys.modules])"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert printed_by(probe) == "[]"
 
 
 def test_the_app_loads_its_qt_free_modules_before_qt() -> None:
@@ -152,8 +156,7 @@ def test_the_app_loads_its_qt_free_modules_before_qt() -> None:
         "qt = names.index('PySide6')\n"
         "print([n for n in names[qt:] if n.startswith('dpo_desk.') and not n.startswith('dpo_desk.gui')])\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert printed_by(probe) == "[]"
 
 
 def test_a_desk_opened_for_one_letter_loads_no_dashboard_subject_data_actions_or_mail(tmp_path: Path) -> None:
@@ -174,8 +177,7 @@ desk = Desk(open_store(path, key), path, key, actor="dpo", clock=lambda: datetim
 print([m for m in {later!r} if m in sys.modules])
 print(desk.data is desk.data, desk.dashboard is desk.dashboard)
 """
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.split("\n")[:2] == ["[]", "True True"]
+    assert printed_by(probe).split("\n") == ["[]", "True True"]
 
 
 def test_the_app_starts_without_reading_locale_data_or_the_time_zones() -> None:
@@ -190,8 +192,7 @@ def test_the_app_starts_without_reading_locale_data_or_the_time_zones() -> None:
         "import dpo_desk.gui.app\n"
         "print(read)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert printed_by(probe) == "[]"
 
 
 # What the application layer, the store and the letters bring with them: a command that needs none of it
