@@ -7,17 +7,19 @@
 -- Derived from the subject (sealed there), like the case's copy of its name: triggers keep it in step, so no
 -- write path can leave it behind. A writer that gives it already (the demo's batch) costs no update.
 ALTER TABLE cases ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
-UPDATE cases SET name_key = (SELECT name_key FROM subjects WHERE id = cases.subject_id);
+-- coalesce: a case whose subject was deleted behind the app's back (verify names it) keeps '', not a failed
+-- migration that would leave the store unopened, and verify unable to say why.
+UPDATE cases SET name_key = coalesce((SELECT name_key FROM subjects WHERE id = cases.subject_id), '');
 CREATE INDEX cases_by_name_key ON cases (name_key, received_at);
 DROP INDEX subjects_by_name_key;
 
 CREATE TRIGGER cases_name_key_insert AFTER INSERT ON cases
 WHEN new.name_key IS NOT (SELECT name_key FROM subjects WHERE id = new.subject_id) BEGIN
-    UPDATE cases SET name_key = (SELECT name_key FROM subjects WHERE id = new.subject_id) WHERE id = new.id;
+    UPDATE cases SET name_key = coalesce((SELECT name_key FROM subjects WHERE id = new.subject_id), '') WHERE id = new.id;
 END;
 
 CREATE TRIGGER cases_name_key_subject AFTER UPDATE OF subject_id ON cases BEGIN
-    UPDATE cases SET name_key = (SELECT name_key FROM subjects WHERE id = new.subject_id) WHERE id = new.id;
+    UPDATE cases SET name_key = coalesce((SELECT name_key FROM subjects WHERE id = new.subject_id), '') WHERE id = new.id;
 END;
 
 CREATE TRIGGER subjects_name_key_to_cases AFTER UPDATE OF name_key ON subjects BEGIN

@@ -415,3 +415,20 @@ def test_a_case_keeps_its_subjects_name_key_whatever_writes_it(repo: CaseReposit
     db.execute("UPDATE subjects SET name = 'Per Berg', name_key = 'per berg' WHERE id = ?", (subject,))
     assert repo.same_name(SubjectDetails("Kari Hansen")) == []
     assert {e.summary.id for e in repo.same_name(SubjectDetails("Per Berg"))} == {other, copied}
+
+
+def test_a_case_whose_subject_was_deleted_behind_the_app_does_not_stop_the_name_key_migration() -> None:
+    """Migration 0025 copies each subject's name key to its cases: a case left without its subject (deleted with the
+    foreign keys off, which verify reports) gets no key, and the store still opens for verify to say so."""
+    from dpo_desk.store import migrations
+    from dpo_desk.store.register import Register
+    from dpo_desk.store.settings import StoreSettings
+
+    db = Database(memory=True)
+    migrations.migrations.apply(db, stop_before="0025_newest_cases_of_a_name")
+    repo = CaseRepository(db, Register(db), StoreSettings(db))
+    kept, orphaned = (repo.add(new_case(emails=(f"{n}@example.com",)), actor="d", now=NOW) for n in ("a", "b"))
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("DELETE FROM subjects WHERE id = (SELECT subject_id FROM cases WHERE id = ?)", (orphaned,))
+    migrations.migrations.apply(db)
+    assert dict(db.execute("SELECT id, name_key FROM cases").fetchall()) == {kept: "ola nordmann", orphaned: ""}
