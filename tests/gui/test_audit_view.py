@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
@@ -17,7 +19,8 @@ from tests.gui.held import HeldRunner
 
 
 def column(table: audit_view_module.AuditTable, index: int) -> list[str]:
-    return [table.item(row, index).text() for row in range(table.rowCount())]
+    model = table.model()
+    return [model.index(row, index).data() for row in range(model.rowCount())]
 
 
 def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepository, window: MainWindow) -> None:
@@ -97,7 +100,7 @@ def test_the_audit_page_shows_the_newest_entries_at_once_and_counts_them_all_asi
     view = audit_view_module.AuditView(desk, held)
     qtbot.addWidget(view)
     view.refresh()
-    assert view.table.rowCount() == 2
+    assert view.table.model().rowCount() == 2
     assert view.summary.text() == "The newest 2 entries shown; counting them all…"
     view.refresh()  # asked again (an entry written) before the first count arrived
     assert [task.name for task, _ in held.held] == ["audit count", "audit count"]
@@ -105,3 +108,23 @@ def test_the_audit_page_shows_the_newest_entries_at_once_and_counts_them_all_asi
     assert view.summary.text() == "The newest 2 entries shown; counting them all…"  # not the older count
     held.finish(1)
     assert view.summary.text() == f"{total} entries; the newest 2 shown"
+
+
+def test_each_audit_column_is_as_wide_as_its_widest_text_and_a_detail_shows_whole_as_tooltip(
+    qtbot: QtBot, repo: CaseRepository, desk: Desk
+) -> None:
+    """The columns are sized from every entry shown: the widest actor here is the oldest entry, the last row."""
+    for actor in ("a DPO whose name is long enough to widen the column", "al", "bo"):
+        case_id = repo.add(new_case(name=f"Subject of {actor}"), actor=actor, now=NOW)
+    repo.add_note(case_id, "called back", author="bo", now=NOW)
+    view = audit_view_module.AuditView(desk, HeldRunner())
+    qtbot.addWidget(view)
+    view.refresh()
+    table, header = view.table, view.table.horizontalHeader()
+    for index in range(audit_view_module.AuditModel.DETAILS):  # as wide as Qt's own fit, which reads every cell
+        assert header.sectionSize(index) >= table.sizeHintForColumn(index), audit_view_module.AuditModel.HEADERS[index]
+    assert header.sectionResizeMode(audit_view_module.AuditModel.DETAILS) is QHeaderView.ResizeMode.Stretch
+    detailed = next(row for row, text in enumerate(column(table, audit_view_module.AuditModel.DETAILS)) if text)
+    details = table.model().index(detailed, audit_view_module.AuditModel.DETAILS)
+    assert details.data(Qt.ItemDataRole.ToolTipRole) == details.data()
+    assert table.model().index(0, 2).data(Qt.ItemDataRole.ToolTipRole) is None
