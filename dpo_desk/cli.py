@@ -793,7 +793,7 @@ def _case_show(args: argparse.Namespace) -> int:
     print(f"Received:  {case.received_local.isoformat()} via {case.channel.label}")
     print(f"Due:       {case.deadlines.due}  (extension notice by {case.deadlines.extension_notice_due})")
     print(f"Rights:    {', '.join(r.label for r in case.rights)}")
-    print(f"Letters:   {desk.letter_languages()[desk.letters.language_of(case)]}")
+    print(f"Letters:   {desk.letter_language_name(desk.letters.language_of(case))}")
     print(f"Subject:   {case.subject.name}  {' '.join((*case.subject.emails, *case.subject.phones))}")
     if state.child is not None:
         print(f"Child:     {state.child.describe()}")
@@ -893,7 +893,7 @@ def _case_language(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         case = desk.cases.get(args.reference)
         desk.set_letter_language(case.id, args.lang)
-        print(f"{case.reference}: letters in {desk.letter_languages()[args.lang]}")
+        print(f"{case.reference}: letters in {desk.letter_language_name(args.lang)}")
     return 0
 
 

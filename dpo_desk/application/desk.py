@@ -32,7 +32,7 @@ from dpo_desk.core.processors import ProcessorSheet
 from dpo_desk.core.settings import REMINDER_WORKING_DAYS, RULES, Setting, consent_age_setting
 from dpo_desk.files import new_file_target, write_private
 from dpo_desk.letters.kinds import LetterKind
-from dpo_desk.letters.language import letter_language_names, letter_languages
+from dpo_desk.letters.language import letter_language_name, letter_language_names, letter_languages
 from dpo_desk.store import audit
 from dpo_desk.store.attachments import Attachments, StoredAttachment
 from dpo_desk.store.audit import Anchor, AuditLog
@@ -296,10 +296,8 @@ class Desk:
         return self.cases.add_all(news, actor=self.actor, now=self.now())
 
     def _check_letter_language(self, new: NewCase) -> None:
-        if new.letter_lang and new.letter_lang not in letter_languages():
-            raise InputError(
-                f"letter language: no letters in {new.letter_lang!r}; available: {', '.join(letter_languages())}"
-            )
+        if new.letter_lang:
+            _known_letter_language(new.letter_lang)
 
     def add_case_from_mail(
         self, new: NewCase, mail: ParsedMail, *, same_subject_as: int | None = None
@@ -436,15 +434,18 @@ class Desk:
         """Every language there are letters in, by code, with its name for a list: "norsk bokmål (Norwegian Bokmål)"."""
         return dict(letter_language_names())
 
+    def letter_language_name(self, lang: str) -> str:
+        """The name of ``lang``, a language there are letters in, for a case shown: reads only its own locale
+        data, where :meth:`letter_languages` reads every language's."""
+        return letter_language_name(_known_letter_language(lang))
+
     def set_letter_language(self, case_id: int, lang: str) -> None:
         """Write the case's letters in ``lang`` from now on (each letter may still be written in another)."""
-        names = self.letter_languages()
-        if lang not in names:
-            raise InputError(f"letter language: no letters in {lang!r}; available: {', '.join(names)}")
+        name = self.letter_language_name(lang)
         case = self.cases.get_by_id(case_id)
-        before = self.letters.language_of(case)
+        before = letter_language_name(self.letters.language_of(case))
         self.cases.set_letter_language(
-            case_id, lang, detail=f"Letter language: {names[before]} → {names[lang]}", actor=self.actor, now=self.now()
+            case_id, lang, detail=f"Letter language: {before} → {name}", actor=self.actor, now=self.now()
         )
 
     def open_pauses_counted(self) -> bool:
@@ -601,3 +602,9 @@ class Desk:
 
     def forget_unencrypted(self) -> list[Path]:
         return forget_unencrypted(self.path)
+
+
+def _known_letter_language(lang: str) -> str:
+    if lang not in letter_languages():
+        raise InputError(f"letter language: no letters in {lang!r}; available: {', '.join(letter_languages())}")
+    return lang

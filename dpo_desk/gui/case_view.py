@@ -325,7 +325,7 @@ class CaseView(QWidget):
             ("Phones", ", ".join(case.subject.phones) or "—"),
             ("Address", case.subject.address or "—"),
             ("Age", _age(state)),
-            ("Letters in", self._desk.letter_languages()[self._desk.letters.language_of(case)]),
+            ("Letters in", self._desk.letter_language_name(self._desk.letters.language_of(case))),
         ]
         for label, value in rows:
             self.details.addRow(f"<b>{label}</b>", plain(value))

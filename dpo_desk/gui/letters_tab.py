@@ -227,7 +227,7 @@ class LettersTab(QWidget):
         except DeskError as error:
             QMessageBox.warning(self, "Not changed", sentence(str(error)))
             return
-        self.changed.emit(f"Letters of the case in {self._desk.letter_languages()[self._selected_language()]}")
+        self.changed.emit(f"Letters of the case in {self._desk.letter_language_name(self._selected_language())}")
 
     @Slot()
     def _kind_changed(self) -> None:

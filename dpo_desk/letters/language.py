@@ -93,11 +93,18 @@ def letter_language(code: str) -> LetterLanguage:
 
 
 @functools.cache
+def letter_language_name(code: str) -> str:
+    """The name of one language there are letters in (see :attr:`LetterLanguage.name`). Cached, and apart from
+    the others': Babel reads a language's locale data for its name (10 ms each, the first time)."""
+    return letter_language(code).name
+
+
+@functools.cache
 def letter_language_names() -> Mapping[str, str]:
     """Every language there are letters in, by code, with its name for a list: "norsk bokmål (Norwegian
-    Bokmål)". Cached: Babel reads each language's locale data for its names (30 ms, on the window's thread
-    at the first case shown)."""
-    return MappingProxyType({code: letter_language(code).name for code in letter_languages()})
+    Bokmål)". Reads every language's locale data (30 ms at first): for the lists, while one name is enough
+    for a case shown."""
+    return MappingProxyType({code: letter_language_name(code) for code in letter_languages()})
 
 
 def office_language(country: str) -> str:

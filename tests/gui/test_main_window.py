@@ -566,11 +566,21 @@ def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
     first.show()
     first.open_case(case_id)
     first.close()
+    assert settings.value("window/case") in (case_id, str(case_id))  # the id: the settings file is plain text
+    # Closed before it was on screen, a window keeps the case it was to reopen.
+    unseen = MainWindow(desk, settings, runner)
+    qtbot.addWidget(unseen)
+    unseen.close()
+    assert settings.value("window/case") in (case_id, str(case_id))
     again = MainWindow(desk, settings, runner)
     qtbot.addWidget(again)
     assert again.navigation.currentRow() == CASES_PAGE
+    # Not while the window is built (the first case shown held its start): once it is on screen.
+    assert again.case_view.case is None
+    again.show()
+    qtbot.waitUntil(lambda: again.case_view.case is not None)
     assert again.case_view.case is not None and again.case_view.case.id == case_id
-    assert settings.value("window/case") in (case_id, str(case_id))  # the id: the settings file is plain text
+    assert again.table.selectionModel().selectedRows()[0].row() == again.model.row_of(case_id)
     # A case purged since, or a value mangled by hand, opens the dashboard and no case.
     settings.setValue("window/case", 99999)
     settings.setValue("window/view", "cases")
