@@ -949,7 +949,7 @@ def _data_import(args: argparse.Namespace) -> int:
             case.id, args.file, fmt=args.format, encoding=args.encoding, delimiter=args.delimiter
         )
         taken = desk.data.take(case.id, preview, source, accept_matched=args.accept_matched, keep_file=args.keep_file)
-    print(f"{args.file.name}: {preview.read.detected()}; {taken.read} records read")
+    print(f"{args.file.name}: {preview.read.detected()}; {taken.read:,} records read")
     print(f"matched {taken.matched}, unmatched {taken.read - taken.matched} (of them {taken.hinted} by name only)")
     print(
         f"kept {taken.accepted + taken.pending}: {taken.accepted} accepted, {taken.pending} waiting for review; "
@@ -988,7 +988,7 @@ def _data_list(args: argparse.Namespace) -> int:
             if r.state != "accepted":
                 print(f"  record {r.id} ({r.place}): {r.matched_by or 'taken by hand'}, waiting for review")
     for e in exports:
-        print(f"export {e.id}: {e.kind}, {e.records} records, {e.file} ({e.made_at:%Y-%m-%d %H:%M} UTC)")
+        print(f"export {e.id}: {e.kind}, {e.records:,} records, {e.file} ({e.made_at:%Y-%m-%d %H:%M} UTC)")
     return 0
 
 
@@ -1008,7 +1008,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.kind == "portability":
         with _desk(args) as desk:
             made = desk.data.export_portability(desk.cases.get(args.reference).id, args.out)
-        print(f"wrote {made.file}: {made.records} records, SHA-256 {made.sha256}")
+        print(f"wrote {made.file}: {made.records:,} records, SHA-256 {made.sha256}")
         return 0
     with _desk(args) as desk:
         letter = desk.data.export_access(desk.cases.get(args.reference).id, args.out, _render, lang=args.lang)
@@ -1050,7 +1050,7 @@ def _calendar(args: argparse.Namespace) -> int:
 def _register(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         rows = desk.export_register(args.out, year=args.year)
-    print(f"wrote {args.out}: {rows} cases")
+    print(f"wrote {args.out}: {rows:,} cases")
     return 0
 
 
@@ -1061,7 +1061,7 @@ def _report(args: argparse.Namespace) -> int:
     with _desk(args) as desk:
         report = desk.yearly_report(args.year, args.entity)
         desk.export_report(report, args.out, _render if suffix == ".pdf" else None)
-    print(f"wrote {args.out}: {report.received} cases received in {report.year}, {report.entity}")
+    print(f"wrote {args.out}: {report.received:,} cases received in {report.year}, {report.entity}")
     return 0
 
 
@@ -1088,7 +1088,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     checked = restore_into(args.backup, args.to, TerminalUnlocker())
     assert checked is not None  # the terminal's unlocker refuses rather than gives up
-    print(f"restored {checked.cases} cases into {args.to}; open it with --store {args.to}")
+    print(f"restored {checked.cases:,} cases into {args.to}; open it with --store {args.to}")
     return 0
 
 
@@ -1179,13 +1179,15 @@ def _retention(args: argparse.Namespace) -> int:
             print(f"{case.reference}  {case.status} on {case.ended_on}{letters}")
         if not (args.purge or args.anonymise):
             print(
-                f"{len(expired)} case(s) ended more than {months} months before {today}; "
+                f"{len(expired):,} case(s) ended more than {months} months before {today}; "
                 "--purge deletes them, --anonymise keeps them without who asked or what they wrote"
             )
             return 0
         verb = "purge" if args.purge else "anonymise"
-        if expired and not (args.yes or _confirmed(f"{verb.capitalize()} these {len(expired)} case(s)?")):
-            raise RefusedError(f"retention: nothing was changed; add --yes to {verb} the {len(expired)} case(s) listed")
+        if expired and not (args.yes or _confirmed(f"{verb.capitalize()} these {len(expired):,} case(s)?")):
+            raise RefusedError(
+                f"retention: nothing was changed; add --yes to {verb} the {len(expired):,} case(s) listed"
+            )
         ids = [case.case_id for case in expired]
         act, done = (desk.purge, "purged") if args.purge else (desk.anonymise, "anonymised")
         for reference in act(ids, today=today, months=months):

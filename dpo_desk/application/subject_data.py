@@ -229,7 +229,7 @@ class SubjectDataDesk:
 
     def _unreviewed(self, case_id: int) -> str:
         waiting = len(self.store.records(case_id, state=PENDING))
-        return f"{waiting} record(s) wait for review; accept or drop them first, so that the copy is complete"
+        return f"{waiting:,} record(s) wait for review; accept or drop them first, so that the copy is complete"
 
     def export_portability(self, case_id: int, target: Path, progress: Progress | None = None) -> DataExport:
         """Write the bundle to ``target`` (never over a file), through a hidden partial: a crash, an error or

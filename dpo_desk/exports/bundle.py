@@ -336,7 +336,7 @@ def _entry_problems(bundle: zipfile.ZipFile, names: set[str], entry: Any) -> lis
         if counted is None:
             problems.append(f"{name}: cannot be read as {Path(name).suffix[1:].upper()}")
         elif counted != entry["records"]:
-            problems.append(f"{name}: {counted} records, the manifest says {entry['records']}")
+            problems.append(f"{name}: {counted:,} records, the manifest says {entry['records']}")
     if name.startswith("data/") and name.endswith(".json"):
         try:
             document = json.loads(content)

@@ -70,7 +70,7 @@ class ImportDialog(QDialog):
         read = preview.read
         self.detected = selectable(QLabel())
         self.detected.setText(
-            f"<b>{read.detected()}</b>: {len(read.records)} records; {preview.matched} matched the subject,"
+            f"<b>{read.detected()}</b>: {len(read.records):,} records; {preview.matched:,} matched the subject,"
             f" {preview.hinted} by name only (a hint), {preview.unmatched - preview.hinted} not at all."
         )
         self.encoding = QComboBox()
@@ -249,8 +249,8 @@ class DataTab(QWidget):
         )
         waiting = sum(1 for r in self._records if r.state == PENDING)
         self.summary.setText(
-            f"{len(imports)} file(s) imported, {len(self._records) - waiting} record(s) accepted, {waiting} waiting"
-            " for review."
+            f"{len(imports):,} file(s) imported, {len(self._records) - waiting:,} record(s) accepted,"
+            f" {waiting:,} waiting for review."
             if imports
             else "No data imported yet: import the files the source systems exported (CSV, JSON, e-mail)."
         )
@@ -329,7 +329,7 @@ class DataTab(QWidget):
         skip = [index for index in range(len(preview.matches)) if index not in ticked]
 
         def work(task: Task[Taken]) -> Taken:
-            task.progress(0, 0, f"Keeping {len(ticked)} record(s)…")
+            task.progress(0, 0, f"Keeping {len(ticked):,} record(s)…")
             with self._desk.worker() as desk:
                 source = desk.data.source(source_name, portable=portable)
                 return desk.data.take(case_id, preview, source, accept_matched=True, chosen=chosen, skip=skip)
@@ -337,7 +337,7 @@ class DataTab(QWidget):
         self._run(
             "Keeping the records…",
             Task("take records", work),
-            lambda taken: self.changed.emit(f"{taken.accepted} record(s) taken from {preview.file.name}"),
+            lambda taken: self.changed.emit(f"{taken.accepted:,} record(s) taken from {preview.file.name}"),
         )
 
     # --- review -----------------------------------------------------------------------------------
@@ -350,7 +350,9 @@ class DataTab(QWidget):
     def drop_selected(self) -> None:
         chosen = self._selected_pending()
         answer = QMessageBox.question(
-            self, "Drop records", f"Drop {len(chosen)} record(s)? They leave the store; the file they came from stays."
+            self,
+            "Drop records",
+            f"Drop {len(chosen):,} record(s)? They leave the store; the file they came from stays.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._review(accept=[], drop=chosen)
@@ -363,7 +365,7 @@ class DataTab(QWidget):
         except DeskError as error:
             QMessageBox.warning(self, "Not recorded", sentence(str(error)))
             return
-        self.changed.emit(f"{len(accept)} record(s) accepted, {len(drop)} dropped")
+        self.changed.emit(f"{len(accept):,} record(s) accepted, {len(drop):,} dropped")
 
     # --- exports ----------------------------------------------------------------------------------
 

@@ -34,11 +34,11 @@ PROGRESS = {"purge": "Purging", "anonymise": "Anonymising"}
 QUESTIONS = {
     "purge": (
         "Purge cases",
-        "Delete {count} case(s) with their subjects' details, notes, attachments and decisions?",
+        "Delete {count:,} case(s) with their subjects' details, notes, attachments and decisions?",
     ),
     "anonymise": (
         "Anonymise cases",
-        "Keep {count} case(s) for the statistics (entity, rights, dates, status, outcomes) but remove who "
+        "Keep {count:,} case(s) for the statistics (entity, rights, dates, status, outcomes) but remove who "
         "asked, what they wrote, their notes, attachments and every other free text?",
     ),
 }
@@ -151,13 +151,13 @@ class RetentionDialog(QDialog):
         self.table.resizeColumnsToContents()
         count = len(expired)
         self.summary.setText(
-            f"{count} case(s) closed, refused or withdrawn more than {months} months ago"
-            + (f"; the {LISTED} that ended first are listed." if count > LISTED else ".")
+            f"{count:,} case(s) closed, refused or withdrawn more than {months} months ago"
+            + (f"; the {LISTED:,} that ended first are listed." if count > LISTED else ".")
             if count
             else "No case is past the retention period."
         )
-        self.purge_button.setText(f"&Purge {count} case(s)…")
-        self.anonymise_button.setText(f"&Anonymise {count} case(s)…")
+        self.purge_button.setText(f"&Purge {count:,} case(s)…")
+        self.anonymise_button.setText(f"&Anonymise {count:,} case(s)…")
         for button in (self.purge_button, self.anonymise_button):
             button.setEnabled(bool(count))
             button.setToolTip("" if count else "No case is past the retention period")
@@ -177,7 +177,7 @@ class RetentionDialog(QDialog):
 
         try:
             self._desk.save_settings({RETENTION_MONTHS: months})
-            label = f"{PROGRESS[action]} {len(case_ids)} case(s)…"
+            label = f"{PROGRESS[action]} {len(case_ids):,} case(s)…"
             wait_for(self._runner, Task(f"retention {action}", act), label, self)
         except DeskError as error:
             QMessageBox.warning(self, "Nothing was changed", sentence(str(error)))

@@ -35,7 +35,7 @@ class Report:
         return [
             f"integrity: {'ok' if not self.integrity else '; '.join(self.integrity)}",
             f"foreign keys: {'ok' if not self.foreign_keys else '; '.join(self.foreign_keys)}",
-            f"audit: {self.entries} entries, "
+            f"audit: {self.entries:,} {'entry' if self.entries == 1 else 'entries'}, "
             + ("chain intact" if not self.audit else f"{len(self.audit)} problem(s): " + "; ".join(self.audit)),
             "cases: "
             + (

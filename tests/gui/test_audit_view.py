@@ -50,7 +50,7 @@ def test_the_audit_page_lists_verifies_and_exports_the_anchor(
     window.navigation.setCurrentRow(4)
     page = window.audit_view
     assert window.pages.currentWidget() is page
-    assert column(page.table, 0)[0] == "1" and page.summary.text() == "1 entries"
+    assert column(page.table, 0)[0] == "1" and page.summary.text() == "1 entry"
 
     page.verify_button.click()
     assert "All checks passed" in page.result.text() and "chain intact" in page.result.text()
@@ -108,6 +108,13 @@ def test_the_audit_page_shows_the_newest_entries_at_once_and_counts_them_all_asi
     assert view.summary.text() == "The newest 2 entries shown; counting them all…"  # not the older count
     held.finish(1)
     assert view.summary.text() == f"{total} entries; the newest 2 shown"
+
+
+def test_the_audit_count_reads_with_thousands_separators_and_one_entry_is_singular() -> None:
+    """The page read "1770539 entries" at 100,000 cases, where the case list reads "100,000 cases"."""
+    assert audit_view_module.count_text(1_770_539) == "1,770,539 entries; the newest 1,000 shown"
+    assert audit_view_module.count_text(1) == "1 entry"
+    assert audit_view_module.count_text(0) == "0 entries"
 
 
 def test_each_audit_column_is_as_wide_as_its_widest_text_and_a_detail_shows_whole_as_tooltip(

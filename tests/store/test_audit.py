@@ -1,6 +1,7 @@
 """The audit log: one entry per change, in its transaction, ids only, append-only, and tampering detected."""
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,3 +170,11 @@ def test_migration_0018_keeps_every_entry_and_the_chain_with_each_hash_once() ->
     assert verify_chain(db, anchor) == []
     repo.add_note(1, "after the migration", author="alice", now=NOW)  # new entries follow the old ones
     assert verify(db).ok and head(db).seq == anchor.seq + 1
+
+
+def test_the_verify_report_counts_the_entries_with_thousands_separators(audited: CaseRepository, db: Database) -> None:
+    """It read "audit: 1770539 entries" at 100,000 cases."""
+    report = verify(db)
+    assert "audit: 10 entries, chain intact" in report.lines()
+    assert "audit: 1,770,539 entries, chain intact" in replace(report, entries=1_770_539).lines()
+    assert "audit: 1 entry, chain intact" in replace(report, entries=1).lines()
