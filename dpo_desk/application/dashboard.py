@@ -103,7 +103,7 @@ class Reminder:
 
 
 def _cases(count: int) -> str:
-    return f"{count} open case{'s' if count != 1 else ''}"
+    return f"{count:,} open case{'s' if count != 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)

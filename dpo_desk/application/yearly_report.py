@@ -284,7 +284,7 @@ def _bars(rows: list[tuple[str, int]]) -> str:
     for name, count in rows:
         bar = _bar([(count, BAR_COLOUR)], count / top)
         lines.append(f"<tr><td width='28%'>{escape(name)}</td><td width='62%'>{bar}</td>")
-        lines.append(f"<td align='right'>{count}</td></tr>")
+        lines.append(f"<td align='right'>{count:,}</td></tr>")
     return f"<table width='100%' cellspacing='1'>{''.join(lines)}</table>"
 
 
@@ -297,7 +297,7 @@ def _stacked(rows: list[tuple[str, tuple[int, int, int]]]) -> str:
         rate = _rate(counts[0] + counts[1], total)
         lines.append(
             f"<tr><td width='20%'>{name}</td><td width='50%'>{bar}</td>"
-            f"<td align='right'>{total} answered, {rate} on time</td></tr>"
+            f"<td align='right'>{total:,} answered, {rate} on time</td></tr>"
         )
     return f"<table width='100%' cellspacing='1'>{''.join(lines)}</table>"
 

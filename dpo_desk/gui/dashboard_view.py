@@ -187,7 +187,7 @@ class DashboardView(QWidget):
                     if right in bar.by_right
                 ],
                 bar.query(),
-                f"{sum(bar.by_right.values())} rights invoked in the requests received in {bar.label}",
+                f"{sum(bar.by_right.values()):,} rights invoked in the requests received in {bar.label}",
             )
             for bar in self._month_bars
         ]
@@ -206,8 +206,8 @@ class DashboardView(QWidget):
                 )
                 if count
             ]
-            summary = f"{bar.answered} answered in {bar.label}: {bar.on_time} on time, "
-            summary += f"{bar.on_time_extended} on time after an extension, {bar.late} late"
+            summary = f"{bar.answered:,} answered in {bar.label}: {bar.on_time:,} on time, "
+            summary += f"{bar.on_time_extended:,} on time after an extension, {bar.late:,} late"
             bars.append(Bar(f"{bar.label}\n{caption}", segments, bar.query(), summary))
         return bars
 
@@ -235,7 +235,7 @@ class FigureButton(QPushButton):
         self.number.setText(f"{count:,}")
         self._alarming = count > 0 and self.scope is Scope.OVERDUE
         self._colour_number()
-        self.setAccessibleName(f"{self.scope.label}: {count}")
+        self.setAccessibleName(f"{self.scope.label}: {count:,}")
 
     def _colour_number(self) -> None:
         colour = f" color: {colours().error};" if self._alarming else ""
@@ -315,7 +315,7 @@ class BarChart(QWidget):
             painter.setPen(text)
             above = min((box.top() for _, box in segments), default=column.bottom() - self.LABEL_HEIGHT)
             count_box = QRectF(column.left(), above - 16, column.width(), 16)
-            painter.drawText(count_box, Qt.AlignmentFlag.AlignCenter, str(total))
+            painter.drawText(count_box, Qt.AlignmentFlag.AlignCenter, f"{total:,}")
             label_box = QRectF(column.left(), column.bottom() - self.LABEL_HEIGHT, column.width(), self.LABEL_HEIGHT)
             painter.drawText(label_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, bar.label)
         painter.end()
@@ -333,7 +333,8 @@ class BarChart(QWidget):
             return
         bar = list(self._bars())[hit[0]]
         segment = hit[1]
-        self.setToolTip(f"{bar.summary}" + (f"\n{segment.count} {segment.what}: click to list them" if segment else ""))
+        listed = f"\n{segment.count:,} {segment.what}: click to list them" if segment else ""
+        self.setToolTip(bar.summary + listed)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         hit = self._hit(event.position().x(), event.position().y())

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from dpo_desk.application.dashboard import FIGURES
+from dpo_desk.application.dashboard import FIGURES, Reminder
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.cli import main
@@ -248,3 +248,11 @@ def test_a_case_answered_twice_in_one_second_counts_once(desk: Desk) -> None:
     quarter = next(bar for bar in bars if bar.first <= answered_on(desk, closed) <= bar.last)  # type: ignore[operator]
     listed = desk.cases.find_ids(quarter.query(), today=today)
     assert quarter.answered == len(listed) == len(set(listed))
+
+
+def test_the_reminder_counts_with_thousands_separators() -> None:
+    """It read "2723 open cases overdue…" at 100,000 cases, where the dashboard's figure above read "1,821"."""
+    assert str(Reminder(working_days=3, due=2723, notices=1)) == (
+        "2,723 open cases overdue or due within 3 working days;"
+        " 1 open case with the last day to notify an extension within 7 days"
+    )
