@@ -623,20 +623,14 @@ def load_app() -> Callable[..., int]:
     layer before Qt, since once the Qt bindings are loaded their import hook reads the source of every module
     imported after them (for their __feature__ switches), 0.3 ms each, 40-50 ms of a start. Every Qt-free module
     the window's start loads is here (tests/test_architecture.py checks it)."""
-    import dpo_desk.application.actions
-    import dpo_desk.application.attachments
     import dpo_desk.application.dashboard
     import dpo_desk.application.demo
-    import dpo_desk.application.entity_fields
     import dpo_desk.application.jobs
     import dpo_desk.application.preload
     import dpo_desk.application.stores
-    import dpo_desk.application.subject_data
-    import dpo_desk.core.progress
     import dpo_desk.instance_lock
-    import dpo_desk.letters.processor_sheets
-    import dpo_desk.mail.draft
-    import dpo_desk.os_keyring  # noqa: F401
+    import dpo_desk.os_keyring
+    import dpo_desk.store.opening  # noqa: F401
     from dpo_desk.gui.app import run
 
     return run

@@ -13,10 +13,9 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.application.fields import labelled
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.case_view import NO_CASE
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.rich_text import sentence
-
-NO_CASE = "Select a case first"
 
 
 class ActionButton(QPushButton):

@@ -1,7 +1,8 @@
 """One case in full: a header with the due-date badge, the next step, and a tab for each part of its record.
 
 Everything shown comes from one reading of the case's state (``Desk.state``), taken each time the case is
-shown or changed; every action button is enabled, or disabled with the reason, from that same reading.
+shown or changed; every action button is enabled, or disabled with the reason, from that same reading. The
+case pane (``gui/case_view.py``) builds this page once the window is on screen, or for the first case shown.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -93,7 +93,7 @@ class CaseTabs(QTabWidget):
         return False
 
 
-class CaseView(QWidget):
+class CasePage(QWidget):
     """Signals:
     case_changed(int, str): the case with this id was changed here; what happened, in one line.
     open_case(int): the DPO asked to open another case (an earlier case of the subject).
@@ -206,22 +206,11 @@ class CaseView(QWidget):
         subject_row.addWidget(self.subject, 1)
         subject_row.addWidget(self.change_status_button)
         subject_row.addWidget(self.add_note_button)
-        shown = QWidget()
-        layout = QVBoxLayout(shown)
+        layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(subject_row)
         layout.addWidget(self.next_step)
         layout.addWidget(self.tabs, 1)
-
-        placeholder = QLabel("Select a case in the list to see it here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet("color: palette(placeholder-text); font-size: 12pt;")
-        self._pages = QStackedWidget()
-        self._pages.addWidget(placeholder)
-        self._pages.addWidget(shown)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._pages)
 
         self.change_status_button.clicked.connect(self.change_status)
         self.add_note_button.clicked.connect(self.add_note)
@@ -254,10 +243,7 @@ class CaseView(QWidget):
             )
         )
 
-    def show_case(self, case_id: int | None) -> None:
-        if case_id is None:
-            self._forget()
-            return
+    def show_case(self, case_id: int) -> None:
         state = self._desk.state(case_id)
         self.state = state
         case, today = state.case, state.today
@@ -280,7 +266,6 @@ class CaseView(QWidget):
         self.letters_tab.show_state(state)  # letters stay possible on a closed case (a copy, a late refusal)
         self.data_tab.show_state(state)
         self.attachments_tab.show_state(state)
-        self._pages.setCurrentIndex(1)
 
     def action_buttons(self) -> list[ActionButton]:
         """Every workflow action's button on the case view, wherever it sits."""
@@ -288,10 +273,9 @@ class CaseView(QWidget):
             button for tab in self.workflow_tabs for button in tab.action_buttons
         ]
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
         """No case shown, and none kept in a hidden widget either: the lock screen relies on it."""
         self.state = None
-        self._pages.setCurrentIndex(0)
         for label in (self.reference, self.status, self.due_badge, self.subject, self.next_step):
             label.clear()
         _clear(self.details)

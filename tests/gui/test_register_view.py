@@ -24,7 +24,7 @@ def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
     window.model.refresh()
     window.select_case(case_id)
     assert window.model.index(0, DUE).data() == "2026-05-14"
-    view = open_page(window, window.register_view)
+    view = open_page(window, window.register_page)
     view.entities.selectRow(
         next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == AMERICAS)
     )
@@ -57,7 +57,7 @@ def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
     assert "Thu 14 May 2026 → Fri 15 May 2026" in questions[0]
     assert desk.register.entity(AMERICAS).calendar == "NO"
     assert window.model.index(0, DUE).data() == "2026-05-15"  # the case list is read again
-    assert "Ascension Day (NO public holiday)" in window.case_view.deadline_tab.why.text()
+    assert "Ascension Day (NO public holiday)" in window.case_view.page.deadline_tab.why.text()
     assert window.statusBar().currentMessage() == "Altoros Americas LLC saved; the dates of 1 open case(s) moved"
 
 
@@ -68,7 +68,7 @@ def test_a_new_entity_is_added_once_its_name_country_calendar_and_zone_are_given
     from tests.conftest import assert_keyed_apart
 
     assert_keyed_apart(NEW_ENTITY_FIELDS)
-    view = open_page(window, window.register_view)
+    view = open_page(window, window.register_page)
 
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)

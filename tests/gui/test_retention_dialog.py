@@ -148,7 +148,7 @@ def test_every_anonymised_demo_case_still_shows(
     retention.anonymise(db, expired, today=far_future, months=1, actor="dpo", now=NOW)
     for case_id in expired:
         window.case_view.show_case(case_id)
-        assert window.case_view.subject.text().startswith("(anonymised)")
+        assert window.case_view.page.subject.text().startswith("(anonymised)")
 
 
 class NamingRunner(SynchronousRunner):

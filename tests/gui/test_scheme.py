@@ -98,7 +98,7 @@ def test_the_case_shown_is_coloured_again_when_the_scheme_changes(
     case_id = repo.add(new_case(), actor="d", now=NOW)
     window.model.refresh()
     window.select_case(case_id)
-    shown = (window.case_view.identity_tab.gate, window.case_view.deadline_tab.why)
+    shown = (window.case_view.page.identity_tab.gate, window.case_view.page.deadline_tab.why)
     assert all(span_colours(label.text()) for label in shown)  # identity unsettled: disclosure blocked, in red
 
     qapp.setPalette(SOME_DARK_PALETTE)
@@ -114,7 +114,7 @@ def test_the_case_shown_is_coloured_again_when_the_scheme_changes(
 def test_widgets_with_a_style_sheet_take_the_new_palette_too(
     qtbot: QtBot, qapp: QApplication, window: MainWindow, light_again: None
 ) -> None:
-    styled = (window.navigation, window.case_view.subject)  # sheets that name only a font
+    styled = (window.navigation, window.case_view.page.subject)  # sheets that name only a font
     assert all(widget.styleSheet() for widget in styled)
     qapp.setPalette(SOME_DARK_PALETTE)
     qtbot.waitUntil(

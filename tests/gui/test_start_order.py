@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.deadlines import PauseKind
-from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.letters.language import letter_languages
 from dpo_desk.store.cases import CaseRepository
 from tests.conftest import NOW, new_case
@@ -63,11 +63,32 @@ def test_the_reminder_is_counted_once_the_window_is_painted(
     assert started(held).count("reminder") == 1  # the first paint only
 
 
+def test_the_case_page_is_built_once_the_window_is_painted_and_its_services_have_loaded_aside(
+    qtbot: QtBot, unshown: MainWindow, held: HeldRunner, repo: CaseRepository, desk: Desk
+) -> None:
+    """Its tabs were built with the window, for a pane that shows no case at start; built at the first case
+    opened, they and their modules would freeze that click instead."""
+    view = unshown.case_view
+    unshown.navigation.setCurrentRow(CASES_PAGE)
+    with qtbot.waitSignal(unshown.first_paint.painted):
+        unshown.show()
+    assert view.built is None and view.case is None and view.isVisible()
+    assert not unshown.change_status_action.isEnabled()
+    assert unshown.change_status_action.toolTip() == unshown.print_letter_action.toolTip() == "Select a case first"
+    held.finish_last("case page services")
+    assert view.built is not None and not view.built.isVisible()  # the pane still asks for a case
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    unshown.model.refresh()
+    view.show_case(case_id)
+    assert view.page is view.built and view.page.isVisible()
+    assert view.page.reference.text() == desk.cases.get_by_id(case_id).reference
+
+
 def test_the_languages_names_are_read_when_a_case_is_first_shown(
     unshown: MainWindow, repo: CaseRepository, names_read: list[int]
 ) -> None:
     assert not names_read
-    languages = unshown.case_view.letters_tab.language
+    languages = unshown.case_view.page.letters_tab.language
     assert languages.count() == 0
     case_id = repo.add(new_case(), actor="d", now=NOW)
     unshown.case_view.show_case(case_id)
@@ -87,12 +108,12 @@ def test_the_processors_and_register_pages_read_the_store_when_first_shown(
     window.show()
     assert "sheets" not in read
     read.clear()
-    open_page(window, window.register_view)
+    open_page(window, window.register_page)
     assert "entities" in read and window.register_view.entities.rowCount() == 5
-    open_page(window, window.processors_view)
+    open_page(window, window.processors_page)
     assert read.count("sheets") == 1 and window.processors_view.table.rowCount() == 47
-    open_page(window, window.register_view)
-    open_page(window, window.processors_view)
+    open_page(window, window.register_page)
+    open_page(window, window.processors_page)
     assert read.count("sheets") == 1  # read once; their own changes refresh them
 
 

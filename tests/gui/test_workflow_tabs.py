@@ -106,8 +106,8 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
     window.model.refresh()
     window.select_case(case_id)
     view = window.case_view
-    assert "Check identity (0 of 2 trusted IDs recorded)" in view.next_step.text()
-    assert "Disclosure blocked" in view.identity_tab.gate.text()
+    assert "Check identity (0 of 2 trusted IDs recorded)" in view.page.next_step.text()
+    assert "Disclosure blocked" in view.page.identity_tab.gate.text()
 
     # Two independent ID checks.
     answers.queue += [
@@ -124,28 +124,28 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
             "checked_at": (RECEIVED + timedelta(days=1)).astimezone(),
         },
     ]
-    view.identity_tab.record_button.click()
-    assert "1 of 2" in view.identity_tab.summary.text()
-    view.identity_tab.record_button.click()
-    assert "Disclosure allowed" in view.identity_tab.gate.text()
+    view.page.identity_tab.record_button.click()
+    assert "1 of 2" in view.page.identity_tab.summary.text()
+    view.page.identity_tab.record_button.click()
+    assert "Disclosure allowed" in view.page.identity_tab.gate.text()
 
     # A clarification pause, answered two days later: the due date moves by two days.
     due_before = repo.get_by_id(case_id).deadlines.due
     answers.queue += [{"kind": "clarification", "start": on(2), "reason": "Which systems?"}, {"end": on(4)}]
-    view.deadline_tab.pause_button.click()
-    assert "Waiting on the subject's answer (clarification)" in view.next_step.text()
+    view.page.deadline_tab.pause_button.click()
+    assert "Waiting on the subject's answer (clarification)" in view.page.next_step.text()
     assert repo.get_by_id(case_id).status is Status.WAITING_ON_SUBJECT  # the status follows the pause
-    view.deadline_tab.resume_button.click()
+    view.page.deadline_tab.resume_button.click()
     assert repo.get_by_id(case_id).deadlines.due > due_before
     assert repo.get_by_id(case_id).status is Status.IN_PROGRESS  # and the answer
 
     # The extension, with the notice sent in time.
     answers.queue.append({"reasons": "Data in six systems", "notice_sent_on": on(5)})
-    view.deadline_tab.extend_button.click()
+    view.page.deadline_tab.extend_button.click()
     assert repo.get_by_id(case_id).extension is not None
-    assert not view.deadline_tab.extend_button.isEnabled()
+    assert not view.page.deadline_tab.extend_button.isEnabled()
     assert (
-        view.deadline_tab.extend_button.toolTip()
+        view.page.deadline_tab.extend_button.toolTip()
         == "The case is already extended; the period can be extended only once"
     )
 
@@ -161,14 +161,14 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
         },
         {"state": "paid", "on": on(8)},
     ]
-    view.fee_tab.fee_button.click()
-    assert "93.50 EUR" in view.fee_tab.summary.text()
+    view.page.fee_tab.fee_button.click()
+    assert "93.50 EUR" in view.page.fee_tab.summary.text()
     assert repo.get_by_id(case_id).status is Status.WAITING_ON_FEE
-    view.fee_tab.answer_button.click()
-    assert "paid" in view.fee_tab.summary.text()
+    view.page.fee_tab.answer_button.click()
+    assert "paid" in view.page.fee_tab.summary.text()
     assert repo.get_by_id(case_id).status is Status.IN_PROGRESS
     # No refusal is owed; only the day by which one would have to be told ("A refusal is due by" said otherwise).
-    assert view.fee_tab.refusal.text().startswith("No refusal. A refusal must reach the subject by ")
+    assert view.page.fee_tab.refusal.text().startswith("No refusal. A refusal must reach the subject by ")
 
     # Outcomes, and the erasure told to three recipients.
     answers.queue += [
@@ -176,34 +176,34 @@ def test_received_to_closed_in_the_app(window: MainWindow, repo: CaseRepository,
         {"ground": "17(1)(a)", "systems": ["CRM"], "backups_beyond_use": True, "done_on": on(9)},
         {"sources": ["chatbot"]},
     ]
-    view.outcomes_tab.record_buttons["access"].click()
-    view.outcomes_tab.record_buttons["erasure"].click()
-    assert "All rights have an outcome" in view.outcomes_tab.summary.text()
-    outcomes = view.outcomes_tab.table
+    view.page.outcomes_tab.record_buttons["access"].click()
+    view.page.outcomes_tab.record_buttons["erasure"].click()
+    assert "All rights have an outcome" in view.page.outcomes_tab.summary.text()
+    outcomes = view.page.outcomes_tab.table
     shown = {outcomes.item(row, 0).text(): outcomes.item(row, 1).text() for row in range(outcomes.rowCount())}
     # In the form's words, not as Python prints a dict ("systems: ['CRM']; backups_beyond_use: True").
     assert shown["Erasure"] == (
         f"Art. 17(1) ground: 17(1)(a); Systems erased: CRM; Backups: yes; Done on: {on(9).isoformat()}"
     )
-    view.recipients_tab.sources_button.click()
-    table = view.recipients_tab.table
+    view.page.recipients_tab.sources_button.click()
+    table = view.page.recipients_tab.table
     services = [table.item(row, 0).text() for row in range(table.rowCount())]
     assert {"Drift", "HubSpot"} <= set(services)
     for row, service in enumerate(services):
         table.selectRow(row)
         if service in ("Drift", "HubSpot", "Amazon (cloud storage)"):
             answers.queue.append({"on": on(10), "channel": "e-mail"})
-            view.recipients_tab.notified_button.click()
+            view.page.recipients_tab.notified_button.click()
         else:
             answers.queue.append({"reason": "Shared storage we erased ourselves"})
-            view.recipients_tab.not_notified_button.click()
-    assert "0 recipient(s) still to notify" in view.recipients_tab.summary.text()
+            view.page.recipients_tab.not_notified_button.click()
+    assert "0 recipient(s) still to notify" in view.page.recipients_tab.summary.text()
 
     for status in (Status.RESPONSE_READY, Status.RESPONDED, Status.CLOSED):
         repo.change_status(case_id, status, actor="dpo", reason="", now=NOW)
     view.show_case(case_id)
-    assert view.next_step.text().endswith("Nothing to do: the case is closed")
-    history = [view.history.item(row, 2).text() for row in range(view.history.rowCount())]
+    assert view.page.next_step.text().endswith("Nothing to do: the case is closed")
+    history = [view.page.history.item(row, 2).text() for row in range(view.page.history.rowCount())]
     assert {"Identity check", "Clock paused", "Extended", "Fee", "Outcome recorded", "Art. 19 notice"} <= set(history)
     assert not answers.warnings  # type: ignore[attr-defined]
 
@@ -217,7 +217,7 @@ def test_an_extension_after_the_deadline_is_refused_with_a_message(
     window.model.refresh()
     window.select_case(case_id)
     answers.queue.append({"reasons": "Complex", "notice_sent_on": date(2026, 10, 20)})
-    window.case_view.deadline_tab.extend_button.click()
+    window.case_view.page.deadline_tab.extend_button.click()
     assert "the extension notice had to be sent by Thu 1 Oct 2026" in answers.problems[-1]
     assert repo.get_by_id(case_id).extension is None
 
@@ -233,7 +233,7 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
     window.model.refresh()
     view = window.case_view
     window.select_case(closed)
-    buttons = view.action_buttons()
+    buttons = view.page.action_buttons()
     assert len(buttons) == 28  # every declared case action has its button
     for button in buttons:
         if button.action.name in ("status", "note"):
@@ -243,8 +243,8 @@ def test_a_closed_case_viewed_first_leaves_no_button_of_an_open_case_disabled(
             assert button.toolTip() == "The case is closed: reopen it (move it back to in progress) to change it"
 
     window.select_case(open_case)
-    enabled = {button.action.name: button.isEnabled() for button in view.action_buttons()}
-    tips = {button.action.name: button.toolTip() for button in view.action_buttons()}
+    enabled = {button.action.name: button.isEnabled() for button in view.page.action_buttons()}
+    tips = {button.action.name: button.toolTip() for button in view.page.action_buttons()}
     assert {name for name, on in enabled.items() if on} == {
         "status", "note", "identity-check", "identity-waive", "identity-fail", "identity-doubt", "pause", "extend",
         "fee", "refuse", "outcome-access", "outcome-erasure", "outcome-child-deletion", "sources",
@@ -287,10 +287,10 @@ def test_the_identity_tab_says_which_checks_count_and_why_one_does_not(
         desk.workflow.record_check(case_id, check, actor="d", now=NOW)
     window.model.refresh()
     window.open_case(case_id)
-    table = window.case_view.identity_tab.checks
+    table = window.case_view.page.identity_tab.checks
     counts = [table.horizontalHeaderItem(column).text() for column in range(table.columnCount())].index("Counts")
     assert [table.item(row, counts).text() for row in range(table.rowCount())] == [
         "yes",
         "no: checked sighted in person, as the passport was",
     ]
-    assert "each another kind of ID checked another way" in window.case_view.identity_tab.summary.text()
+    assert "each another kind of ID checked another way" in window.case_view.page.identity_tab.summary.text()
