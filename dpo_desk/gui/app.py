@@ -59,9 +59,6 @@ def run(
     follow_system(app)
     logs.start("app")
     _show_unexpected_errors()
-    stalls = watch_if_asked(app)
-    if stalls is not None:
-        app.aboutToQuit.connect(stalls.stop)
     if first_run:
         chosen = store_to_open(store_path)
         if chosen is None:
@@ -97,6 +94,7 @@ def run(
                 code = app.exec()
                 desk.close()
                 return code
+            window.first_paint.painted.connect(functools.partial(watch_if_asked, app))
             window.show()
             check = StoreCheck(desk, runner, window)
             check.damaged.connect(functools.partial(_damaged_while_open, window, desk, chosen_backup))
