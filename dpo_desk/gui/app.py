@@ -27,6 +27,7 @@ from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.background import QtRunner, favour_the_window_thread, wait_for
 from dpo_desk.gui.backups import StoreCheck
 from dpo_desk.gui.first_run import store_to_open
+from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.gui.letters_aside import prepare_letters_aside
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.passphrase import NewPassphraseDialog, UnlockDialog, choose_explanation
@@ -57,6 +58,7 @@ def run(
     app.setDesktopFileName(APP_ID)  # the .desktop entry a Wayland desktop finds the name and icon in
     app.setWindowIcon(app_icon())
     follow_system(app)
+    load_shipped_fonts()  # before any window: registered later, they made Qt lay out the whole window again
     logs.start("app")
     _show_unexpected_errors()
     if first_run:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
-from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.fonts import load_shipped_fonts
+from dpo_desk.gui.pdf import render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.letters.kinds import LetterKind
 

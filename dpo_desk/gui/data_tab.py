@@ -38,9 +38,10 @@ from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.background import show_progress
+from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.modal import run_modal
-from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.pdf import render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable, titled_lists
 from dpo_desk.letters.kinds import LetterKind

@@ -2,8 +2,9 @@
 
 The first letter written in the app loaded pikepdf, jinja2 and its templates and the shipped fonts on the
 window's thread: a stall of 150-250 ms (DPO_DESK_STALLS), where later letters take 20-40 ms. None of it is
-needed to show the window, so it waits until the window is on screen. (The letter languages' CLDR data is
-left to the first letter: 5 ms for its language, where all of them would hold 8 MB.)
+needed to show the window, so it waits until the window is on screen; the fonts are registered before the
+window is built instead (gui/fonts.py). (The letter languages' CLDR data is left to the first letter: 5 ms
+for its language, where all of them would hold 8 MB.)
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ def prepare_letters_aside() -> threading.Thread:
     """Start loading what letters need, on a thread of its own (returned): call it once the window is shown."""
 
     def prepare() -> None:
-        from dpo_desk.gui.pdf import load_shipped_fonts
         from dpo_desk.letters import compose, protect
 
-        load_shipped_fonts()
         protect.load()
         compose.load_templates()
 

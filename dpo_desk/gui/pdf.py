@@ -18,13 +18,10 @@ The one place that knows how Qt prints; letters and sheet booklets hand it a Doc
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib.resources import as_file, files
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
@@ -32,7 +29,6 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
-    QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
     QPagedPaintDevice,
@@ -53,6 +49,7 @@ from PySide6.QtGui import (
 
 from dpo_desk.core.progress import Progress
 from dpo_desk.files import write_private
+from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.letters import page
 from dpo_desk.letters.page import Box, Document, FirstPage, Frame
 
@@ -67,26 +64,6 @@ _STEPS_PER_PAGE = 8  # at most this many layouts of a body, a page (and at least
 _MOVES_PER_PAGE = 2  # at most this many keep-together page breaks, a page (and at least 12)
 _PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 _GREY = QColor("#444444")
-
-
-def load_shipped_fonts() -> tuple[str, ...]:
-    """Register the fonts shipped in dpo_desk/resources/fonts, so letters look the same on every laptop: once,
-    by whichever thread asks first (the one loading letters aside, or the first letter's)."""
-    with _FONTS_LOADING:
-        return _register_shipped_fonts()
-
-
-_FONTS_LOADING = threading.Lock()
-
-
-@functools.cache
-def _register_shipped_fonts() -> tuple[str, ...]:
-    families: list[str] = []
-    for font in sorted(files("dpo_desk.resources").joinpath("fonts").iterdir(), key=lambda f: f.name):
-        if font.name.endswith(".ttf"):
-            with as_file(font) as path:
-                families += QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(path)))
-    return tuple(dict.fromkeys(families))
 
 
 def render(document: Document, progress: Progress | None = None) -> bytes:

@@ -43,7 +43,8 @@ from dpo_desk.core.processors import (
 )
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
-from dpo_desk.gui.pdf import load_shipped_fonts, write_pdf
+from dpo_desk.gui.fonts import load_shipped_fonts
+from dpo_desk.gui.pdf import write_pdf
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.letters import page

@@ -25,7 +25,8 @@ from dpo_desk.application.jobs import Runner, Task
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.accessible import name_form_fields
 from dpo_desk.gui.background import wait_for
-from dpo_desk.gui.pdf import load_shipped_fonts, render
+from dpo_desk.gui.fonts import load_shipped_fonts
+from dpo_desk.gui.pdf import render
 from dpo_desk.gui.rich_text import sentence
 
 
