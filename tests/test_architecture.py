@@ -13,7 +13,7 @@ import pytest
 
 import dpo_desk
 from dpo_desk.application.desk import Desk
-from dpo_desk.gui.case_view import PAGE_SERVICES
+from dpo_desk.gui.case_view import PAGE_MODULES, PAGE_SERVICES
 
 PACKAGE = Path(dpo_desk.__file__).parent
 SHELLS = [*sorted(PACKAGE.joinpath("gui").glob("*.py")), PACKAGE / "cli.py"]
@@ -173,6 +173,18 @@ def test_the_case_pages_services_are_the_qt_free_modules_it_loads() -> None:
     assert printed_by(probe) == str(sorted(PAGE_SERVICES))
 
 
+def test_the_case_pages_modules_are_listed_each_after_those_it_imports() -> None:
+    """The window imports them one a turn of its event loop: one missing would load in its importer's turn."""
+    probe = (
+        "import sys, dpo_desk.cli\n"
+        "dpo_desk.cli.load_app()\n"
+        "before = set(sys.modules)\n"
+        "import dpo_desk.gui.case_page\n"
+        "print([m for m in sys.modules if m not in before and m.startswith('dpo_desk.gui')])\n"  # as each ended
+    )
+    assert printed_by(probe) == str(list(PAGE_MODULES))
+
+
 def test_the_app_loads_its_qt_free_modules_before_qt() -> None:
     """Once the Qt bindings are loaded, their import hook reads the source of every module imported after them:
     the app loads the Qt-free modules its window needs first (cli.load_app). sys.modules keeps the order in
@@ -200,7 +212,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from dpo_desk.application.desk import Desk
-from dpo_desk.gui.case_view import PAGE_SERVICES
+from dpo_desk.gui.case_view import PAGE_MODULES, PAGE_SERVICES
 from dpo_desk.store.db import open_store
 path, key = Path({str(tmp_path / "store.sqlite")!r}), bytes(range(32))
 desk = Desk(open_store(path, key), path, key, actor="dpo", clock=lambda: datetime.now(UTC))

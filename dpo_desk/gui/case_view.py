@@ -21,8 +21,23 @@ if TYPE_CHECKING:
     from dpo_desk.gui.case_page import CasePage
 
 NO_CASE = "Select a case first"
-# What gui/case_page.py and its tabs import that the start does not (tests/gui/test_case_view.py keeps the
-# list whole): loaded aside, so that building the page imports only its widgets on the window's thread.
+# The case page's own modules, each after those it imports; the window loads them a turn of its event loop
+# each (MainWindow._prepare_first_case): all in one turn they held it 111-123 ms beside the threads that load
+# the calendars and the letters (tests/test_architecture.py keeps the list whole).
+PAGE_MODULES = (
+    "dpo_desk.gui.form_dialog",
+    "dpo_desk.gui.fields_dialog",
+    "dpo_desk.gui.action_buttons",
+    "dpo_desk.gui.workflow_tabs",
+    "dpo_desk.gui.attachments_tab",
+    "dpo_desk.gui.pdf",
+    "dpo_desk.gui.letters_tab",
+    "dpo_desk.gui.data_tab",
+    "dpo_desk.gui.receipt_dialog",
+    "dpo_desk.gui.case_page",
+)
+# What gui/case_page.py and its tabs import that the start does not, Qt-free (tests/test_architecture.py keeps
+# the list whole): loaded aside, so that the page's modules import only themselves on the window's thread.
 PAGE_SERVICES = (
     "dpo_desk.application.actions",
     "dpo_desk.application.attachments",

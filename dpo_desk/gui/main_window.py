@@ -44,7 +44,7 @@ from dpo_desk import APP_NAME, __version__
 from dpo_desk.application import logs
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
-from dpo_desk.application.preload import preload_aside
+from dpo_desk.application.preload import preload
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.models import CaseQuery, NewCase
 from dpo_desk.core.settings import AUTO_LOCK_MINUTES, DUE_SOON_DAYS
@@ -54,7 +54,7 @@ from dpo_desk.gui.audit_view import AuditView
 from dpo_desk.gui.background import raise_here
 from dpo_desk.gui.backups import DailyBackup
 from dpo_desk.gui.case_table import DAYS_LEFT, ENTITY, RIGHTS, SUBJECT, CaseTableModel, DaysLeftDelegate
-from dpo_desk.gui.case_view import NO_CASE, PAGE_SERVICES, CaseView
+from dpo_desk.gui.case_view import NO_CASE, PAGE_MODULES, PAGE_SERVICES, CaseView
 from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.lazy_page import LazyPage
@@ -220,9 +220,8 @@ class MainWindow(QMainWindow):
         # The navigation is painted with every page: its first paint is the window's. The reminder's count and
         # what the first case opened needs wait for it, as they competed with the start for the interpreter.
         self.first_paint = FirstPaint(self.navigation.viewport())
-        self.first_paint.painted.connect(self._build_case_page_aside)
+        self.first_paint.painted.connect(self._prepare_first_case)
         self.first_paint.painted.connect(self.reminders.check)
-        self.first_paint.painted.connect(lambda: preload_aside(desk.today().year))
 
     # --- what is built when first used ------------------------------------------------------
 
@@ -275,25 +274,29 @@ class MainWindow(QMainWindow):
         return batch
 
     @Slot()
-    def _build_case_page_aside(self) -> None:
-        """Once the window is on screen, so that the first case opened waits for none of it: the case page's
-        services load on a worker thread; then, a turn of the event loop each, the page's own modules, the page,
-        and the case left open at the last session. In one turn, beside the threads that load the calendars
-        and the letters, they held the window 126 ms (the bench's stall watch)."""
+    def _prepare_first_case(self) -> None:
+        """Once the window is on screen, so that the first case shown waits for none of it: what a case reads
+        (application/preload.py) and the case page's services load on a worker thread; then, a turn of the
+        event loop each, the page's own modules, the page, and the case left open at the last session. The page
+        built in one turn held the window 126 ms (the bench's stall watch)."""
+        year = self._desk.today().year
 
         def load(task: Task[None]) -> None:
+            preload(year)
             for module in PAGE_SERVICES:
                 importlib.import_module(module)
 
-        def loaded(_: None) -> None:
-            importlib.import_module("dpo_desk.gui.case_page")
-            QTimer.singleShot(0, built)
+        def load_page(waiting: list[str]) -> None:
+            importlib.import_module(waiting.pop(0))
+            QTimer.singleShot(0, functools.partial(load_page, waiting) if waiting else built)
 
         def built() -> None:
             self.case_view.build_page()
             QTimer.singleShot(0, self._reopen_last_case)
 
-        self._runner.start(Task("case page services", load), Listener(done=loaded, failed=raise_here))
+        self._runner.start(
+            Task("first case", load), Listener(done=lambda _: load_page(list(PAGE_MODULES)), failed=raise_here)
+        )
 
     # --- actions and menus ------------------------------------------------------------------
 

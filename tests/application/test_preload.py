@@ -7,7 +7,7 @@ from datetime import date
 import holidays
 import pytest
 
-from dpo_desk.application.preload import preload_aside
+from dpo_desk.application.preload import preload
 from dpo_desk.core.calendars import CALENDARS, public_holidays
 from dpo_desk.letters.language import LetterLanguage, letter_language_names, letter_languages
 
@@ -15,7 +15,7 @@ from dpo_desk.letters.language import LetterLanguage, letter_language_names, let
 def test_the_preload_fills_the_caches_the_first_case_and_letter_read(monkeypatch: pytest.MonkeyPatch) -> None:
     public_holidays.cache_clear()
     letter_language_names.cache_clear()
-    preload_aside(2031).join()
+    preload(2031)
 
     def not_again(*args: object) -> None:
         raise AssertionError("computed again: the preload did not keep it")
@@ -31,9 +31,9 @@ def test_the_preload_loads_the_phone_and_e_mail_libraries() -> None:
     """In a fresh interpreter (this test session has loaded them): the first case shown no longer loads them."""
     probe = (
         "import sys\n"
-        "from dpo_desk.application.preload import preload_aside\n"
+        "from dpo_desk.application.preload import preload\n"
         "before = [name for name in ('phonenumbers', 'email_validator') if name in sys.modules]\n"
-        "preload_aside(2031).join()\n"
+        "preload(2031)\n"
         "print(before, [name for name in ('phonenumbers', 'email_validator') if name in sys.modules])\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)

@@ -75,7 +75,7 @@ def test_the_case_page_is_built_once_the_window_is_painted_and_its_services_have
     assert view.built is None and view.case is None and view.isVisible()
     assert not unshown.change_status_action.isEnabled()
     assert unshown.change_status_action.toolTip() == unshown.print_letter_action.toolTip() == "Select a case first"
-    held.finish_last("case page services")
+    held.finish_last("first case")
     assert view.built is None  # its modules load in this turn of the event loop, the page in the next
     qtbot.waitUntil(lambda: view.built is not None)
     assert not view.built.isVisible()  # the pane still asks for a case
