@@ -49,7 +49,7 @@ class Report:
             + (
                 "in order"
                 if not self.times
-                else f"{len(self.times)} entry(ies) dated back: " + "; ".join(self.times[:5])
+                else f"{len(self.times):,} entry(ies) dated back: " + "; ".join(self.times[:5])
             ),
             f"anchor: {self.head.text()}",
         ]

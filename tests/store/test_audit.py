@@ -173,8 +173,10 @@ def test_migration_0018_keeps_every_entry_and_the_chain_with_each_hash_once() ->
 
 
 def test_the_verify_report_counts_the_entries_with_thousands_separators(audited: CaseRepository, db: Database) -> None:
-    """It read "audit: 1770539 entries" at 100,000 cases."""
+    """It read "audit: 1770539 entries" at 100,000 cases, and the demo's "98803 entry(ies) dated back"."""
     report = verify(db)
     assert "audit: 10 entries, chain intact" in report.lines()
     assert "audit: 1,770,539 entries, chain intact" in replace(report, entries=1_770_539).lines()
     assert "audit: 1 entry, chain intact" in replace(report, entries=1).lines()
+    dated_back = replace(report, times=[f"entry {n}" for n in range(98_803)]).lines()
+    assert "times: 98,803 entry(ies) dated back: entry 0; entry 1; entry 2; entry 3; entry 4" in dated_back
