@@ -288,11 +288,12 @@ class MainWindow(QMainWindow):
 
         def load_page(waiting: list[str]) -> None:
             importlib.import_module(waiting.pop(0))
-            QTimer.singleShot(0, functools.partial(load_page, waiting) if waiting else built)
+            # With the window as context: a window closed meanwhile (a test's, ended) drops what is left.
+            QTimer.singleShot(0, self, functools.partial(load_page, waiting) if waiting else built)
 
         def built() -> None:
             self.case_view.build_page()
-            QTimer.singleShot(0, self._reopen_last_case)
+            QTimer.singleShot(0, self, self._reopen_last_case)
 
         self._runner.start(
             Task("first case", load), Listener(done=lambda _: load_page(list(PAGE_MODULES)), failed=raise_here)

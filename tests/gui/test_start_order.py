@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
 from dpo_desk.application.desk import Desk
+from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.deadlines import PauseKind
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.letters.language import letter_languages
@@ -84,6 +86,20 @@ def test_the_case_page_is_built_once_the_window_is_painted_and_its_services_have
     view.show_case(case_id)
     assert view.page is view.built and view.page.isVisible()
     assert view.page.reference.text() == desk.cases.get_by_id(case_id).reference
+
+
+def test_a_window_closed_before_its_case_page_is_built_leaves_nothing_behind_to_run(
+    qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner
+) -> None:
+    """The page's modules load a turn of the event loop each after the first paint: a window deleted meanwhile
+    (each test's, at its end) had the rest run on it in the next test, "Target signal has been deleted"."""
+    window = MainWindow(desk, settings, runner)  # the worker's part runs at once, at the first paint
+    with qtbot.waitSignal(window.first_paint.painted):
+        window.show()
+    assert window.case_view.built is None
+    window.close()
+    shiboken6.delete(window)
+    qtbot.wait(100)  # pytest-qt fails the test on an exception raised in these turns
 
 
 def test_the_languages_names_are_read_when_a_case_is_first_shown(
