@@ -894,7 +894,9 @@ class MainWindow(QMainWindow):
         if 0 <= view < self.pages.count():
             self.navigation.setCurrentRow(view)
         case_id = _saved_int(self._settings, "window/case", 0)
-        self._case_to_reopen = case_id if case_id and self._desk.cases.exists(case_id) else None
+        # An id means a case of the store it was left open in: another store's case of that id is unrelated.
+        same_store = str(self._settings.value("window/case-store", "")) == str(self._desk.path)
+        self._case_to_reopen = case_id if case_id and same_store and self._desk.cases.exists(case_id) else None
 
     def _reopen_last_case(self) -> None:
         """The first case shown reads from a store just opened, and loads the phone library and a language's
@@ -932,4 +934,5 @@ class MainWindow(QMainWindow):
         shown = self.case_view.case
         left_open = shown.id if shown is not None else self._case_to_reopen  # closed before it was reopened
         self._settings.setValue("window/case", left_open or 0)
+        self._settings.setValue("window/case-store", str(self._desk.path))
         super().closeEvent(event)

@@ -589,6 +589,27 @@ def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
     assert third.navigation.currentRow() == DASHBOARD_PAGE and third.case_view.case is None
 
 
+def test_a_case_left_open_in_another_store_is_not_reopened(
+    qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner, repo: CaseRepository
+) -> None:
+    """The settings are the computer's, not the store's: an id left open in one store opened an unrelated case
+    of another store with that id."""
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    first = MainWindow(desk, settings, runner)
+    qtbot.addWidget(first)
+    first.show()
+    first.open_case(case_id)
+    first.close()
+    assert settings.value("window/case-store") == str(desk.path)
+    settings.setValue("window/case-store", str(desk.path.with_name("other.sqlite")))  # as another store's left it
+    again = MainWindow(desk, settings, runner)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.case_view.built is not None)  # the step before the case left open
+    qtbot.wait(50)
+    assert again.case_view.case is None
+
+
 def test_a_form_opens_with_what_it_needs_as_a_hint_and_says_it_as_an_error_once_edited(
     qtbot: QtBot, repo: CaseRepository
 ) -> None:
