@@ -56,9 +56,14 @@ class QtRunner(ThreadRunner):
     def __init__(self) -> None:
         self._postbox = _Postbox()
         self._threads: set[_Thread] = set()
+        self._quitting = False
         super().__init__(self._postbox.posted.emit, self._spawn_thread)
 
     def _spawn_thread(self, body: Callable[[], None], name: str) -> None:
+        if self._quitting:
+            # Asked for by a task's end delivered after the quit: its thread would outlive the app, which Qt
+            # aborts ("QThread: Destroyed while thread 'reminder' is still running").
+            return
         thread = _Thread(body, name)
         self._threads.add(thread)
         # finished is emitted on the ending thread: the set is changed on the window's thread only
@@ -66,7 +71,9 @@ class QtRunner(ThreadRunner):
         thread.start()
 
     def wait_all(self, milliseconds: int) -> None:
-        """At quit: let running tasks (a backup being written) end before the interpreter does."""
+        """At quit: let running tasks (a backup being written) end before the interpreter does; none starts
+        after."""
+        self._quitting = True
         for thread in list(self._threads):
             thread.wait(milliseconds)
 
