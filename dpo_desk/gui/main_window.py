@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
         self.case_view.open_case.connect(self.select_case)
         self._restore_state()
         # Open pauses move their due dates daily; bring them up to today once the window is on screen.
+        self._due_dates_current = False
+        self._reminder_waits = False
         QTimer.singleShot(0, self._refresh_open_pauses)
         tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self.reminders = Reminders(desk, self.reminder_banner, self.list_cases, self, tray, runner)
@@ -221,7 +223,7 @@ class MainWindow(QMainWindow):
         # what the first case opened needs wait for it, as they competed with the start for the interpreter.
         self.first_paint = FirstPaint(self.navigation.viewport())
         self.first_paint.painted.connect(self._prepare_first_case)
-        self.first_paint.painted.connect(self.reminders.check)
+        self.first_paint.painted.connect(self._remind_once_due_dates_are_current)
 
     # --- what is built when first used ------------------------------------------------------
 
@@ -617,6 +619,7 @@ class MainWindow(QMainWindow):
         if behind:  # before anything is recorded at the wrong time
             QMessageBox.warning(self, "The clock is behind", sentence(behind) + ".")
         if self._desk.open_pauses_counted():
+            self._due_dates_are_current()
             return
 
         # The first start of a day rewrites every paused case's due dates, 0.25 s at 100,000 cases (19,000
@@ -625,10 +628,26 @@ class MainWindow(QMainWindow):
             with self._desk.worker() as worker:
                 return worker.refresh_open_pauses()
 
-        listener: Listener[int] = Listener(
-            done=lambda changed: self.model.refresh() if changed else None, failed=raise_here
-        )
-        self._runner.start(Task("open pauses", refresh), listener)
+        def refreshed(changed: int) -> None:
+            if changed:
+                self.model.refresh()
+            self._due_dates_are_current()
+
+        self._runner.start(Task("open pauses", refresh), Listener(done=refreshed, failed=raise_here))
+
+    def _remind_once_due_dates_are_current(self) -> None:
+        """The reminder counts the due dates: counted before the day's refresh of the paused cases' dates, the
+        banner said "13 open cases overdue…" where the list it opens held 11, until the next hourly count."""
+        if self._due_dates_current:
+            self.reminders.check()
+        else:
+            self._reminder_waits = True
+
+    def _due_dates_are_current(self) -> None:
+        self._due_dates_current = True
+        if self._reminder_waits:
+            self._reminder_waits = False
+            self.reminders.check()
 
     # --- new cases, letters, settings -------------------------------------------------------
 
