@@ -805,9 +805,13 @@ class MainWindow(QMainWindow):
     def review_retention(self) -> None:
         from dpo_desk.gui.retention_dialog import RetentionDialog
 
+        shown = self.case_view.case
         run_modal(RetentionDialog(self._desk, self._runner, self))
-        self.case_view.show_case(None)
         self.model.refresh()
+        # The case shown as it is now: gone if it was purged, without its subject's details if anonymised, and
+        # as it was if the DPO closed the dialog without doing either.
+        self.case_view.show_case(shown.id if shown is not None and self._desk.cases.exists(shown.id) else None)
+        self._update_case_actions()
 
     @Slot(str)
     def _backup_written(self, name: str) -> None:

@@ -189,3 +189,18 @@ def test_a_lookup_answering_after_the_dialog_closed_touches_nothing(
     run_modal(shown)  # closed, then deleted once the event loop runs
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     held.finish(0)  # raised "Internal C++ object already deleted" on the window's thread
+
+
+def test_closing_retention_without_purging_keeps_the_case_shown(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escape in Retention closed the case beside the list, though nothing was purged (a helper's review)."""
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    window.model.refresh()
+    window.open_case(case_id)
+    shown: list[object] = []
+    monkeypatch.setattr("dpo_desk.gui.main_window.run_modal", shown.append)  # opened, then Escape
+    window.review_retention()
+    assert len(shown) == 1 and isinstance(shown[0], module.RetentionDialog)
+    assert window.case_view.case is not None and window.case_view.case.id == case_id
+    assert window.change_status_action.isEnabled()
