@@ -75,6 +75,7 @@ DASHBOARD_PAGE, CASES_PAGE = 0, 1
 VIEWS = ("&Dashboard", "&Cases", "&Processors", "Re&gister", "&Audit")  # the navigation's order, as in the menu
 EMPTY_STORE = "No cases yet — create one (Ctrl+N) or drop an e-mail here."
 NOTHING_MATCHES = "No case matches these filters."
+SELECT_TO_ACKNOWLEDGE = "Select the cases to acknowledge first"
 # Auto-lock minutes lived in the computer's settings before they became an audited store setting.
 OLD_AUTO_LOCK_KEY = "security/auto-lock-minutes"
 FIRST_SIZE = QSize(1380, 840)
@@ -598,6 +599,9 @@ class MainWindow(QMainWindow):
         shown = self.case_view.case is not None
         self.correct_receipt_action.setEnabled(shown and not self.window_lock.is_locked)
         self.correct_receipt_action.setToolTip(self.correct_receipt_action.statusTip() if shown else NO_CASE)
+        selected = self.table.selectionModel().hasSelection()
+        self.acknowledge_action.setEnabled(selected and not self.window_lock.is_locked)
+        self.acknowledge_action.setToolTip(self.acknowledge_action.statusTip() if selected else SELECT_TO_ACKNOWLEDGE)
 
     @Slot(int)
     def _page_shown(self, index: int) -> None:
@@ -699,8 +703,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def acknowledge_selected(self) -> None:
         case_ids = [self.model.case_id(index.row()) for index in self.table.selectionModel().selectedRows()]
-        if not case_ids:
-            self.statusBar().showMessage("Select the cases to acknowledge first", 5000)
+        if not case_ids:  # the action is disabled then; its shortcut may still arrive
+            self.statusBar().showMessage(SELECT_TO_ACKNOWLEDGE, 5000)
             return
         self.batch.acknowledge(case_ids)
 

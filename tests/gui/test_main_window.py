@@ -703,3 +703,18 @@ def test_a_case_shown_lays_out_the_tab_shown_and_not_the_hidden_ones(
     window.case_view.page.tabs.setCurrentWidget(hidden)  # shown, it is laid out to the pane's width
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert hidden.isVisible() and hidden.width() > window.case_view.width() // 2
+
+
+def test_acknowledge_selected_is_disabled_with_the_reason_until_cases_are_selected(
+    window: MainWindow, repo: CaseRepository
+) -> None:
+    """It was enabled with nothing selected and only said so in the status bar once clicked (a helper's review)."""
+    case_id = repo.add(new_case(), actor="d", now=NOW)
+    window.model.refresh()
+    window.navigation.setCurrentRow(CASES_PAGE)
+    window.table.clearSelection()
+    assert not window.acknowledge_action.isEnabled()
+    assert window.acknowledge_action.toolTip() == "Select the cases to acknowledge first"
+    window.select_case(case_id)
+    assert window.acknowledge_action.isEnabled()
+    assert window.acknowledge_action.toolTip() == "Write the acknowledgement letter of every selected case"
