@@ -118,7 +118,7 @@ def _cells(entry: AuditEntry) -> tuple[str, ...]:
         entry.actor,
         _words(entry.action),
         _what(entry),
-        ", ".join(f"{_words(key)}: {_value(key, value)}" for key, value in entry.details.items()),
+        "; ".join(f"{_words(key)}: {_value(key, value)}" for key, value in entry.details.items()),
     )
 
 
@@ -143,6 +143,8 @@ def _value(key: str, value: object) -> str:
         return LetterKind(value).label
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # the fields an edit changed: by name, not as Python prints a list
+        return ", ".join(_value(key, item) for item in value) or "none"
     return str(value)
 
 

@@ -1,5 +1,6 @@
 """The audit on screen: the case's own trail, the whole log, verify and the anchor."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 from dpo_desk.application.desk import Desk
 from dpo_desk.gui import audit_view as audit_view_module
 from dpo_desk.gui.main_window import MainWindow
-from dpo_desk.store.audit import Anchor, case_entries
+from dpo_desk.store.audit import Anchor, AuditEntry, case_entries
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.verify import verify
 from tests.conftest import NOW, new_case
@@ -135,3 +136,17 @@ def test_each_audit_column_is_as_wide_as_its_widest_text_and_a_detail_shows_whol
     details = table.model().index(detailed, audit_view_module.AuditModel.DETAILS)
     assert details.data(Qt.ItemDataRole.ToolTipRole) == details.data()
     assert table.model().index(0, 2).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_an_entrys_details_name_each_value_and_a_list_item_by_item(qapp: object) -> None:
+    """An entity edited read "Fields: ['name']" on the Audit page (a helper's review)."""
+    entry = AuditEntry(
+        seq=8478, at=datetime(2026, 12, 4, 19, 0, tzinfo=UTC), actor="dpo", action="entity-saved",
+        entity="entity", entity_id="altoros-poland", details={"fields": ["name", "time_zone"], "to": "closed",
+                                                              "printed": True, "recipients": []},
+        case_reference="",
+    )  # fmt: skip
+    model = audit_view_module.AuditModel()
+    model.show_entries([entry])
+    shown = model.index(0, audit_view_module.AuditModel.DETAILS).data()
+    assert shown == "Fields: name, time_zone; To: Closed; Printed: yes; Recipients: none"
