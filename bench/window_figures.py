@@ -21,6 +21,7 @@ from dpo_desk.core.deadlines import due_date
 from dpo_desk.core.models import CaseQuery, Scope
 from dpo_desk.gui.background import QtRunner, favour_the_window_thread
 from dpo_desk.gui.case_table import DUE, SUBJECT
+from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.gui.letters_aside import prepare_letters_aside
 from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
 from dpo_desk.gui.pdf import render
@@ -41,6 +42,7 @@ class WindowBench:
         self.app = QApplication.instance() or QApplication([])
         self.runner = QtRunner()  # the app's: searches, sorts and batches in worker threads
         favour_the_window_thread()  # as the app does (gui/app.py)
+        load_shipped_fonts()  # before the window, as the app does: registered later they lay it all out again
         self.settings = QSettings(str(probe.folder / "bench.ini"), QSettings.Format.IniFormat)
         # The flow running, as the stall figure names it; None for work the app does off the window's thread.
         self.flow: str | None = "window shown"
