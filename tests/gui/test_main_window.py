@@ -557,15 +557,20 @@ def test_days_left_and_status_stay_in_view_beside_a_case_on_a_laptop(window: Mai
     assert window.minimumSizeHint().width() <= 1366  # every tab of the case fits beside the list
 
 
+def left_open(qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner, case_id: int) -> int:
+    """``case_id``, left open in a window closed on it."""
+    window = MainWindow(desk, settings, runner)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_case(case_id)
+    window.close()
+    return case_id
+
+
 def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
     qtbot: QtBot, desk: Desk, settings: QSettings, runner: SynchronousRunner, repo: CaseRepository
 ) -> None:
-    case_id = repo.add(new_case(), actor="d", now=NOW)
-    first = MainWindow(desk, settings, runner)
-    qtbot.addWidget(first)
-    first.show()
-    first.open_case(case_id)
-    first.close()
+    case_id = left_open(qtbot, desk, settings, runner, repo.add(new_case(), actor="d", now=NOW))
     assert settings.value("window/case") in (case_id, str(case_id))  # the id: the settings file is plain text
     # Closed before it was on screen, a window keeps the case it was to reopen.
     unseen = MainWindow(desk, settings, runner)
@@ -594,12 +599,7 @@ def test_a_case_left_open_in_another_store_is_not_reopened(
 ) -> None:
     """The settings are the computer's, not the store's: an id left open in one store opened an unrelated case
     of another store with that id."""
-    case_id = repo.add(new_case(), actor="d", now=NOW)
-    first = MainWindow(desk, settings, runner)
-    qtbot.addWidget(first)
-    first.show()
-    first.open_case(case_id)
-    first.close()
+    left_open(qtbot, desk, settings, runner, repo.add(new_case(), actor="d", now=NOW))
     assert settings.value("window/case-store") == str(desk.path)
     settings.setValue("window/case-store", str(desk.path.with_name("other.sqlite")))  # as another store's left it
     again = MainWindow(desk, settings, runner)
