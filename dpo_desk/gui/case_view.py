@@ -1,8 +1,9 @@
 """The case pane beside the list: "select a case" until one is shown, then the case in full (``CasePage``).
 
 The page, its ten tabs and the workflow they offer are built the first time a case is shown, or once the window
-is on screen (``MainWindow``): their modules were a quarter of the start's imports, for a pane that shows
-nothing at start. The Qt-free services they use load on a worker thread first (``PAGE_SERVICES``).
+is on screen (``MainWindow``): with the pages and dialogs also built when first used, they were 58 ms of the
+start's 321 ms of imports at 100,000 cases, for a pane that shows nothing at start. The Qt-free services they
+use load on a worker thread first (``PAGE_SERVICES``).
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        # Built when first shown, as the case page is: their modules were a tenth of the start's imports.
+        # Built when first shown, as the case page is: a start shows neither.
         self.processors_page = LazyPage(self._processors_view)
         self.register_page = LazyPage(self._register_view)
         self.audit_view = AuditView(desk, runner)
