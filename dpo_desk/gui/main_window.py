@@ -929,8 +929,12 @@ class MainWindow(QMainWindow):
         """The first case shown reads from a store just opened, and loads the phone library and a language's
         names: at 100,000 cases, shown while the window was built, it delayed the window by 70-110 ms."""
         case_id, self._case_to_reopen = self._case_to_reopen, None
-        if case_id is not None and self.case_view.case is None and self._desk.cases.exists(case_id):
-            self.select_case(case_id)
+        if case_id is None or self.case_view.case is not None or not self._desk.cases.exists(case_id):
+            return
+        if self.window_lock.is_locked:  # locked before the case came back: it comes back at the unlock
+            self._case_before_lock = self._case_before_lock or case_id
+            return
+        self.select_case(case_id)
 
     def _fit_case_columns(self) -> None:
         """Subject, Rights and Entity share what the pane leaves and elide; Days left and Status stay in
@@ -959,7 +963,8 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/view", self.navigation.currentRow())
         # An id, never a reference or a name: this file is not encrypted.
         shown = self.case_view.case
-        left_open = shown.id if shown is not None else self._case_to_reopen  # closed before it was reopened
+        # Closed before it was reopened, or while the window was locked: the case it would have shown.
+        left_open = shown.id if shown is not None else self._case_to_reopen or self._case_before_lock
         self._settings.setValue("window/case", left_open or 0)
         self._settings.setValue("window/case-store", str(self._desk.path))
         super().closeEvent(event)

@@ -44,7 +44,8 @@ from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.receipt_dialog import ReceiptDialog
 from dpo_desk.gui.scheme import colours
 from dpo_desk.store.cases import CaseRepository
-from tests.conftest import NOW, new_case
+from tests.conftest import NOW, TEST_PASSPHRASE, new_case
+from tests.gui.held import HeldRunner
 
 
 def fill_dialog(qtbot: QtBot, dialog: NewCaseDialog) -> None:
@@ -592,6 +593,39 @@ def test_the_view_and_the_case_left_open_come_back_at_the_next_start(
     third = MainWindow(desk, settings, runner)
     qtbot.addWidget(third)
     assert third.navigation.currentRow() == DASHBOARD_PAGE and third.case_view.case is None
+
+
+def test_a_window_locked_before_the_case_left_open_came_back_shows_it_only_after_the_unlock(
+    qtbot: QtBot, desk: Desk, settings: QSettings, repo: CaseRepository
+) -> None:
+    """The case left open comes back after the first case's preparation (a worker task, then a few turns of the
+    event loop): a window locked meanwhile (Ctrl+L at once) must not show it behind the lock screen."""
+    case_id = left_open(qtbot, desk, settings, SynchronousRunner(), repo.add(new_case(), actor="d", now=NOW))
+    held = HeldRunner()
+    again = MainWindow(desk, settings, held)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.first_paint.painted):
+        again.show()
+    again.window_lock.lock()
+    held.finish_last("first case")
+    qtbot.waitUntil(lambda: again.case_view.built is not None)
+    qtbot.wait(50)  # the turn that would show the case
+    assert again.case_view.case is None and again.window_lock.is_locked
+    again.close()
+    assert settings.value("window/case") in (case_id, str(case_id))  # closed while locked: still the one left open
+    third = MainWindow(desk, settings, SynchronousRunner())
+    qtbot.addWidget(third)
+    with qtbot.waitSignal(third.first_paint.painted):
+        third.show()
+    third.window_lock.lock()
+    qtbot.waitUntil(lambda: third.case_view.built is not None)
+    qtbot.wait(50)
+    assert third.case_view.case is None
+    entry = third.window_lock.screen.entry
+    qtbot.keyClicks(entry.field, TEST_PASSPHRASE)
+    qtbot.keyClick(entry.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not third.window_lock.is_locked)
+    assert third.case_view.case is not None and third.case_view.case.id == case_id  # back at the unlock
 
 
 def test_a_case_left_open_in_another_store_is_not_reopened(
