@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import KNOWN_FAILURES, Listener, Runner, Task
+from dpo_desk.core.errors import DeskError
 
 
 class DailyBackup(QObject):
@@ -29,8 +30,14 @@ class DailyBackup(QObject):
 
     def run_if_due(self) -> None:
         """Copy the store unless today's backup exists or one is being written."""
-        target = self._desk.backups.daily_target(self._desk.today())
-        if target is None or self.running:
+        if self.running:
+            return
+        try:
+            target = self._desk.backups.daily_target(self._desk.today())
+        except DeskError as refused:
+            self.failed.emit(str(refused))
+            return
+        if target is None:
             return
         self.running = True
         task: Task[Path] = Task("daily backup", lambda task: self._desk.backups.copy_to(target))

@@ -2,13 +2,17 @@
 and restores that check a backup before anything is written.
 
 A backup is encrypted with the store's key, and the store's key file goes beside it
-(``daily-….sqlite.key``): the keyring, or the passphrase current when the backup was made, opens it.
+(``<store>-daily-….sqlite.key``): the keyring, or the passphrase current when the backup was made, opens it.
+
+Several stores can share a folder, and so its ``backups`` folder: a backup is a store's when its key file
+carries the store's id, whatever its name says.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,11 +25,12 @@ from dpo_desk.core.errors import DeskError
 from dpo_desk.core.settings import BACKUPS_KEPT
 from dpo_desk.store import audit
 from dpo_desk.store.db import BACKUP_DIR_NAME, copy_database, open_read_only
-from dpo_desk.store.keys import copy_key_file, key_file_path
+from dpo_desk.store.keys import KeyFileError, copy_key_file, key_file_path, read_key_file
 from dpo_desk.store.migrations import migrations
 from dpo_desk.store.settings import StoreSettings
 
-DAILY_PREFIX = "daily-"
+# "daily-<date>" alone is how versions before 2026-12 named them, one name for every store in the folder.
+_DAILY_NAME = re.compile(r"(?:.+-)?daily-\d{4}-\d{2}-\d{2}\.sqlite")
 
 
 class BackupError(DeskError):
@@ -53,7 +58,8 @@ class Backups:
         return backup(self._db, self._path, self._key, target, actor=actor, now=now)
 
     def daily_target(self, today: date) -> Path | None:
-        """Where today's backup goes; None when it is already there."""
+        """Where today's backup goes; None when it is already there. Refused when another store's
+        backup has that name."""
         return daily_target(self._path, today)
 
     def copy_to(self, target: Path) -> Path:
@@ -62,7 +68,7 @@ class Backups:
 
     def finish_daily(self, made: Path, *, actor: str, now: datetime) -> Path:
         """Audit a finished daily backup and drop all but the newest (the number kept is a setting)."""
-        return finish_daily(self._db, made, keep=self._settings.get(BACKUPS_KEPT), actor=actor, now=now)
+        return finish_daily(self._db, self._path, made, keep=self._settings.get(BACKUPS_KEPT), actor=actor, now=now)
 
     def latest(self) -> Path | None:
         return latest_backup(self._path)
@@ -128,9 +134,14 @@ def restore(backup_path: Path, key: bytes, target: Path) -> BackupCheck:
 
 
 def daily_target(store_path: Path, today: date) -> Path | None:
-    """Where today's backup goes; None when it is already there."""
-    target = store_path.parent / BACKUP_DIR_NAME / f"{DAILY_PREFIX}{today.isoformat()}.sqlite"
-    return None if target.exists() else target
+    """Where today's backup goes; None when it is already there. Refused when another store's backup
+    has that name (two stores of one name, ``cases.sqlite`` and ``cases.db``, in one folder)."""
+    target = store_path.parent / BACKUP_DIR_NAME / f"{store_path.stem}-daily-{today.isoformat()}.sqlite"
+    if not target.exists():
+        return target
+    if _store_id(target) == _store_id(store_path):
+        return None
+    raise BackupError(f"{target.name} in {target.parent} is another store's backup; give this store a name of its own")
 
 
 def copy_store_file(store_path: Path, key: bytes, target: Path) -> Path:
@@ -143,12 +154,13 @@ def copy_store_file(store_path: Path, key: bytes, target: Path) -> Path:
         return copy_database(source, target, key)
 
 
-def finish_daily(db: Database, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
-    """Record a finished daily backup in the audit and drop all but the newest ``keep``."""
+def finish_daily(db: Database, store_path: Path, made: Path, *, keep: int, actor: str, now: datetime) -> Path:
+    """Record a finished daily backup in the audit and drop all but this store's newest ``keep``."""
     audit.record(
         db, actor=actor, action="backup", entity="store", entity_id="store", details={"file": made.name}, now=now
     )
-    for old in _in_order_made(db, list(made.parent.glob(f"{DAILY_PREFIX}*.sqlite")))[:-keep]:
+    dailies = [path for path in backups_of(store_path) if _DAILY_NAME.fullmatch(path.name)]
+    for old in _in_order_made(db, dailies)[:-keep]:
         old.unlink()
         key_file_path(old).unlink(missing_ok=True)
     return made
@@ -166,9 +178,26 @@ def _in_order_made(db: Database, backups: list[Path]) -> list[Path]:
 
 
 def latest_backup(store_path: Path) -> Path | None:
-    folder = store_path.parent / BACKUP_DIR_NAME
-    found = sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    """The newest of this store's backups beside it (daily, or made before a migration)."""
+    found = sorted(backups_of(store_path), key=lambda path: path.stat().st_mtime)
     return found[-1] if found else None
+
+
+def backups_of(store_path: Path) -> list[Path]:
+    """The backups in the store's backups folder whose key file carries this store's id."""
+    folder = store_path.parent / BACKUP_DIR_NAME
+    store_id = _store_id(store_path)
+    if store_id is None or not folder.is_dir():
+        return []
+    return [path for path in folder.glob("*.sqlite") if _store_id(path) == store_id]
+
+
+def _store_id(path: Path) -> str | None:
+    """The id in the key file beside ``path``; None without a readable one (nobody's, then)."""
+    try:
+        return read_key_file(path).store_id
+    except KeyFileError:
+        return None
 
 
 def recover_from_backup(store_path: Path, key: bytes, backup_path: Path, *, now: datetime) -> Path:

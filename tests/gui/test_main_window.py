@@ -454,7 +454,7 @@ def test_daily_backup_from_the_window_shows_in_the_status_bar(
 ) -> None:
     assert window.backup_label.text() == "No backup yet"
     window.daily_backup.run_if_due()
-    expected = f"daily-{NOW.date().isoformat()}.sqlite"
+    expected = f"store-daily-{NOW.date().isoformat()}.sqlite"
     assert (store_path.parent / "backups" / expected).is_file()
     assert window.backup_label.text() == f"Last backup: {expected}"
     assert not window.daily_backup.running
@@ -470,6 +470,18 @@ def test_a_failed_daily_backup_is_said_and_audits_nothing(
     assert db.execute("SELECT count(*) FROM audit WHERE action = 'backup'").fetchone()[0] == 0
 
 
+def test_a_daily_backup_name_another_store_holds_is_said_not_raised(
+    qtbot: QtBot, window: MainWindow, store_path: Path
+) -> None:
+    taken = store_path.parent / "backups" / f"store-daily-{NOW.date().isoformat()}.sqlite"
+    taken.parent.mkdir()
+    taken.write_bytes(b"store.db's backup, whose key file is missing here")
+    window.daily_backup.run_if_due()
+    assert window.statusBar().currentMessage().startswith(f"Daily backup failed: {taken.name} in ")
+    assert "is another store's backup; give this store a name of its own" in window.statusBar().currentMessage()
+    assert not window.daily_backup.running and taken.read_bytes().startswith(b"store.db's")
+
+
 def test_an_unexpected_backup_error_is_said_and_the_next_backup_still_runs(
     qtbot: QtBot, window: MainWindow, desk: Desk, store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -482,7 +494,7 @@ def test_an_unexpected_backup_error_is_said_and_the_next_backup_still_runs(
     assert not window.daily_backup.running
     monkeypatch.setattr(desk.backups, "copy_to", real_copy)
     window.daily_backup.run_if_due()
-    assert window.backup_label.text() == f"Last backup: daily-{NOW.date().isoformat()}.sqlite"
+    assert window.backup_label.text() == f"Last backup: store-daily-{NOW.date().isoformat()}.sqlite"
 
 
 def test_the_first_window_is_no_taller_than_the_screen(window: MainWindow) -> None:

@@ -115,7 +115,7 @@ def test_canaries_key_and_passphrase_are_in_no_file(
     secrets = key_forms(store_key) + forms(TEST_PASSPHRASE)
     assert [hit for hit in hits(needles + secrets, *scanned) if not hit.startswith("request.eml")] == []
     written = [path for path in files_under(store_path.parent) if inbox not in path.parents]
-    assert {path.name for path in written} >= {"store.sqlite", "store.sqlite.key", "daily-2026-11-29.sqlite"}
+    assert {path.name for path in written} >= {"store.sqlite", "store.sqlite.key", "store-daily-2026-11-29.sqlite"}
     for path in written:
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by other users"
         if path.suffix == ".sqlite":

@@ -15,9 +15,10 @@ from dpo_desk.core.settings import BACKUPS_KEPT
 from dpo_desk.store.backup import BackupError, backup, check_backup, latest_backup, restore
 from dpo_desk.store.cases import CaseRepository
 from dpo_desk.store.db import open_store
-from dpo_desk.store.keys import key_file_path, key_from_passphrase
+from dpo_desk.store.keys import key_file_path, key_from_passphrase, wrap, write_key_file
 from dpo_desk.store.verify import verify
 from tests.conftest import (
+    CHEAP_KDF,
     NOW,
     TEST_KEY,
     TEST_PASSPHRASE,
@@ -178,9 +179,9 @@ def test_daily_backup_once_a_day_keeping_the_newest(desk: Desk, store_path: Path
     made = [daily_backup(desk, date(2026, 11, day)) for day in range(1, 6)]
     assert all(made)
     assert daily_backup(desk, date(2026, 11, 5)) is None
-    kept = sorted(path.name for path in (store_path.parent / "backups").glob("daily-*"))
+    kept = sorted(path.name for path in (store_path.parent / "backups").glob("*daily-*"))
     assert kept == [
-        f"daily-2026-11-0{day}.sqlite{suffix}" for day in (3, 4, 5) for suffix in ("", ".key")
+        f"store-daily-2026-11-0{day}.sqlite{suffix}" for day in (3, 4, 5) for suffix in ("", ".key")
     ]  # each with its key file; the dropped ones lost theirs too
     assert latest_backup(store_path) == made[-1]
 
@@ -193,8 +194,63 @@ def test_a_clock_set_back_or_forward_once_rotates_by_the_order_backups_were_made
     desk.save_settings({BACKUPS_KEPT: 2})
     for day in (date(2026, 11, 1), date(2099, 1, 1), date(2026, 11, 2), date(2026, 11, 3)):
         assert daily_backup(desk, day) is not None
-    kept = sorted(path.name for path in (store_path.parent / "backups").glob("daily-*.sqlite"))
-    assert kept == ["daily-2026-11-02.sqlite", "daily-2026-11-03.sqlite"]  # the two made last
+    kept = sorted(path.name for path in (store_path.parent / "backups").glob("*daily-*.sqlite"))
+    assert kept == ["store-daily-2026-11-02.sqlite", "store-daily-2026-11-03.sqlite"]  # the two made last
+
+
+def _second_store(template: Template, path: Path) -> Desk:
+    """Another store in the same folder: a key file of its own, with an id of its own."""
+    fresh_store(template, path)
+    write_key_file(path, wrap(TEST_KEY, TEST_PASSPHRASE, "a-second-store", CHEAP_KDF))
+    return desk_on(open_store(path, TEST_KEY), path, TEST_KEY)
+
+
+def test_two_stores_in_one_folder_each_get_and_keep_their_own_daily_backups(
+    desk: Desk, store_path: Path, template: Template
+) -> None:
+    """Named per folder, the second store got no backup on a day the first had one, its status bar named
+    the first store's file, and its rotation deleted the first store's backups."""
+    other = _second_store(template, store_path.parent / "second.sqlite")
+    desk.save_settings({BACKUPS_KEPT: 2})
+    other.save_settings({BACKUPS_KEPT: 2})
+    for day in range(1, 4):
+        assert daily_backup(desk, date(2026, 11, day)) is not None
+    assert daily_backup(other, date(2026, 11, 3)) is not None  # the day the first store had one already
+    assert latest_backup(other.path) == store_path.parent / "backups" / "second-daily-2026-11-03.sqlite"
+    for day in range(4, 7):
+        assert daily_backup(other, date(2026, 11, day)) is not None
+    kept = sorted(path.name for path in (store_path.parent / "backups").glob("*.sqlite"))
+    assert kept == [
+        "second-daily-2026-11-05.sqlite",
+        "second-daily-2026-11-06.sqlite",
+        "store-daily-2026-11-02.sqlite",
+        "store-daily-2026-11-03.sqlite",
+    ]
+    assert latest_backup(store_path) == store_path.parent / "backups" / "store-daily-2026-11-03.sqlite"
+    other.close()
+
+
+def test_a_daily_backup_of_the_old_folder_wide_name_rotates_with_its_own_store_only(
+    desk: Desk, store_path: Path, template: Template
+) -> None:
+    other = _second_store(template, store_path.parent / "second.sqlite")
+    backups = store_path.parent / "backups"
+    mine = desk.backups.backup(backups / "daily-2026-10-01.sqlite", actor="dpo", now=NOW)
+    theirs = other.backups.backup(backups / "daily-2026-10-02.sqlite", actor="dpo", now=NOW)
+    desk.save_settings({BACKUPS_KEPT: 1})
+    assert daily_backup(desk, date(2026, 11, 1)) is not None
+    assert not mine.exists() and theirs.exists() and key_file_path(theirs).exists()
+    other.close()
+
+
+def test_a_daily_backup_name_another_store_holds_is_refused_by_name(
+    desk: Desk, store_path: Path, template: Template
+) -> None:
+    namesake = _second_store(template, store_path.with_suffix(".db"))  # store.db beside store.sqlite
+    assert daily_backup(namesake, date(2026, 11, 1)) is not None
+    with pytest.raises(BackupError, match=r"store-daily-2026-11-01\.sqlite in .* is another store's backup"):
+        desk.backups.daily_target(date(2026, 11, 1))
+    namesake.close()
 
 
 def test_verify_flags_a_clock_that_went_back_and_a_missing_guard(db: Database) -> None:
