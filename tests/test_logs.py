@@ -3,7 +3,10 @@ into cases, refused fields, failing tasks, an uncaught exception) leaves none of
 
 import json
 import logging
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,18 @@ def test_the_log_file_is_named_by_version(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.splitlines()[1] == f"log: {paths.log_dir() / logs.LOG_FILE}"
+
+
+def test_the_crash_file_is_the_owners_only_even_where_an_older_version_left_it_readable(tmp_path: Path) -> None:
+    """``crashes.log`` (faulthandler's file) was opened with the umask's 0644, beside a log made 0600."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / logs.CRASH_FILE).write_text("an older crash\n")
+    (folder / logs.CRASH_FILE).chmod(0o644)
+    # A process of its own: pytest owns faulthandler here, and then the crash file is rightly left alone.
+    script = f"from pathlib import Path; from dpo_desk.application import logs; logs.start('t', Path({str(folder)!r}))"
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONFAULTHANDLER"}
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, env=environment)
+    crash_file = folder / logs.CRASH_FILE
+    assert stat.S_IMODE(crash_file.stat().st_mode) == 0o600
+    assert crash_file.read_text() == "an older crash\n"

@@ -120,6 +120,10 @@ def _catch_uncaught(folder: Path) -> None:
     sys.excepthook = uncaught
     threading.excepthook = uncaught_in_thread
     if not faulthandler.is_enabled():  # a test runner or debugger that owns it keeps it
-        crashes = (folder / CRASH_FILE).open("a", encoding="utf-8")  # the folder was just written to
+        # The folder was just written to. Owner-only like the log, also when an older version made it 0644.
+        crash_file = folder / CRASH_FILE
+        crashes = os.fdopen(os.open(crash_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a", encoding="utf-8")
+        if os.name == "posix":
+            os.chmod(crash_file, 0o600)
         _installed["crash file"] = crashes
         faulthandler.enable(file=crashes)
