@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dpo_desk import APP_NAME
+from dpo_desk import APP_NAME, os_keyring
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
@@ -304,13 +304,19 @@ def choose_explanation(keyring_available: bool) -> str:
     )
 
 
+def change_explanation(keyring_available: bool) -> str:
+    """What a new passphrase changes, true to this computer: the keyring opens old backups only where one works."""
+    also = " (this computer's keyring opens them as well)" if keyring_available else ""
+    return (
+        "The store's key stays the same; only the passphrase that unlocks it changes. Backups made "
+        f"before keep the old passphrase{also}."
+    )
+
+
 def change_recovery_passphrase(desk: Desk, runner: Runner, parent: QWidget) -> bool:
     """Edit → Change recovery passphrase: the current one, then the new one; the same key, rewrapped."""
     answer = NewPassphraseDialog.ask_change(
-        "Change the recovery passphrase",
-        "The store's key stays the same; only the passphrase that unlocks it changes. Backups made "
-        "before keep the old passphrase (the keyring opens them as well).",
-        parent,
+        "Change the recovery passphrase", change_explanation(os_keyring.works()), parent
     )
     if answer is None:
         return False

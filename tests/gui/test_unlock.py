@@ -201,7 +201,10 @@ def test_changing_the_passphrase_from_the_menu_checks_the_current_one_and_is_aud
     window: MainWindow, desk: Desk, store_path: Path, store_key: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = iter([("not the current passphrase", NEW_PASSPHRASE), (TEST_PASSPHRASE, NEW_PASSPHRASE)])
-    monkeypatch.setattr(NewPassphraseDialog, "ask_change", lambda title, text, parent: next(answers))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        NewPassphraseDialog, "ask_change", lambda title, text, parent: asked.append(text) or next(answers)
+    )
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
     window.passphrase_action.trigger()
@@ -213,3 +216,17 @@ def test_changing_the_passphrase_from_the_menu_checks_the_current_one_and_is_aud
         key_from_passphrase(store_path, TEST_PASSPHRASE)
     assert desk.audit.latest(1)[0].action == "passphrase-changed"
     assert window.statusBar().currentMessage() == "Recovery passphrase changed"
+    assert asked[0].endswith(
+        "Backups made before keep the old passphrase (this computer's keyring opens them as well)."
+    )
+
+
+def test_without_a_keyring_changing_the_passphrase_claims_none_opens_old_backups(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a computer where no keyring works, it said "the keyring opens them as well"."""
+    monkeypatch.setattr("dpo_desk.os_keyring.works", lambda: False)
+    asked: list[str] = []
+    monkeypatch.setattr(NewPassphraseDialog, "ask_change", lambda title, text, parent: asked.append(text))
+    window.passphrase_action.trigger()
+    assert asked[0].endswith("Backups made before keep the old passphrase.") and "keyring" not in asked[0]
