@@ -16,7 +16,8 @@ ANSWERED = QColor("#757575")
 
 def days_left_text(due: date, status: Status, today: date) -> str:
     if not status.is_open:
-        return "answered"
+        # What stopped the clock, as recorded: a withdrawn case, or one closed without a reply, was not answered.
+        return "answered" if status is Status.RESPONDED else status.label.lower()
     left = (due - today).days
     if left < 0:
         return f"{-left} d overdue"
