@@ -1,21 +1,38 @@
-"""The frame every editing dialog shares: a form, a line naming the field at fault, OK and Cancel."""
+"""The frame every editing dialog shares: a form, a line naming the field at fault, OK and Cancel.
+
+What was typed is never lost without the DPO's word: Escape, Cancel and the close button ask first, and
+a form the window's lock closes keeps what it held for the next time it opens in that window.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from dpo_desk.gui.accessible import name_form_fields
+from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.scheme import colours, recolour
 
 
@@ -37,6 +54,11 @@ class FormDialog(QDialog):
         # has changed something and it still stands (every dialog opened on a red error).
         self._edited = False
         recolour(self.problem, self._colour_problem)
+        self._as_shown: list[tuple[str, Any]] | None = None  # the fields when first shown, to tell an edit
+        self.put_back = QLabel("What you typed before the window locked is back.")
+        self.put_back.setObjectName("put-back")
+        self.put_back.hide()
+        self.above.addWidget(self.put_back)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok_text:
@@ -57,7 +79,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         # Return in a multi-line field starts a new line; Ctrl+Return confirms from anywhere in the form.
         confirm = QShortcut(QKeySequence("Ctrl+Return"), self)
         confirm.activated.connect(self._confirm)
@@ -69,10 +91,55 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Open with the focus in the first field, never on a button: typing goes where the DPO looks."""
         super().showEvent(event)
+        if self._as_shown is None:
+            self._as_shown = _typed(self.form)
+            self._put_back_what_was_set_aside()
         name_form_fields(self.form)
         first = self.first_field()
         if first is not None and self.focusWidget() not in self.form_fields():
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cancel(self) -> None:
+        """Escape or Cancel: what was typed goes only once the DPO says so."""
+        if not self._typed_since_shown() or _discard_confirmed(self):
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Cancel):
+            self.cancel()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The title bar's close button asks as Escape does; a close by the program (a lock, a test) does not."""
+        if event.spontaneous() and self._typed_since_shown() and not _discard_confirmed(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def set_aside(self) -> None:
+        """Close for the window's lock, without a question: what was typed comes back when this form next
+        opens in the window."""
+        kept = _SetAside.of(self)
+        if kept is not None and self._typed_since_shown():
+            kept.typed[self.set_aside_key()] = _typed(self.form)
+        self.reject()
+
+    def set_aside_key(self) -> tuple[str, ...]:
+        """Which form this is, for what a lock set aside: its kind and title (which name the case)."""
+        return (type(self).__name__, self.windowTitle())
+
+    def _typed_since_shown(self) -> bool:
+        return self._as_shown is not None and _typed(self.form) != self._as_shown
+
+    def _put_back_what_was_set_aside(self) -> None:
+        kept = _SetAside.of(self)
+        typed = kept.typed.pop(self.set_aside_key(), None) if kept is not None else None
+        if typed is None or [kind for kind, _ in typed] != [kind for kind, _ in self._as_shown or []]:
+            return
+        for widget, (_, value) in zip(_inputs(self.form), typed, strict=True):
+            _put(widget, value)
+        self.put_back.show()
 
     def form_fields(self) -> list[QWidget]:
         """The widgets the DPO can type into or choose in, in the form's order."""
@@ -108,3 +175,101 @@ class FormDialog(QDialog):
         wanted = self.sizeHint().height()
         if self.isVisible() and wanted > self.height():  # a message of two lines must not cover the fields
             self.resize(self.width(), wanted)
+
+
+class _SetAside(QObject):
+    """What the forms a lock closed held, by form, until each opens again; one per window."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("forms-set-aside")
+        self.typed: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+
+    @classmethod
+    def of(cls, dialog: QDialog) -> _SetAside | None:
+        parent = dialog.parentWidget()
+        if parent is None:
+            return None
+        window = parent.window()
+        found = window.findChild(QObject, "forms-set-aside", Qt.FindChildOption.FindDirectChildrenOnly)
+        return found if isinstance(found, _SetAside) else cls(window)
+
+
+_INPUTS = (QLineEdit, QPlainTextEdit, QAbstractButton, QComboBox, QAbstractSpinBox, QListWidget)
+
+
+def _inputs(form: QFormLayout) -> list[QWidget]:
+    """Every field widget of the form, enabled or not, in the form's order."""
+    found: list[QWidget] = []
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        field = item.widget() if item is not None else None
+        if field is not None:
+            found += _inputs_in(field)
+    return found
+
+
+def _inputs_in(widget: QWidget) -> list[QWidget]:
+    if isinstance(widget, _INPUTS):
+        return [widget]  # not its parts: a spin box's own line edit is the spin box's value
+    return [
+        found
+        for child in widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        for found in _inputs_in(child)
+    ]
+
+
+def _typed(form: QFormLayout) -> list[tuple[str, Any]]:
+    """What each field holds, with its kind: equal lists mean nothing was changed."""
+    return [(type(widget).__name__, _value(widget)) for widget in _inputs(form)]
+
+
+def _value(widget: QWidget) -> Any:
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QAbstractButton):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex()
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTime()
+    if isinstance(widget, QSpinBox | QDoubleSpinBox):
+        return widget.value()
+    if isinstance(widget, QListWidget):
+        return tuple(widget.item(row).checkState() for row in range(widget.count()))
+    return None
+
+
+def _put(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, QLineEdit):
+        widget.setText(value)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value)
+    elif isinstance(widget, QAbstractButton):
+        widget.setChecked(value)
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(value)
+    elif isinstance(widget, QDateTimeEdit):
+        widget.setDateTime(value)
+    elif isinstance(widget, QSpinBox | QDoubleSpinBox):
+        widget.setValue(value)
+    elif isinstance(widget, QListWidget):
+        for row, state in enumerate(value):
+            widget.item(row).setCheckState(state)
+
+
+def _discard_confirmed(dialog: QDialog) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Discard what you typed?",
+        "Close this form and lose what you typed in it?",
+        parent=dialog,
+    )
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    run_modal(box)
+    return box.clickedButton() is discard

@@ -113,8 +113,14 @@ class WindowLock(QObject):
     def lock(self) -> None:
         if self.is_locked:
             return
+        from dpo_desk.gui.form_dialog import FormDialog  # loaded with the first dialog, not at start
+
+        # A dialog left open would show case data over the lock screen; a form keeps what was typed in it.
         for dialog in self._window.findChildren(QDialog):
-            dialog.reject()  # a dialog left open would show case data over the lock screen
+            if isinstance(dialog, FormDialog):
+                dialog.set_aside()
+            else:
+                dialog.reject()
         forget_secret()
         self.locked.emit()
         self._screens.setCurrentWidget(self.screen)

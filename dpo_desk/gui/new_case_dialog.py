@@ -200,6 +200,10 @@ class NewCaseDialog(FormDialog):
         dialog.prefill_text(draft)
         return dialog.value() if run_modal(dialog) else None
 
+    def set_aside_key(self) -> tuple[str, ...]:
+        """Per e-mail or pasted text: what was typed for one request never comes back in another's form."""
+        return (*super().set_aside_key(), self.mail_info.text())
+
     def prefill_text(self, draft: TextDraft) -> None:
         """The request and the rights its words suggest; who sent it and who received it, the DPO fills in."""
         self.setWindowTitle("New case from pasted text")

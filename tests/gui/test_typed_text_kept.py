@@ -1,0 +1,140 @@
+"""What the DPO typed into a form is never lost without their word: Escape asks before it discards, and a
+form the window's lock closes gives its text back when it opens again."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from dpo_desk.application.desk import Desk
+from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.main_window import CASES_PAGE, MainWindow
+from dpo_desk.gui.new_case_dialog import NewCaseDialog
+from dpo_desk.store.cases import CaseRepository
+from tests.conftest import NOW, TEST_PASSPHRASE, new_case
+
+NOTE = "Called the subject back; they will send a copy of their passport"
+
+
+def in_dialog(kind: type[QWidget], step: Callable[[QWidget], None]) -> None:
+    """Run ``step`` on the next modal dialog of ``kind`` once it is up (an ``exec`` holds the test's thread).
+    The dialog is up at the first look when the code works; the looks end after a hundred when it does not,
+    so that a broken form fails its test rather than hang the suite or answer another test's dialog."""
+
+    def look(left: int) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog.isVisible():
+            try:
+                step(dialog)
+            finally:
+                if dialog.isVisible() and not isinstance(dialog, QMessageBox):
+                    dialog.reject()  # the step could not close it: its assertions say why
+        elif left:
+            QTimer.singleShot(5, lambda: look(left - 1))
+
+    QTimer.singleShot(0, lambda: look(100))
+
+
+def note_field(dialog: QWidget) -> QPlainTextEdit:
+    assert isinstance(dialog, FieldsDialog)
+    field = dialog.inputs["note"]
+    assert isinstance(field, QPlainTextEdit)
+    return field
+
+
+def test_a_note_half_typed_when_the_window_locks_is_back_after_the_unlock(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow
+) -> None:
+    """The lock closed the form, and the note typed into it was gone."""
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    window.navigation.setCurrentRow(CASES_PAGE)
+    window.model.refresh()
+    window.select_case(case_id)
+
+    def type_then_lock(dialog: QWidget) -> None:
+        note_field(dialog).setPlainText(NOTE)
+        window.window_lock.lock()
+
+    in_dialog(FieldsDialog, type_then_lock)
+    window.add_note_action.trigger()
+    assert window.window_lock.is_locked and repo.notes(case_id) == []
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    window.window_lock.screen.entry.unlock_button.click()
+    assert not window.window_lock.is_locked and window.case_view.case is not None
+
+    seen: list[tuple[str, bool]] = []
+
+    def look_then_record(dialog: QWidget) -> None:
+        assert isinstance(dialog, FieldsDialog)
+        seen.append((note_field(dialog).toPlainText(), dialog.put_back.isVisibleTo(dialog)))
+        dialog.ok.click()
+
+    in_dialog(FieldsDialog, look_then_record)
+    window.add_note_action.trigger()
+    assert seen == [(NOTE, True)]
+    assert [note.text for note in repo.notes(case_id)] == [NOTE]
+
+    opened_again: list[str] = []  # given back once, not every time the form opens
+
+    def look_then_close(dialog: QWidget) -> None:
+        opened_again.append(note_field(dialog).toPlainText())
+        dialog.reject()
+
+    in_dialog(FieldsDialog, look_then_close)
+    window.add_note_action.trigger()
+    assert opened_again == [""]
+
+
+def test_what_was_typed_for_one_case_does_not_come_back_in_anothers_form(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow
+) -> None:
+    first = repo.add(new_case(name="First Person"), actor="dpo", now=NOW)
+    second = repo.add(new_case(name="Second Person"), actor="dpo", now=NOW)
+    window.model.refresh()
+    window.select_case(first)
+    in_dialog(FieldsDialog, lambda dialog: (note_field(dialog).setPlainText(NOTE), window.window_lock.lock()))
+    window.add_note_action.trigger()
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    window.window_lock.screen.entry.unlock_button.click()
+    window.select_case(second)
+    shown: list[str] = []
+    in_dialog(FieldsDialog, lambda dialog: (shown.append(note_field(dialog).toPlainText()), dialog.reject()))
+    window.add_note_action.trigger()
+    assert shown == [""]
+
+
+def test_escape_in_a_form_with_typed_text_asks_before_it_discards(qtbot: QtBot, window: MainWindow, desk: Desk) -> None:
+    """Escape in New case dropped a whole typed request without a word."""
+    dialog = NewCaseDialog(desk.register.entities(), lambda: NOW, lambda subject, country: ([], []), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name, "Kari Nordmann")
+    asked: list[str] = []
+
+    def answer(button: str) -> Callable[[QWidget], None]:
+        def press(box: QWidget) -> None:
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
+
+        return press
+
+    in_dialog(QMessageBox, answer("Keep editing"))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == ["Close this form and lose what you typed in it?"]
+    assert dialog.isVisible() and dialog.name.text() == "Kari Nordmann"
+
+    in_dialog(QMessageBox, answer("Discard"))
+    dialog.cancel()  # the Cancel button's slot
+    assert len(asked) == 2 and not dialog.isVisible()
+
+
+def test_escape_in_an_untouched_form_closes_it_at_once(qtbot: QtBot, window: MainWindow, desk: Desk) -> None:
+    dialog = NewCaseDialog(desk.register.entities(), lambda: NOW, lambda subject, country: ([], []), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
