@@ -356,12 +356,12 @@ class MainWindow(QMainWindow):
         self.change_status_action = self._action(
             "Change &status…",
             "Ctrl+Shift+S",
-            "Move the selected case to another status",
+            "Move the case shown beside the list to another status",
             view.change_status,
             pixmap.SP_ArrowForward,
         )
         self.add_note_action = self._action(
-            "Add &note…", "Ctrl+Shift+N", "Add a note to the selected case", view.add_note
+            "Add &note…", "Ctrl+Shift+N", "Add a note to the case shown beside the list", view.add_note
         )
         self.correct_receipt_action = self._action(
             "Correct &receipt…",
