@@ -839,6 +839,7 @@ class MainWindow(QMainWindow):
         self._case_before_lock = shown.id if shown is not None else None
         self.case_view.show_case(None)
         self.model.clear()
+        self.count_label.clear()  # "0 of 500 cases" is what the emptied list counts, not what the store holds
         self.audit_view.clear()
         self.dashboard.clear()
         for action in self._lockable_actions:

@@ -41,12 +41,13 @@ def test_ctrl_l_hides_and_clears_the_cases_until_unlock(
     assert not window.table.isVisible() and window.window_lock.screen.isVisible()
     assert not window.new_case_action.isEnabled() and not window.find_action.isEnabled()
     assert window.lock_action.isEnabled() and window.quit_action.isEnabled()
+    assert window.count_label.text() == ""  # it read "0 of 3 cases"
 
     qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
     qtbot.mouseClick(window.window_lock.screen.entry.unlock_button, Qt.MouseButton.LeftButton)
     assert not window.window_lock.is_locked
     assert window.model.rowCount() == 3 and window.table.isVisible()
-    assert window.new_case_action.isEnabled()
+    assert window.new_case_action.isEnabled() and window.count_label.text() == "3 cases"
 
 
 def test_a_wrong_passphrase_keeps_it_locked_and_each_failure_waits_longer(
