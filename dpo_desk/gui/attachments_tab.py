@@ -7,13 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from dpo_desk.application.actions import may_attach
 from dpo_desk.application.attachments import disk_name
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.file_places import ask_open, ask_save
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
 from dpo_desk.store.attachments import StoredAttachment
@@ -137,13 +138,13 @@ class AttachmentsTab(QWidget):
         attachment = self.selected()
         if attachment is None:
             return
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save the attachment", disk_name(attachment.name, f"attachment-{attachment.id}")
+        chosen = ask_save(
+            self, "Save the attachment", disk_name(attachment.name, f"attachment-{attachment.id}"), "", "attachment-out"
         )
-        if not name:
+        if chosen is None:
             return
         try:
-            written = self._desk.save_attachment(attachment.case_id, attachment.id, Path(name))
+            written = self._desk.save_attachment(attachment.case_id, attachment.id, chosen)
         except DeskError as error:
             QMessageBox.warning(self, "Not saved", sentence(str(error)))
             return
@@ -153,11 +154,11 @@ class AttachmentsTab(QWidget):
     def attach_file(self) -> None:
         if self.state is None or may_attach(self.state) is not None:
             return
-        name, _ = QFileDialog.getOpenFileName(self, "Attach a file to the case")
-        if not name:
+        chosen = ask_open(self, "Attach a file to the case", "", "attachment-in")
+        if chosen is None:
             return
         try:
-            added = self._desk.attach_file(self.state.case.id, Path(name))
+            added = self._desk.attach_file(self.state.case.id, chosen)
         except DeskError as error:
             QMessageBox.warning(self, "Not attached", sentence(str(error)))
             return

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +23,7 @@ from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.models import Status
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.background import raise_here, wait_for
+from dpo_desk.gui.file_places import ask_save
 from dpo_desk.gui.scheme import colours, when_scheme_changes
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.audit import AuditEntry
@@ -150,8 +150,7 @@ def _value(key: str, value: object) -> str:
 
 def ask_anchor_path(parent: QWidget) -> Path | None:
     """The native save dialog; tests replace this one function."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Export audit anchor", "audit-anchor.txt", "Text (*.txt)")
-    return Path(chosen) if chosen else None
+    return ask_save(parent, "Export audit anchor", "audit-anchor.txt", "Text (*.txt)", "audit-anchor")
 
 
 class AuditView(QWidget):

@@ -38,6 +38,7 @@ from dpo_desk.core.case_state import CaseState
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.accessible import name_form_fields, named
 from dpo_desk.gui.background import show_progress
+from dpo_desk.gui.file_places import ask_open
 from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.modal import run_modal
@@ -294,9 +295,9 @@ class DataTab(QWidget):
     def import_file(self) -> None:
         if self.case_id is None:
             return
-        name, _ = QFileDialog.getOpenFileName(self, "Import a source system's export", "", SOURCE_FILES)
-        if name:
-            self.read(Path(name))
+        chosen = ask_open(self, "Import a source system's export", SOURCE_FILES, "source-export")
+        if chosen is not None:
+            self.read(chosen)
 
     def read(self, file: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
         """Read ``file`` in a task, then show it for the DPO to take rows from."""

@@ -7,11 +7,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Listener, Runner, Task
 from dpo_desk.core.errors import DeskError
+from dpo_desk.gui.file_places import ask_open
 from dpo_desk.gui.new_case_dialog import NewCaseDialog
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.mail.draft import draft_from
@@ -22,8 +23,7 @@ MAIL_SUFFIXES = (".eml", ".msg")
 
 def ask_mail_path(parent: QWidget) -> Path | None:
     """The native open dialog; tests replace this one function."""
-    chosen, _ = QFileDialog.getOpenFileName(parent, "Import e-mail", "", "E-mail (*.eml *.msg)")
-    return Path(chosen) if chosen else None
+    return ask_open(parent, "Import e-mail", "E-mail (*.eml *.msg)", "mail")
 
 
 def mail_paths(data: QMimeData) -> list[Path]:

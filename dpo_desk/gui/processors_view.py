@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from dpo_desk.core.processors import (
 )
 from dpo_desk.gui.accessible import named
 from dpo_desk.gui.fields_dialog import FieldsDialog
+from dpo_desk.gui.file_places import ask_open, ask_save
 from dpo_desk.gui.fonts import load_shipped_fonts
 from dpo_desk.gui.pdf import write_pdf
 from dpo_desk.gui.rich_text import sentence
@@ -63,18 +63,15 @@ MAX_COLUMN_WIDTH = 260
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     """The native save dialog; tests replace this one function."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
-    return Path(chosen) if chosen else None
+    return ask_save(parent, "Save as PDF", suggested, "PDF files (*.pdf)", "sheet-pdf")
 
 
 def ask_sheets_path(parent: QWidget, *, saving: bool) -> Path | None:
     """The native file dialog for CSV or JSON sheets; tests replace this one function."""
     kinds = "Sheets (*.csv *.json);;CSV (*.csv);;JSON (*.json)"
     if saving:
-        chosen, _ = QFileDialog.getSaveFileName(parent, "Export sheets", "processor-sheets.csv", kinds)
-    else:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "Import sheets", "", kinds)
-    return Path(chosen) if chosen else None
+        return ask_save(parent, "Export sheets", "processor-sheets.csv", kinds, "sheets")
+    return ask_open(parent, "Import sheets", kinds, "sheets")
 
 
 def confirm_import(parent: QWidget, preview: ImportPreview) -> bool:

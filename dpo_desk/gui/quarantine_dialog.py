@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -22,12 +21,12 @@ from PySide6.QtWidgets import (
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.gui.accessible import named
+from dpo_desk.gui.file_places import ask_save
 
 
 def ask_save_path(parent: QWidget, quarantine_id: int) -> Path | None:
     """The native save dialog; tests replace this one function. The name offered comes from the id."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Save the refused file", f"quarantined-{quarantine_id}.bin")
-    return Path(chosen) if chosen else None
+    return ask_save(parent, "Save the refused file", f"quarantined-{quarantine_id}.bin", "", "quarantined")
 
 
 class QuarantineDialog(QDialog):

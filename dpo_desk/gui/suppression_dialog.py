@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,16 +23,16 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.errors import DeskError
 from dpo_desk.core.suppression import EMAIL, PHONE
 from dpo_desk.gui.accessible import name_form_fields
+from dpo_desk.gui.file_places import ask_save
 from dpo_desk.gui.rich_text import escape, sentence
 from dpo_desk.gui.scheme import colours
 
 
 def ask_export_path(parent: QWidget) -> Path | None:
     """The native save dialog; tests replace this one function. The format follows the name's suffix."""
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, "Export the suppression list", "suppression-list.csv", "CSV (*.csv);;JSON (*.json)"
+    return ask_save(
+        parent, "Export the suppression list", "suppression-list.csv", "CSV (*.csv);;JSON (*.json)", "suppression"
     )
-    return Path(chosen) if chosen else None
 
 
 class SuppressionDialog(QDialog):
