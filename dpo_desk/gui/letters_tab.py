@@ -32,6 +32,7 @@ from dpo_desk.gui.pdf import paint, render
 from dpo_desk.gui.rich_text import sentence
 from dpo_desk.gui.secret_clipboard import copy_secret
 from dpo_desk.gui.workflow_tabs import button_grid, data_table, fill_table, selectable
+from dpo_desk.letters.availability import suggested_kind
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.letters.page import Document
 from dpo_desk.store.letters import GeneratedLetter, LetterRecord, PastDateError
@@ -143,6 +144,7 @@ class LettersTab(QWidget):
         return self.state.case.id if self.state is not None else None
 
     def show_state(self, state: CaseState) -> None:
+        another_case = self.state is None or self.state.case.id != state.case.id
         self.state = state
         self._fill_languages()
         model = self.kind.model()
@@ -171,6 +173,11 @@ class LettersTab(QWidget):
                 for r in self._records
             ],
         )
+        suggested = suggested_kind(state, self._reasons, {r.kind for r in self._records}) if another_case else None
+        if suggested is not None:  # a case shown opens on the letter it calls for; the DPO's choice stays after
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(self.kind.findData(suggested.value))
+            self.kind.blockSignals(False)
         self._kind_changed()
 
     def _fill_languages(self) -> None:

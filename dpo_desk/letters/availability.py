@@ -44,6 +44,27 @@ def why_not(kind: LetterKind, state: CaseState, sheets: Mapping[str, ProcessorSh
     return ""
 
 
+_RESPONSES = (
+    LetterKind.ACCESS_RESPONSE,
+    LetterKind.PORTABILITY_COVER,
+    *DONE_KINDS,
+    LetterKind.REFUSAL,
+    LetterKind.RECIPIENT_NOTICE,
+    LetterKind.RECIPIENTS_LIST,
+)
+
+
+def suggested_kind(state: CaseState, reasons: Mapping[LetterKind, str], written: set[LetterKind]) -> LetterKind | None:
+    """The letter the case calls for: the first its record allows and it has none of yet, in the course of
+    a case (acknowledgement, requests, notices), its responses first once the response is ready; when each
+    is written, the first allowed; None when the record allows none."""
+    order = list(LetterKind)
+    if state.case.status in (Status.RESPONSE_READY, Status.RESPONDED):
+        order = [*_RESPONSES, *(kind for kind in order if kind not in _RESPONSES)]
+    allowed = [kind for kind in order if not reasons.get(kind)]
+    return next((kind for kind in allowed if kind not in written), allowed[0] if allowed else None)
+
+
 def recipient_why_not(state: CaseState, notice: RecipientNotice, sheet: ProcessorSheet) -> str:
     """Why the Art. 19 notice to this recipient cannot be written, or ''."""
     if notice.state is NoticeState.NOT_NOTIFIED:

@@ -215,3 +215,34 @@ def test_print_writes_the_letter_into_the_register_and_prints_that_document(
     assert ("letter-printed", str(letter.id)) in actions
     printed = subprocess.run(["pdftotext", str(paper), "-"], capture_output=True, text=True, check=True).stdout
     assert repo.get_by_id(case_id).reference in printed and "Your request has been received" in printed
+
+
+def test_a_case_shown_opens_on_the_letter_it_calls_for_and_keeps_the_dpos_pick(
+    window: MainWindow, desk: Desk, repo: CaseRepository
+) -> None:
+    """The tab opened on Acknowledgement for every case, one ready for its access response too."""
+    received = NOW - timedelta(days=3)
+    ready = repo.add(new_case(received=received, rights=(Right.ACCESS,)), actor="d", now=NOW)
+    for evidence, method in ((Evidence.PASSPORT, Method.VIDEO_CALL), (Evidence.ACCOUNT_LOGIN, Method.ACCOUNT_LOGIN)):
+        check = IdentityCheck(evidence, method, "d", received + timedelta(hours=1), Outcome.PASSED)
+        desk.workflow.record_check(ready, check, actor="d", now=NOW)
+    desk.outcomes.set_sources(ready, ["chatbot"], actor="d", now=NOW)
+    fill_sheets(desk)
+    for status in (Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.RESPONSE_READY):
+        repo.change_status(ready, status, actor="d", reason="", now=NOW)
+    fresh = repo.add(new_case(name="Just Arrived", received=received), actor="d", now=NOW)
+    window.model.refresh()
+
+    window.select_case(ready)
+    tab = window.case_view.page.letters_tab
+    assert tab.kind.currentData() == LetterKind.ACCESS_RESPONSE.value and tab.generate_button.isEnabled()
+    tab.kind.setCurrentIndex(tab.kind.findData(LetterKind.ACKNOWLEDGEMENT.value))
+    window.case_view.show_case(ready)  # the same case read again, as after an action: the pick stays
+    assert tab.kind.currentData() == LetterKind.ACKNOWLEDGEMENT.value
+
+    window.select_case(fresh)
+    assert tab.kind.currentData() == LetterKind.ACKNOWLEDGEMENT.value
+    tab.generate_button.click()
+    window.select_case(ready)
+    window.select_case(fresh)  # acknowledged now, and nothing else allowed yet: the first allowed
+    assert tab.kind.currentData() == LetterKind.ACKNOWLEDGEMENT.value
