@@ -252,7 +252,7 @@ class LettersTab(QWidget):
             button.setToolTip(sentence(reason))
         if not reason:
             self.print_button.setToolTip(
-                f"Writes the {self._selected_kind().label.lower()} into the case's letters and prints it"
+                f"Write the {self._selected_kind().label.lower()} into the case's letters, and print it"
             )
         self.print_allowed.emit()
         self._letter_chosen()

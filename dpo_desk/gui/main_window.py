@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
         self.print_letter_action = self._action(
             "Print le&tter…",
             QKeySequence.StandardKey.Print,
-            "Write the letter chosen in the case's Letters tab into its letters, and print it",
+            "Write the letter chosen in the case's Letters tab into the case's letters, and print it",
             view.print_letter,
         )
         self.view_actions = [

@@ -207,7 +207,7 @@ def test_print_writes_the_letter_into_the_register_and_prints_that_document(
 
     monkeypatch.setattr(QPrintDialog, "exec", to_a_file)
     assert window.print_letter_action.isEnabled()
-    assert "Writes the acknowledgement into the case's letters" in window.print_letter_action.toolTip()
+    assert "Write the acknowledgement into the case's letters, and print it" in window.print_letter_action.toolTip()
     window.print_letter_action.trigger()
     (letter,) = desk.letters.letters(case_id)
     assert letter.kind is LetterKind.ACKNOWLEDGEMENT
