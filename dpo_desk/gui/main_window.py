@@ -249,8 +249,15 @@ class MainWindow(QMainWindow):
 
         view = RegisterView(self._desk)
         view.deadlines_moved.connect(self._deadlines_moved)
-        view.entities_changed.connect(lambda: self.filters.set_entities(self._desk.register.entities()))
+        view.entities_changed.connect(self._entities_changed)
         return view
+
+    @Slot()
+    def _entities_changed(self) -> None:
+        """An entity renamed or added: the filter offers it, and the list and the case shown name it as saved."""
+        self.filters.set_entities(self._desk.register.entities())
+        self.model.refresh()
+        self._reshow_case()
 
     @Slot()
     def _processors_changed(self) -> None:

@@ -63,6 +63,16 @@ def _table(name: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, 
     return table
 
 
+def _select(table: QTableWidget, name: str) -> None:
+    """The row just saved stays selected once the page is read again: Edit acts on it once more."""
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        if item is not None and item.text() == name:
+            table.selectRow(row)
+            table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+
+
 def _source_fields(source: Source) -> list[Field]:
     return [
         Field("key", "&Key", default=source.key, help="short name, e.g. web-forms"),
@@ -233,6 +243,7 @@ class RegisterView(QTabWidget):
             QMessageBox.warning(self, "Not saved", str(error))
             return
         self.refresh()
+        _select(self.sources, edited.name)
         if affected:
             QMessageBox.information(
                 self,
@@ -271,6 +282,7 @@ class RegisterView(QTabWidget):
             QMessageBox.warning(self, "Not saved", sentence(str(error)))
             return
         self.refresh()
+        _select(self.entities, saved.name)
         self.entities_changed.emit()
         if question:
             self.deadlines_moved.emit(f"{saved.name} saved; the dates of {len(moved)} open case(s) moved")
@@ -296,6 +308,7 @@ class RegisterView(QTabWidget):
             QMessageBox.warning(self, "Not added", sentence(str(error)))
             return
         self.refresh()
+        _select(self.entities, added.name)
         self.entities_changed.emit()
         problems = added.letterhead_problems()
         if problems:

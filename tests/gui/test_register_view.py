@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.desk import Desk
-from dpo_desk.gui.case_table import DUE
+from dpo_desk.gui.case_table import DUE, ENTITY
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
 from tests.conftest import new_case
@@ -100,3 +100,32 @@ def test_a_new_entity_is_added_once_its_name_country_calendar_and_zone_are_given
     assert view.entities.rowCount() == 6 and view.tabText(0) == "Entities (6)"
     assert window.filters.entity.findData(added.id) > 0  # the case list can show its cases alone
     assert shown == ["Nordlys Data AS: Postal code and City are missing; give them in the Register first"]
+
+
+def test_a_renamed_entity_is_named_so_in_the_list_and_stays_selected_on_its_page(
+    qtbot: QtBot, window: MainWindow, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a rename, the list's Entity column kept the old name until it was read again for another
+    reason, and the Register page lost the row: Edit then asked to select an entity."""
+    case_id = desk.add_case(new_case(entity=AMERICAS, received=datetime(2026, 11, 2, 15, tzinfo=UTC)))
+    window.model.refresh()
+    window.select_case(case_id)
+    view = open_page(window, window.register_page)
+    view.entities.selectRow(
+        next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == AMERICAS)
+    )
+
+    def rename(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        dialog.inputs["name"].setText("Altoros Americas Inc.")
+        assert dialog.ok.isEnabled(), dialog.problem.text()
+        return dialog.values()
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(rename))
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)  # its letterhead still lacks a street
+    view.edit_entity_button.click()
+    assert window.model.index(window.model.row_of(case_id), ENTITY).data() == "Altoros Americas Inc."
+    assert window.case_view.case.entity.name == "Altoros Americas Inc."
+    rows = view.entities.selectionModel().selectedRows()
+    assert [view.entities.item(index.row(), 0).text() for index in rows] == ["Altoros Americas Inc."]
