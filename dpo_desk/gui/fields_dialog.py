@@ -261,6 +261,8 @@ def _with_note(widget: QWidget, note: str) -> QWidget:
     if not note:
         return widget
     label = QLabel(note)
+    # Always rich text: Qt takes a note without a tag for plain text, and showed "Drift&#x27;s" as written.
+    label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
     label.setOpenExternalLinks(True)
     # by mouse only: Tab goes from field to field, not through the notes' links

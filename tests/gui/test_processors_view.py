@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -229,3 +231,32 @@ def test_the_editor_shows_each_citation_and_an_edited_field_loses_its_own(
     assert after.privacy_email == "dpo@hotjar.example" and "privacy_email" not in after.sources_cited
     assert "postal_address" not in after.not_published
     assert after.sources_cited["dpa_url"] == before.sources_cited["dpa_url"]  # the fields not edited keep theirs
+
+
+def test_a_note_under_a_field_reads_as_written_with_its_apostrophes(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, desk: Desk
+) -> None:
+    """A note without a link was taken for plain text, and its escaped apostrophes read "Google&#x27;s"."""
+    searched = desk.processors.sheet("google-analytics").not_published["privacy_email"]
+    assert "Google's" in searched
+    shown: list[str] = []
+
+    def ask(cls, title, fields, form, validate, parent=None, **options):
+        dialog = cls(title, fields, form, validate, parent, **options)
+        qtbot.addWidget(dialog)
+        for label in dialog.findChildren(QLabel):
+            if label.text().startswith("Not found in the published documents read"):
+                rendered = QTextDocument()
+                if label.textFormat() is Qt.TextFormat.RichText:
+                    rendered.setHtml(label.text())
+                else:
+                    rendered.setPlainText(label.text())
+                shown.append(rendered.toPlainText())
+        return None
+
+    monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))
+    view = open_page(window, window.processors_page)
+    view.table.selectRow(row_of(view, "Google Analytics"))
+    view.edit_button.click()
+    assert f"Not found in the published documents read: {searched}" in shown
+    assert not any("&#x27;" in text for text in shown)
