@@ -8,6 +8,7 @@ import contextlib
 import functools
 import importlib
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, QSize, Qt, QTimer, Signal, Slot
@@ -830,11 +831,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Backup written: {name}", 5000)
 
     def _about(self) -> None:
+        log = logs.log_file()
+        where = (
+            f"The log is {escape(str(log))}: it records actions and errors, never personal data."
+            if log is not None
+            else escape(sentence(logs.where()))
+        )
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline."
-            f"<br><br>{sentence(logs.where())} (it holds no personal data)",
+            f"<b>{APP_NAME}</b> {__version__}<br>Data-subject requests from intake to letter, offline.<br><br>{where}",
         )
 
     # --- locking ----------------------------------------------------------------------------

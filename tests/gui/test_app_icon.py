@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application import logs
 from dpo_desk.gui.app_icon import app_icon
 from dpo_desk.gui.main_window import MainWindow
 from tests.packaging.tools import load
@@ -40,7 +41,9 @@ def test_the_window_shows_the_icon_in_every_size(window: MainWindow) -> None:
 
 
 def test_the_about_box_shows_the_icon(qtbot: QtBot, window: MainWindow) -> None:
+    log = logs.start("test")  # the About box names the log the app writes to
     seen: list[QImage] = []
+    texts: list[str] = []
 
     def look() -> None:
         box = QApplication.activeModalWidget()
@@ -48,6 +51,7 @@ def test_the_about_box_shows_the_icon(qtbot: QtBot, window: MainWindow) -> None:
             QTimer.singleShot(10, look)
             return
         seen.append(box.iconPixmap().toImage())
+        texts.append(box.text())
         box.accept()
 
     QTimer.singleShot(0, look)
@@ -55,3 +59,5 @@ def test_the_about_box_shows_the_icon(qtbot: QtBot, window: MainWindow) -> None:
     assert seen, "the About box did not open"
     expected = app_icon().pixmap(QSize(64, 64)).toImage()
     assert pixels(seen[0]) == pixels(expected)
+    # A sentence, not "The log, /…/dpo-desk.log (it holds no personal data)".
+    assert log is not None and f"The log is {log}: it records actions and errors, never personal data." in texts[0]
