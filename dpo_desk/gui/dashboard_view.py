@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -57,6 +58,14 @@ FIGURE_HINTS = {
     Scope.EXTENSION_NOTICE_DUE: "Open, not extended, and the last day to notify an extension is within 7 days",
     Scope.NOTICES_OUTSTANDING: "Cases with a recipient still to notify of a rectification, erasure or restriction",
 }
+
+
+def legend(keys: list[tuple[str, str]]) -> str:
+    """A chart's key, a coloured square before each label: a line breaks between keys, never inside one
+    ("Consent" at a line's end and "withdrawal" below read as two keys)."""
+    return " &nbsp; ".join(
+        f"<span style='color:{colour}'>■</span>&nbsp;{escape(label).replace(' ', '&nbsp;')}" for colour, label in keys
+    )
 
 
 class DashboardView(QWidget):
@@ -115,9 +124,7 @@ class DashboardView(QWidget):
                 column.addWidget(note)
             else:
                 key = QLabel(
-                    f"<span style='color:{ON_TIME.name()}'>■</span> on time &nbsp; "
-                    f"<span style='color:{EXTENDED.name()}'>■</span> on time, extended &nbsp; "
-                    f"<span style='color:{LATE.name()}'>■</span> late"
+                    legend([(ON_TIME.name(), "on time"), (EXTENDED.name(), "on time, extended"), (LATE.name(), "late")])
                 )
                 column.addWidget(key)
             charts.addWidget(box, 1)
@@ -165,9 +172,7 @@ class DashboardView(QWidget):
         self._month_bars = figures.months
         self._quarter_bars = figures.quarters
         shown = [right for right in Right if any(right in bar.by_right for bar in self._month_bars)]
-        self.legend.setText(
-            " &nbsp; ".join(f"<span style='color:{RIGHT_COLOURS[r]}'>■</span> {r.label}" for r in shown)
-        )
+        self.legend.setText(legend([(RIGHT_COLOURS[right], right.label) for right in shown]))
         self.months.set_bars(len(self._month_bars))
         self.quarters.set_bars(len(self._quarter_bars))
         self.shown.emit()

@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
-from dpo_desk.core.models import CaseQuery, Scope
+from dpo_desk.core.models import CaseQuery, Right, Scope
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
 from dpo_desk.gui.report_dialog import YearlyReportDialog
 from tests.conftest import NOW
@@ -153,3 +154,15 @@ def test_the_reminder_counts_aside_and_reminds_once_counted(qtbot: QtBot, desk: 
     reminder = window.reminders.last
     assert reminder is not None and reminder.due > 0
     assert window.reminder_banner.text.text() == f"Reminder: {reminder}."
+
+
+def test_a_charts_key_breaks_lines_between_its_labels_never_inside_one(window: MainWindow, desk: Desk) -> None:
+    """At a laptop's width, "Consent" ended a line of the rights' key and "withdrawal" began the next."""
+    populate(desk, cases=150, seed=11)
+    window.model.refresh()
+    page = QTextDocument()
+    page.setHtml(window.dashboard.legend.text())
+    breaks_at = [part for part in page.toRawText().split(" ") if part.strip("\u00a0")]  # raw: no-break spaces kept
+    labels = {right.label for right in Right}
+    assert breaks_at and all(part.removeprefix("■\u00a0").replace("\u00a0", " ") in labels for part in breaks_at)
+    assert "■\u00a0Consent\u00a0withdrawal" in breaks_at
