@@ -184,6 +184,15 @@ class CasePage(QWidget):
             switch.triggered.connect(lambda checked=False, index=index: self.tabs.setCurrentIndex(index))
             self.tabs.addAction(switch)
             every_tab.addAction(switch)
+        # Ctrl+Tab walks the tabs as in a browser, from the list too: Qt's own works only with the focus on them.
+        for step, walk_keys in (
+            (1, ("Ctrl+Tab", "Ctrl+PgDown")),
+            (-1, ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")),
+        ):
+            walk = QAction("Next tab" if step > 0 else "Previous tab", self.tabs)
+            walk.setShortcuts([QKeySequence(key) for key in walk_keys])
+            walk.triggered.connect(lambda checked=False, step=step: self._walk_tabs(step))
+            self.tabs.addAction(walk)
         # A narrow pane scrolls its tabs; this button lists them all.
         self.all_tabs_button = named(QToolButton(), "All tabs", "a menu of the case's tabs")
         self.all_tabs_button.setArrowType(Qt.ArrowType.DownArrow)
@@ -376,6 +385,9 @@ class CasePage(QWidget):
     @Slot()
     def change_status(self) -> None:
         self._perform(self.change_status_button)
+
+    def _walk_tabs(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     @Slot()
     def add_note(self) -> None:

@@ -15,7 +15,8 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import IdentityStatus
 from dpo_desk.core.models import Status
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
-from tests.conftest import TEST_PASSPHRASE, new_case
+from dpo_desk.store.cases import CaseRepository
+from tests.conftest import NOW, TEST_PASSPHRASE, new_case
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -193,3 +194,26 @@ def test_unlocking_brings_back_the_case_that_was_open(qtbot: QtBot, keyboard_win
     press(Qt.Key.Key_Return)()
     assert not window.window_lock.is_locked
     assert window.case_view.case is not None and window.case_view.case.id == case_id
+
+
+def test_ctrl_tab_walks_the_case_tabs_from_the_list_and_from_the_tabs(
+    qtbot: QtBot, keyboard_window: MainWindow, repo: CaseRepository
+) -> None:
+    """Qt's own Ctrl+Tab works only with the focus on the tabs: from the list it did nothing."""
+    window = keyboard_window
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    window.navigation.setCurrentRow(CASES_PAGE)
+    window.model.refresh()
+    window.select_case(case_id)
+    window.table.setFocus()
+    tabs = window.case_view.page.tabs
+    assert tabs.currentIndex() == 0
+    QtBot.keyClick(focused(), Qt.Key.Key_Tab, CTRL)
+    assert tabs.currentIndex() == 1 and focused() is window.table
+    QtBot.keyClick(focused(), Qt.Key.Key_Backtab, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert tabs.currentIndex() == 0
+    QtBot.keyClick(focused(), Qt.Key.Key_PageUp, CTRL)  # round from the first to the last
+    assert tabs.currentIndex() == tabs.count() - 1
+    tabs.tabBar().setFocus()
+    QtBot.keyClick(tabs.tabBar(), Qt.Key.Key_Tab, CTRL)  # one step, not Qt's and ours
+    assert tabs.currentIndex() == 0
