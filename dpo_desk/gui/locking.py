@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QWindow
-from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import Runner
@@ -115,6 +115,11 @@ class WindowLock(QObject):
             return
         from dpo_desk.gui.form_dialog import FormDialog  # loaded with the first dialog, not at start
 
+        # A menu or a list dropped open would stay over the lock screen too.
+        closed: list[QWidget] = []
+        while (popup := QApplication.activePopupWidget()) is not None and popup not in closed:
+            closed.append(popup)  # a popup that refuses to close is not asked again
+            popup.close()
         # A dialog left open would show case data over the lock screen; a form keeps what was typed in it.
         for dialog in self._window.findChildren(QDialog):
             if isinstance(dialog, FormDialog):

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMenu, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlite_utils import Database
 
@@ -280,3 +280,16 @@ def test_a_copied_letter_password_leaves_the_clipboard_at_lock_and_after_a_minut
     clipboard.setText("what the DPO copied since")  # not the secret: left alone
     secret_clipboard.forget_secret()
     assert clipboard.text() == "what the DPO copied since"
+
+
+# Offscreen, Qt says it cannot raise a popup or grab the keyboard for it: the menu is shown all the same.
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_a_menu_open_at_the_lock_is_closed(qtbot: QtBot, with_cases: CaseRepository, window: MainWindow) -> None:
+    """Only dialogs were closed: a menu or a list dropped open stayed over the lock screen."""
+    menu = QMenu(window)
+    menu.addAction("Open DSR-2026-0001")
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(menu.isVisible)
+    assert QApplication.activePopupWidget() is menu
+    window.window_lock.lock()
+    assert not menu.isVisible() and QApplication.activePopupWidget() is None
