@@ -35,7 +35,7 @@ from dpo_desk.core.identity import (
 )
 from dpo_desk.core.models import Right, Status
 from dpo_desk.core.outcomes import CHILD, ERASURE_EXCEPTIONS, ERASURE_GROUNDS, OUTCOME_KINDS, check_outcome
-from dpo_desk.core.recipients import NoticeState, advance
+from dpo_desk.core.recipients import NoticeState, changed_notices
 from dpo_desk.core.refusal import Refusal, RefusalGround, validate_refusal
 
 if TYPE_CHECKING:
@@ -754,7 +754,7 @@ SOURCES = Action(
 
 @dataclass(frozen=True, slots=True)
 class NoticeChange:
-    recipient: str
+    recipients: tuple[str, ...]
     state: NoticeState
     on: date | None
     channel: str
@@ -764,13 +764,13 @@ class NoticeChange:
 def _notice(state: NoticeState) -> Callable[[Values, Form], NoticeChange]:
     def build(values: Values, form: Form) -> NoticeChange:
         change = NoticeChange(
-            values["recipient"], state, values.get("on"), values.get("channel", ""), values.get("reason", "")
+            tuple(values["recipients"]), state, values.get("on"), values.get("channel", ""), values.get("reason", "")
         )
         if change.on is not None and change.on > form.today:
             raise InputError("on: cannot be in the future")
-        current = next((n for n in _state(form).notices if n.processor_key == change.recipient), None)
-        if current is not None:
-            advance(current, state, on=change.on, channel=change.channel, reason=change.reason)
+        changed_notices(
+            _state(form).notices, change.recipients, state, on=change.on, channel=change.channel, reason=change.reason
+        )
         return change
 
     return build
@@ -778,14 +778,16 @@ def _notice(state: NoticeState) -> Callable[[Values, Form], NoticeChange]:
 
 def _notify(desk: Desk, state: CaseState, change: NoticeChange) -> str:
     desk.outcomes.notify(
-        state.case.id, change.recipient, change.state, on=change.on, channel=change.channel, reason=change.reason,
+        state.case.id, change.recipients, change.state, on=change.on, channel=change.channel, reason=change.reason,
         actor=desk.actor, now=desk.now(),
     )  # fmt: skip
-    return f"recipient {change.recipient}: {change.state.label.lower()}"
+    many = len(change.recipients) > 1
+    return f"recipient{'s' if many else ''} {', '.join(change.recipients)}: {change.state.label.lower()}"
 
 
 def _recipient(*states: NoticeState) -> Field:
-    return Field("recipient", "Re&cipient", Kind.CHOICE, options=_recipients(*states), help="its processor key")
+    """Several at once: the recipients told alike (one e-mail to each, the same day) are one step."""
+    return Field("recipients", "Re&cipients", Kind.CHOICES, options=_recipients(*states), help="their processor keys")
 
 
 NOTICES: dict[str, Action[NoticeChange]] = {
@@ -916,7 +918,7 @@ NOTE = Action(
 # --- the command line's view -----------------------------------------------------------------
 
 OUTCOME = Family("outcome", "record what was done for one right", "right", OUTCOMES, nested="details")
-NOTIFY = Family("notify-recipient", "record an Art. 19 notice to one recipient", "state", NOTICES)
+NOTIFY = Family("notify-recipient", "record an Art. 19 notice to one or more recipients alike", "state", NOTICES)
 COMMAND_LINE: dict[str, Action[Any] | Family] = {
     entry.name: entry
     for entry in (

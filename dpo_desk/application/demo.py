@@ -100,7 +100,7 @@ class DemoSteps(Protocol):
     def notify(
         self,
         case_id: int,
-        processor_key: str,
+        processor_keys: tuple[str, ...],
         state: NoticeState,
         *,
         on: date | None,
@@ -250,31 +250,24 @@ class _Player:
         if needs_notices(case.rights):
             sources = self.rng.sample(SOURCES, self.rng.choice((1, 2)))
             self.outcomes.set_sources(case_id, sources, actor=DEMO_ACTOR, now=when)
-            for notice in self.outcomes.notices(case_id):
-                if notice.processor_key in ("google-cloud", "amazon", "altoros-group"):
-                    self.outcomes.notify(
-                        case_id,
-                        notice.processor_key,
-                        NoticeState.NOT_NOTIFIED,
-                        on=None,
-                        reason="Storage we control: erased by us",
-                        actor=DEMO_ACTOR,
-                        now=when,
-                    )
-                    continue
+            # As a DPO does it: the storage we control recorded in one step, the e-mail to the others in one,
+            # the confirmations that came back in one (drawn recipient by recipient, as before they were grouped).
+            keys = [notice.processor_key for notice in self.outcomes.notices(case_id)]
+            ours = tuple(key for key in keys if key in ("google-cloud", "amazon", "altoros-group"))
+            told = tuple(key for key in keys if key not in ours)
+            confirmed = tuple(key for key in told if self.rng.random() < 0.6)
+            if ours:
                 self.outcomes.notify(
-                    case_id,
-                    notice.processor_key,
-                    NoticeState.NOTIFIED,
-                    on=day,
-                    channel="e-mail to the privacy contact",
-                    actor=DEMO_ACTOR,
-                    now=when,
-                )
-                if self.rng.random() < 0.6:
-                    self.outcomes.notify(
-                        case_id, notice.processor_key, NoticeState.CONFIRMED, on=day, actor=DEMO_ACTOR, now=when
-                    )
+                    case_id, ours, NoticeState.NOT_NOTIFIED, on=None, reason="Storage we control: erased by us",
+                    actor=DEMO_ACTOR, now=when,
+                )  # fmt: skip
+            if told:
+                self.outcomes.notify(
+                    case_id, told, NoticeState.NOTIFIED, on=day, channel="e-mail to the privacy contact",
+                    actor=DEMO_ACTOR, now=when,
+                )  # fmt: skip
+            if confirmed:
+                self.outcomes.notify(case_id, confirmed, NoticeState.CONFIRMED, on=day, actor=DEMO_ACTOR, now=when)
 
 
 def _outcome(right: Right, day: date) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dpo_desk.core.errors import InputError
+from dpo_desk.core.errors import InputError, NotFoundError
 from dpo_desk.core.models import Right
 from dpo_desk.core.worded import Worded
 
@@ -56,3 +57,38 @@ def advance(
             raise InputError("reason: say why notifying is impossible or involves disproportionate effort")
         return RecipientNotice(notice.processor_key, notice.service, state, reason=reason.strip())
     raise InputError(f"state: choose notified, confirmed or not-notified, not {state.value}")
+
+
+def changed_notices(
+    notices: Sequence[RecipientNotice],
+    processor_keys: tuple[str, ...],
+    state: NoticeState,
+    *,
+    on: date | None,
+    channel: str = "",
+    reason: str = "",
+) -> list[RecipientNotice]:
+    """The notices of ``processor_keys`` moved to ``state`` alike, in the case's order of its recipients; all or
+    none (the first that cannot move names itself)."""
+    if not processor_keys:
+        raise InputError("recipients: choose at least one")
+    by_key = {notice.processor_key: notice for notice in notices}
+    unknown = [key for key in processor_keys if key not in by_key]
+    if unknown:
+        named = ", ".join(map(repr, unknown))
+        raise NotFoundError(
+            f"recipients: {named} {'is not a recipient' if len(unknown) == 1 else 'are not recipients'} of this case"
+        )
+    changed = []
+    for notice in notices:
+        if notice.processor_key in processor_keys:
+            try:
+                changed.append(advance(notice, state, on=on, channel=channel, reason=reason))
+            except InputError as refused:
+                raise InputError(f"{refused} ({notice.service})" if len(processor_keys) > 1 else str(refused)) from None
+    return changed
+
+
+def notice_event(changed: Sequence[RecipientNotice], state: NoticeState) -> str:
+    """The history's line for one step: "Drift, HubSpot: notified"."""
+    return f"{', '.join(notice.service for notice in changed)}: {state.label.lower()}"

@@ -447,10 +447,12 @@ class RecipientsTab(WorkflowTab):
         )
 
     def preset(self, action: Action[Any]) -> Mapping[str, Any]:
-        rows = self.table.selectionModel().selectedRows()
-        if self.state is None or not rows or rows[0].row() >= len(self.state.notices):
+        """The recipients selected in the table (Ctrl or Shift and a click picks several), ticked in the form."""
+        if self.state is None:
             return {}
-        return {"recipient": self.state.notices[rows[0].row()].processor_key}
+        notices = self.state.notices
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return {"recipients": [notices[row].processor_key for row in rows if row < len(notices)]}
 
 
 def _clear(form: QFormLayout) -> None:

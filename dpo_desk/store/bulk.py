@@ -51,7 +51,14 @@ from dpo_desk.core.identifiers import email_key, name_key, phone_key, phone_key_
 from dpo_desk.core.identity import IdentityCheck, IdentityDecision, IdentityStatus, Method
 from dpo_desk.core.models import Case, CaseSummary, EarlierCase, Entity, NewCase, Right, Status, SubjectDetails
 from dpo_desk.core.outcomes import check_outcome, outcome_label
-from dpo_desk.core.recipients import NOTIFIABLE, NoticeState, RecipientNotice, advance, needs_notices
+from dpo_desk.core.recipients import (
+    NOTIFIABLE,
+    NoticeState,
+    RecipientNotice,
+    changed_notices,
+    needs_notices,
+    notice_event,
+)
 from dpo_desk.core.refusal import Refusal, late_refusal_warning, validate_refusal
 from dpo_desk.core.settings import TARGET_DAYS
 from dpo_desk.core.worded import in_sentence
@@ -763,7 +770,7 @@ class CaseBatch:
     def notify(
         self,
         case_id: int,
-        processor_key: str,
+        processor_keys: tuple[str, ...],
         state: NoticeState,
         *,
         on: date | None,
@@ -774,21 +781,17 @@ class CaseBatch:
     ) -> None:
         with self._step():
             held = self._held_case(case_id)
-            processor_id = self._processor_ids.get(processor_key)
-            row = next(
-                (row for row in held.rows.get("recipient_notices", ()) if row["processor_id"] == processor_id), None
-            )
-            if row is None:
-                raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")
-            current = self._notice(row)
             _check_day(on, date.fromisoformat(held.case["received_date"]), now)
-            new = advance(current, state, on=on, channel=channel, reason=reason)
-            self._update(
-                held, "recipient_notices", row, state=new.state.value,
-                notified_on=new.notified_on.isoformat() if new.notified_on else None, channel=new.channel,
-                confirmed_on=new.confirmed_on.isoformat() if new.confirmed_on else None, reason=new.reason,
-            )  # fmt: skip
-            self._record(held, now, actor, "recipient", None, None, f"{current.service}: {state.label.lower()}")
+            notices = self.notices(case_id)  # in the repository's order, which the history's line follows
+            changed = changed_notices(notices, processor_keys, state, on=on, channel=channel, reason=reason)
+            row_of = {self._processors[row["processor_id"]][0]: row for row in held.rows.get("recipient_notices", ())}
+            for new in changed:
+                self._update(
+                    held, "recipient_notices", row_of[new.processor_key], state=new.state.value,
+                    notified_on=new.notified_on.isoformat() if new.notified_on else None, channel=new.channel,
+                    confirmed_on=new.confirmed_on.isoformat() if new.confirmed_on else None, reason=new.reason,
+                )  # fmt: skip
+            self._record(held, now, actor, "recipient", None, None, notice_event(changed, state))
 
     def told_subject(self, case_id: int, on: date, *, actor: str, now: datetime) -> None:
         with self._step():

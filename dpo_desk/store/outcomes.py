@@ -13,7 +13,7 @@ from dpo_desk.core import suppression
 from dpo_desk.core.errors import InputError, NotFoundError, RefusedError
 from dpo_desk.core.models import Case, Right
 from dpo_desk.core.outcomes import check_outcome, outcome_label
-from dpo_desk.core.recipients import NoticeState, RecipientNotice, advance, needs_notices
+from dpo_desk.core.recipients import NoticeState, RecipientNotice, changed_notices, needs_notices, notice_event
 from dpo_desk.store import audit
 from dpo_desk.store.cases import CaseRepository, utc_text
 from dpo_desk.store.transactions import write_transaction
@@ -155,7 +155,7 @@ class Outcomes:
     def notify(
         self,
         case_id: int,
-        processor_key: str,
+        processor_keys: tuple[str, ...],
         state: NoticeState,
         *,
         on: date | None,
@@ -164,26 +164,27 @@ class Outcomes:
         actor: str,
         now: datetime,
     ) -> None:
+        """Several recipients told (or confirming, or not to be told) alike are one step of the DPO's: one
+        history entry, and one audit entry, for all of them."""
         with write_transaction(self._db):
-            current = next((n for n in self.notices(case_id) if n.processor_key == processor_key), None)
-            if current is None:
-                raise NotFoundError(f"recipient: {processor_key!r} is not a recipient of this case")
             _check_day(on, self.cases.get_by_id(case_id).received_date, now)
-            new = advance(current, state, on=on, channel=channel, reason=reason)
-            self._db.execute(
-                "UPDATE recipient_notices SET state = ?, notified_on = ?, channel = ?, confirmed_on = ?, reason = ?"
-                " WHERE case_id = ? AND processor_id = (SELECT id FROM processors WHERE key = ?)",
-                (
-                    new.state.value,
-                    new.notified_on.isoformat() if new.notified_on else None,
-                    new.channel,
-                    new.confirmed_on.isoformat() if new.confirmed_on else None,
-                    new.reason,
-                    case_id,
-                    processor_key,
-                ),
-            )
-            self.cases.record_event(case_id, now, actor, "recipient", f"{current.service}: {state.label.lower()}")
+            notices = self.notices(case_id)
+            changed = changed_notices(notices, processor_keys, state, on=on, channel=channel, reason=reason)
+            for new in changed:
+                self._db.execute(
+                    "UPDATE recipient_notices SET state = ?, notified_on = ?, channel = ?, confirmed_on = ?,"
+                    " reason = ? WHERE case_id = ? AND processor_id = (SELECT id FROM processors WHERE key = ?)",
+                    (
+                        new.state.value,
+                        new.notified_on.isoformat() if new.notified_on else None,
+                        new.channel,
+                        new.confirmed_on.isoformat() if new.confirmed_on else None,
+                        new.reason,
+                        case_id,
+                        new.processor_key,
+                    ),
+                )
+            self.cases.record_event(case_id, now, actor, "recipient", notice_event(changed, state))
 
     def told_subject(self, case_id: int, on: date, *, actor: str, now: datetime) -> None:
         """Art. 19, last sentence: the subject was told who the recipients are."""

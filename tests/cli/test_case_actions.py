@@ -99,19 +99,22 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
         },
     )
     ok("outcome", {"right": "objection", "details": {"direct_marketing": True, "done_on": on(6)}})
-    for recipient in ("wordpress", "hubspot", "gmail"):
-        ok("notify-recipient", {"recipient": recipient, "state": "notified", "on": on(7), "channel": "e-mail"})
-    for recipient in ("google-cloud", "amazon", "altoros-group"):
-        ok(
-            "notify-recipient",
-            # One document shape for every state, as scripts send it: the date is let through unused.
-            {
-                "recipient": recipient,
-                "state": "not-notified",
-                "on": on(7),
-                "reason": "erasure done by us in the shared storage",
-            },
-        )
+    # The recipients told alike in one step: one document, one history entry.
+    ok(
+        "notify-recipient",
+        {"recipients": ["wordpress", "hubspot"], "state": "notified", "on": on(7), "channel": "e-mail"},
+    )
+    ok("notify-recipient", {"recipients": ["gmail"], "state": "notified", "on": on(7), "channel": "e-mail"})
+    ok(
+        "notify-recipient",
+        # One document shape for every state, as scripts send it: the date is let through unused.
+        {
+            "recipients": ["google-cloud", "amazon", "altoros-group"],
+            "state": "not-notified",
+            "on": on(7),
+            "reason": "erasure done by us in the shared storage",
+        },
+    )
     ok("recipients-told", {"on": on(8)})
     code, _, err = act(capsys, tmp_path, store, "recipients-told", {"on": on(9)})  # a one-time event
     assert code == 2 and f"the subject was told who the recipients are on {on(8)} already" in err
@@ -178,7 +181,7 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
         ("sources", {"sources": ["moon-base"]}, "sources: 'moon-base' is not one of website-cookies, web-forms, "),
         (
             "notify-recipient",
-            {"recipient": "drift", "state": "notified", "on": on(1), "channel": "e-mail"},
+            {"recipients": ["drift"], "state": "notified", "on": on(1), "channel": "e-mail"},
             "no recipients to notify (Art. 19)",
         ),
         ("recipients-told", {"on": on(1)}, "no recipients"),

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QPoint, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QItemSelectionModel, QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -294,3 +294,40 @@ def test_the_identity_tab_says_which_checks_count_and_why_one_does_not(
         "no: checked sighted in person, as the passport was",
     ]
     assert "each another kind of ID checked another way" in window.case_view.page.identity_tab.summary.text()
+
+
+def test_the_recipients_selected_are_told_in_one_step(
+    window: MainWindow, repo: CaseRepository, answers: Answers, desk: Any
+) -> None:
+    """One form for each recipient: a DPO who e-mailed six processors the same day filled six forms."""
+    case_id = repo.add(new_case(rights=(Right.ERASURE,), received=RECEIVED), actor="dpo", now=NOW)
+    desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    tab = window.case_view.page.recipients_tab
+    services = [tab.table.item(row, 0).text() for row in range(tab.table.rowCount())]
+    chosen = [services.index("Drift"), services.index("HubSpot")]
+    tab.table.clearSelection()
+    for row in chosen:
+        tab.table.selectionModel().select(
+            tab.table.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    ticked: list[list[str]] = []
+    original = answers.ask
+
+    def look(cls: type, title: str, fields: Any, form: Any, validate: Any, parent: Any = None, **options: Any) -> Any:
+        ticked.append(list(options["preset"]["recipients"]))
+        return original(cls, title, fields, form, validate, parent, **options)
+
+    answers.ask = look  # type: ignore[method-assign]
+    answers.queue.append({"on": on(2), "channel": "e-mail to the privacy contacts"})
+    tab.notified_button.click()
+    assert ticked == [["drift", "hubspot"]]
+    states = {n.service: n.state.value for n in desk.outcomes.notices(case_id)}
+    assert states["Drift"] == states["HubSpot"] == "notified"
+    assert [s for s in states.values() if s == "notified"] == ["notified", "notified"]
+    history = [
+        window.case_view.page.history.item(row, 3).text() for row in range(window.case_view.page.history.rowCount())
+    ]
+    assert "Drift, HubSpot: notified" in history

@@ -102,7 +102,7 @@ def full_case(
         outcomes.record_outcome(case_id, kind, details, actor="dpo", now=now)
     outcomes.set_sources(case_id, ["chatbot", "web-forms"], actor="dpo", now=now)
     fill_sheets(desk)
-    outcomes.notify(case_id, "drift", NoticeState.NOTIFIED, on=day(6), channel="e-mail", actor="d", now=now)
+    outcomes.notify(case_id, ("drift",), NoticeState.NOTIFIED, on=day(6), channel="e-mail", actor="d", now=now)
     return case_id
 
 

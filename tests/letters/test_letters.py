@@ -132,7 +132,7 @@ def full_case(desk: Desk, letters: LetterStore) -> int:
         outcomes.record_outcome(case_id, kind, details, actor="dpo", now=NOW)
     outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
     fill_sheets(desk)
-    outcomes.notify(case_id, "drift", NoticeState.NOTIFIED, on=day(6), channel="e-mail", actor="d", now=NOW)
+    outcomes.notify(case_id, ("drift",), NoticeState.NOTIFIED, on=day(6), channel="e-mail", actor="d", now=NOW)
     return case_id
 
 
@@ -283,8 +283,8 @@ def test_confirmations_name_who_was_told_and_who_was_not(desk: Desk, tmp_path: P
     text = generate(desk, case_id, LetterKind.RECTIFICATION_DONE, tmp_path)
     assert "We corrected your data" in text and "Article 19" not in text and "told" not in text  # no recipients known
     desk.outcomes.set_sources(case_id, ["chatbot"], actor="dpo", now=NOW)
-    desk.outcomes.notify(case_id, "drift", NoticeState.NOTIFIED, on=day(3), channel="e-mail", actor="d", now=NOW)
-    desk.outcomes.notify(case_id, "amazon", NoticeState.NOT_NOTIFIED, on=None, reason="Logs only, kept 7 days",
+    desk.outcomes.notify(case_id, ("drift",), NoticeState.NOTIFIED, on=day(3), channel="e-mail", actor="d", now=NOW)
+    desk.outcomes.notify(case_id, ("amazon",), NoticeState.NOT_NOTIFIED, on=None, reason="Logs only, kept 7 days",
                          actor="d", now=NOW)  # fmt: skip
     text = generate(desk, case_id, LetterKind.RECTIFICATION_DONE, tmp_path)
     assert f"We told these recipients of your data about the correction: Drift (on {day(3):%-d %b %Y})" in text
