@@ -232,13 +232,17 @@ def _value(widget: QWidget) -> Any:
     if isinstance(widget, QAbstractButton):
         return widget.isChecked()
     if isinstance(widget, QComboBox):
-        return widget.currentIndex()
+        return widget.currentText()  # not its row: a list read again (an entity added) has other rows
     if isinstance(widget, QDateTimeEdit):
         return widget.dateTime()
     if isinstance(widget, QSpinBox | QDoubleSpinBox):
         return widget.value()
     if isinstance(widget, QListWidget):
-        return tuple(widget.item(row).checkState() for row in range(widget.count()))
+        return tuple(
+            widget.item(row).text()
+            for row in range(widget.count())
+            if widget.item(row).checkState() == Qt.CheckState.Checked
+        )
     return None
 
 
@@ -250,14 +254,16 @@ def _put(widget: QWidget, value: Any) -> None:
     elif isinstance(widget, QAbstractButton):
         widget.setChecked(value)
     elif isinstance(widget, QComboBox):
-        widget.setCurrentIndex(value)
+        if (row := widget.findText(value)) >= 0:
+            widget.setCurrentIndex(row)
     elif isinstance(widget, QDateTimeEdit):
         widget.setDateTime(value)
     elif isinstance(widget, QSpinBox | QDoubleSpinBox):
         widget.setValue(value)
     elif isinstance(widget, QListWidget):
-        for row, state in enumerate(value):
-            widget.item(row).setCheckState(state)
+        for row in range(widget.count()):
+            item = widget.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in value else Qt.CheckState.Unchecked)
 
 
 def _discard_confirmed(dialog: QDialog) -> bool:
@@ -267,9 +273,17 @@ def _discard_confirmed(dialog: QDialog) -> bool:
         "Close this form and lose what you typed in it?",
         parent=dialog,
     )
-    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    # No mnemonics: a message box takes a button's letter without Alt, so the "d" of a DPO typing on after
+    # a stray Escape discarded the form. Return and Escape keep editing; Discard takes Tab and Space, or a click.
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
+    focused = dialog.focusWidget()
     run_modal(box)
-    return box.clickedButton() is discard
+    if box.clickedButton() is discard:
+        return True
+    dialog.activateWindow()  # the keys go back to the field they left, also where no window manager does it
+    if focused is not None:
+        focused.setFocus(Qt.FocusReason.OtherFocusReason)
+    return False

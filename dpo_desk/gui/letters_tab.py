@@ -91,6 +91,7 @@ class LettersTab(QWidget):
         self.state: CaseState | None = None
         self._records: list[LetterRecord] = []
         self._reasons: dict[LetterKind, str] = {}  # why each kind cannot be written now, for the case shown
+        self._suggested_for: int | None = None  # the case the kind was last chosen for
         self.kind = named(QComboBox(), "Letter kind")
         for kind in LetterKind:
             self.kind.addItem(kind.label, kind.value)
@@ -144,7 +145,9 @@ class LettersTab(QWidget):
         return self.state.case.id if self.state is not None else None
 
     def show_state(self, state: CaseState) -> None:
-        another_case = self.state is None or self.state.case.id != state.case.id
+        # Kept across forget(): a case shown again after the lock keeps the letter the DPO chose for it.
+        another_case = state.case.id != self._suggested_for
+        self._suggested_for = state.case.id
         self.state = state
         self._fill_languages()
         model = self.kind.model()
@@ -173,8 +176,8 @@ class LettersTab(QWidget):
                 for r in self._records
             ],
         )
-        suggested = suggested_kind(state, self._reasons, {r.kind for r in self._records}) if another_case else None
-        if suggested is not None:  # a case shown opens on the letter it calls for; the DPO's choice stays after
+        if another_case:  # a case shown opens on the letter it calls for; the DPO's choice stays after
+            suggested = suggested_kind(state, self._reasons, {r.kind for r in self._records})
             self.kind.blockSignals(True)
             self.kind.setCurrentIndex(self.kind.findData(suggested.value))
             self.kind.blockSignals(False)

@@ -52,17 +52,32 @@ _RESPONSES = (
     LetterKind.RECIPIENT_NOTICE,
     LetterKind.RECIPIENTS_LIST,
 )
+_ANSWERS = {  # the letter that answers each right
+    Right.ACCESS: LetterKind.ACCESS_RESPONSE,
+    Right.PORTABILITY: LetterKind.PORTABILITY_COVER,
+    Right.RECTIFICATION: LetterKind.RECTIFICATION_DONE,
+    Right.ERASURE: LetterKind.ERASURE_DONE,
+    Right.RESTRICTION: LetterKind.RESTRICTION_DONE,
+    Right.OBJECTION: LetterKind.OBJECTION_DONE,
+    Right.CONSENT_WITHDRAWAL: LetterKind.CONSENT_WITHDRAWAL_DONE,
+}
 
 
-def suggested_kind(state: CaseState, reasons: Mapping[LetterKind, str], written: set[LetterKind]) -> LetterKind | None:
-    """The letter the case calls for: the first its record allows and it has none of yet, in the course of
-    a case (acknowledgement, requests, notices), its responses first once the response is ready; when each
-    is written, the first allowed; None when the record allows none."""
+def suggested_kind(state: CaseState, reasons: Mapping[LetterKind, str], written: set[LetterKind]) -> LetterKind:
+    """The letter the case calls for. Once its response is ready: the first answer it owes and has not had
+    (a refusal, then one per right), even one the record does not allow yet, so that the tab says what is
+    missing. Else the first letter the record allows and the case has none of, in the course of a case
+    (acknowledgement, requests, notices); else the first allowed; else the first of all, with its reason."""
     order = list(LetterKind)
     if state.case.status in (Status.RESPONSE_READY, Status.RESPONDED):
+        owed = [LetterKind.REFUSAL] if state.refusal is not None else []
+        owed += [_ANSWERS[right] for right in state.case.rights if right in _ANSWERS]
+        unanswered = next((kind for kind in owed if kind not in written), None)
+        if unanswered is not None:
+            return unanswered
         order = [*_RESPONSES, *(kind for kind in order if kind not in _RESPONSES)]
     allowed = [kind for kind in order if not reasons.get(kind)]
-    return next((kind for kind in allowed if kind not in written), allowed[0] if allowed else None)
+    return next((kind for kind in allowed if kind not in written), allowed[0] if allowed else order[0])
 
 
 def recipient_why_not(state: CaseState, notice: RecipientNotice, sheet: ProcessorSheet) -> str:
@@ -135,6 +150,8 @@ def _clarification(state: CaseState, _sheets: Mapping[str, ProcessorSheet], _pay
 
 
 def _extension(state: CaseState, _sheets: Mapping[str, ProcessorSheet], _payment: str) -> str:
+    if state.case.status in _ANSWERED:
+        return f"the case is {state.case.status.label.lower()}: an extension notice is for a request still open"
     return "" if state.case.extension is not None else "record the extension (Deadline tab) first"
 
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.application import actions
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.identity import Evidence, IdentityCheck, Method, Outcome
 from dpo_desk.core.models import CaseQuery, Right, Status
@@ -17,7 +18,7 @@ from dpo_desk.gui.letters_tab import PasswordDialog
 from dpo_desk.gui.main_window import MainWindow
 from dpo_desk.letters.kinds import LetterKind
 from dpo_desk.store.cases import CaseRepository
-from tests.conftest import NOW, fill_sheets, new_case
+from tests.conftest import NOW, TEST_PASSPHRASE, fill_sheets, new_case
 
 
 def kind_item(window: MainWindow, kind: LetterKind):
@@ -246,3 +247,60 @@ def test_a_case_shown_opens_on_the_letter_it_calls_for_and_keeps_the_dpos_pick(
     window.select_case(ready)
     window.select_case(fresh)  # acknowledged now, and nothing else allowed yet: the first allowed
     assert tab.kind.currentData() == LetterKind.ACKNOWLEDGEMENT.value
+
+
+def test_a_case_ready_for_a_response_it_cannot_have_yet_opens_on_it_with_the_reason(
+    window: MainWindow, desk: Desk, repo: CaseRepository
+) -> None:
+    """It opened on Acknowledgement, with no word of why the access response was not offered."""
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3), rights=(Right.ACCESS,)), actor="d", now=NOW)
+    for status in (Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.RESPONSE_READY):
+        repo.change_status(case_id, status, actor="d", reason="identity by the account", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    tab = window.case_view.page.letters_tab
+    assert tab.kind.currentData() == LetterKind.ACCESS_RESPONSE.value
+    assert not tab.generate_button.isEnabled()
+    assert "not now: say which sources the subject's data came from" in tab.summary.text()
+
+
+def test_a_case_that_allows_no_letter_does_not_show_the_last_cases_pick(
+    window: MainWindow, desk: Desk, repo: CaseRepository
+) -> None:
+    """A withdrawn case showed "Refusal — not now: record the refusal first", the kind of the case before."""
+    open_case = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    withdrawn = repo.add(new_case(name="Changed Mind", received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    repo.change_status(withdrawn, Status.WITHDRAWN, actor="d", reason="the subject withdrew", now=NOW)
+    window.model.refresh()
+    window.select_case(open_case)
+    tab = window.case_view.page.letters_tab
+    tab.kind.setCurrentIndex(tab.kind.findData(LetterKind.FEE_NOTICE.value))
+    window.select_case(withdrawn)
+    assert tab.kind.currentData() == LetterKind.ACKNOWLEDGEMENT.value
+    assert "not now: the case is withdrawn" in tab.summary.text()
+
+
+def test_an_extension_notice_is_not_offered_once_the_case_is_answered(desk: Desk, repo: CaseRepository) -> None:
+    """A closed case offered (only) an extension notice dated today: a notice of more time for a request
+    answered already."""
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    actions.EXTEND.run(desk, case_id, {"reasons": "data in six systems", "notice_sent_on": NOW.date()})
+    assert desk.letters.available(desk.state(case_id))[LetterKind.EXTENSION_NOTICE] == ""
+    repo.change_status(case_id, Status.CLOSED, actor="d", reason="answered by phone", now=NOW)
+    reason = desk.letters.available(desk.state(case_id))[LetterKind.EXTENSION_NOTICE]
+    assert reason == "the case is closed: an extension notice is for a request still open"
+
+
+def test_the_letter_chosen_for_a_case_stays_chosen_across_the_lock(
+    qtbot: QtBot, window: MainWindow, repo: CaseRepository
+) -> None:
+    case_id = repo.add(new_case(received=NOW - timedelta(days=3)), actor="d", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+    tab = window.case_view.page.letters_tab
+    tab.kind.setCurrentIndex(tab.kind.findData(LetterKind.FEE_NOTICE.value))
+    window.window_lock.lock()
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    window.window_lock.screen.entry.unlock_button.click()
+    assert window.case_view.case is not None and window.case_view.case.id == case_id
+    assert tab.kind.currentData() == LetterKind.FEE_NOTICE.value
