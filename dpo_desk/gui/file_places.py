@@ -1,15 +1,18 @@
-"""Where the file dialogs open: the folder last used for that kind of file, else the user's Downloads (for a
-file to open: it most often arrived by mail or browser) or Documents (for a file to save); never the
-folder the process happened to start in."""
+"""Where the file dialogs open: the folder last used for that kind of file in this session, else the user's
+Downloads (for a file to open: it most often arrived by mail or browser) or Documents (for a file to
+save); never the folder the process happened to start in.
+
+The folders are kept in memory only: a folder can be named after a data subject, and the settings file is
+not encrypted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-_KEY = "file-places/{}"
+_last_folders: dict[str, Path] = {}  # by kind of file
 
 
 def ask_open(parent: QWidget, title: str, kinds: str, place: str) -> Path | None:
@@ -28,9 +31,9 @@ def ask_save(parent: QWidget, title: str, name: str, kinds: str, place: str) -> 
 
 
 def _folder(place: str, first: QStandardPaths.StandardLocation) -> Path:
-    last = str(QSettings().value(_KEY.format(place), "", str))
-    if last and Path(last).is_dir():
-        return Path(last)
+    last = _last_folders.get(place)
+    if last is not None and last.is_dir():
+        return last
     standard = QStandardPaths.writableLocation(first)
     return Path(standard) if standard and Path(standard).is_dir() else Path.home()
 
@@ -39,5 +42,5 @@ def _remember(place: str, chosen: str) -> Path | None:
     if not chosen:
         return None
     path = Path(chosen)
-    QSettings().setValue(_KEY.format(place), str(path.parent))
+    _last_folders[place] = path.parent
     return path

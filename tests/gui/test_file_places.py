@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from dpo_desk.gui import file_places
 from dpo_desk.gui.file_places import ask_open, ask_save
 from dpo_desk.gui.mail_import import ask_mail_path
 
@@ -16,8 +17,7 @@ from dpo_desk.gui.mail_import import ask_mail_path
 @pytest.fixture
 def asked(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[str]]:
     """The folder or name each dialog was opened with; each answers with a file under ``tmp_path``."""
-    settings = QSettings()
-    settings.remove("file-places")
+    monkeypatch.setattr(file_places, "_last_folders", {}, raising=False)
     opened: list[str] = []
 
     def answer(parent: QWidget, title: str, where: str, kinds: str = "") -> tuple[str, str]:
@@ -27,7 +27,14 @@ def asked(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
     yield opened
-    settings.remove("file-places")
+    assert not [path for path in settings_files() if "picked" in path.read_text(errors="replace")]
+
+
+def settings_files() -> list[Path]:
+    """The app's settings files on disk (unencrypted): no folder picked may be written there."""
+    QSettings().sync()
+    folder = Path(QSettings().fileName()).parent
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
 
 
 def _first(location: QStandardPaths.StandardLocation) -> Path:
