@@ -257,8 +257,7 @@ class MainWindow(QMainWindow):
     def _entities_changed(self) -> None:
         """An entity renamed or added: the filter offers it, and the list and the case shown name it as saved."""
         self.filters.set_entities(self._desk.register.entities())
-        self.model.refresh()
-        self._reshow_case()
+        self.read_cases_again()
 
     @Slot()
     def _processors_changed(self) -> None:
@@ -456,7 +455,7 @@ class MainWindow(QMainWindow):
             "&Refresh",
             QKeySequence.StandardKey.Refresh,
             "Read the cases again from the store",
-            self.model.refresh,
+            self.read_cases_again,
             pixmap.SP_BrowserReload,
         )
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
@@ -642,7 +641,7 @@ class MainWindow(QMainWindow):
 
         def refreshed(changed: int) -> None:
             if changed:
-                self.model.refresh()
+                self.read_cases_again()
             self._due_dates_are_current()
 
         self._runner.start(Task("open pauses", refresh), Listener(done=refreshed, failed=raise_here))
@@ -718,13 +717,32 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _batch_finished(self, written: int, message: str) -> None:
-        self.model.refresh()
+        self.read_cases_again()
         self.statusBar().showMessage(message, 10000)
         self.batch_finished.emit(written)
 
     def _reshow_case(self) -> None:
         if self.case_view.case is not None:
             self.case_view.show_case(self.case_view.case.id)
+
+    @Slot()
+    def read_cases_again(self) -> None:
+        """The list read again from the store, and the case shown with it: still selected where the list has
+        it (a reset of the list dropped the selection, and the pane kept a case the list no longer marked)."""
+        shown = self.case_view.case
+        self.model.refresh()
+        if shown is not None:
+            case_id = shown.id
+            self.model.when_shown(lambda: self._show_again(case_id))
+
+    def _show_again(self, case_id: int) -> None:
+        row = self.model.row_of(case_id)
+        if row is not None and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(row)  # which shows the case as the store has it now
+        elif self._desk.cases.exists(case_id):
+            self.case_view.show_case(case_id)
+        else:
+            self.case_view.show_case(None)
 
     @Slot()
     def edit_deadline_settings(self) -> None:
@@ -734,14 +752,12 @@ class MainWindow(QMainWindow):
         if changed is None:
             return
         self.model.set_due_soon_days(self._desk.settings.get(DUE_SOON_DAYS))
-        self.model.refresh()
-        self._reshow_case()
+        self.read_cases_again()
         self.statusBar().showMessage(f"Deadline settings saved; {changed:,} due dates changed", 5000)
 
     @Slot(str)
     def _deadlines_moved(self, message: str) -> None:
-        self.model.refresh()
-        self._reshow_case()
+        self.read_cases_again()
         self.statusBar().showMessage(message, 5000)
 
     @Slot()

@@ -764,3 +764,17 @@ def test_acknowledge_selected_is_disabled_with_the_reason_until_cases_are_select
     window.select_case(case_id)
     assert window.acknowledge_action.isEnabled()
     assert window.acknowledge_action.toolTip() == "Write the acknowledgement letter of every selected case"
+
+
+def test_refresh_keeps_the_case_shown_selected_in_the_list(window: MainWindow, repo: CaseRepository) -> None:
+    """Refresh dropped the list's selection while the pane kept the case: the two no longer agreed."""
+    first = repo.add(new_case(name="First Person"), actor="dpo", now=NOW)
+    second = repo.add(new_case(name="Second Person"), actor="dpo", now=NOW)
+    window.navigation.setCurrentRow(CASES_PAGE)
+    window.model.refresh()
+    window.select_case(second)
+    repo.add_note(second, "called back", author="dpo", now=NOW)  # a change the pane shows once read again
+    window.refresh_action.trigger()
+    rows = window.table.selectionModel().selectedRows()
+    assert [window.model.case_id(index.row()) for index in rows] == [second] != [first]
+    assert window.case_view.case is not None and window.case_view.case.id == second
