@@ -37,8 +37,8 @@ CaseIdRole = Qt.ItemDataRole.UserRole + 1
 BadgeColourRole = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = ("Reference", "Subject", "Rights", "Entity", "Received", "Due", "Days left", "Status")
-# The SQL sort key of each column; days left sorts as the due date does.
-SORT_KEYS = ("reference", "subject", "rights", "entity", "received", "due", "due", "status")
+# The SQL sort key of each column; days left sorts as the due date does, the answered cases after the open.
+SORT_KEYS = ("reference", "subject", "rights", "entity", "received", "due", "days", "status")
 REFERENCE, SUBJECT, RIGHTS, ENTITY, RECEIVED, DUE, DAYS_LEFT, STATUS = range(len(COLUMNS))
 _DISPLAY, _TOOLTIP, _ALIGNMENT = (
     int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole)

@@ -189,3 +189,9 @@ def dashboard_indexes(db: Database) -> None:
 def newest_cases_of_a_name(db: Database) -> None:
     """Each case keeps its subject's name key, indexed with its time of receipt: the newest namesakes first."""
     _run(db, "schema_0025.sql")
+
+
+@migrations(name="0026_days_left_order")
+def days_left_order(db: Database) -> None:
+    """The list by days left: the open cases by due date, then the answered ones, from an index."""
+    _run(db, "schema_0026.sql")

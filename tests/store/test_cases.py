@@ -1,6 +1,6 @@
 """Cases in a real store: references, receipt in UTC and local time, history, search, filters, sorting."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlite_utils import Database
@@ -274,6 +274,8 @@ def test_rights_label_and_subject_name_are_kept_by_triggers(repo: CaseRepository
     [
         (CaseQuery(sort="received"), "cases_by_received"),
         (CaseQuery(sort="due"), "cases_by_due"),
+        (CaseQuery(sort="days", descending=False), "cases_by_days_left"),
+        (CaseQuery(sort="days"), "cases_by_days_left"),
         (CaseQuery(sort="subject"), "cases_by_subject_name"),
         (CaseQuery(sort="status"), "cases_by_status_rank"),
         (CaseQuery(right=Right.ERASURE), "case_rights USING PRIMARY KEY (right=?)"),
@@ -284,6 +286,17 @@ def test_list_queries_use_an_index(repo: CaseRepository, db: Database, query: Ca
     sql, params = repo.list_statement(query, today=TODAY)
     plan = " ".join(row[3] for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert index in plan, plan
+
+
+def test_by_days_left_the_answered_cases_follow_the_open_ones(repo: CaseRepository) -> None:
+    """Sorted by the due date alone, "closed" and "answered" rows fell between "24 d left" and "31 d left"."""
+    soon = repo.add(new_case(name="Due Soon", received=NOW - timedelta(days=20)), actor="d", now=NOW)
+    later = repo.add(new_case(name="Due Later", received=NOW - timedelta(days=2)), actor="d", now=NOW)
+    closed = repo.add(new_case(name="Closed Between", received=NOW - timedelta(days=10)), actor="d", now=NOW)
+    repo.change_status(closed, Status.CLOSED, actor="d", reason="answered by phone", now=NOW)
+    assert repo.find_ids(CaseQuery(sort="due", descending=False), today=TODAY) == [soon, closed, later]
+    assert repo.find_ids(CaseQuery(sort="days", descending=False), today=TODAY) == [soon, later, closed]
+    assert repo.find_ids(CaseQuery(sort="days", descending=True), today=TODAY) == [closed, later, soon]
 
 
 def test_earlier_cases_are_found_in_the_index_alone(repo: CaseRepository, db: Database) -> None:

@@ -46,6 +46,7 @@ def test_new_store_has_durable_settings_and_all_migrations(db: Database) -> None
         "0023_backup_entries_index",
         "0024_dashboard_indexes",
         "0025_newest_cases_of_a_name",
+        "0026_days_left_order",
     ]
 
 
