@@ -849,7 +849,8 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         log = logs.log_file()
         where = (
-            f"The log is {escape(str(log))}: it records actions and errors, never personal data."
+            f"The log is {escape(str(log))}: it records errors, commands and the steps taken on cases (by"
+            " their ids), never personal data."
             if log is not None
             else escape(sentence(logs.where()))
         )

@@ -60,4 +60,4 @@ def test_the_about_box_shows_the_icon(qtbot: QtBot, window: MainWindow) -> None:
     expected = app_icon().pixmap(QSize(64, 64)).toImage()
     assert pixels(seen[0]) == pixels(expected)
     # A sentence, not "The log, /…/dpo-desk.log (it holds no personal data)".
-    assert log is not None and f"The log is {log}: it records actions and errors, never personal data." in texts[0]
+    assert log is not None and f"The log is {log}: it records errors, commands and the steps taken on cases" in texts[0]
