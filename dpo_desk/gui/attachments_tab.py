@@ -85,11 +85,13 @@ class AttachmentsTab(QWidget):
                 for a in self._attachments
             ],
         )
+        count = len(self._attachments)
         self.summary.setText(
-            f"{len(self._attachments)} attachment(s), kept inside the encrypted store. Opening one or saving it "
-            "out is recorded in the case's history."
+            f"{count:,} attachment{'' if count == 1 else 's'}, kept inside the encrypted store. Opening one or "
+            "saving it out is recorded in the case's history."
             if self._attachments
-            else "No attachments: a mail's come with it; Attach file… adds a scan or a letter by hand."
+            else "No attachments. The attachments of an imported e-mail come with it; Attach file… adds a scan or "
+            "a letter by hand."
         )
         reason = may_attach(state)
         self.attach_button.setEnabled(reason is None)

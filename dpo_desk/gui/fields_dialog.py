@@ -7,6 +7,7 @@ fault, by its label, as the DPO types; OK stays disabled until nothing is wrong.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -176,8 +177,10 @@ class FieldsDialog(FormDialog):
             widget = QSpinBox()
             widget.setRange(spec.low, spec.high)
             if spec.unit:
-                widget.setSuffix(f" {spec.unit}")
+                unit = spec.unit
+                widget.valueChanged.connect(lambda value, box=widget: box.setSuffix(f" {unit_for(value, unit)}"))
             widget.setValue(int(initial if initial is not None else spec.low))
+            widget.setSuffix(f" {unit_for(widget.value(), spec.unit)}" if spec.unit else "")
             widget.valueChanged.connect(self._validate)
         elif spec.kind is Kind.DATE and not spec.required:
             widget = OptionalDate(spec.help, initial, form.today)
@@ -251,6 +254,11 @@ class FieldsDialog(FormDialog):
             self.show_problem(labelled(self._fields, str(error)))
         else:
             self.show_problem("")
+
+
+def unit_for(count: int, unit: str) -> str:
+    """A unit as a count reads it: "1 idle minute", "2 idle minutes", "1 day after receipt"."""
+    return re.sub(r"\b(\w+)s\b", r"\1", unit, count=1) if count == 1 else unit
 
 
 def _day(shown: QDate) -> date:

@@ -236,7 +236,8 @@ class NewCaseDialog(FormDialog):
         ]
         lines.append(_suggested(draft.suggestions))
         if mail.attachments:
-            lines.append(f"{len(mail.attachments)} attachment(s) will be kept with the case.")
+            count = len(mail.attachments)
+            lines.append(f"{count} attachment{'' if count == 1 else 's'} will be kept with the case.")
         warnings = list(mail.warnings)
         if duplicates:
             warnings.append(f"this message (same Message-ID) was imported before: {', '.join(duplicates)}")

@@ -83,7 +83,7 @@ def audit_details(db: Database, action: str) -> list[dict[str, object]]:
 def test_the_case_view_lists_a_mails_attachments(tab: AttachmentsTab, mail_case: int) -> None:
     # Attachments were kept from a mail, but no view listed them.
     assert cells(tab) == [[SCAN, "application/pdf", "28 bytes", "2026-11-29 13:00", "the e-mail"]]
-    assert "1 attachment(s)" in tab.summary.text()
+    assert "1 attachment, kept inside" in tab.summary.text()
     assert not tab.open_button.isEnabled() and tab.open_button.toolTip() == "Select an attachment first"
 
 

@@ -159,7 +159,11 @@ def test_the_idle_minutes_are_an_audited_store_setting(
         qtbot.addWidget(dialog)
         minutes = dialog.inputs["auto_lock_minutes"]
         assert (minutes.minimum(), minutes.maximum(), minutes.value()) == (1, 240, 10)
+        assert minutes.text() == "10 idle minutes"
+        minutes.setValue(1)
+        assert minutes.text() == "1 idle minute"  # it read "1 idle minutes"
         minutes.setValue(3)
+        assert minutes.text() == "3 idle minutes"
         return dialog.values()
 
     monkeypatch.setattr(FieldsDialog, "ask", classmethod(ask))

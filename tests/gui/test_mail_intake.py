@@ -63,7 +63,7 @@ def test_dropping_an_outlook_msg_opens_the_prefilled_dialog(
     assert dialog.rights[Right.ERASURE].isChecked() and not dialog.rights[Right.ACCESS].isChecked()
     assert "Żądanie usunięcia danych" in dialog.text.toPlainText()
     assert "Erasure: \u201cusunięcia\u201d" in dialog.mail_info.text()
-    assert "1 attachment(s)" in dialog.mail_info.text()
+    assert "1 attachment will be kept" in dialog.mail_info.text()
     assert dialog.received.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-06-10 10:31"  # Warsaw time
     case = repo.get(created.args[0])
     assert case.subject.emails == ("jan.kowalski.31@example.com",)
