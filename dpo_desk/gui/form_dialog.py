@@ -195,6 +195,12 @@ class _SetAside(QObject):
         return found if isinstance(found, _SetAside) else cls(window)
 
 
+def forms_set_aside(window: QWidget) -> list[str]:
+    """The titles of the forms whose typed text a lock set aside in ``window``, until each opens again."""
+    found = window.findChild(QObject, "forms-set-aside", Qt.FindChildOption.FindDirectChildrenOnly)
+    return [key[1] for key in found.typed] if isinstance(found, _SetAside) else []
+
+
 _INPUTS = (QLineEdit, QPlainTextEdit, QAbstractButton, QComboBox, QAbstractSpinBox, QListWidget)
 
 

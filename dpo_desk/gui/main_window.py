@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
             pixmap.SP_BrowserReload,
         )
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.close)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.quit_app)
         self.print_letter_action = self._action(
             "Print le&tter…",
             QKeySequence.StandardKey.Print,
@@ -884,6 +884,13 @@ class MainWindow(QMainWindow):
             self.select_case(self._case_before_lock)  # where the DPO was, as they left it
         self._page_shown(self.pages.currentIndex())
         self._update_case_actions()
+        from dpo_desk.gui.form_dialog import forms_set_aside  # loaded by the lock already
+
+        kept = forms_set_aside(self)
+        if kept:
+            self.statusBar().showMessage(
+                f"What you typed in {', '.join(kept)} is kept: it is back when you open that form again", 30000
+            )
         waiting, self._after_unlock = self._after_unlock, []
         for call in waiting:
             call()
@@ -985,6 +992,25 @@ class MainWindow(QMainWindow):
     def _saved(self, key: str) -> QByteArray:
         value = self._settings.value(key, QByteArray(), type=QByteArray)
         return value if isinstance(value, QByteArray) else QByteArray()
+
+    @Slot()
+    def quit_app(self) -> None:
+        """File → Quit: what a lock set aside in a form goes only once the DPO says so."""
+        from dpo_desk.gui.form_dialog import forms_set_aside
+
+        kept = forms_set_aside(self)
+        if kept:
+            answer = QMessageBox.question(
+                self,
+                "Quit and lose what you typed?",
+                f"What you typed in {', '.join(kept)} was set aside when the window locked, and is not saved. "
+                "Quit anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())

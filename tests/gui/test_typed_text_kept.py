@@ -3,6 +3,7 @@ form the window's lock closes gives its text back when it opens again."""
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -89,7 +90,7 @@ def test_a_note_half_typed_when_the_window_locks_is_back_after_the_unlock(
 
 
 def test_what_was_typed_for_one_case_does_not_come_back_in_anothers_form(
-    qtbot: QtBot, repo: CaseRepository, window: MainWindow
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = repo.add(new_case(name="First Person"), actor="dpo", now=NOW)
     second = repo.add(new_case(name="Second Person"), actor="dpo", now=NOW)
@@ -99,6 +100,14 @@ def test_what_was_typed_for_one_case_does_not_come_back_in_anothers_form(
     window.add_note_action.trigger()
     qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
     window.window_lock.screen.entry.unlock_button.click()
+    assert window.statusBar().currentMessage() == (
+        f"What you typed in Add note ({repo.get_by_id(first).reference}) is kept: it is back when you open that "
+        "form again"
+    )  # nothing said so: a DPO who never opened the form again lost the text without knowing
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    window.quit_action.trigger()
+    assert window.isVisible() and "was set aside when the window locked, and is not saved" in asked[0]
     window.select_case(second)
     shown: list[str] = []
     in_dialog(FieldsDialog, lambda dialog: (shown.append(note_field(dialog).toPlainText()), dialog.reject()))
