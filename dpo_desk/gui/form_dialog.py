@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from dpo_desk.gui.accessible import name_form_fields
+from dpo_desk.gui.locking import LOCK_ACTION
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.scheme import colours, recolour
 
@@ -83,6 +84,15 @@ class FormDialog(QDialog):
         # Return in a multi-line field starts a new line; Ctrl+Return confirms from anywhere in the form.
         confirm = QShortcut(QKeySequence("Ctrl+Return"), self)
         confirm.activated.connect(self._confirm)
+        # A modal form holds the window's own shortcuts: Ctrl+L locks from here too (and sets the form aside).
+        lock = QShortcut(QKeySequence("Ctrl+L"), self)
+        lock.activated.connect(self._lock_window)
+
+    def _lock_window(self) -> None:
+        parent = self.parentWidget()
+        action = parent.window().findChild(QAction, LOCK_ACTION) if parent is not None else None
+        if action is not None and action.isEnabled():
+            action.trigger()
 
     def _confirm(self) -> None:
         if self.ok.isEnabled():

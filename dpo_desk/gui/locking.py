@@ -13,6 +13,8 @@ from dpo_desk.gui.passphrase import PassphraseEntry, check_passphrase_task
 from dpo_desk.gui.secret_clipboard import forget_secret
 
 # Only what a person does counts as activity; timers and repaints must not keep the window unlocked.
+LOCK_ACTION = "lock-window"  # the object name of the window's Lock action, which a form open over it triggers
+
 ACTIVITY = frozenset(
     {
         QEvent.Type.KeyPress,

@@ -59,7 +59,7 @@ from dpo_desk.gui.case_view import NO_CASE, PAGE_MODULES, PAGE_SERVICES, CaseVie
 from dpo_desk.gui.dashboard_view import DashboardView
 from dpo_desk.gui.filter_bar import FilterBar
 from dpo_desk.gui.lazy_page import LazyPage
-from dpo_desk.gui.locking import WindowLock
+from dpo_desk.gui.locking import LOCK_ACTION, WindowLock
 from dpo_desk.gui.modal import run_modal
 from dpo_desk.gui.passphrase import change_recovery_passphrase
 from dpo_desk.gui.reminders import ReminderBanner, Reminders
@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
             pixmap.SP_BrowserReload,
         )
         self.lock_action = self._action("&Lock", "Ctrl+L", "Hide all case data until you unlock", self.window_lock.lock)
+        self.lock_action.setObjectName(LOCK_ACTION)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, f"Quit {APP_NAME}", self.quit_app)
         self.print_letter_action = self._action(
             "Print le&tter…",

@@ -200,3 +200,30 @@ def test_a_choice_comes_back_by_its_name_not_by_its_row(
     in_dialog(NewCaseDialog, lambda dialog: shown.append((dialog.entity.currentText(), dialog.name.text())))
     window.new_case_action.trigger()
     assert shown == [("Altoros Poland", "Zofia Nowak")]
+
+
+def test_ctrl_l_in_a_form_locks_the_window_and_sets_the_form_aside(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow
+) -> None:
+    """A modal form held the window's Ctrl+L: a DPO stepping away had to wait for the auto-lock."""
+    case_id = repo.add(new_case(), actor="dpo", now=NOW)
+    window.model.refresh()
+    window.select_case(case_id)
+
+    def type_then_press_ctrl_l(dialog: QWidget) -> None:
+        field = note_field(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # shortcuts go to the active window
+        field.setFocus()
+        qtbot.keyClicks(field, "half a note")
+        qtbot.keyClick(field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+    in_dialog(FieldsDialog, type_then_press_ctrl_l)
+    window.add_note_action.trigger()
+    assert window.window_lock.is_locked and repo.notes(case_id) == []
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    window.window_lock.screen.entry.unlock_button.click()
+    back: list[str] = []
+    in_dialog(FieldsDialog, lambda dialog: back.append(note_field(dialog).toPlainText()))
+    window.add_note_action.trigger()
+    assert back == ["half a note"]
