@@ -127,8 +127,6 @@ class FieldsDialog(FormDialog):
             widget = self._make(spec, initial, form)
             self.inputs[spec.name] = widget
             self.form.addRow(spec.label, _with_note(widget, (field_notes or {}).get(spec.name, "")))
-        if field_notes:
-            self._fit_screen()
         self._validate()
 
     @classmethod
@@ -151,16 +149,6 @@ class FieldsDialog(FormDialog):
             title, fields, form, validate, parent, ok_text=ok_text, preset=preset, note=note, field_notes=field_notes
         )
         return dialog.values() if run_modal(dialog) else None
-
-    def _fit_screen(self) -> None:
-        """As tall as the form, but no taller than the screen: the rest scrolls."""
-        screen = self.screen().availableGeometry()
-        wanted = self.form.sizeHint() + self.buttons.sizeHint() * 2
-        wanted.setHeight(wanted.height() + self.above.sizeHint().height())
-        self.resize(
-            max(self.minimumWidth(), min(wanted.width() + 40, screen.width() * 9 // 10)),
-            min(wanted.height() + 60, screen.height() * 9 // 10),
-        )
 
     def _make(self, spec: Field, initial: Any, form: Form) -> QWidget:
         widget: QWidget

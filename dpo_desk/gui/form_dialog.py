@@ -66,6 +66,7 @@ class FormDialog(QDialog):
             self.ok.setText(ok_text)
         layout = QVBoxLayout(self)
         layout.addLayout(self.above)
+        self._scrolling = scrolling
         if scrolling:  # a long form stays inside the screen and scrolls
             inner = QWidget()
             inner.setLayout(self.form)
@@ -97,6 +98,13 @@ class FormDialog(QDialog):
     def _confirm(self) -> None:
         if self.ok.isEnabled():
             self.ok.click()
+
+    def setVisible(self, visible: bool) -> None:
+        """A scrolling form takes its size before Qt places it over its window: sized once shown, it grew
+        past the screen's bottom edge from where it had been placed."""
+        if visible and self._scrolling and self._as_shown is None:
+            self.fit_screen()
+        super().setVisible(visible)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Open with the focus in the first field, never on a button: typing goes where the DPO looks."""
@@ -183,8 +191,23 @@ class FormDialog(QDialog):
         self.ok.setEnabled(not problem)
         self.ok.setToolTip(problem)
         wanted = self.sizeHint().height()
+        if self._scrolling:  # the form scrolls rather than push OK below the screen's edge
+            wanted = min(wanted, self._tallest())
         if self.isVisible() and wanted > self.height():  # a message of two lines must not cover the fields
             self.resize(self.width(), wanted)
+
+    def fit_screen(self) -> None:
+        """As tall as the form, but no taller than the screen: the rest scrolls."""
+        screen = self.screen().availableGeometry()
+        parts = (self.form, self.above, self.below, self.buttons)
+        height = sum(part.sizeHint().height() for part in parts) + self.buttons.sizeHint().height()
+        self.resize(
+            max(self.minimumWidth(), min(self.form.sizeHint().width() + 40, screen.width() * 9 // 10)),
+            min(height + 60, self._tallest()),
+        )
+
+    def _tallest(self) -> int:
+        return self.screen().availableGeometry().height() * 9 // 10
 
 
 class _SetAside(QObject):

@@ -56,7 +56,9 @@ class NewCaseDialog(FormDialog):
         earlier_cases: EarlierLookup,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("New case", parent, ok_text="Create case")
+        # Scrolling: with a mail's lines and a repeat warning below it, the form outgrew a laptop's 768 pixels
+        # and pushed Create case off the screen.
+        super().__init__("New case", parent, ok_text="Create case", scrolling=True)
         self.setMinimumWidth(560)
         self._now = now
         self._earlier_cases = earlier_cases
@@ -347,7 +349,10 @@ class NewCaseDialog(FormDialog):
             child=self.child.isChecked(),
             today=self._now().date(),
         )
-        rights = parse_rights([right.value for right, box in self.rights.items() if box.isChecked()])
+        ticked = [right.value for right, box in self.rights.items() if box.isChecked()]
+        if not ticked:  # in the form's words: the command line's "give a list with at least one of …" is for JSON
+            raise InputError("rights: tick at least one right the request invokes")
+        rights = parse_rights(ticked)
         entity: Entity | None = self.entity.currentData()
         if entity is None:
             raise InputError("entity: choose the entity that received the request")

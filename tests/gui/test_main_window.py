@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from dpo_desk.application.desk import Desk
 from dpo_desk.application.jobs import SynchronousRunner
 from dpo_desk.core.identity import Evidence
-from dpo_desk.core.models import CaseQuery, NewCase, Right, Status
+from dpo_desk.core.models import CaseQuery, CaseSummary, EarlierCase, NewCase, Right, Status
 from dpo_desk.core.settings import DUE_SOON_DAYS, TARGET_DAYS
 from dpo_desk.gui.case_table import (
     COLUMNS,
@@ -76,7 +76,7 @@ def test_new_case_dialog_names_what_is_missing(qtbot: QtBot, repo: CaseRepositor
         dialog.problem.text() == "E-mails: 'kari@' is not an e-mail address: there must be something after the @-sign"
     )
     qtbot.keyClicks(dialog.emails, "example.no")
-    assert dialog.problem.text().startswith("Rights:")
+    assert dialog.problem.text() == "Rights: tick at least one right the request invokes"  # not the JSON wording
     dialog.rights[Right.ACCESS].setChecked(True)
     # No silent default entity: the received time means nothing before its zone is known.
     assert dialog.problem.text() == "Entity: choose the entity that received the request"
@@ -778,3 +778,27 @@ def test_refresh_keeps_the_case_shown_selected_in_the_list(window: MainWindow, r
     rows = window.table.selectionModel().selectedRows()
     assert [window.model.case_id(index.row()) for index in rows] == [second] != [first]
     assert window.case_view.case is not None and window.case_view.case.id == second
+
+
+def test_new_case_keeps_its_buttons_on_the_screen_with_every_line_below_the_form(
+    qtbot: QtBot, repo: CaseRepository, window: MainWindow
+) -> None:
+    """On a laptop's 768 pixels, a mail's lines and a repeat warning pushed Create case below the screen."""
+    many = [
+        EarlierCase(CaseSummary(n, f"DSR-2026-{n:04d}", "Kari Nordmann", (Right.ACCESS,), "Altoros A.S.",
+                                NOW.date(), NOW.date(), Status.CLOSED), "name")
+        for n in range(1, 13)
+    ]  # fmt: skip
+    dialog = NewCaseDialog(repo.register.entities(), lambda: NOW, lambda subject, country: ([], many), window)
+    qtbot.addWidget(dialog)
+    dialog.mail_info.setText("<br>".join(f"A line about the e-mail, number {n}" for n in range(8)))
+    dialog.mail_info.show()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name, "Kari Nordmann")  # the namesakes' warning, and a problem line, below the form
+    # Up and down only: offscreen, the window (1,266 wide at least) is wider than the 800 of its screen.
+    screen = dialog.screen().availableGeometry()
+    frame = dialog.frameGeometry()
+    ok = dialog.ok.mapToGlobal(dialog.ok.rect().bottomLeft())
+    assert dialog.earlier.text() and screen.top() <= frame.top() and frame.bottom() <= screen.bottom(), frame
+    assert ok.y() <= screen.bottom()
