@@ -11,23 +11,30 @@ from dpo_desk.application.desk import Desk
 from dpo_desk.gui.case_table import DUE, ENTITY
 from dpo_desk.gui.fields_dialog import FieldsDialog
 from dpo_desk.gui.main_window import MainWindow
+from dpo_desk.gui.register_view import RegisterView
 from tests.conftest import new_case
 from tests.gui.conftest import open_page
 
 AMERICAS = "Altoros Americas LLC"
 
 
-def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
-    qtbot: QtBot, window: MainWindow, desk: Desk, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    case_id = desk.add_case(new_case(entity=AMERICAS, received=datetime(2026, 4, 14, 15, tzinfo=UTC)))
+def americas_selected(window: MainWindow, desk: Desk, received: datetime) -> tuple[int, RegisterView]:
+    """A case of Altoros Americas shown, and the entity selected on the Register page."""
+    case_id = desk.add_case(new_case(entity=AMERICAS, received=received))
     window.model.refresh()
     window.select_case(case_id)
-    assert window.model.index(0, DUE).data() == "2026-05-14"
     view = open_page(window, window.register_page)
     view.entities.selectRow(
         next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == AMERICAS)
     )
+    return case_id, view
+
+
+def test_a_new_calendar_is_saved_only_once_its_moved_due_dates_are_confirmed(
+    qtbot: QtBot, window: MainWindow, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id, view = americas_selected(window, desk, datetime(2026, 4, 14, 15, tzinfo=UTC))
+    assert window.model.index(0, DUE).data() == "2026-05-14"
 
     def ask(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
@@ -107,13 +114,7 @@ def test_a_renamed_entity_is_named_so_in_the_list_and_stays_selected_on_its_page
 ) -> None:
     """After a rename, the list's Entity column kept the old name until it was read again for another
     reason, and the Register page lost the row: Edit then asked to select an entity."""
-    case_id = desk.add_case(new_case(entity=AMERICAS, received=datetime(2026, 11, 2, 15, tzinfo=UTC)))
-    window.model.refresh()
-    window.select_case(case_id)
-    view = open_page(window, window.register_page)
-    view.entities.selectRow(
-        next(r for r in range(view.entities.rowCount()) if view.entities.item(r, 0).text() == AMERICAS)
-    )
+    case_id, view = americas_selected(window, desk, datetime(2026, 11, 2, 15, tzinfo=UTC))
 
     def rename(cls, title, fields, form, validate, parent=None, **options):
         dialog = cls(title, fields, form, validate, parent, **options)
