@@ -997,23 +997,30 @@ class MainWindow(QMainWindow):
     @Slot()
     def quit_app(self) -> None:
         """File → Quit: what a lock set aside in a form goes only once the DPO says so."""
+        if self._may_quit():
+            self.close()
+
+    def _may_quit(self) -> bool:
         from dpo_desk.gui.form_dialog import forms_set_aside
 
         kept = forms_set_aside(self)
-        if kept:
-            answer = QMessageBox.question(
-                self,
-                "Quit and lose what you typed?",
-                f"What you typed in {', '.join(kept)} was set aside when the window locked, and is not saved. "
-                "Quit anyway?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self.close()
+        if not kept:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Quit and lose what you typed?",
+            f"What you typed in {', '.join(kept)} was set aside when the window locked, and is not saved. Quit anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The title bar's close button asks as File → Quit does; a close by the program (Quit itself, a
+        # restore, a test) does not ask again.
+        if event.spontaneous() and not self._may_quit():
+            event.ignore()
+            return
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/state", self.saveState())
         self._settings.setValue("window/splitter", self.splitter.saveState())

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -108,6 +109,16 @@ def test_what_was_typed_for_one_case_does_not_come_back_in_anothers_form(
     monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No)
     window.quit_action.trigger()
     assert window.isVisible() and "was set aside when the window locked, and is not saved" in asked[0]
+
+    class TitleBarClose(QCloseEvent):
+        """The title bar's close button: a close the platform sends (offscreen has no title bar)."""
+
+        def spontaneous(self) -> bool:
+            return True
+
+    closing = TitleBarClose()
+    window.closeEvent(closing)
+    assert not closing.isAccepted() and len(asked) == 2
     window.select_case(second)
     shown: list[str] = []
     in_dialog(FieldsDialog, lambda dialog: (shown.append(note_field(dialog).toPlainText()), dialog.reject()))
