@@ -392,7 +392,7 @@ class DataTab(QWidget):
         def done(made: GeneratedLetter) -> None:
             if made.password is not None:
                 PasswordDialog.show_password(made.password, made.in_keyring, self)
-            self.changed.emit(f"access copy written to {made.record.file.name}")
+            self.changed.emit(f"access copy written to {made.record.file}")
 
         self._run("Writing the access copy…", Task("access copy", work), done)
 
@@ -414,7 +414,7 @@ class DataTab(QWidget):
         self._run(
             "Writing the portability bundle…",
             Task("portability bundle", work),
-            lambda made: self.changed.emit(f"portability bundle written to {made.file.name}"),
+            lambda made: self.changed.emit(f"portability bundle written to {made.file}"),
         )
 
     def _warn(self, error: Exception) -> None:

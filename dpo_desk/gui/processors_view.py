@@ -420,7 +420,7 @@ class ProcessorsView(QWidget):
             except (DeskError, OSError) as error:
                 QMessageBox.warning(self, "Not exported", f"{target.name}: {error}")
                 return
-            QMessageBox.information(self, "Exported", f"{count} sheets written to {target.name} ({fmt.upper()}).")
+            QMessageBox.information(self, "Exported", f"{count:,} sheets written to {target} ({fmt.upper()}).")
 
     @Slot()
     def import_sheets(self) -> None:

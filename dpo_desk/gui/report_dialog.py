@@ -102,7 +102,7 @@ def _save(
 
     if not _written(parent, lambda: wait_for(runner, Task(what, work), f"Writing the {what.lower()}…", parent)):
         return ""
-    return f"{what} written to {Path(name).name}"
+    return f"{what} written to {Path(name)}"
 
 
 def _written(parent: QWidget, write: Any) -> bool:

@@ -100,7 +100,7 @@ def test_the_reports_menu_writes_the_yearly_report_and_the_calendar(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(ics), ""))
     window.calendar_action.trigger()
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
-    assert window.statusBar().currentMessage() == "Deadlines calendar written to deadlines.ics"
+    assert window.statusBar().currentMessage() == f"Deadlines calendar written to {ics}"  # with its folder
 
 
 def test_the_dashboard_reads_its_figures_aside_and_shows_none_after_the_lock(

@@ -160,8 +160,10 @@ def test_review_then_the_access_copy_and_the_bundle(
     assert access.exists() and len(passwords) == 1
     bundle = tmp_path / "bundle.zip"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(bundle), ""))
+    said: list[str] = []
+    tab.changed.connect(said.append)
     tab.bundle_button.click()
-    assert bundle.exists()
+    assert bundle.exists() and said == [f"portability bundle written to {bundle}"]  # the folder too
     assert [tab.exports.item(row, 0).text() for row in range(tab.exports.rowCount())] == ["access", "portability"]
 
 

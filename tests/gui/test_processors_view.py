@@ -157,8 +157,10 @@ def test_import_previews_then_applies_only_when_confirmed(
     assert view.import_button.isVisibleTo(view) and view.export_button.isVisibleTo(view)  # they were never laid out
     exported = tmp_path / "sheets.json"
     monkeypatch.setattr(processors_view, "ask_sheets_path", lambda parent, saving: exported)
-    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
     view.export_button.click()
+    assert told[0].endswith(f"sheets written to {exported} (JSON).")  # with its folder, not only the name
     exported.write_text(exported.read_text().replace('"Hotjar Ltd."', '"Hotjar Limited"'))
     answers = iter([False, True])
     seen: list[str] = []
