@@ -79,7 +79,7 @@ class AttachmentsTab(QWidget):
                     a.name,
                     a.content_type,
                     size_text(a.size),
-                    f"{a.added_at.astimezone(zone):%Y-%m-%d %H:%M}",
+                    f"{a.added_at.astimezone(zone):%Y-%m-%d %H:%M %Z}",  # the entity's time, as receipt is
                     "attached by hand" if a.by_hand else "the e-mail",
                 )
                 for a in self._attachments

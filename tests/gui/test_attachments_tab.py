@@ -82,7 +82,9 @@ def audit_details(db: Database, action: str) -> list[dict[str, object]]:
 
 def test_the_case_view_lists_a_mails_attachments(tab: AttachmentsTab, mail_case: int) -> None:
     # Attachments were kept from a mail, but no view listed them.
-    assert cells(tab) == [[SCAN, "application/pdf", "28 bytes", "2026-11-29 13:00", "the e-mail"]]
+    assert cells(tab) == [
+        [SCAN, "application/pdf", "28 bytes", "2026-11-29 13:00 CET", "the e-mail"]
+    ]  # the entity's time, and says so
     assert "1 attachment, kept inside" in tab.summary.text()
     assert not tab.open_button.isEnabled() and tab.open_button.toolTip() == "Select an attachment first"
 
@@ -171,7 +173,9 @@ def test_attach_file_adds_one_by_hand_audited(
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(letter), ""))
     assert cells(tab) == [] and tab.attach_button.isEnabled()
     click(qtbot, tab.attach_button)
-    assert cells(tab) == [["signed letter.pdf", "application/pdf", "36 bytes", "2026-11-29 13:00", "attached by hand"]]
+    assert cells(tab) == [
+        ["signed letter.pdf", "application/pdf", "36 bytes", "2026-11-29 13:00 CET", "attached by hand"]
+    ]
     [added] = desk.attachments(case_id)
     assert added.by_hand and desk.attachment_content(case_id, added.id)[1] == letter.read_bytes()
     assert events(desk, case_id, "attachment-added") == ["signed letter.pdf (36 bytes) attached by hand"]
