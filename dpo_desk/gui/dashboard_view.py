@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFocusEvent, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -263,6 +263,15 @@ class Bar:
     summary: str  # its tooltip and accessible description
 
 
+def fitted_labels(labels: list[str], width: float, metrics: QFontMetrics) -> list[str]:
+    """The bars' labels within their columns: when a one-line label is wider than its column, each one-line
+    label goes on two lines, all alike ("Mar 26" as "Mar" over "26"; at 1,024 pixels the months ran into
+    each other, "Mar 26Apr 26"). A label of two lines already stays: the box holds no third."""
+    if all("\n" in label or metrics.horizontalAdvance(label) <= width for label in labels):
+        return labels
+    return [label if "\n" in label else label.replace(" ", "\n", 1) for label in labels]
+
+
 class BarChart(QWidget):
     """Stacked bars; a click on a segment (or Enter on the bar chosen with the arrows) lists its cases.
 
@@ -311,7 +320,10 @@ class BarChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        for index, (bar, column, segments) in enumerate(self._columns()):
+        columns = self._columns()
+        width = columns[0][1].width() if columns else 0.0
+        labels = fitted_labels([bar.label for bar, _, _ in columns], width, painter.fontMetrics())
+        for index, ((_bar, column, segments), label) in enumerate(zip(columns, labels, strict=True)):
             if index == self.current and self.hasFocus():
                 painter.fillRect(column, self.palette().color(QPalette.ColorRole.AlternateBase))
             for segment, box in segments:
@@ -322,7 +334,7 @@ class BarChart(QWidget):
             count_box = QRectF(column.left(), above - 16, column.width(), 16)
             painter.drawText(count_box, Qt.AlignmentFlag.AlignCenter, f"{total:,}")
             label_box = QRectF(column.left(), column.bottom() - self.LABEL_HEIGHT, column.width(), self.LABEL_HEIGHT)
-            painter.drawText(label_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, bar.label)
+            painter.drawText(label_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
         painter.end()
 
     def _hit(self, x: float, y: float) -> tuple[int, Segment | None] | None:

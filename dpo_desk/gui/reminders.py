@@ -36,6 +36,7 @@ class ReminderBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         recolour(self, self._colour)
         self.text = QLabel()
+        self.text.setWordWrap(True)  # at 1,024 pixels the reminder was cut mid-sentence: "…with the last day to"
         self.due_button = QPushButton("Show these cases")
         self.due_button.clicked.connect(self.show_due)
         self.notices_button = QPushButton("Show the extension notices due")

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from dpo_desk.application.demo import populate
 from dpo_desk.application.desk import Desk
 from dpo_desk.core.models import CaseQuery, Right, Scope
+from dpo_desk.gui.dashboard_view import fitted_labels
 from dpo_desk.gui.main_window import CASES_PAGE, DASHBOARD_PAGE, MainWindow
 from dpo_desk.gui.report_dialog import YearlyReportDialog
 from tests.conftest import NOW
@@ -166,3 +167,12 @@ def test_a_charts_key_breaks_lines_between_its_labels_never_inside_one(window: M
     labels = {right.label for right in Right}
     assert breaks_at and all(part.removeprefix("■\u00a0").replace("\u00a0", " ") in labels for part in breaks_at)
     assert "■\u00a0Consent\u00a0withdrawal" in breaks_at
+
+
+def test_month_labels_wider_than_their_bars_go_on_two_lines_all_alike(window: MainWindow) -> None:
+    """At 1,024 pixels the months' labels ran into each other: "Mar 26Apr 26"."""
+    metrics = window.dashboard.months.fontMetrics()
+    wide = metrics.horizontalAdvance("Mar 26")
+    assert fitted_labels(["Jul 26", "Mar 26"], wide + 1, metrics) == ["Jul 26", "Mar 26"]
+    assert fitted_labels(["Jul 26", "Mar 26"], wide - 1, metrics) == ["Jul\n26", "Mar\n26"]  # "Jul 26" fits alone
+    assert fitted_labels(["Q1 2026\n98%"], 1, metrics) == ["Q1 2026\n98%"]  # two lines already: no third
