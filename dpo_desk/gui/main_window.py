@@ -1006,10 +1006,12 @@ class MainWindow(QMainWindow):
         kept = forms_set_aside(self)
         if not kept:
             return True
+        # Over the lock screen the forms are counted, not named: their titles name cases.
+        forms = f"{len(kept)} form{'s' if len(kept) > 1 else ''}" if self.window_lock.is_locked else ", ".join(kept)
         answer = QMessageBox.question(
             self,
             "Quit and lose what you typed?",
-            f"What you typed in {', '.join(kept)} was set aside when the window locked, and is not saved. Quit anyway?",
+            f"What you typed in {forms} was set aside when the window locked, and is not saved. Quit anyway?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

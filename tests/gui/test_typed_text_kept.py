@@ -119,6 +119,11 @@ def test_what_was_typed_for_one_case_does_not_come_back_in_anothers_form(
     closing = TitleBarClose()
     window.closeEvent(closing)
     assert not closing.isAccepted() and len(asked) == 2
+    window.window_lock.lock()
+    window.quit_action.trigger()  # over the lock screen: no case reference
+    assert asked[2].startswith("What you typed in 1 form was set aside") and "DSR-" not in asked[2]
+    qtbot.keyClicks(window.window_lock.screen.entry.field, TEST_PASSPHRASE)
+    window.window_lock.screen.entry.unlock_button.click()
     window.select_case(second)
     shown: list[str] = []
     in_dialog(FieldsDialog, lambda dialog: (shown.append(note_field(dialog).toPlainText()), dialog.reject()))
