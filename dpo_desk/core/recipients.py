@@ -69,7 +69,8 @@ def changed_notices(
     reason: str = "",
 ) -> list[RecipientNotice]:
     """The notices of ``processor_keys`` moved to ``state`` alike, in the case's order of its recipients; all or
-    none (the first that cannot move names itself)."""
+    none. A refusal names the recipient it is about only when not all of them are refused alike: "the channel
+    is missing" is the form's fault, not Atlassian's."""
     if not processor_keys:
         raise InputError("recipients: choose at least one")
     by_key = {notice.processor_key: notice for notice in notices}
@@ -79,13 +80,18 @@ def changed_notices(
         raise NotFoundError(
             f"recipients: {named} {'is not a recipient' if len(unknown) == 1 else 'are not recipients'} of this case"
         )
-    changed = []
+    changed: list[RecipientNotice] = []
+    refusals: list[tuple[str, str]] = []
     for notice in notices:
         if notice.processor_key in processor_keys:
             try:
                 changed.append(advance(notice, state, on=on, channel=channel, reason=reason))
             except InputError as refused:
-                raise InputError(f"{refused} ({notice.service})" if len(processor_keys) > 1 else str(refused)) from None
+                refusals.append((str(refused), notice.service))
+    if refusals:
+        first, service = refusals[0]
+        alike = not changed and all(message == first for message, _ in refusals)
+        raise InputError(first if alike else f"{first} ({service})")
     return changed
 
 

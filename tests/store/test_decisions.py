@@ -296,6 +296,9 @@ def test_a_step_for_several_recipients_changes_all_or_none_and_names_the_one_ref
         outcomes.notify(case_id, ("drift", "hubspot"), NoticeState.CONFIRMED, on=date(2026, 6, 12), actor="d", now=NOW)
     with pytest.raises(NotFoundError, match=r"recipients: 'moon-base', 'mars' are not recipients of this case"):
         outcomes.notify(case_id, ("moon-base", "drift", "mars"), NoticeState.CONFIRMED, on=None, actor="d", now=NOW)
+    with pytest.raises(InputError) as alike:  # the form's fault, not HubSpot's: no recipient is named
+        outcomes.notify(case_id, ("drift", "hubspot"), NoticeState.NOTIFIED, on=date(2026, 6, 12), actor="d", now=NOW)
+    assert str(alike.value) == "notified: give the date and the channel (e.g. e-mail to privacy@…)"
     with pytest.raises(InputError, match="recipients: choose at least one"):
         outcomes.notify(case_id, (), NoticeState.CONFIRMED, on=date(2026, 6, 12), actor="d", now=NOW)
     assert outcomes.notices(case_id) == before
