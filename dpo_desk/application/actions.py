@@ -781,8 +781,9 @@ def _notify(desk: Desk, state: CaseState, change: NoticeChange) -> str:
         state.case.id, change.recipients, change.state, on=change.on, channel=change.channel, reason=change.reason,
         actor=desk.actor, now=desk.now(),
     )  # fmt: skip
-    many = len(change.recipients) > 1
-    return f"recipient{'s' if many else ''} {', '.join(change.recipients)}: {change.state.label.lower()}"
+    services = {notice.processor_key: notice.service for notice in state.notices}
+    named = ", ".join(services.get(key, key) for key in change.recipients)  # as the Recipients tab lists them
+    return f"recipient{'s' if len(change.recipients) > 1 else ''} {named}: {change.state.label.lower()}"
 
 
 def _recipient(*states: NoticeState) -> Field:

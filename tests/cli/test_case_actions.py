@@ -100,10 +100,11 @@ def test_a_case_from_received_to_closed(store: str, tmp_path: Path, capsys: pyte
     )
     ok("outcome", {"right": "objection", "details": {"direct_marketing": True, "done_on": on(6)}})
     # The recipients told alike in one step: one document, one history entry.
-    ok(
+    said = ok(
         "notify-recipient",
         {"recipients": ["wordpress", "hubspot"], "state": "notified", "on": on(7), "channel": "e-mail"},
     )
+    assert said == "recipients WordPress (incl. WordPress Stats), HubSpot: notified\n"  # by name, not by key
     ok("notify-recipient", {"recipients": ["gmail"], "state": "notified", "on": on(7), "channel": "e-mail"})
     ok(
         "notify-recipient",
